@@ -1,0 +1,43 @@
+import { Octokit } from "@octokit/rest";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+
+const GitHub = Octokit.plugin(retry, throttling);
+
+export interface GitHubOptions {
+  token?: string | undefined;
+  /** REST API base, e.g. https://api.github.com or https://ghe.example.com/api/v3. */
+  api: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * A GitHub client that retries network errors and 5xx, and waits out primary and secondary rate
+ * limits (honouring retry-after and x-ratelimit-reset) instead of failing.
+ */
+export function createGitHub({ token, api, log = () => {} }: GitHubOptions): Octokit {
+  return new GitHub({
+    ...(token ? { auth: token } : {}),
+    baseUrl: api.replace(/\/$/, ""),
+    userAgent: "ferry",
+    request: { retries: 3, retryAfter: 1 },
+    log: { debug: () => {}, info: () => {}, warn: log, error: log },
+    throttle: {
+      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        log(`GitHub rate limit reached on ${options.method} ${options.url}; waiting ${retryAfter}s.`);
+        return retryCount < 3;
+      },
+      onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        log(`GitHub secondary rate limit on ${options.method} ${options.url}; waiting ${retryAfter}s.`);
+        return retryCount < 3 && retryAfter <= 600;
+      },
+    },
+  }) as unknown as Octokit;
+}
+
+/** The public web base for a REST API base: api.github.com → github.com; GHES /api/v3 → its host. */
+export function webBase(api: string): string {
+  const url = new URL(api);
+  if (url.hostname === "api.github.com") return "https://github.com";
+  return `${url.origin}${url.pathname.replace(/\/api\/v3\/?$/, "").replace(/\/$/, "")}`;
+}

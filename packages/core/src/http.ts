@@ -1,0 +1,77 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { fetch, type RequestInit, type Response } from "undici";
+import { FerryError } from "./errors.ts";
+
+export interface HttpOptions extends RequestInit {
+  /** Attempts in all, for network errors, 5xx and 429. @default 4 */
+  attempts?: number;
+}
+
+export type Http = (url: string | URL, init?: HttpOptions) => Promise<Response>;
+
+const retryable = (status: number) => status === 429 || status === 408 || status >= 500;
+
+/** Milliseconds to wait before attempt `n` (1-based): Retry-After when the server says, else exponential. */
+function delay(n: number, response: Response | undefined, baseMs: number): number {
+  const header = response?.headers.get("retry-after");
+  if (header) {
+    const seconds = Number(header);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+    if (ms >= 0) return Math.min(ms, 10 * 60_000);
+  }
+  return baseMs * 2 ** (n - 1);
+}
+
+/**
+ * fetch with the retries every registry call needs. Answers with the last response (the caller
+ * decides what a status means); throws RegistryUnreachable only when no answer came at all.
+ * A request with a streamed body cannot be replayed and is sent once.
+ */
+export function createHttp(registry: string, { baseDelayMs = 500 } = {}): Http {
+  return async (url, init = {}) => {
+    const { attempts = 4, ...request } = init;
+    const replayable = request.body == null || typeof request.body === "string" || request.body instanceof Uint8Array;
+    const tries = replayable ? attempts : 1;
+    let lastError: unknown;
+    for (let n = 1; n <= tries; n++) {
+      let response: Response | undefined;
+      try {
+        response = await fetch(url, request);
+        if (!retryable(response.status) || n === tries) return response;
+        await response.body?.cancel();
+      } catch (error) {
+        if (request.signal?.aborted) throw error;
+        lastError = error;
+        if (n === tries) break;
+      }
+      await sleep(delay(n, response, baseDelayMs), undefined, { signal: request.signal ?? undefined });
+    }
+    const host = new URL(url).host;
+    throw new FerryError("RegistryUnreachable", {
+      registry,
+      what: `${host} did not answer ${init.method ?? "GET"} ${new URL(url).pathname}.`,
+      why: describeNetworkError(lastError),
+      fix: `Check that ${host} is reachable from this machine, then re-run; nothing was recorded as published.`,
+      cause: lastError,
+    });
+  };
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ? `${cause.code}: ${cause.message ?? ""}`.trim() : String((error as Error)?.message ?? error);
+}
+
+/** Reads a response that must be JSON, with a clear error when it is not. */
+export async function readJson<T>(response: Response, registry: string): Promise<T> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new FerryError("RegistryRefused", {
+      registry,
+      what: `${response.url} answered ${response.status} with something that is not JSON.`,
+      why: text.slice(0, 200),
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { z } from "zod";
+import { FerryError } from "./errors.ts";
+
+export const operatingSystems = ["linux", "darwin", "windows"] as const;
+export const architectures = ["amd64", "arm64"] as const;
+export type Os = (typeof operatingSystems)[number];
+export type Arch = (typeof architectures)[number];
+
+const artifactSchema = z.object({
+  /** The asset's file name on the release, e.g. `hello_1.2.3_linux_amd64.tar.gz`. */
+  name: z.string(),
+  os: z.enum(operatingSystems),
+  arch: z.enum(architectures),
+  format: z.enum(["tar.gz", "zip"]),
+  /** The binary's path inside the archive, e.g. `hello` or `hello.exe`. */
+  binary: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Public download URL once the release is published. */
+  url: z.string().url(),
+});
+
+export const releaseManifestSchema = z.object({
+  schema: z.literal(1),
+  project: z.string(),
+  version: z.string(),
+  tag: z.string(),
+  repository: z.string(),
+  /** The release page. */
+  url: z.string().url(),
+  artifacts: z.array(artifactSchema),
+});
+
+export type Artifact = z.infer<typeof artifactSchema>;
+/** manifest.json: every artifact of a release with its checksum, the single source of truth for spokes. */
+export type ReleaseManifest = z.infer<typeof releaseManifestSchema>;
+
+export function parseManifest(text: string, source: string): ReleaseManifest {
+  const result = releaseManifestSchema.safeParse(safeJson(text));
+  if (!result.success) {
+    throw new FerryError("ManifestMissing", {
+      what: `${source} is not a ferry release manifest.`,
+      why: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "),
+      fix: "Rebuild it with `ferry build` (or `ferry release`) for this tag.",
+    });
+  }
+  return result.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readManifest(path: string): Promise<ReleaseManifest> {
+  return parseManifest(await readFile(path, "utf8"), path);
+}
+
+/** Writes manifest.json with a stable key and artifact order, so equal releases give equal bytes. */
+export async function writeManifest(path: string, manifest: ReleaseManifest): Promise<void> {
+  const artifacts = [...manifest.artifacts].sort((a, b) => a.name.localeCompare(b.name));
+  await writeFile(path, `${JSON.stringify({ ...manifest, artifacts }, null, 2)}\n`);
+}
+
+/** checksums.txt in `sha256sum` format. */
+export function renderChecksums(manifest: ReleaseManifest): string {
+  return [...manifest.artifacts]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((a) => `${a.sha256}  ${a.name}\n`)
+    .join("");
+}
+
+/** The artifact for a platform, if the release has one. */
+export function findArtifact(manifest: ReleaseManifest, os: Os, arch: Arch): Artifact | undefined {
+  return manifest.artifacts.find((a) => a.os === os && a.arch === arch);
+}

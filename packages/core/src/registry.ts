@@ -1,0 +1,95 @@
+import type { Octokit } from "@octokit/rest";
+import type { z } from "zod";
+import type { Exec } from "./exec.ts";
+import type { Http } from "./http.ts";
+import type { Artifact, ReleaseManifest } from "./manifest.ts";
+import type { Version } from "./version.ts";
+
+/** What a registry consumes from the hub. */
+export type Need = "binaries" | "source";
+
+/** The project being released, from the `project` section of ferry.yaml. */
+export interface Project {
+  name: string;
+  description: string;
+  homepage: string;
+  license: string;
+  /** `owner/name` of the GitHub repository that holds the releases. */
+  repository: string;
+  /** The binary's name, without `.exe`. */
+  binary: string;
+  /** The maintainer, for registries that ask (`Name <email>`). */
+  author: string;
+  /** Absolute path of the project's directory (where ferry.yaml is). */
+  dir: string;
+}
+
+export type Presence =
+  | { state: "absent" }
+  | {
+      state: "present";
+      /** true when what the registry holds is what this release would publish. */
+      matches: boolean;
+      detail: string;
+    };
+
+/** What prepare() rendered: the files under `ctx.outDir`, plus anything publish() needs. */
+export interface Prepared {
+  files: string[];
+}
+
+export interface Published {
+  /** Where it went, e.g. "commit 1a2b3c on main", "PR #12", "revision 4". */
+  detail: string;
+}
+
+export type Verified =
+  | { state: "verified"; detail: string }
+  /** Uploaded and accepted, but waiting for the registry's review or moderation. */
+  | { state: "awaiting-review"; detail: string };
+
+/** Everything an adapter may use. Adapters read secrets only through `secret`. */
+export interface Context<Options> {
+  registry: string;
+  options: Options;
+  project: Project;
+  version: Version;
+  manifest: ReleaseManifest;
+  /** dist/ferry/<registry>/, created and empty when prepare() runs. */
+  outDir: string;
+  /** Reads a secret from the environment and keeps it out of all output. */
+  secret(name: string): string | undefined;
+  /** Environment variables that are not secrets (endpoints, CI facts). */
+  env(name: string): string | undefined;
+  http: Http;
+  exec: Exec;
+  /** A GitHub client; with no token it uses the release token (GITHUB_TOKEN). */
+  github(token?: string): Octokit;
+  /** A local path of the archive, downloaded (and its sha256 checked) when not in dist/. */
+  archive(artifact: Artifact): Promise<string>;
+  /** A local path of the artifact's binary, extracted from its archive. */
+  binary(artifact: Artifact): Promise<string>;
+  log(message: string): void;
+  signal: AbortSignal;
+  dryRun: boolean;
+}
+
+export interface Registry<Options = unknown, P extends Prepared = Prepared> {
+  name: string;
+  needs: Need[];
+  /** Validates this registry's section of ferry.yaml. */
+  options: z.ZodType<Options>;
+  /** Prereleases are skipped unless the options say `prerelease: true`; true for formula-style registries. */
+  skipsPrereleases?: boolean;
+  /** Read-only. Throws when it cannot tell: unknown is never absent or present. */
+  exists(ctx: Context<Options>): Promise<Presence>;
+  /** Renders files into ctx.outDir. No network writes. */
+  prepare(ctx: Context<Options>): Promise<P>;
+  /** The only step that writes remotely. */
+  publish(ctx: Context<Options>, prepared: P): Promise<Published>;
+  /** Reads the registry until the version is visible; called repeatedly until it returns a value. */
+  verify(ctx: Context<Options>, published: Published): Promise<Verified | undefined>;
+}
+
+/** Declares an adapter with its types inferred. */
+export const defineRegistry = <Options, P extends Prepared>(registry: Registry<Options, P>) => registry;

@@ -1,0 +1,127 @@
+import semver from "semver";
+import { FerryError } from "./errors.ts";
+
+/** A release version, parsed once from the tag; every registry's form is derived from it. */
+export interface Version {
+  /** The git tag, e.g. `v1.2.3-rc.1`. */
+  tag: string;
+  /** The SemVer 2 version, e.g. `1.2.3-rc.1` (build metadata included). */
+  semver: string;
+  major: number;
+  minor: number;
+  patch: number;
+  prerelease: readonly (string | number)[];
+  build: readonly string[];
+  isPrerelease: boolean;
+}
+
+export function parseVersion(tag: string): Version {
+  const bare = tag.startsWith("v") ? tag.slice(1) : tag;
+  const parsed = semver.parse(bare, { loose: false });
+  if (!parsed) {
+    throw new FerryError("VersionInvalid", {
+      what: `The tag "${tag}" is not a semantic version.`,
+      why: "ferry derives every registry's version from a SemVer 2 tag such as v1.2.3 or v1.2.3-rc.1.",
+      fix: "Tag the release as v<major>.<minor>.<patch>[-<prerelease>] and pass it with --tag.",
+    });
+  }
+  return {
+    tag,
+    semver: parsed.build.length ? `${parsed.version}+${parsed.build.join(".")}` : parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease: parsed.prerelease,
+    build: parsed.build,
+    isPrerelease: parsed.prerelease.length > 0,
+  };
+}
+
+const core = (v: Version) => `${v.major}.${v.minor}.${v.patch}`;
+
+function unsupported(v: Version, registry: string, why: string): FerryError {
+  return new FerryError("VersionUnsupported", {
+    registry,
+    what: `The version ${v.semver} cannot be expressed for ${registry}.`,
+    why,
+    fix: `Use a prerelease label of the form alpha.N, beta.N or rc.N, or skip ${registry} for this release.`,
+  });
+}
+
+/** The prerelease's label and number, when it has the common `label.N` (or `label`) shape. */
+function labelled(v: Version): { label: string; number: number } | undefined {
+  const [label, number = 0, ...rest] = v.prerelease;
+  if (typeof label !== "string" || typeof number !== "number" || rest.length > 0) return undefined;
+  return { label: label.toLowerCase(), number };
+}
+
+/** npm: the SemVer version as is. */
+export const npmVersion = (v: Version): string => v.semver;
+
+/** npm dist-tag: `next` for prereleases, `latest` otherwise. */
+export const npmDistTag = (v: Version): "next" | "latest" => (v.isPrerelease ? "next" : "latest");
+
+/** crates.io: the SemVer version as is. */
+export const cratesVersion = (v: Version): string => v.semver;
+
+const pep440Labels: Record<string, string> = { alpha: "a", a: "a", beta: "b", b: "b", rc: "rc", c: "rc" };
+
+/** PyPI (PEP 440, normalized): 1.2.3-rc.1 → 1.2.3rc1. Labels PEP 440 lacks are refused. */
+export function pep440Version(v: Version): string {
+  if (v.build.length) throw unsupported(v, "pypi", "PyPI refuses local versions, and build metadata would become one.");
+  if (!v.isPrerelease) return core(v);
+  const pre = labelled(v);
+  const label = pre && pep440Labels[pre.label];
+  if (!pre || !label) {
+    throw unsupported(v, "pypi", "PEP 440 prereleases are only alpha (a), beta (b) and release candidates (rc).");
+  }
+  return `${core(v)}${label}${pre.number}`;
+}
+
+/** Docker tags: the version (with `+` mapped to `_`); a stable release also moves major.minor, major and latest. */
+export function dockerTags(v: Version): { version: string; floating: string[] } {
+  const version = v.semver.replace(/\+/g, "_");
+  if (v.isPrerelease) return { version, floating: [] };
+  return { version, floating: [`${v.major}.${v.minor}`, `${v.major}`, "latest"] };
+}
+
+/** AUR pkgver: no hyphens, and a prerelease must sort below the release under vercmp: 1.2.3-rc.1 → 1.2.3rc1. */
+export function aurVersion(v: Version): string {
+  if (!v.isPrerelease) return core(v);
+  const text = v.prerelease.join(".").replace(/^([A-Za-z]+)\.(\d)/, "$1$2");
+  if (!/^[A-Za-z][A-Za-z0-9.]*$/.test(text)) {
+    throw unsupported(v, "aur", "pkgver allows letters, digits and dots only, and the prerelease must start with a letter to sort below the release.");
+  }
+  return `${core(v)}${text}`;
+}
+
+/** Chocolatey (SemVer 1 form): 1.2.3-rc.1 → 1.2.3-rc1. */
+export function chocolateyVersion(v: Version): string {
+  if (!v.isPrerelease) return core(v);
+  const text = v.prerelease.join("");
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(text)) {
+    throw unsupported(v, "chocolatey", "SemVer 1 prereleases are one alphanumeric label starting with a letter.");
+  }
+  return `${core(v)}-${text}`;
+}
+
+/** Nix: `builtins.compareVersions` only sorts `pre` below a release, so 1.2.3-rc.1 → 1.2.3pre-rc.1. */
+export const nixVersion = (v: Version): string =>
+  v.isPrerelease ? `${core(v)}pre-${v.prerelease.join(".")}` : core(v);
+
+/** Snap channel risk for a version: stable, rc → candidate, beta → beta, anything else → edge. */
+export function snapChannel(v: Version): "stable" | "candidate" | "beta" | "edge" {
+  if (!v.isPrerelease) return "stable";
+  const label = String(v.prerelease[0]).toLowerCase();
+  if (label === "rc") return "candidate";
+  if (label === "beta") return "beta";
+  return "edge";
+}
+
+/** Snap version: SemVer as is, checked against snapd's rule (≤32 chars of [a-zA-Z0-9:.+~-]). */
+export function snapVersion(v: Version): string {
+  if (!/^[a-zA-Z0-9](?:[a-zA-Z0-9:.+~-]{0,30}[a-zA-Z0-9+~])?$/.test(v.semver)) {
+    throw unsupported(v, "snap", "snapd accepts at most 32 characters of letters, digits and :.+~-.");
+  }
+  return v.semver;
+}
