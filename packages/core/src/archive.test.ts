@@ -1,0 +1,19 @@
+import { chmod, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { extractFile, writeArchive } from "./archive.ts";
+
+test.each(["tar.gz", "zip"] as const)("a %s archive is deterministic and keeps the executable bit", async (format) => {
+  const dir = await mkdtemp(join(tmpdir(), "ferry-archive-"));
+  await writeFile(join(dir, "hello"), "#!/bin/sh\necho hi\n");
+  await chmod(join(dir, "hello"), 0o755);
+  await writeFile(join(dir, "README.md"), "read me\n");
+  const first = await writeArchive(format, dir, ["hello", "README.md"], join(dir, `a.${format}`));
+  const second = await writeArchive(format, dir, ["README.md", "hello"], join(dir, `b.${format}`));
+  expect(second).toEqual(first);
+  expect(first.size).toBe((await stat(join(dir, `a.${format}`))).size);
+  await extractFile(join(dir, `a.${format}`), format, "hello", join(dir, "out", "hello"));
+  expect(await readFile(join(dir, "out", "hello"), "utf8")).toBe("#!/bin/sh\necho hi\n");
+  expect((await stat(join(dir, "out", "hello"))).mode & 0o111).not.toBe(0);
+});

@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { create as createTar, extract as extractTar } from "tar";
+import yazl from "yazl";
+import yauzl from "yauzl";
+import { FerryError } from "./errors.ts";
+
+export interface WrittenFile {
+  size: number;
+  sha256: string;
+}
+
+/** A fixed timestamp for archive entries, so the same inputs always give the same bytes. */
+const epoch = new Date("2000-01-01T00:00:00Z");
+
+/** A pass-through stream that hashes and counts what flows through it: each byte is hashed once, on the way to disk. */
+export function hashingStream(): Transform & { result(): WrittenFile } {
+  const hash = createHash("sha256");
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return Object.assign(stream, { result: () => ({ size, sha256: hash.digest("hex") }) });
+}
+
+/** Streams a source to a file, returning its size and sha256. */
+export async function writeHashed(source: Readable | AsyncIterable<Uint8Array>, out: string): Promise<WrittenFile> {
+  await mkdir(dirname(out), { recursive: true });
+  const hasher = hashingStream();
+  await pipeline(source, hasher, createWriteStream(out));
+  return hasher.result();
+}
+
+/** Writes a tar.gz or zip of files under `dir` (executable bits kept, timestamps fixed), hashing it as it is written. */
+export async function writeArchive(format: "tar.gz" | "zip", dir: string, names: string[], out: string): Promise<WrittenFile> {
+  const sorted = [...names].sort();
+  if (format === "zip") {
+    const zip = new yazl.ZipFile();
+    for (const name of sorted) {
+      const { mode } = await stat(join(dir, name));
+      zip.addReadStream(createReadStream(join(dir, name)), name, { mtime: epoch, mode });
+    }
+    zip.end();
+    return writeHashed(zip.outputStream, out);
+  }
+  const tar = createTar({ gzip: { level: 9 }, portable: true, mtime: epoch, cwd: dir }, sorted);
+  return writeHashed(tar as unknown as Readable, out);
+}
+
+/** Extracts one file from a tar.gz or zip archive. */
+export async function extractFile(archive: string, format: "tar.gz" | "zip", name: string, out: string): Promise<void> {
+  await mkdir(dirname(out), { recursive: true });
+  if (format === "tar.gz") {
+    const dir = await mkdtemp(join(dirname(out), ".extract-"));
+    await extractTar({ file: archive, cwd: dir, strict: true, filter: (p) => p === name });
+    await rename(join(dir, name), out).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  } else {
+    await extractZipEntry(archive, name, out);
+  }
+  await stat(out).catch(() => {
+    throw new FerryError("ArtifactCorrupt", {
+      what: `${archive} has no ${name}.`,
+      fix: "Rebuild the release archives with `ferry build`.",
+    });
+  });
+}
+
+function extractZipEntry(archive: string, name: string, out: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(archive, { lazyEntries: true }, (error, zip) => {
+      if (error || !zip) return reject(error);
+      zip.on("entry", (entry: yauzl.Entry) => {
+        if (entry.fileName !== name) return zip.readEntry();
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError || !stream) return reject(streamError);
+          const mode = (entry.externalFileAttributes >>> 16) & 0o777;
+          pipeline(stream, createWriteStream(out, { mode: mode || 0o755 })).then(() => {
+            zip.close();
+            resolve();
+          }, reject);
+        });
+      });
+      zip.on("end", resolve);
+      zip.on("error", reject);
+      zip.readEntry();
+    });
+  });
+}
