@@ -49,7 +49,7 @@ export async function writeArchive(format: "tar.gz" | "zip", dir: string, names:
       zip.addReadStream(createReadStream(join(dir, name)), name, { mtime: epoch, mode });
     }
     zip.end();
-    return writeHashed(zip.outputStream, out);
+    return writeHashed(zip.outputStream as unknown as Readable, out);
   }
   const tar = createTar({ gzip: { level: 9 }, portable: true, mtime: epoch, cwd: dir }, sorted);
   return writeHashed(tar as unknown as Readable, out);

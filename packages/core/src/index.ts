@@ -6,3 +6,5 @@ export * from "./manifest.ts";
 export * from "./registry.ts";
 export * from "./secrets.ts";
 export * from "./version.ts";
+export * from "./archive.ts";
+export * from "./context.ts";
