@@ -8,3 +8,4 @@ export * from "./secrets.ts";
 export * from "./version.ts";
 export * from "./archive.ts";
 export * from "./context.ts";
+export * from "./pull-request.ts";
