@@ -9,3 +9,4 @@ export * from "./version.ts";
 export * from "./archive.ts";
 export * from "./context.ts";
 export * from "./pull-request.ts";
+export * from "./repo-files.ts";

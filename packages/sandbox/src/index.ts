@@ -1,1 +1,2 @@
 export * from "./verdaccio.ts";
+export * from "./git.ts";

@@ -1,0 +1,394 @@
+/**
+ * A branch of a repository that holds files: where taps, buckets and flakes live. Adapters read
+ * their file to answer exists(), and write it to publish. Two backends:
+ *
+ * - `git`: any URL git can push to (file://, git://, ssh://, https://). Every operation works in a
+ *   fresh temporary clone of the one branch (depth 1), so nothing is cached between steps. SSH uses
+ *   the environment's agent or GIT_SSH_COMMAND; an https URL gets the token (when set) as an
+ *   `http.extraHeader` passed through GIT_CONFIG_* variables, never in the URL or the arguments.
+ * - `repository: "owner/name"`: GitHub's contents API with a token of its own (never GITHUB_TOKEN,
+ *   whose scope is the project's own repository).
+ *
+ * ```ts
+ * const repo = openRepoFiles(ctx, { repository: "acme/homebrew-tap", token: "HOMEBREW_TAP_TOKEN" });
+ * await repo.read("Formula/hello.rb");                                  // string | undefined
+ * await repo.write({ files: { "Formula/hello.rb": text }, message }); // { commit } | { commit: undefined }
+ * ```
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import semver from "semver";
+import { z } from "zod";
+import { FerryError } from "./errors.ts";
+import type { Context, Presence } from "./registry.ts";
+
+export interface RepoFiles {
+  /** Where the files go, for messages: `acme/homebrew-tap@main`, `git://host/tap.git@main`. */
+  readonly location: string;
+  /** The file's text on the branch; undefined when the file (or the branch) does not exist. */
+  read(path: string): Promise<string | undefined>;
+  /**
+   * Writes the files in one change. Files whose content is already there are left alone; when
+   * nothing changes, nothing is committed and `commit` is undefined.
+   */
+  write(change: { files: Record<string, string>; message: string }): Promise<{ commit: string | undefined }>;
+}
+
+export interface RepoTarget {
+  /** `owner/name` on GitHub, written through the contents API. */
+  repository?: string | undefined;
+  /** A git URL, written with `git push`. Wins over `repository`. */
+  git?: string | undefined;
+  /** @default the repository's default branch ("main" for an empty git repository) */
+  branch?: string | undefined;
+  /** Name of the secret holding the token (required for `repository`, optional for an https `git`). */
+  token: string;
+  /** Commit author, `Name <email>`. @default "ferry <ferry@users.noreply.github.com>" */
+  author?: string | undefined;
+}
+
+/** Option keys every repository-backed adapter shares; spread them into its zod object. */
+export const repoFilesOptions = {
+  /**
+   * A git URL to push to instead of the GitHub contents API (ssh://, https://, git://, file://).
+   * @default the FERRY_<REGISTRY>_GIT environment variable, if set
+   */
+  git: z.string().min(1).optional(),
+  /** @default the repository's default branch */
+  branch: z.string().min(1).optional(),
+  /** Commit author. @default "ferry <ferry@users.noreply.github.com>" */
+  author: z.string().regex(/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/, "expected `Name <email>`").optional(),
+};
+
+const defaultAuthor = "ferry <ferry@users.noreply.github.com>";
+
+/** Opens the target the options describe: `git` (or FERRY_<REGISTRY>_GIT) first, else `repository`. */
+export function openRepoFiles(ctx: Context<unknown>, target: RepoTarget): RepoFiles {
+  const git = target.git ?? ctx.env(`FERRY_${ctx.registry.toUpperCase()}_GIT`);
+  const [name, email] = parseAuthor(target.author ?? defaultAuthor);
+  if (git) return gitRepoFiles(ctx, { url: git, branch: target.branch, token: ctx.secret(target.token), name, email });
+  if (!target.repository) {
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: "No repository to publish to.",
+      fix: "Set the GitHub repository (owner/name) or a `git` URL in this registry's section of ferry.yaml.",
+    });
+  }
+  const token = ctx.secret(target.token);
+  if (!token) {
+    throw new FerryError("SecretMissing", {
+      registry: ctx.registry,
+      what: `${target.token} is not set.`,
+      why: `Writing to ${target.repository} needs a token of its own; GITHUB_TOKEN can only write to the project's repository.`,
+      fix: `Create a fine-grained personal access token with "Contents: Read and write" on ${target.repository} and store it as the ${target.token} secret.`,
+    });
+  }
+  return contentsRepoFiles(ctx, { repository: target.repository, branch: target.branch, token, name, email });
+}
+
+function parseAuthor(author: string): [string, string] {
+  const match = /^(.+?) <(.+)>$/.exec(author);
+  return match ? [match[1]!, match[2]!] : [author, "ferry@users.noreply.github.com"];
+}
+
+function checkPath(ctx: Context<unknown>, path: string): string {
+  if (path.startsWith("/") || path.split("/").some((part) => part === ".." || part === "")) {
+    throw new FerryError("ConfigInvalid", { registry: ctx.registry, what: `"${path}" is not a relative path inside the repository.` });
+  }
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// git
+
+interface GitTarget {
+  url: string;
+  branch: string | undefined;
+  token: string | undefined;
+  name: string;
+  email: string;
+}
+
+function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
+  const { url } = target;
+  const env: Record<string, string> = {
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_AUTHOR_NAME: target.name,
+    GIT_AUTHOR_EMAIL: target.email,
+    GIT_COMMITTER_NAME: target.name,
+    GIT_COMMITTER_EMAIL: target.email,
+  };
+  for (const name of ["GIT_SSH_COMMAND", "SSH_AUTH_SOCK"]) {
+    const value = ctx.env(name);
+    if (value) env[name] = value;
+  }
+  if (target.token && /^https:/i.test(url)) {
+    // Configuration through the environment keeps the token out of argv (visible in `ps`) and out of
+    // the remote URL (stored in .git/config and echoed in git's messages).
+    const basic = Buffer.from(`x-access-token:${target.token}`).toString("base64");
+    Object.assign(env, { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.extraHeader", GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
+  }
+  const git = (args: string[], cwd?: string) =>
+    ctx.exec("git", args, { env, stripFinalNewline: false, ...(cwd ? { cwd } : {}) }).then((r) => r.stdout);
+
+  let resolved: string | undefined;
+  /** The branch and its head commit (undefined for a branch that does not exist yet). */
+  const remoteBranch = async (): Promise<{ branch: string; head: string | undefined }> => {
+    try {
+      if (!resolved) {
+        const symref = target.branch ? "" : await git(["ls-remote", "--symref", url, "HEAD"]);
+        resolved = target.branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(symref)?.[1] ?? "main";
+      }
+      const line = await git(["ls-remote", url, `refs/heads/${resolved}`]);
+      return { branch: resolved, head: line.split("\t")[0]?.trim() || undefined };
+    } catch (error) {
+      throw new FerryError("RegistryUnreachable", {
+        registry: ctx.registry,
+        what: `Cannot read the git repository ${url}.`,
+        why: error instanceof FerryError ? error.details.why : String(error),
+        fix: "Check the URL, and that this machine's SSH key (or the token, for https) can read it.",
+        cause: error,
+      });
+    }
+  };
+
+  /** A temporary clone of the branch's tip (or an empty orphan branch), removed after `use`. */
+  const withCheckout = async <T>(use: (dir: string, branch: string, exists: boolean) => Promise<T>): Promise<T> => {
+    const dir = await mkdtemp(join(tmpdir(), "ferry-repo-"));
+    try {
+      const { branch, head } = await remoteBranch();
+      await git(["init", "-q", dir]);
+      if (head) {
+        await git(["fetch", "-q", "--depth", "1", url, `refs/heads/${branch}`], dir);
+        await git(["checkout", "-q", "-B", branch, "FETCH_HEAD"], dir);
+      } else {
+        await git(["checkout", "-q", "--orphan", branch], dir);
+      }
+      return await use(dir, branch, head !== undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  const attempt = (files: Record<string, string>, message: string) =>
+    withCheckout(async (dir, branch) => {
+      const paths = Object.keys(files).sort();
+      for (const path of paths) {
+        await mkdir(dirname(join(dir, path)), { recursive: true });
+        await writeFile(join(dir, path), files[path]!);
+      }
+      await git(["add", "--", ...paths], dir);
+      if ((await git(["status", "--porcelain", "--", ...paths], dir)).trim() === "") return { commit: undefined };
+      await git(["-c", "commit.gpgsign=false", "commit", "-q", "-m", message], dir);
+      await git(["push", "-q", url, `HEAD:refs/heads/${branch}`], dir);
+      return { commit: (await git(["rev-parse", "HEAD"], dir)).trim() };
+    });
+
+  return {
+    get location() {
+      return `${url}@${resolved ?? target.branch ?? "(default branch)"}`;
+    },
+    async read(path) {
+      checkPath(ctx, path);
+      return withCheckout(async (dir, _branch, exists) => {
+        if (!exists || (await git(["ls-tree", "--name-only", "HEAD", "--", path], dir)).trim() === "") return undefined;
+        return git(["show", `HEAD:${path}`], dir);
+      });
+    },
+    async write({ files, message }) {
+      for (const path of Object.keys(files)) checkPath(ctx, path);
+      try {
+        return await attempt(files, message);
+      } catch (error) {
+        // Someone pushed between our fetch and our push: start again from their commit, once.
+        if (!rejected(error)) throw refused(ctx, url, error);
+        ctx.log(`${url} moved while publishing; retrying on top of the new commit.`);
+        return attempt(files, message).catch((again: unknown) => {
+          throw refused(ctx, url, again);
+        });
+      }
+    },
+  };
+}
+
+const rejected = (error: unknown) =>
+  error instanceof FerryError && /\[rejected\]|non-fast-forward|fetch first|stale info/.test(error.details.why ?? "");
+
+function refused(ctx: Context<unknown>, url: string, error: unknown): FerryError {
+  if (error instanceof FerryError && error.code !== "ToolFailed") return error;
+  return new FerryError("RegistryRefused", {
+    registry: ctx.registry,
+    what: `Pushing to ${url} failed.`,
+    why: error instanceof FerryError ? error.details.why : String(error),
+    fix: "Check that the SSH key (or token, for https) may push to this branch, and that no branch protection forbids direct pushes.",
+    cause: error,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub contents API
+
+interface ContentsTarget {
+  repository: string;
+  branch: string | undefined;
+  token: string;
+  name: string;
+  email: string;
+}
+
+function contentsRepoFiles(ctx: Context<unknown>, target: ContentsTarget): RepoFiles {
+  const [owner = "", repo = ""] = target.repository.split("/");
+  if (!owner || !repo || target.repository.split("/").length !== 2) {
+    throw new FerryError("ConfigInvalid", { registry: ctx.registry, what: `"${target.repository}" is not an owner/name GitHub repository.` });
+  }
+  const github = ctx.github(target.token);
+  const ref = target.branch ? { ref: target.branch } : {};
+  let repoChecked = false;
+
+  const fail = (error: unknown, doing: string): FerryError => {
+    const status = (error as { status?: number }).status;
+    const denied = status === 401 || status === 403;
+    return new FerryError(denied ? "RegistryRefused" : "RegistryUnreachable", {
+      registry: ctx.registry,
+      what: `GitHub answered ${status ?? "with an error"} when ${doing} ${target.repository}.`,
+      why: error instanceof Error ? error.message : String(error),
+      ...(denied ? { fix: "Check that the token has \"Contents: Read and write\" on this repository and has not expired." } : {}),
+      cause: error,
+    });
+  };
+
+  /** The file's text and blob sha, or undefined for a 404 in a repository we can read. */
+  const get = async (path: string): Promise<{ text: string; sha: string } | undefined> => {
+    try {
+      const { data } = await github.rest.repos.getContent({ owner, repo, path, ...ref });
+      if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
+        throw new FerryError("PublishedContentDiffers", { registry: ctx.registry, what: `${path} in ${target.repository} is not a file.` });
+      }
+      return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
+    } catch (error) {
+      if (error instanceof FerryError) throw error;
+      if ((error as { status?: number }).status !== 404) throw fail(error, `reading ${path} in`);
+      // A 404 also hides a repository the token cannot see: only a readable repository means "no file".
+      if (!repoChecked) {
+        await github.rest.repos.get({ owner, repo }).catch((repoError: unknown) => {
+          throw (repoError as { status?: number }).status === 404
+            ? new FerryError("RegistryRefused", {
+                registry: ctx.registry,
+                what: `The repository ${target.repository} does not exist, or the token cannot see it.`,
+                fix: `Create ${target.repository}, or give the token access to it.`,
+              })
+            : fail(repoError, "reading");
+        });
+        repoChecked = true;
+      }
+      return undefined;
+    }
+  };
+
+  const put = async (path: string, text: string, message: string): Promise<string | undefined> => {
+    const current = await get(path);
+    if (current?.text === text) return undefined;
+    const { data } = await github.rest.repos.createOrUpdateFileContents({
+      owner,
+      repo,
+      path,
+      message,
+      content: Buffer.from(text).toString("base64"),
+      ...(current ? { sha: current.sha } : {}),
+      ...(target.branch ? { branch: target.branch } : {}),
+      committer: { name: target.name, email: target.email },
+      author: { name: target.name, email: target.email },
+    });
+    return data.commit.sha;
+  };
+
+  return {
+    location: `${target.repository}@${target.branch ?? "(default branch)"}`,
+    async read(path) {
+      return (await get(checkPath(ctx, path)))?.text;
+    },
+    async write({ files, message }) {
+      let commit: string | undefined;
+      for (const path of Object.keys(files).sort()) {
+        const text = files[path]!;
+        checkPath(ctx, path);
+        try {
+          commit = (await put(path, text, message)) ?? commit;
+        } catch (error) {
+          if (error instanceof FerryError) throw error;
+          // 409: the file changed between our read and our write; read it again and retry once.
+          if ((error as { status?: number }).status !== 409) throw fail(error, `writing ${path} to`);
+          commit = (await put(path, text, message).catch((again: unknown) => {
+            throw again instanceof FerryError ? again : fail(again, `writing ${path} to`);
+          })) ?? commit;
+        }
+      }
+      return { commit };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// exists() for a file that holds one version at a time
+
+/** What an adapter reads back from its file: the version and every checksum it names. */
+export interface FileRelease {
+  version: string;
+  checksums: string[];
+}
+
+export interface FilePresenceInput {
+  /** The path in the repository, for messages. */
+  path: string;
+  location: string;
+  /** The file's text in the repository, undefined when absent. */
+  current: string | undefined;
+  /** The file this release renders. */
+  rendered: string;
+  /** Reads version and checksums from a file's text; undefined when it holds no version. */
+  parse(text: string): FileRelease | undefined;
+  /** Maps the file's version to SemVer for ordering (e.g. Nix's 1.2.3pre-rc.1). @default identity */
+  toSemver?(version: string): string;
+}
+
+/**
+ * A formula, manifest or derivation holds one version. Ours there → present (matching when the
+ * bytes, or at least the checksums, are equal). An older one → absent: publishing updates it. A newer
+ * one → present and not matching, so this release never downgrades it.
+ */
+export function filePresence(input: FilePresenceInput): Presence {
+  const { path, location, current, rendered, parse, toSemver = (v: string) => v } = input;
+  if (current === undefined) return { state: "absent" };
+  const ours = parse(rendered);
+  const theirs = parse(current);
+  if (!ours) throw new Error(`The rendered ${path} holds no version.`);
+  if (!theirs) {
+    throw new FerryError("PublishedContentDiffers", {
+      what: `${path} in ${location} exists but names no version ferry can read.`,
+      fix: `Fix or delete ${path} there, then run ferry again.`,
+    });
+  }
+  if (theirs.version === ours.version) {
+    if (current === rendered) return { state: "present", matches: true, detail: `${path} has ${ours.version}, identical.` };
+    const same = [...theirs.checksums].sort().join() === [...ours.checksums].sort().join();
+    return same
+      ? { state: "present", matches: true, detail: `${path} has ${ours.version} with the same sha256s (other formatting).` }
+      : { state: "present", matches: false, detail: `${path} has ${ours.version} with other sha256s than this release.` };
+  }
+  const order = compareVersions(toSemver(theirs.version), toSemver(ours.version));
+  if (order === undefined) {
+    throw new FerryError("PublishedContentDiffers", {
+      what: `${path} in ${location} has version "${theirs.version}", which cannot be ordered against ${ours.version}.`,
+      fix: `Check ${path} there; set it to a SemVer version or delete it, then run ferry again.`,
+    });
+  }
+  if (order > 0) return { state: "present", matches: false, detail: `${path} already has the newer ${theirs.version}; not downgrading to ${ours.version}.` };
+  return { state: "absent" };
+}
+
+function compareVersions(a: string, b: string): number | undefined {
+  const left = semver.valid(a) ?? semver.valid(semver.coerce(a, { includePrerelease: true }));
+  const right = semver.valid(b) ?? semver.valid(semver.coerce(b, { includePrerelease: true }));
+  return left && right ? semver.compare(left, right) : undefined;
+}
