@@ -1,2 +1,4 @@
 export * from "./verdaccio.ts";
+export * from "./github.ts";
 export * from "./git.ts";
+export * from "./pypi.ts";

@@ -1,0 +1,183 @@
+import { createGitHub } from "@ferry/core";
+import { Octokit } from "@octokit/rest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGitHub } from "./github.ts";
+import type { GitHubStandIn } from "./github.ts";
+import { openApiChecker } from "./github-openapi.ts";
+
+const checker = openApiChecker();
+let gh: GitHubStandIn;
+const checked = new Set<string>();
+
+/** An Octokit whose every JSON answer, success or error, is validated against GitHub's OpenAPI description. */
+function client(token = gh.token): Octokit {
+  const quiet = () => {};
+  const octokit = new Octokit({ auth: token, baseUrl: gh.url, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
+  octokit.hook.wrap("request", async (request, options) => {
+    const validate = (status: number, url: string, headers: Record<string, unknown>, data: unknown) => {
+      if (String(headers["content-type"] ?? "").startsWith("application/json")) {
+        checked.add(checker.check(String(options.method), url, status, data));
+      }
+    };
+    try {
+      const response = await request(options);
+      validate(response.status, response.url, response.headers, response.data);
+      return response;
+    } catch (error) {
+      const r = (error as { response?: { status: number; url: string; headers: Record<string, unknown>; data: unknown } }).response;
+      if (r) validate(r.status, r.url, r.headers, r.data);
+      throw error;
+    }
+  });
+  return octokit;
+}
+
+const status = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 200,
+    (error: { status?: number }) => {
+      if (error.status === undefined) throw error;
+      return error.status;
+    },
+  );
+
+beforeAll(async () => {
+  gh = await startGitHub();
+});
+afterAll(async () => {
+  await gh.stop();
+});
+
+describe("GitHub stand-in", () => {
+  it("answers every endpoint with bodies that match GitHub's OpenAPI description", async () => {
+    const octokit = client();
+    const owner = "acme";
+    const repo = "spec";
+    gh.createRepo(`${owner}/${repo}`, { files: { "README.md": "hello\n", "docs/a.md": "a" } });
+
+    expect((await octokit.rest.users.getAuthenticated()).data.login).toBe("ferry-sandbox");
+    expect((await octokit.rest.repos.get({ owner, repo })).data.default_branch).toBe("main");
+
+    // Releases and assets.
+    const created = await octokit.rest.repos.createRelease({ owner, repo, tag_name: "v1.0.0", draft: true });
+    const release_id = created.data.id;
+    await octokit.rest.repos.getRelease({ owner, repo, release_id });
+    await octokit.rest.repos.updateRelease({ owner, repo, release_id, body: "notes" });
+    const uploaded = await octokit.rest.repos.uploadReleaseAsset({
+      owner,
+      repo,
+      release_id,
+      url: created.data.upload_url,
+      name: "tool.tar.gz",
+      data: "bytes" as unknown as string,
+      headers: { "content-type": "application/gzip" },
+    });
+    expect(uploaded.data.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    await octokit.rest.repos.listReleaseAssets({ owner, repo, release_id });
+    await octokit.rest.repos.getReleaseAsset({ owner, repo, asset_id: uploaded.data.id });
+    await octokit.rest.repos.updateReleaseAsset({ owner, repo, asset_id: uploaded.data.id, label: "Tool" });
+    const spare = await octokit.rest.repos.uploadReleaseAsset({
+      owner, repo, release_id, url: created.data.upload_url, name: "spare.txt", data: "x", headers: { "content-type": "text/plain" },
+    });
+    await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: spare.data.id });
+    await octokit.rest.repos.listReleases({ owner, repo, per_page: 1 });
+    await octokit.rest.repos.updateRelease({ owner, repo, release_id, draft: false, make_latest: "true" });
+    await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: "v1.0.0" });
+    expect((await octokit.rest.repos.getLatestRelease({ owner, repo })).data.id).toBe(release_id);
+    const other = await octokit.rest.repos.createRelease({ owner, repo, tag_name: "v0.9.0" });
+    expect(await status(octokit.rest.repos.createRelease({ owner, repo, tag_name: "v0.9.0" }))).toBe(422);
+    await octokit.rest.repos.deleteRelease({ owner, repo, release_id: other.data.id });
+    expect(await status(octokit.rest.repos.getRelease({ owner, repo, release_id: other.data.id }))).toBe(404);
+
+    // Contents, refs and branches.
+    const readme = await octokit.rest.repos.getContent({ owner, repo, path: "README.md" });
+    expect(Array.isArray(readme.data)).toBe(false);
+    const file = readme.data as { sha: string; content: string };
+    expect(Buffer.from(file.content, "base64").toString()).toBe("hello\n");
+    expect(file.sha).toBe("ce013625030ba8dba906f756967f9e9ca394464a"); // `git hash-object` of "hello\n"
+    const dir = await octokit.rest.repos.getContent({ owner, repo, path: "" });
+    expect((dir.data as Array<{ path: string; type: string }>).map((e) => `${e.type}:${e.path}`)).toEqual(["file:README.md", "dir:docs"]);
+    const main = await octokit.rest.git.getRef({ owner, repo, ref: "heads/main" });
+    await octokit.rest.git.createRef({ owner, repo, ref: "refs/heads/bump", sha: main.data.object.sha });
+    const put = await octokit.rest.repos.createOrUpdateFileContents({
+      owner, repo, path: "pkg/tool.rb", message: "add", branch: "bump", content: Buffer.from("v1").toString("base64"),
+    });
+    expect(put.status).toBe(201);
+    const update = { owner, repo, path: "pkg/tool.rb", message: "bump", branch: "bump", content: Buffer.from("v2").toString("base64") };
+    expect(await status(octokit.rest.repos.createOrUpdateFileContents(update))).toBe(422); // sha missing
+    expect(await status(octokit.rest.repos.createOrUpdateFileContents({ ...update, sha: "0".repeat(40) }))).toBe(409);
+    const updated = await octokit.rest.repos.createOrUpdateFileContents({ ...update, sha: put.data.content!.sha! });
+    expect(updated.status).toBe(200);
+    expect(gh.readFile(`${owner}/${repo}`, "pkg/tool.rb", "bump")).toBe("v2");
+    expect(gh.readFile(`${owner}/${repo}`, "pkg/tool.rb")).toBeUndefined();
+    await octokit.rest.repos.getBranch({ owner, repo, branch: "bump" });
+    await octokit.rest.repos.deleteFile({ owner, repo, path: "docs/a.md", message: "rm", branch: "bump", sha: "2e65efe2a145dda7ee51d1741299f848e5bf752e" });
+    expect(gh.readFile(`${owner}/${repo}`, "docs/a.md", "bump")).toBeUndefined();
+    expect(await status(octokit.rest.git.updateRef({ owner, repo, ref: "heads/main", sha: updated.data.commit.sha! }))).toBe(200);
+    expect(gh.readFile(`${owner}/${repo}`, "pkg/tool.rb")).toBe("v2");
+    await octokit.rest.git.deleteRef({ owner, repo, ref: "heads/bump" });
+    expect(await status(octokit.rest.git.getRef({ owner, repo, ref: "heads/bump" }))).toBe(404);
+
+    // Forks, pull requests and search.
+    const fork = await octokit.rest.repos.createFork({ owner, repo });
+    expect(fork.status).toBe(202);
+    expect(fork.data.full_name).toBe(`ferry-sandbox/${repo}`);
+    expect((await octokit.rest.repos.listForks({ owner, repo })).data.map((f) => f.full_name)).toEqual([`ferry-sandbox/${repo}`]);
+    await octokit.rest.repos.mergeUpstream({ owner: "ferry-sandbox", repo, branch: "main" });
+    const forkMain = await octokit.rest.git.getRef({ owner: "ferry-sandbox", repo, ref: "heads/main" });
+    await octokit.rest.git.createRef({ owner: "ferry-sandbox", repo, ref: "refs/heads/tool-1.0.0", sha: forkMain.data.object.sha });
+    await octokit.rest.repos.createOrUpdateFileContents({
+      owner: "ferry-sandbox", repo, path: "pkg/tool.rb", message: "tool 1.0.0", branch: "tool-1.0.0",
+      sha: (await octokit.rest.repos.getContent({ owner: "ferry-sandbox", repo, path: "pkg/tool.rb" }) as { data: { sha: string } }).data.sha,
+      content: Buffer.from("v3").toString("base64"),
+    });
+    const pr = await octokit.rest.pulls.create({ owner, repo, title: "tool 1.0.0", head: "ferry-sandbox:tool-1.0.0", base: "main", body: "new version" });
+    expect((await octokit.rest.pulls.list({ owner, repo, head: "ferry-sandbox:tool-1.0.0" })).data.map((p) => p.number)).toEqual([pr.data.number]);
+    await octokit.rest.pulls.get({ owner, repo, pull_number: pr.data.number });
+    const found = await octokit.rest.search.issuesAndPullRequests({ q: `repo:${owner}/${repo} is:pr is:open in:title "tool 1.0.0"` });
+    expect(found.data.items.map((i) => i.number)).toEqual([pr.data.number]);
+    await octokit.rest.pulls.update({ owner, repo, pull_number: pr.data.number, state: "closed" });
+    expect(gh.pulls(`${owner}/${repo}`)).toMatchObject([{ head: "ferry-sandbox:tool-1.0.0", base: "main", state: "closed", files: { "pkg/tool.rb": "v3" } }]);
+
+    expect(await status(octokit.rest.repos.get({ owner, repo: "missing" }))).toBe(404);
+
+    expect([...checked].sort()).toEqual(
+      expect.arrayContaining([
+        "DELETE /repos/{owner}/{repo}/contents/{path} 200",
+        "GET /repos/{owner}/{repo} 200",
+        "GET /repos/{owner}/{repo} 404",
+        "GET /repos/{owner}/{repo}/branches/{branch} 200",
+        "GET /repos/{owner}/{repo}/contents/{path} 200",
+        "GET /repos/{owner}/{repo}/forks 200",
+        "GET /repos/{owner}/{repo}/git/ref/{ref} 200",
+        "GET /repos/{owner}/{repo}/git/ref/{ref} 404",
+        "GET /repos/{owner}/{repo}/pulls 200",
+        "GET /repos/{owner}/{repo}/pulls/{pull_number} 200",
+        "GET /repos/{owner}/{repo}/releases 200",
+        "GET /repos/{owner}/{repo}/releases/assets/{asset_id} 200",
+        "GET /repos/{owner}/{repo}/releases/latest 200",
+        "GET /repos/{owner}/{repo}/releases/tags/{tag} 200",
+        "GET /repos/{owner}/{repo}/releases/{release_id} 200",
+        "GET /repos/{owner}/{repo}/releases/{release_id} 404",
+        "GET /repos/{owner}/{repo}/releases/{release_id}/assets 200",
+        "GET /search/issues 200",
+        "GET /user 200",
+        "PATCH /repos/{owner}/{repo}/git/refs/{ref} 200",
+        "PATCH /repos/{owner}/{repo}/pulls/{pull_number} 200",
+        "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id} 200",
+        "PATCH /repos/{owner}/{repo}/releases/{release_id} 200",
+        "POST /repos/{owner}/{repo}/forks 202",
+        "POST /repos/{owner}/{repo}/git/refs 201",
+        "POST /repos/{owner}/{repo}/merge-upstream 200",
+        "POST /repos/{owner}/{repo}/pulls 201",
+        "POST /repos/{owner}/{repo}/releases 201",
+        "POST /repos/{owner}/{repo}/releases 422",
+        "POST /repos/{owner}/{repo}/releases/{release_id}/assets 201",
+        "PUT /repos/{owner}/{repo}/contents/{path} 200",
+        "PUT /repos/{owner}/{repo}/contents/{path} 201",
+        "PUT /repos/{owner}/{repo}/contents/{path} 409",
+        "PUT /repos/{owner}/{repo}/contents/{path} 422",
+      ]),
+    );
+  });
+});
