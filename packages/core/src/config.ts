@@ -1,0 +1,218 @@
+import { readFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { FerryError } from "./errors.ts";
+import { architectures, operatingSystems, type Arch, type Os } from "./manifest.ts";
+import type { Project, Registry } from "./registry.ts";
+
+const target = z
+  .string()
+  .regex(
+    new RegExp(`^(${operatingSystems.join("|")})/(${architectures.join("|")})$`),
+    `expected <os>/<arch> with os one of ${operatingSystems.join(", ")} and arch one of ${architectures.join(", ")}`,
+  );
+
+const projectSchema = z
+  .object({
+    /** The project's name; the default name of every package. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected lowercase letters, digits, '.', '_' or '-'"),
+    description: z.string().min(1),
+    homepage: z.string().url(),
+    /** An SPDX license identifier. */
+    license: z.string().min(1),
+    /** `owner/name` of the GitHub repository that holds the releases. */
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name"),
+    /** The binary's name, without `.exe`. @default project.name */
+    binary: z.string().optional(),
+    /** The maintainer, `Name <email>`. @default the repository owner */
+    author: z.string().optional(),
+  })
+  .strict();
+
+const buildSchema = z
+  .object({
+    /** Platforms to build, `<os>/<arch>`. */
+    targets: z.array(target).min(1),
+    /** Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in. */
+    command: z.string().optional(),
+    /** Extra environment for the command; values are templates too. */
+    env: z.record(z.string(), z.string()).default({}),
+    /** Instead of a command: where each target's binary already is (a template, relative to the project). */
+    prebuilt: z.string().optional(),
+    /** Directory the command runs in, relative to the project. @default "." */
+    dir: z.string().default("."),
+  })
+  .strict()
+  .refine((b) => (b.command === undefined) !== (b.prebuilt === undefined), {
+    message: "set exactly one of command or prebuilt",
+  });
+
+const archivesSchema = z
+  .object({
+    /** Archive name without extension. @default "{{project}}_{{version}}_{{os}}_{{arch}}" */
+    name: z.string().default("{{project}}_{{version}}_{{os}}_{{arch}}"),
+    /** Extra files to include (README, LICENSE), relative to the project. @default [] */
+    files: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const releaseSchema = z
+  .object({
+    /** Release title. @default the tag */
+    name: z.string().optional(),
+    /** Release notes (Markdown). @default "" */
+    notes: z.string().default(""),
+  })
+  .strict();
+
+/** Keys every registry section accepts besides the adapter's own. */
+const commonKeys = z.object({
+  /** Publish prereleases to registries that skip them by default. @default false */
+  prerelease: z.boolean().optional(),
+  /** Seconds before this registry's run is abandoned. @default 900 */
+  timeout: z.number().positive().optional(),
+});
+export type CommonOptions = z.infer<typeof commonKeys>;
+
+export interface Target {
+  os: Os;
+  arch: Arch;
+}
+
+export interface Config {
+  /** ferry.yaml's own path. */
+  path: string;
+  project: Project;
+  build: Omit<z.infer<typeof buildSchema>, "targets"> & { targets: Target[] };
+  archives: z.infer<typeof archivesSchema>;
+  release: z.infer<typeof releaseSchema>;
+  /** Registry sections in file order, each with the adapter's validated options. */
+  registries: Array<{ name: string; options: unknown; common: CommonOptions }>;
+}
+
+export type AdapterLoader = (name: string) => Promise<Registry<unknown, never>> | undefined;
+
+const fileSchema = (registryNames: readonly string[]) =>
+  z
+    .object({
+      project: projectSchema,
+      build: buildSchema,
+      archives: archivesSchema.default({ name: "{{project}}_{{version}}_{{os}}_{{arch}}", files: [] }),
+      release: releaseSchema.default({ notes: "" }),
+      registries: z
+        .record(z.string(), z.record(z.string(), z.unknown()).nullable())
+        .default({})
+        .superRefine((sections, ctx) => {
+          for (const name of Object.keys(sections)) {
+            if (!registryNames.includes(name)) {
+              ctx.addIssue({
+                code: "custom",
+                path: [name],
+                message: `unknown registry "${name}"; known: ${registryNames.join(", ")}`,
+              });
+            }
+          }
+        }),
+    })
+    .strict();
+
+export const configFiles = ["ferry.yaml", "ferry.yml", "ferry.json"];
+
+/** Finds ferry.yaml (or .yml/.json) in a directory. */
+export async function findConfig(dir: string): Promise<string> {
+  for (const name of configFiles) {
+    const path = resolve(dir, name);
+    if (await access(path).then(() => true, () => false)) return path;
+  }
+  throw new FerryError("ConfigNotFound", {
+    what: `No ferry.yaml in ${dir}.`,
+    fix: "Create one with `ferry init`, or pass --config <path>.",
+  });
+}
+
+/** Reads and validates ferry.yaml, including every registry section against its adapter's schema. */
+export async function loadConfig(path: string, registryNames: readonly string[], load: AdapterLoader): Promise<Config> {
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new FerryError("ConfigNotFound", { what: `Cannot read ${path}: ${error.code ?? error.message}.`, fix: "Pass the path of your ferry.yaml with --config." });
+  });
+  let raw: unknown;
+  try {
+    raw = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw invalid(path, [(error as Error).message.split("\n")[0] ?? "unparsable"]);
+  }
+  const parsed = fileSchema(registryNames).safeParse(raw);
+  if (!parsed.success) throw invalid(path, issues(parsed.error));
+  const file = parsed.data;
+
+  const registries: Config["registries"] = [];
+  const problems: string[] = [];
+  for (const [name, section] of Object.entries(file.registries)) {
+    const adapter = await load(name);
+    if (!adapter) continue;
+    const { prerelease, timeout, ...own } = section ?? {};
+    const common = commonKeys.safeParse({ prerelease, timeout });
+    const options = adapter.options.safeParse(own);
+    if (!common.success) problems.push(...issues(common.error, ["registries", name]));
+    if (!options.success) problems.push(...issues(options.error, ["registries", name]));
+    if (common.success && options.success) registries.push({ name, options: options.data, common: common.data });
+  }
+  if (problems.length) throw invalid(path, problems);
+
+  const dir = dirname(resolve(path));
+  return {
+    path: resolve(path),
+    project: {
+      ...file.project,
+      binary: file.project.binary ?? file.project.name,
+      author: file.project.author ?? file.project.repository.split("/")[0]!,
+      dir,
+    },
+    build: {
+      ...file.build,
+      targets: file.build.targets.map((t) => {
+        const [os, arch] = t.split("/") as [Os, Arch];
+        return { os, arch };
+      }),
+    },
+    archives: file.archives,
+    release: file.release,
+    registries,
+  };
+}
+
+function issues(error: z.ZodError, prefix: PropertyKey[] = []): string[] {
+  return error.issues.map((issue) => {
+    const path = [...prefix, ...issue.path].map(String).join(".") || "(top level)";
+    return `${path}: ${issue.message}`;
+  });
+}
+
+function invalid(path: string, problems: string[]): FerryError {
+  return new FerryError("ConfigInvalid", {
+    what: `${path} is not valid:\n  - ${problems.join("\n  - ")}\n`,
+    fix: "Fix the keys above (`ferry schema` prints the full schema for editors), then run `ferry check`.",
+  });
+}
+
+/** A JSON Schema of ferry.yaml with every registry's section, for editors. */
+export function configJsonSchema(adapters: ReadonlyArray<Registry<unknown, never>>): unknown {
+  const registries = z
+    .object(Object.fromEntries(adapters.map((a) => [a.name, z.intersection(commonKeys, a.options as z.ZodType).optional()])))
+    .strict();
+  const schema = z.object({
+    project: projectSchema,
+    build: buildSchema,
+    archives: archivesSchema.optional(),
+    release: releaseSchema.optional(),
+    registries: registries.optional(),
+  });
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+}
+
+/** Fills {{key}} placeholders; an unknown key is left for the user to notice rather than guessed. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (match, key: string) => values[key] ?? match);
+}

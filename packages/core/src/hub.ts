@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Octokit } from "@octokit/rest";
+import { buildRelease } from "./build.ts";
+import type { Config } from "./config.ts";
+import { FerryError } from "./errors.ts";
+import { parseManifest, readManifest, type ReleaseManifest } from "./manifest.ts";
+import { findRelease, githubError, publishRelease } from "./release.ts";
+import type { Version } from "./version.ts";
+
+export interface HubInput {
+  config: Config;
+  version: Version;
+  distDir: string;
+  github: Octokit;
+  serverUrl: string;
+  dryRun: boolean;
+  log: (message: string) => void;
+}
+
+export interface Hub {
+  built: Promise<ReleaseManifest>;
+  /** Resolves with the release page URL once the release is public. */
+  released: Promise<string>;
+}
+
+/** Builds, then (unless dry-run) uploads and publishes the GitHub Release. */
+export function runHub(input: HubInput): Hub {
+  const { config, version, distDir, log } = input;
+  const built = buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log });
+  const released = built.then(async (manifest) => {
+    if (input.dryRun) return manifest.url;
+    const files = [
+      ...manifest.artifacts.map((a) => ({ path: join(distDir, a.name), sha256: a.sha256 })),
+      ...(await metadataFiles(distDir)),
+    ];
+    const url = await publishRelease({
+      github: input.github,
+      repository: config.project.repository,
+      version,
+      name: config.release.name ?? version.tag,
+      notes: config.release.notes,
+      files,
+      log,
+    });
+    log(`release ${version.tag} is public: ${url}`);
+    return url;
+  });
+  return { built, released };
+}
+
+/** checksums.txt and manifest.json are assets too; their digests are taken as they are written. */
+async function metadataFiles(distDir: string) {
+  return Promise.all(
+    ["checksums.txt", "manifest.json"].map(async (name) => {
+      const path = join(distDir, name);
+      return { path, sha256: createHash("sha256").update(await readFile(path)).digest("hex") };
+    }),
+  );
+}
+
+/**
+ * For `ferry publish`: the manifest of an existing release, from dist/ when it is this tag's,
+ * else the release's manifest.json asset. Binary registries also need the release to be public.
+ */
+export async function existingRelease(input: Omit<HubInput, "dryRun" | "serverUrl">): Promise<Hub> {
+  const { config, version, distDir, github } = input;
+  const local = join(distDir, "manifest.json");
+  const localManifest = await access(local).then(
+    () => readManifest(local),
+    () => undefined,
+  );
+  const release = findRelease(github, config.project.repository, version.tag);
+  const released = release.then((r) => {
+    if (!r) {
+      throw new FerryError("ReleaseNotPublic", {
+        what: `There is no GitHub release for ${version.tag} in ${config.project.repository}.`,
+        fix: "Run `ferry release` first; `ferry publish` only fans out an existing release.",
+      });
+    }
+    if (r.draft) {
+      throw new FerryError("ReleaseNotPublic", {
+        what: `The release ${version.tag} is still a draft.`,
+        why: "Its download URLs answer 404 until it is published, so installs would fail.",
+        fix: "Run `ferry release` to finish it, or publish the draft on GitHub.",
+      });
+    }
+    return r.html_url;
+  });
+  const built =
+    localManifest && localManifest.tag === version.tag
+      ? Promise.resolve(localManifest)
+      : release.then(async (r) => {
+          const asset = r?.assets.find((a) => a.name === "manifest.json");
+          if (!r || !asset) {
+            throw new FerryError("ManifestMissing", {
+              what: `No manifest.json for ${version.tag}, neither in ${distDir} nor on the release.`,
+              fix: "Run `ferry release` (or `ferry build`) for this tag first.",
+            });
+          }
+          const [owner, repo] = config.project.repository.split("/") as [string, string];
+          try {
+            const response = await github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+              owner,
+              repo,
+              asset_id: asset.id,
+              headers: { accept: "application/octet-stream" },
+            });
+            return parseManifest(Buffer.from(response.data as unknown as ArrayBuffer).toString("utf8"), `${version.tag}/manifest.json`);
+          } catch (error) {
+            throw githubError(error, "downloading manifest.json");
+          }
+        });
+  return { built, released };
+}

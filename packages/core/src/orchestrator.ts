@@ -1,0 +1,221 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import pLimit from "p-limit";
+import type { CommonOptions } from "./config.ts";
+import { createContext, resetDir } from "./context.ts";
+import { asFerryError, FerryError, type ErrorCode } from "./errors.ts";
+import type { ReleaseManifest } from "./manifest.ts";
+import type { Context, Prepared, Project, Registry, Verified } from "./registry.ts";
+import { redact } from "./secrets.ts";
+import type { Version } from "./version.ts";
+
+export type Status = "published" | "awaiting-review" | "already-published" | "skipped" | "planned" | "failed" | "blocked";
+
+/** Statuses that leave the exit code at 0. */
+export const successful: ReadonlySet<Status> = new Set(["published", "awaiting-review", "already-published", "skipped", "planned"]);
+
+export interface TargetResult {
+  registry: string;
+  status: Status;
+  detail: string;
+  /** Set for failed and blocked targets. */
+  error?: { code: ErrorCode; message: string };
+  /** Files prepare() rendered, relative to dist/. */
+  files: string[];
+  durationMs: number;
+}
+
+export type Phase = "waiting" | "exists" | "prepare" | "publish" | "verify";
+
+export interface Spoke {
+  adapter: Registry<unknown, Prepared>;
+  options: unknown;
+  common: CommonOptions;
+}
+
+export interface RunSpokesInput {
+  spokes: Spoke[];
+  project: Project;
+  version: Version;
+  /** The hub's manifest once built; rejects with the hub's failure. */
+  built: Promise<ReleaseManifest>;
+  /** Settles once the release is public; binary registries wait for it. Rejects with the hub's failure. */
+  released: Promise<unknown>;
+  distDir: string;
+  env?: NodeJS.ProcessEnv;
+  dryRun?: boolean;
+  /** @default 4 */
+  concurrency?: number;
+  /** How long verify() may take to see the version. @default 300000 */
+  verifyTimeoutMs?: number;
+  /** @default 2000 */
+  verifyIntervalMs?: number;
+  onPhase?: (registry: string, phase: Phase) => void;
+  onResult?: (result: TargetResult) => void;
+  log?: (registry: string, message: string) => void;
+}
+
+/**
+ * Runs every selected registry concurrently, each in its own failure domain: whatever one throws,
+ * rejects or hangs on ends as that registry's result and touches no other.
+ */
+export async function runSpokes(input: RunSpokesInput): Promise<TargetResult[]> {
+  // The hub's promises are awaited per spoke; mark them handled so a hub failure is reported, not thrown.
+  input.built.catch(() => {});
+  input.released.catch(() => {});
+  const limit = pLimit(input.concurrency ?? 4);
+  return Promise.all(
+    input.spokes.map((spoke) =>
+      limit(async () => {
+        const started = Date.now();
+        const outcome = await runSpoke(input, spoke).catch((error: unknown) => failure(error, spoke.adapter.name));
+        const result: TargetResult = { registry: spoke.adapter.name, files: [], ...outcome, durationMs: Date.now() - started };
+        input.onResult?.(result);
+        return result;
+      }),
+    ),
+  );
+}
+
+type Outcome = Omit<TargetResult, "registry" | "durationMs" | "files"> & { files?: string[] };
+
+function failure(error: unknown, registry: string, status: "failed" | "blocked" = "failed"): Outcome {
+  const ferry = asFerryError(error, registry);
+  const message = redact(ferry.message);
+  return { status, detail: message, error: { code: ferry.code, message } };
+}
+
+async function runSpoke(input: RunSpokesInput, { adapter, options, common }: Spoke): Promise<Outcome> {
+  const name = adapter.name;
+  const phase = (p: Phase) => input.onPhase?.(name, p);
+  if (input.version.isPrerelease && adapter.skipsPrereleases && !common.prerelease) {
+    return { status: "skipped", detail: `prerelease ${input.version.semver} (set registries.${name}.prerelease: true to publish it)` };
+  }
+
+  phase("waiting");
+  const needsBinaries = adapter.needs.includes("binaries");
+  let manifest: ReleaseManifest;
+  try {
+    manifest = needsBinaries ? await input.built : await input.built.catch(() => emptyManifest(input));
+    if (needsBinaries && !input.dryRun) await input.released;
+  } catch (error) {
+    const hub = asFerryError(error);
+    return { ...failure(hub, name, "blocked"), detail: `the release was not published: ${redact(hub.message)}` };
+  }
+
+  const controller = new AbortController();
+  const timeoutMs = (common.timeout ?? 900) * 1000;
+  const ctx = createContext({
+    registry: name,
+    options,
+    project: input.project,
+    version: input.version,
+    manifest,
+    distDir: input.distDir,
+    ...(input.env ? { env: input.env } : {}),
+    dryRun: input.dryRun ?? false,
+    signal: controller.signal,
+    log: (message) => input.log?.(name, redact(message)),
+  });
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await Promise.race([
+      steps(input, adapter, ctx, phase),
+      new Promise<never>((_, reject) =>
+        controller.signal.addEventListener("abort", () =>
+          reject(
+            new FerryError("TargetTimedOut", {
+              registry: name,
+              what: `Gave up after ${timeoutMs / 1000}s.`,
+              fix: `Re-run with \`ferry publish --only ${name}\`, or raise registries.${name}.timeout.`,
+            }),
+          ),
+        ),
+      ),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
+
+async function steps(
+  input: RunSpokesInput,
+  adapter: Registry<unknown, Prepared>,
+  ctx: Context<unknown>,
+  phase: (p: Phase) => void,
+): Promise<Outcome> {
+  phase("exists");
+  let unknownState: string | undefined;
+  try {
+    const presence = await adapter.exists(ctx);
+    if (presence.state === "present" && presence.matches) return { status: "already-published", detail: presence.detail };
+    if (presence.state === "present") {
+      throw new FerryError("PublishedContentDiffers", {
+        registry: adapter.name,
+        what: `${input.version.semver} is already there with other content: ${presence.detail}.`,
+        why: "ferry never overwrites what a registry already serves.",
+        fix: "Release a new version; if the registry's copy is wrong, remove it there first.",
+      });
+    }
+  } catch (error) {
+    // A preview still renders when the registry cannot be asked; a real run never guesses.
+    if (!input.dryRun || (error instanceof FerryError && error.code === "PublishedContentDiffers")) throw error;
+    unknownState = redact(asFerryError(error).message);
+  }
+
+  phase("prepare");
+  await resetDir(ctx.outDir);
+  const prepared = await adapter.prepare(ctx);
+  const files = prepared.files.map((f) => relativeTo(input.distDir, f));
+  if (input.dryRun) {
+    return { status: "planned", detail: unknownState ? `would publish; registry state unknown: ${unknownState}` : "would publish", files };
+  }
+
+  phase("publish");
+  const published = await adapter.publish(ctx, prepared);
+  phase("verify");
+  const verified = await poll(() => adapter.verify(ctx, published), input, adapter.name, ctx.signal);
+  return {
+    status: verified.state === "verified" ? "published" : "awaiting-review",
+    detail: verified.detail,
+    files,
+  };
+}
+
+/** Calls verify() until it sees the version, within the bound; a version never seen is a failure. */
+async function poll(
+  check: () => Promise<Verified | undefined>,
+  input: RunSpokesInput,
+  registry: string,
+  signal: AbortSignal,
+): Promise<Verified> {
+  const deadline = Date.now() + (input.verifyTimeoutMs ?? 300_000);
+  const interval = input.verifyIntervalMs ?? 2000;
+  for (;;) {
+    const verified = await check();
+    if (verified) return verified;
+    if (Date.now() >= deadline) {
+      throw new FerryError("VerifyTimedOut", {
+        registry,
+        what: `The upload was accepted, but ${input.version.semver} did not become visible within ${Math.round((input.verifyTimeoutMs ?? 300_000) / 1000)}s.`,
+        why: "It is not reported as published until the registry serves it.",
+        fix: `Re-run \`ferry publish --only ${registry}\` later: it will find it and report already-published.`,
+      });
+    }
+    await sleep(interval, undefined, { signal });
+  }
+}
+
+const relativeTo = (dir: string, file: string) => (file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : file);
+
+function emptyManifest(input: RunSpokesInput): ReleaseManifest {
+  return {
+    schema: 1,
+    project: input.project.name,
+    version: input.version.semver,
+    tag: input.version.tag,
+    repository: input.project.repository,
+    url: `https://github.com/${input.project.repository}/releases/tag/${input.version.tag}`,
+    artifacts: [],
+  };
+}

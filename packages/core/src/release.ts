@@ -1,0 +1,194 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { Readable } from "node:stream";
+import type { Octokit } from "@octokit/rest";
+import { FerryError } from "./errors.ts";
+import type { Version } from "./version.ts";
+
+type Release = Awaited<ReturnType<Octokit["rest"]["repos"]["getRelease"]>>["data"];
+type Asset = Release["assets"][number] & { digest?: string | null };
+
+export interface ReleaseFile {
+  path: string;
+  sha256: string;
+}
+
+export interface PublishReleaseInput {
+  github: Octokit;
+  /** owner/name */
+  repository: string;
+  version: Version;
+  name: string;
+  notes: string;
+  /** Every asset the release must have, with its digest (computed when it was written). */
+  files: ReleaseFile[];
+  log: (message: string) => void;
+}
+
+const owner = (repository: string) => repository.split("/")[0]!;
+const repo = (repository: string) => repository.split("/")[1]!;
+
+/**
+ * Finds the release for a tag, drafts included. GET releases/tags/{tag} only sees published
+ * releases, so a 404 there is followed by a search of the release list (drafts are listed to
+ * anyone with push access).
+ */
+export async function findRelease(github: Octokit, repository: string, tag: string): Promise<Release | undefined> {
+  const params = { owner: owner(repository), repo: repo(repository) };
+  try {
+    return (await github.rest.repos.getReleaseByTag({ ...params, tag })).data;
+  } catch (error) {
+    if ((error as { status?: number }).status !== 404) throw githubError(error, `reading the release ${tag}`);
+  }
+  try {
+    for await (const page of github.paginate.iterator(github.rest.repos.listReleases, { ...params, per_page: 100 })) {
+      const found = page.data.find((r) => r.tag_name === tag);
+      if (found) return found;
+    }
+  } catch (error) {
+    throw githubError(error, `listing the releases of ${repository}`);
+  }
+  return undefined;
+}
+
+/**
+ * Makes the GitHub Release for a version public with exactly the given assets: reuses a draft or
+ * creates one, uploads only missing assets, keeps an asset with the same digest, refuses one with
+ * another digest (never overwrites), then publishes. Returns the release page URL.
+ */
+export async function publishRelease(input: PublishReleaseInput): Promise<string> {
+  const { github, repository, version, log } = input;
+  const params = { owner: owner(repository), repo: repo(repository) };
+  let release = await findRelease(github, repository, version.tag);
+  if (!release) {
+    log(`creating draft release ${version.tag}`);
+    release = await call(`creating the release ${version.tag}`, () =>
+      github.rest.repos.createRelease({
+        ...params,
+        tag_name: version.tag,
+        name: input.name,
+        body: input.notes,
+        draft: true,
+        prerelease: version.isPrerelease,
+      }),
+    );
+  }
+
+  const assets = new Map((release.assets as Asset[]).map((a) => [a.name, a]));
+  for (const file of input.files) {
+    const name = basename(file.path);
+    const existing = assets.get(name);
+    if (existing && existing.state === "uploaded") {
+      await assertSameAsset(github, repository, existing, file);
+      continue;
+    }
+    if (existing) {
+      // A failed upload leaves an asset in state "starter"; GitHub says it is safe to delete.
+      await call(`removing the broken upload ${name}`, () => github.rest.repos.deleteReleaseAsset({ ...params, asset_id: existing.id }));
+    }
+    if (!release.draft) {
+      throw new FerryError("ReleaseConflict", {
+        what: `The release ${version.tag} is already published without ${name}.`,
+        why: "Published releases are immutable, so ferry does not add assets to them.",
+        fix: `Publish ${name} under a new tag, or delete the release ${version.tag} if nothing depends on it yet.`,
+      });
+    }
+    log(`uploading ${name}`);
+    await uploadAsset(github, release.upload_url, file.path);
+  }
+
+  if (release.draft) {
+    log(`publishing release ${version.tag}`);
+    release = await call(`publishing the release ${version.tag}`, () =>
+      github.rest.repos.updateRelease({
+        ...params,
+        release_id: release!.id,
+        draft: false,
+        make_latest: version.isPrerelease ? "false" : "true",
+      }),
+    );
+  }
+  return release.html_url;
+}
+
+/** Uploads one asset, streaming it from disk; retried by re-opening the file, since a stream is read once. */
+export async function uploadAsset(github: Octokit, uploadUrl: string, path: string): Promise<Asset> {
+  const { size } = await stat(path);
+  const name = basename(path);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // upload_url is a URI template ending in {?name,label}; octokit expands it.
+      const response = await github.request(`POST ${uploadUrl}`, {
+        name,
+        data: Readable.toWeb(createReadStream(path)),
+        headers: { "content-type": contentType(name), "content-length": size },
+        request: { retries: 0 },
+      });
+      return response.data as Asset;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (attempt >= 3 || (status !== undefined && status < 500)) throw githubError(error, `uploading ${name}`);
+    }
+  }
+}
+
+async function assertSameAsset(github: Octokit, repository: string, asset: Asset, file: ReleaseFile): Promise<void> {
+  const remote = asset.digest?.startsWith("sha256:") ? asset.digest.slice(7) : await downloadDigest(github, repository, asset);
+  if (remote === file.sha256) return;
+  throw new FerryError("ReleaseConflict", {
+    what: `The release already has ${asset.name} with sha256 ${remote}, but this build made ${file.sha256}.`,
+    why: "An asset that was published is never overwritten: users may already have downloaded it.",
+    fix: "Make the build reproducible for this tag, or release under a new tag.",
+  });
+}
+
+/** For GitHub servers that report no digest: hash the asset while streaming it (nothing is written to disk). */
+async function downloadDigest(github: Octokit, repository: string, asset: Asset): Promise<string> {
+  const response = await github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+    owner: owner(repository),
+    repo: repo(repository),
+    asset_id: asset.id,
+    headers: { accept: "application/octet-stream" },
+  });
+  return createHash("sha256")
+    .update(Buffer.from(response.data as unknown as ArrayBuffer))
+    .digest("hex");
+}
+
+function contentType(name: string): string {
+  if (name.endsWith(".json")) return "application/json";
+  if (name.endsWith(".txt")) return "text/plain";
+  if (name.endsWith(".zip")) return "application/zip";
+  if (name.endsWith(".tar.gz")) return "application/gzip";
+  return "application/octet-stream";
+}
+
+async function call<T>(doing: string, request: () => Promise<{ data: T }>): Promise<T> {
+  try {
+    return (await request()).data;
+  } catch (error) {
+    throw githubError(error, doing);
+  }
+}
+
+/** A GitHub API failure as a FerryError that says what ferry was doing and what the status means. */
+export function githubError(error: unknown, doing: string): FerryError {
+  if (error instanceof FerryError) return error;
+  const status = (error as { status?: number }).status;
+  const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;
+  const fix =
+    status === 401
+      ? "Set GITHUB_TOKEN to a valid token."
+      : status === 403 || status === 404
+        ? "Check that GITHUB_TOKEN can write to the repository (contents: write) and that the repository name is right."
+        : "Re-run; ferry resumes where it stopped.";
+  return new FerryError(status === undefined || status >= 500 ? "RegistryUnreachable" : "RegistryRefused", {
+    registry: "github",
+    what: `GitHub answered ${status ?? "nothing"} while ${doing}.`,
+    why: message,
+    fix,
+    cause: error,
+  });
+}
