@@ -1,0 +1,168 @@
+import { readFile } from "node:fs/promises";
+import { FerryError, addSecret, npmDistTag, readJson, redact, type Context } from "@ferry/core";
+import type { NpmOptions } from "./options.ts";
+import type { RenderedPackage } from "./render.ts";
+
+type Ctx = Context<NpmOptions>;
+
+/** The registry base URL, always ending in `/` so paths resolve below it. */
+export function registryUrl(ctx: Ctx): string {
+  const url = ctx.options.registry ?? ctx.env("NPM_CONFIG_REGISTRY") ?? ctx.env("npm_config_registry") ?? "https://registry.npmjs.org";
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+/** `@scope/name` → `@scope%2fname`, the form the registry API expects in a path. */
+export const escapeName = (name: string): string => encodeURIComponent(name).replace(/^%40/, "@");
+
+export type Remote = { state: "absent" } | { state: "present"; shasum: string; integrity: string | undefined };
+
+/**
+ * Reads one version's document. The per-version URL is live right after a publish, unlike the
+ * packument, which CDNs cache for minutes and cache 404s of.
+ */
+export async function readVersion(ctx: Ctx, name: string, version: string): Promise<Remote> {
+  const url = new URL(`${escapeName(name)}/${encodeURIComponent(version)}`, registryUrl(ctx));
+  const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
+  const response = await ctx.http(url, {
+    headers: { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return { state: "absent" };
+  }
+  if (response.status !== 200) throw await refused(ctx, response, `GET ${url.pathname}`);
+  const body = await readJson<{ dist?: { shasum?: string; integrity?: string } }>(response, ctx.registry);
+  if (!body.dist?.shasum) {
+    throw new FerryError("RegistryRefused", {
+      registry: ctx.registry,
+      what: `${url.host} answered GET ${url.pathname} without dist.shasum.`,
+      why: "ferry cannot tell whether the published tarball is this release's.",
+    });
+  }
+  return { state: "present", shasum: body.dist.shasum, integrity: body.dist.integrity };
+}
+
+export const sameTarball = (remote: Remote, pkg: RenderedPackage): boolean =>
+  remote.state === "present" && remote.shasum === pkg.shasum && (remote.integrity === undefined || remote.integrity === pkg.integrity);
+
+/**
+ * Publishes one package the way `npm publish` does (libnpmpublish's document: the version's
+ * manifest with its dist checksums, the dist-tag, and the tarball as a base64 attachment).
+ * Answers "conflict" when the registry refused because the version may already exist.
+ */
+export async function putPackage(ctx: Ctx, pkg: RenderedPackage, token: string): Promise<"published" | "conflict"> {
+  const registry = registryUrl(ctx);
+  const tarball = await readFile(pkg.tarball);
+  const unscoped = pkg.name.replace(/^@[^/]+\//, "");
+  const tag = npmDistTag(ctx.version);
+  const document = {
+    _id: pkg.name,
+    name: pkg.name,
+    description: pkg.manifest.description,
+    "dist-tags": { [tag]: pkg.version },
+    versions: {
+      [pkg.version]: {
+        ...pkg.manifest,
+        _id: `${pkg.name}@${pkg.version}`,
+        dist: {
+          shasum: pkg.shasum,
+          integrity: pkg.integrity,
+          tarball: new URL(`${pkg.name}/-/${unscoped}-${pkg.version}.tgz`, registry).href,
+        },
+      },
+    },
+    access: ctx.options.access,
+    _attachments: {
+      [`${pkg.name}-${pkg.version}.tgz`]: {
+        content_type: "application/octet-stream",
+        data: tarball.toString("base64"),
+        length: tarball.length,
+      },
+    },
+  };
+  const url = new URL(escapeName(pkg.name), registry);
+  const response = await ctx.http(url, {
+    method: "PUT",
+    headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}`, "npm-command": "publish" },
+    body: JSON.stringify(document),
+  });
+  if (response.ok) {
+    await response.body?.cancel();
+    return "published";
+  }
+  // npm answers a re-publish with 403 "cannot publish over…", Verdaccio and others with 409.
+  if (response.status === 403 || response.status === 409) {
+    await response.body?.cancel();
+    return "conflict";
+  }
+  throw await refused(ctx, response, `PUT ${url.pathname}`);
+}
+
+async function refused(ctx: Ctx, response: Awaited<ReturnType<Ctx["http"]>>, request: string): Promise<FerryError> {
+  const host = new URL(response.url || registryUrl(ctx)).host;
+  const text = redact(registryMessage(await response.text().catch(() => "")));
+  const auth = response.status === 401 || response.status === 403;
+  return new FerryError(response.status >= 500 ? "RegistryUnreachable" : "RegistryRefused", {
+    registry: ctx.registry,
+    what: `${host} answered ${request} with ${response.status}.`,
+    ...(text ? { why: `The registry says: ${text}` } : {}),
+    fix: auth
+      ? "Check that the token (NODE_AUTH_TOKEN or NPM_TOKEN) is valid, has publish rights on the package, and, for automation, bypasses 2FA."
+      : "Check the registry URL and try again; nothing else was changed.",
+  });
+}
+
+/** The registry's own explanation: npm and Verdaccio answer `{"error": "…"}`, others plain text. */
+function registryMessage(body: string): string {
+  let message = body.trim();
+  try {
+    const json = JSON.parse(message) as { error?: unknown; message?: unknown };
+    if (typeof json.error === "string") message = json.error;
+    else if (typeof json.message === "string") message = json.message;
+  } catch {
+    // Not JSON: keep the text.
+  }
+  message = message.slice(0, 300);
+  return message && !/[.!?]$/.test(message) ? `${message}.` : message;
+}
+
+/**
+ * The token to publish `name` with: NODE_AUTH_TOKEN or NPM_TOKEN, else a short-lived one from
+ * npm's trusted publishing (an OIDC ID token from the CI, exchanged per package).
+ */
+export async function publishToken(ctx: Ctx, name: string): Promise<string> {
+  const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
+  if (token) return token;
+  const idToken = await ciIdToken(ctx);
+  if (!idToken) {
+    throw new FerryError("SecretMissing", {
+      registry: ctx.registry,
+      what: "No npm token to publish with.",
+      why: "Neither NODE_AUTH_TOKEN nor NPM_TOKEN is set, and no OIDC ID token is available for trusted publishing.",
+      fix: "Set NPM_TOKEN to an automation token, or configure trusted publishing on npmjs.com and give the workflow `permissions: id-token: write`.",
+    });
+  }
+  const url = new URL(`-/npm/v1/oidc/token/exchange/package/${escapeName(name)}`, registryUrl(ctx));
+  const response = await ctx.http(url, { method: "POST", headers: { accept: "application/json", authorization: `Bearer ${idToken}` } });
+  if (!response.ok) throw await refused(ctx, response, `POST ${url.pathname} (trusted publishing)`);
+  const { token: exchanged } = await readJson<{ token?: string }>(response, ctx.registry);
+  if (!exchanged) throw new FerryError("RegistryRefused", { registry: ctx.registry, what: `${url.host} exchanged the ID token for no token.` });
+  addSecret(exchanged);
+  return exchanged;
+}
+
+/** An OIDC ID token for the registry: NPM_ID_TOKEN, or one requested from GitHub Actions. */
+async function ciIdToken(ctx: Ctx): Promise<string | undefined> {
+  const given = ctx.secret("NPM_ID_TOKEN");
+  if (given) return given;
+  const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
+  const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
+  if (!requestUrl || !requestToken) return undefined;
+  const url = new URL(requestUrl);
+  url.searchParams.set("audience", `npm:${new URL(registryUrl(ctx)).host}`);
+  const response = await ctx.http(url, { headers: { accept: "application/json", authorization: `Bearer ${requestToken}` } });
+  if (!response.ok) throw await refused(ctx, response, "the GitHub Actions ID token request");
+  const { value } = await readJson<{ value?: string }>(response, ctx.registry);
+  addSecret(value);
+  return value;
+}

@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FerryError, defineRegistry, npmDistTag, type Context, type Prepared } from "@ferry/core";
+import { publishToken, putPackage, readVersion, sameTarball, type Remote } from "./client.ts";
+import { npmOptions, type NpmOptions } from "./options.ts";
+import { render, type RenderedPackage } from "./render.ts";
+
+interface NpmPrepared extends Prepared {
+  packages: RenderedPackage[];
+}
+
+type Ctx = Context<NpmOptions>;
+
+/** Renders into a scratch directory: exists() needs the checksums but must leave no files behind. */
+async function renderScratch(ctx: Ctx): Promise<RenderedPackage[]> {
+  const dir = await mkdtemp(join(tmpdir(), "ferry-npm-"));
+  try {
+    return (await render(ctx, dir)).packages;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const remotes = (ctx: Ctx, packages: RenderedPackage[]): Promise<Remote[]> =>
+  Promise.all(packages.map((p) => readVersion(ctx, p.name, p.version)));
+
+const differs = (ctx: Ctx, pkg: RenderedPackage) =>
+  new FerryError("PublishedContentDiffers", {
+    registry: ctx.registry,
+    what: `${pkg.name}@${pkg.version} is already on the registry with different contents.`,
+    why: "npm never lets a published version change, and ferry does not overwrite.",
+    fix: "Release a new version; if the published one is wrong, deprecate it with `npm deprecate`.",
+  });
+
+export default defineRegistry<NpmOptions, NpmPrepared>({
+  name: "npm",
+  needs: ["binaries"],
+  options: npmOptions,
+
+  async exists(ctx) {
+    const packages = await renderScratch(ctx);
+    const found = await remotes(ctx, packages);
+    const present = packages.filter((_, i) => found[i]?.state === "present");
+    const different = packages.filter((p, i) => found[i]?.state === "present" && !sameTarball(found[i], p));
+    if (different.length > 0) {
+      return { state: "present", matches: false, detail: `different contents: ${different.map((p) => `${p.name}@${p.version}`).join(", ")}` };
+    }
+    if (present.length === packages.length) {
+      return { state: "present", matches: true, detail: packages.map((p) => `${p.name}@${p.version}`).join(", ") };
+    }
+    // Some (or none) of the packages went out, each identical to ours: publishing resumes with the rest.
+    if (present.length > 0) ctx.log(`${present.length} of ${packages.length} packages are already published; the rest will follow.`);
+    return { state: "absent" };
+  },
+
+  async prepare(ctx) {
+    const { packages, files } = await render(ctx, ctx.outDir);
+    return { packages, files };
+  },
+
+  async publish(ctx, { packages }) {
+    const tag = npmDistTag(ctx.version);
+    const found = await remotes(ctx, packages);
+    const done: string[] = [];
+    const skipped: string[] = [];
+    for (const [i, pkg] of packages.entries()) {
+      const remote = found[i];
+      if (remote?.state === "present") {
+        if (!sameTarball(remote, pkg)) throw differs(ctx, pkg);
+        skipped.push(pkg.name);
+        continue;
+      }
+      const result = await putPackage(ctx, pkg, await publishToken(ctx, pkg.name));
+      if (result === "conflict") {
+        // Published meanwhile (or by an earlier attempt whose answer was lost): fine only if it is ours.
+        const now = await readVersion(ctx, pkg.name, pkg.version);
+        if (now.state === "absent") {
+          throw new FerryError("RegistryRefused", {
+            registry: ctx.registry,
+            what: `The registry refused ${pkg.name}@${pkg.version}, and it is not published.`,
+            fix: "Check that the token may publish this package (its scope and name must belong to you).",
+          });
+        }
+        if (!sameTarball(now, pkg)) throw differs(ctx, pkg);
+        skipped.push(pkg.name);
+        continue;
+      }
+      ctx.log(`published ${pkg.name}@${pkg.version} (${tag})`);
+      done.push(pkg.name);
+    }
+    const version = packages[0]?.version ?? "";
+    const already = skipped.length ? `; already there: ${skipped.join(", ")}` : "";
+    return { detail: `${version} under dist-tag ${tag}: ${done.join(", ") || "nothing new"}${already}` };
+  },
+
+  async verify(ctx) {
+    const packages = await renderScratch(ctx);
+    const found = await remotes(ctx, packages);
+    for (const [i, pkg] of packages.entries()) {
+      const remote = found[i];
+      if (remote?.state !== "present") return undefined;
+      if (!sameTarball(remote, pkg)) throw differs(ctx, pkg);
+    }
+    return { state: "verified", detail: `${packages.map((p) => `${p.name}@${p.version}`).join(", ")} served with matching shasums` };
+  },
+});

@@ -1,0 +1,225 @@
+import { createHash } from "node:crypto";
+import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { FerryError, npmVersion, type Arch, type Artifact, type Context, type Os } from "@ferry/core";
+import { create as createTar } from "tar";
+import type { NpmOptions } from "./options.ts";
+
+/** One package ready to publish: its manifest and its tarball, with npm's two checksums. */
+export interface RenderedPackage {
+  name: string;
+  version: string;
+  manifest: Record<string, unknown>;
+  tarball: string;
+  /** sha1 hex, npm's `dist.shasum`. */
+  shasum: string;
+  /** `sha512-<base64>`, npm's `dist.integrity`. */
+  integrity: string;
+}
+
+export interface Rendering {
+  /** Platform packages first, the main package last: publishing in this order never leaves the main package pointing at missing ones. */
+  packages: RenderedPackage[];
+  /** Text files a dry run shows, and the tarballs. */
+  files: string[];
+}
+
+/** npm's platform names for the release's GOOS/GOARCH values. */
+const npmOs: Record<Os, string> = { linux: "linux", darwin: "darwin", windows: "win32" };
+const npmCpu: Record<Arch, string> = { amd64: "x64", arm64: "arm64" };
+
+/** The timestamp npm itself gives every tarball entry, so equal contents give equal bytes. */
+const npmEpoch = new Date("1985-10-26T08:15:00.000Z");
+
+/** npm's rule for package names (lower case, URL-safe, optionally scoped). */
+const validName = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
+export const mainPackageName = (ctx: Context<NpmOptions>): string => ctx.options.package ?? ctx.project.name;
+
+/** Renders every package of this release into `dir`. */
+export function render(ctx: Context<NpmOptions>, dir: string): Promise<Rendering> {
+  return ctx.options.directory ? renderDirectory(ctx, dir, ctx.options.directory) : renderBinaries(ctx, dir);
+}
+
+/** The esbuild layout: one package per platform holding its binary, and a main package whose shim runs the installed one. */
+async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Rendering> {
+  const name = mainPackageName(ctx);
+  if (!validName.test(name)) {
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `"${name}" is not a valid npm package name.`,
+      why: "npm names are lower case and URL-safe, optionally scoped as @scope/name.",
+      fix: "Set `package:` in the npm section of ferry.yaml, e.g. `package: @you/tool`.",
+    });
+  }
+  const version = npmVersion(ctx.version);
+  const { project } = ctx;
+  const common = {
+    version,
+    description: project.description,
+    license: project.license,
+    homepage: project.homepage,
+    repository: { type: "git", url: `git+https://github.com/${project.repository}.git` },
+  };
+  const artifacts = [...ctx.manifest.artifacts].sort((a, b) => platformName(name, a).localeCompare(platformName(name, b)));
+  if (artifacts.length === 0) {
+    throw new FerryError("InputMissing", {
+      registry: ctx.registry,
+      what: "The release has no binaries to put in npm packages.",
+      fix: "Build at least one target, or publish an existing package with `directory:`.",
+    });
+  }
+
+  const packages: RenderedPackage[] = [];
+  const files: string[] = [];
+  const platforms: Record<string, string> = {};
+  for (const artifact of artifacts) {
+    const pkgName = platformName(name, artifact);
+    const os = npmOs[artifact.os];
+    const cpu = npmCpu[artifact.arch];
+    platforms[`${os} ${cpu}`] = pkgName;
+    const root = join(dir, "packages", flatName(pkgName));
+    const binary = `bin/${artifact.binary}`;
+    const manifest = {
+      name: pkgName,
+      ...common,
+      description: `The ${project.binary} binary for ${os} ${cpu}; installed by ${name}.`,
+      os: [os],
+      cpu: [cpu],
+      // Yarn PnP would otherwise keep the binary inside a zip, where it cannot be run.
+      preferUnplugged: true,
+    };
+    await mkdir(join(root, "bin"), { recursive: true });
+    await copyFile(await ctx.binary(artifact), join(root, binary));
+    await chmod(join(root, binary), 0o755);
+    packages.push(await pack(root, manifest, [binary], dir));
+    files.push(join(root, "package.json"));
+  }
+
+  const root = join(dir, "packages", flatName(name));
+  const shim = `bin/${project.binary}.js`;
+  const manifest = {
+    name,
+    ...common,
+    bin: { [project.binary]: shim },
+    optionalDependencies: Object.fromEntries(Object.values(platforms).sort().map((p) => [p, version])),
+  };
+  await mkdir(join(root, "bin"), { recursive: true });
+  await writeFile(join(root, shim), renderShim(project.binary, platforms), { mode: 0o755 });
+  await chmod(join(root, shim), 0o755);
+  packages.push(await pack(root, manifest, [shim], dir));
+  files.push(join(root, "package.json"), join(root, shim));
+  return { packages, files: [...files, ...packages.map((p) => p.tarball)] };
+}
+
+/** `@hello/cli` → `@hello/cli-linux-x64`. */
+export const platformName = (name: string, artifact: Pick<Artifact, "os" | "arch">): string =>
+  `${name}-${npmOs[artifact.os]}-${npmCpu[artifact.arch]}`;
+
+/** `@hello/cli` → `hello-cli`, as `npm pack` names files. */
+const flatName = (name: string): string => name.replace(/^@/, "").replace("/", "-");
+
+/** Writes package.json, then a gzipped tarball of it and `files` under `package/`, byte-for-byte reproducible. */
+async function pack(root: string, manifest: Record<string, unknown> & { name: string; version: string }, files: string[], dir: string): Promise<RenderedPackage> {
+  await writeFile(join(root, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o644 });
+  await chmod(join(root, "package.json"), 0o644);
+  const tarball = join(dir, `${flatName(manifest.name)}-${manifest.version}.tgz`);
+  const entries = ["package.json", ...files].sort();
+  await createTar({ cwd: root, file: tarball, prefix: "package", gzip: { level: 9 }, portable: true, mtime: npmEpoch }, entries);
+  return { name: manifest.name, version: manifest.version, manifest, tarball, ...(await checksums(tarball)) };
+}
+
+async function checksums(file: string): Promise<{ shasum: string; integrity: string }> {
+  const bytes = await readFile(file);
+  return {
+    shasum: createHash("sha1").update(bytes).digest("hex"),
+    integrity: `sha512-${createHash("sha512").update(bytes).digest("base64")}`,
+  };
+}
+
+/**
+ * The main package's bin: finds the platform package npm installed (npm skips the others by their
+ * os/cpu fields) and runs its binary with the same arguments, stdio and exit code. No postinstall,
+ * so it works with --ignore-scripts.
+ */
+function renderShim(binary: string, platforms: Record<string, string>): string {
+  const table = JSON.stringify(Object.fromEntries(Object.entries(platforms).sort()), null, 2);
+  return `#!/usr/bin/env node
+"use strict";
+const { spawnSync } = require("node:child_process");
+
+const platforms = ${table};
+const platform = \`\${process.platform} \${process.arch}\`;
+const pkg = platforms[platform];
+if (!pkg) {
+  console.error(\`${binary}: no prebuilt binary for \${platform}; available: \${Object.keys(platforms).join(", ")}.\`);
+  process.exit(1);
+}
+const exe = process.platform === "win32" ? "${binary}.exe" : "${binary}";
+let file;
+try {
+  file = require.resolve(\`\${pkg}/bin/\${exe}\`);
+} catch {
+  console.error(\`${binary}: the package \${pkg} is not installed. Reinstall without --omit=optional or --no-optional.\`);
+  process.exit(1);
+}
+const result = spawnSync(file, process.argv.slice(2), { stdio: "inherit" });
+if (result.error) {
+  console.error(\`${binary}: could not run \${file}: \${result.error.message}\`);
+  process.exit(1);
+}
+if (result.signal) process.kill(process.pid, result.signal);
+process.exit(result.status ?? 1);
+`;
+}
+
+/** Publishes an existing package directory as it is: `npm pack` without its lifecycle scripts. */
+async function renderDirectory(ctx: Context<NpmOptions>, dir: string, directory: string): Promise<Rendering> {
+  const root = resolve(ctx.project.dir, directory);
+  const manifest = await readPackageJson(ctx, root);
+  const version = npmVersion(ctx.version);
+  if (manifest.version !== version) {
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `${directory}/package.json has version ${String(manifest.version)}, but the release is ${version}.`,
+      why: "ferry publishes the directory as it is, so its version must be the release's.",
+      fix: `Set "version": "${version}" in ${directory}/package.json (e.g. \`npm version ${version} --no-git-tag-version\`) and re-run.`,
+    });
+  }
+  if (ctx.options.package && ctx.options.package !== manifest.name) {
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `${directory}/package.json is named ${String(manifest.name)}, but ferry.yaml says package: ${ctx.options.package}.`,
+      fix: "Make the two names agree, or drop `package:` to use the directory's name.",
+    });
+  }
+  await mkdir(dir, { recursive: true });
+  const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
+  const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
+  if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
+  const tarball = join(dir, packed.filename);
+  const pkg = { name: manifest.name, version, manifest, tarball, ...(await checksums(tarball)) };
+  return { packages: [pkg], files: [tarball] };
+}
+
+async function readPackageJson(ctx: Context<NpmOptions>, root: string): Promise<Record<string, unknown> & { name: string; version: string }> {
+  const path = join(root, "package.json");
+  const text = await readFile(path, "utf8").catch(() => undefined);
+  const parsed = text === undefined ? undefined : parseJson(text);
+  if (!parsed || typeof parsed.name !== "string" || typeof parsed.version !== "string") {
+    throw new FerryError("InputMissing", {
+      registry: ctx.registry,
+      what: `${path} is missing, is not JSON, or has no name and version.`,
+      fix: "Point `directory:` at a package directory with a complete package.json.",
+    });
+  }
+  return parsed as Record<string, unknown> & { name: string; version: string };
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,160 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createContext, FerryError, type Context } from "@ferry/core";
+import { startVerdaccio, type VerdaccioSandbox } from "@ferry/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import npm from "../registries/npm/src/index.ts";
+import type { NpmOptions } from "../registries/npm/src/options.ts";
+import { makeRelease, type FixtureOptions } from "./fixtures.ts";
+
+const run = promisify(execFile);
+const canary = "npm_CANARY_1234567890";
+
+let verdaccio: VerdaccioSandbox;
+const dirs: string[] = [];
+const logs: string[] = [];
+
+beforeAll(async () => {
+  verdaccio = await startVerdaccio();
+});
+afterAll(async () => {
+  await verdaccio?.stop();
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function context(release: FixtureOptions, options: Partial<NpmOptions> = {}, env: NodeJS.ProcessEnv = {}): Promise<Context<NpmOptions>> {
+  const fixture = await makeRelease(release);
+  dirs.push(fixture.project.dir);
+  return createContext({
+    registry: "npm",
+    options: npm.options.parse({ package: "@hello/cli", ...options }),
+    project: fixture.project,
+    version: fixture.version,
+    manifest: fixture.manifest,
+    distDir: fixture.distDir,
+    env: { NPM_CONFIG_REGISTRY: verdaccio.url, NPM_TOKEN: verdaccio.token, ...env },
+    log: (message) => logs.push(message),
+  });
+}
+
+/** exists → prepare → publish → verify, as a run does. */
+async function release(ctx: Context<NpmOptions>) {
+  const prepared = await npm.prepare(ctx);
+  const published = await npm.publish(ctx, prepared);
+  return { prepared, published, verified: await npm.verify(ctx, published) };
+}
+
+async function packument(name: string): Promise<{ "dist-tags": Record<string, string>; versions: Record<string, unknown> }> {
+  const response = await fetch(new URL(name.replace("/", "%2f"), verdaccio.url));
+  return (await response.json()) as never;
+}
+
+/** Installs like a user, in an empty project with its own cache. */
+async function npmInstall(spec: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "ferry-npm-install-"));
+  dirs.push(dir);
+  await writeFile(join(dir, "package.json"), "{}\n");
+  await run("npm", ["install", spec, "--registry", verdaccio.url, "--no-audit", "--no-fund"], {
+    cwd: dir,
+    env: { ...process.env, npm_config_cache: join(dir, ".cache"), npm_config_userconfig: join(dir, ".npmrc") },
+  });
+  return dir;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe("npm against Verdaccio", { timeout: 60_000 }, () => {
+  it("publishes the platform packages and the main package, which installs and runs", async () => {
+    const ctx = await context({ version: "1.2.3" });
+    expect(await npm.exists(ctx)).toEqual({ state: "absent" });
+
+    const { prepared, published, verified } = await release(ctx);
+    expect(published.detail).toMatch(/^1\.2\.3 under dist-tag latest: @hello\/cli-darwin-arm64, .*, @hello\/cli$/);
+    expect(verified?.state).toBe("verified");
+    expect(await npm.exists(ctx)).toMatchObject({ state: "present", matches: true });
+    expect((await packument("@hello/cli"))["dist-tags"]).toEqual({ latest: "1.2.3" });
+
+    const project = await npmInstall("@hello/cli@1.2.3");
+    // npm skips the platform packages whose os/cpu do not fit this machine.
+    expect((await readdir(join(project, "node_modules", "@hello"))).sort()).toEqual(["cli", "cli-linux-x64"]);
+    const { stdout } = await run(join(project, "node_modules", ".bin", "hello"), ["--version"]);
+    expect(stdout.trim()).toBe("hello 1.2.3");
+
+    // The publish token appears in no rendered file and no log line.
+    for (const file of await filesUnder(ctx.outDir)) expect(await readFile(file, "latin1")).not.toContain(verdaccio.token);
+    expect(prepared.files.length).toBeGreaterThan(0);
+    expect(logs.join("\n")).not.toContain(verdaccio.token);
+  });
+
+  it("re-running publishes nothing", async () => {
+    const ctx = await context({ version: "1.2.3" });
+    expect(await npm.exists(ctx)).toMatchObject({ state: "present", matches: true });
+    const { published } = await release(ctx);
+    expect(published.detail).toContain("nothing new; already there: @hello/cli-darwin-arm64");
+  });
+
+  it("reports different contents for the same version, and refuses to publish over them", async () => {
+    const ctx = await context({ version: "1.2.3", marker: " rebuilt" });
+    const presence = await npm.exists(ctx);
+    expect(presence).toMatchObject({ state: "present", matches: false });
+    await expect(release(ctx)).rejects.toMatchObject({ code: "PublishedContentDiffers" });
+  });
+
+  it("resumes a release that stopped half-way", async () => {
+    const ctx = await context({ version: "1.4.0" });
+    const prepared = await npm.prepare(ctx);
+    // An earlier run got the first two platform packages out, then failed.
+    await npm.publish(ctx, { ...prepared, packages: prepared.packages.slice(0, 2) });
+    expect(await npm.exists(ctx)).toEqual({ state: "absent" });
+    const published = await npm.publish(ctx, prepared);
+    expect(published.detail).toMatch(/already there: @hello\/cli-darwin-arm64, @hello\/cli-darwin-x64$/);
+    expect((await npm.verify(ctx, published))?.state).toBe("verified");
+  });
+
+  it("publishes a prerelease under the dist-tag next", async () => {
+    const ctx = await context({ version: "1.3.0-rc.1", targets: [["linux", "amd64"]] });
+    const { verified } = await release(ctx);
+    expect(verified?.state).toBe("verified");
+    expect((await packument("@hello/cli"))["dist-tags"]).toEqual({ latest: "1.4.0", next: "1.3.0-rc.1" });
+    expect((await packument("@hello/cli-linux-x64"))["dist-tags"]).toMatchObject({ next: "1.3.0-rc.1" });
+  });
+
+  it("never shows a refused token", async () => {
+    const ctx = await context({ version: "9.9.9", targets: [["linux", "amd64"]] }, {}, { NPM_TOKEN: canary });
+    const error = await release(ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FerryError);
+    expect((error as FerryError).code).toBe("RegistryRefused");
+    expect((error as FerryError).message).toMatch(/^\[npm\] 127\.0\.0\.1:\d+ answered PUT \/@hello%2fcli-linux-x64 with 401\. The registry says: authorization required/i);
+    expect(JSON.stringify({ message: (error as Error).message, details: (error as FerryError).details })).not.toContain(canary);
+    for (const file of await filesUnder(ctx.outDir)) expect(await readFile(file, "latin1")).not.toContain(canary);
+    expect(logs.join("\n")).not.toContain(canary);
+  });
+
+  it("asks for a token when there is none", async () => {
+    const ctx = await context({ version: "9.9.8", targets: [["linux", "amd64"]] }, {}, { NPM_TOKEN: "" });
+    await expect(release(ctx)).rejects.toMatchObject({ code: "SecretMissing" });
+  });
+
+  it("publishes an existing package directory as it is", async () => {
+    const ctx = await context({ version: "0.5.0" }, { package: "hello-lib", directory: "lib" });
+    const lib = join(ctx.project.dir, "lib");
+    await mkdir(lib, { recursive: true });
+    await writeFile(join(lib, "index.js"), "module.exports = 'hello';\n");
+    await writeFile(join(lib, "package.json"), JSON.stringify({ name: "hello-lib", version: "0.4.0", main: "index.js" }));
+    await expect(npm.exists(ctx)).rejects.toMatchObject({ code: "ConfigInvalid" });
+
+    await writeFile(join(lib, "package.json"), JSON.stringify({ name: "hello-lib", version: "0.5.0", main: "index.js" }));
+    expect(await npm.exists(ctx)).toEqual({ state: "absent" });
+    const { verified } = await release(ctx);
+    expect(verified?.state).toBe("verified");
+    expect(await npm.exists(ctx)).toMatchObject({ state: "present", matches: true });
+    const project = await npmInstall("hello-lib@0.5.0");
+    expect(await readFile(join(project, "node_modules", "hello-lib", "index.js"), "utf8")).toBe("module.exports = 'hello';\n");
+  });
+});
