@@ -2,3 +2,4 @@ export * from "./verdaccio.ts";
 export * from "./github.ts";
 export * from "./git.ts";
 export * from "./pypi.ts";
+export * from "./docker.ts";

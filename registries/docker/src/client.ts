@@ -1,0 +1,229 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import type { ReadableStream } from "node:stream/web";
+import { addSecret, FerryError, readJson, type Context, type HttpOptions } from "@ferry/core";
+import type { Response } from "undici";
+import type { Repository } from "./reference.ts";
+
+/** What a manifest HEAD/GET asks for: image indexes and manifests, OCI and Docker. Without it distribution answers 404. */
+export const manifestAccept = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+].join(", ");
+
+export type Credentials = { username: string; password: string } | { token: string } | undefined;
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+
+/** Reads DOCKER_USERNAME/DOCKER_PASSWORD, else DOCKER_TOKEN. */
+export function readCredentials(ctx: Context<unknown>): Credentials {
+  const username = ctx.secret("DOCKER_USERNAME");
+  const password = ctx.secret("DOCKER_PASSWORD");
+  if (username && password) return { username, password };
+  const token = ctx.secret("DOCKER_TOKEN");
+  return token ? { token } : undefined;
+}
+
+/** `Bearer realm="…",service="…",scope="…"` → its scheme and parameters. */
+export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
+  const scheme = header.trim().split(/\s+/, 1)[0]?.toLowerCase() ?? "";
+  const params: Record<string, string> = {};
+  for (const match of header.slice(scheme.length).matchAll(/([A-Za-z_]+)=(?:"([^"]*)"|([^,\s]*))/g)) {
+    params[match[1]!.toLowerCase()] = match[2] ?? match[3] ?? "";
+  }
+  return { scheme, params };
+}
+
+type Init = Omit<HttpOptions, "headers"> & { headers?: Record<string, string> };
+
+/**
+ * The OCI distribution API of one repository, with the registry's auth: a Basic challenge is
+ * answered with DOCKER_USERNAME/DOCKER_PASSWORD; a Bearer challenge by fetching a token from its
+ * realm (with those credentials, or anonymously) for the scope it names; DOCKER_TOKEN is sent as
+ * a Bearer token from the first request on.
+ */
+export class RegistryClient {
+  private authorization: string | undefined;
+
+  constructor(
+    private readonly ctx: Context<unknown>,
+    readonly repository: Repository,
+    private readonly credentials: Credentials,
+  ) {
+    if (credentials && "token" in credentials) this.authorization = `Bearer ${credentials.token}`;
+  }
+
+  private get registry() {
+    return this.ctx.registry;
+  }
+
+  private url(path: string): string {
+    return new URL(path, `${this.repository.api}/v2/${this.repository.name}/`).toString();
+  }
+
+  /** One request; a 401 is answered once with the challenge's credentials when the body can be resent. */
+  async request(path: string, init: Init = {}, replayable = true): Promise<Response> {
+    const send = () =>
+      this.ctx.http(this.url(path), {
+        ...init,
+        headers: { ...init.headers, ...(this.authorization ? { authorization: this.authorization } : {}) },
+      });
+    const response = await send();
+    if (response.status !== 401 || !replayable) return response;
+    const challenge = response.headers.get("www-authenticate");
+    await response.body?.cancel();
+    await this.authenticate(challenge);
+    // A second 401 means the credentials were refused; the caller reports it.
+    return send();
+  }
+
+  private async authenticate(header: string | null): Promise<void> {
+    const { scheme, params } = parseChallenge(header ?? "");
+    const basic = this.credentials && "username" in this.credentials ? this.credentials : undefined;
+    if (scheme === "basic") {
+      if (!basic) throw this.missingCredentials();
+      this.authorization = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString("base64")}`;
+      return;
+    }
+    if (scheme !== "bearer" || !params.realm) {
+      throw new FerryError("RegistryRefused", {
+        registry: this.registry,
+        what: `${this.repository.host} asked for authentication ferry does not speak.`,
+        why: `WWW-Authenticate: ${header ?? "(none)"}`,
+      });
+    }
+    const realm = new URL(params.realm);
+    if (params.service) realm.searchParams.set("service", params.service);
+    if (params.scope) realm.searchParams.set("scope", params.scope);
+    const headers: Record<string, string> = basic
+      ? { authorization: `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString("base64")}` }
+      : {};
+    const response = await this.ctx.http(realm, { headers });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new FerryError("RegistryRefused", {
+        registry: this.registry,
+        what: `${realm.host} refused a token for ${params.scope ?? this.repository.name} (${response.status}).`,
+        why: basic ? "The token service did not accept DOCKER_USERNAME/DOCKER_PASSWORD." : "No credentials were given.",
+        fix: "Set DOCKER_USERNAME and DOCKER_PASSWORD (a password or access token) for an account that may push to this repository.",
+      });
+    }
+    const body = await readJson<{ token?: string; access_token?: string }>(response, this.registry);
+    const token = body.token ?? body.access_token;
+    if (!token) {
+      throw new FerryError("RegistryRefused", { registry: this.registry, what: `${realm.host} answered without a token.` });
+    }
+    addSecret(token);
+    this.authorization = `Bearer ${token}`;
+  }
+
+  private missingCredentials(): FerryError {
+    return new FerryError("SecretMissing", {
+      registry: this.registry,
+      what: `${this.repository.host} requires credentials.`,
+      fix: "Set DOCKER_USERNAME and DOCKER_PASSWORD, or DOCKER_TOKEN.",
+    });
+  }
+
+  /** Throws for an answer that is none of the expected ones: ferry never guesses. */
+  async refuse(response: Response, what: string): Promise<never> {
+    const text = await response.text().catch(() => "");
+    const denied = response.status === 401 || response.status === 403;
+    throw new FerryError(response.status >= 500 ? "RegistryUnreachable" : "RegistryRefused", {
+      registry: this.registry,
+      what: `${what} on ${this.repository.host}/${this.repository.name} answered ${response.status}.`,
+      why: text.slice(0, 300) || undefined,
+      fix: denied ? "Check that DOCKER_USERNAME/DOCKER_PASSWORD (or DOCKER_TOKEN) may push to this repository." : undefined,
+    });
+  }
+
+  /** The manifest a tag or digest points to, or undefined when the registry says it is unknown. */
+  async headManifest(reference: string): Promise<Descriptor | undefined> {
+    const response = await this.request(`manifests/${reference}`, { method: "HEAD", headers: { accept: manifestAccept } });
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) return this.refuse(response, `HEAD manifests/${reference}`);
+    const digest = response.headers.get("docker-content-digest");
+    if (!digest) {
+      // Some registries omit the header on HEAD: hash what GET returns instead.
+      const { descriptor } = await this.getManifest(reference);
+      return descriptor;
+    }
+    return {
+      mediaType: response.headers.get("content-type") ?? "",
+      digest,
+      size: Number(response.headers.get("content-length") ?? 0),
+    };
+  }
+
+  async getManifest(reference: string): Promise<{ descriptor: Descriptor; bytes: Buffer }> {
+    const response = await this.request(`manifests/${reference}`, { headers: { accept: manifestAccept } });
+    if (response.status !== 200) return this.refuse(response, `GET manifests/${reference}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    return { descriptor: { mediaType: response.headers.get("content-type") ?? "", digest, size: bytes.length }, bytes };
+  }
+
+  async putManifest(reference: string, mediaType: string, bytes: Uint8Array): Promise<void> {
+    const response = await this.request(`manifests/${reference}`, {
+      method: "PUT",
+      headers: { "content-type": mediaType },
+      body: bytes,
+    });
+    if (response.status !== 201) return this.refuse(response, `PUT manifests/${reference}`);
+    await response.body?.cancel();
+  }
+
+  async hasBlob(digest: string): Promise<boolean> {
+    const response = await this.request(`blobs/${digest}`, { method: "HEAD" });
+    if (response.status === 404) return false;
+    if (response.status === 200) return true;
+    return this.refuse(response, `HEAD blobs/${digest}`);
+  }
+
+  /** A small blob (a config) read whole. */
+  async readBlob(digest: string): Promise<Buffer> {
+    const response = await this.request(`blobs/${digest}`);
+    if (response.status !== 200) return this.refuse(response, `GET blobs/${digest}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
+  /** A blob's body as a stream (redirects to storage are followed). */
+  async getBlob(digest: string): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.request(`blobs/${digest}`);
+    if (response.status !== 200 || !response.body) return this.refuse(response, `GET blobs/${digest}`);
+    return response.body as ReadableStream<Uint8Array>;
+  }
+
+  /**
+   * A monolithic upload: POST opens a session (and settles auth with a small, resendable request),
+   * then one PUT streams the file from disk, so a blob of any size is never held in memory.
+   */
+  async uploadBlob(blob: Descriptor, file: string): Promise<void> {
+    const opened = await this.request("blobs/uploads/", { method: "POST", headers: { "content-length": "0" } });
+    const location = opened.headers.get("location");
+    if (opened.status !== 202 || !location) return this.refuse(opened, "POST blobs/uploads/");
+    await opened.body?.cancel();
+    const target = new URL(location, this.url("blobs/uploads/"));
+    target.searchParams.set("digest", blob.digest);
+    const body = Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 }));
+    const response = await this.request(
+      target.toString(),
+      {
+        method: "PUT",
+        headers: { "content-type": "application/octet-stream", "content-length": String(blob.size) },
+        body: body as unknown as HttpOptions["body"],
+        duplex: "half",
+      },
+      false,
+    );
+    if (response.status !== 201) return this.refuse(response, `PUT blob ${blob.digest}`);
+    await response.body?.cancel();
+  }
+}

@@ -1,0 +1,227 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { createContext, FerryError, type Context } from "@ferry/core";
+import { startDockerRegistry, type DockerRegistrySandbox } from "@ferry/sandbox";
+import { Header } from "tar";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import docker from "../registries/docker/src/index.ts";
+import type { DockerOptions } from "../registries/docker/src/image.ts";
+import { makeRelease, type FixtureOptions } from "./fixtures.ts";
+
+const run = promisify(execFile);
+const canary = "docker_CANARY_0987654321";
+
+let open: DockerRegistrySandbox;
+let guarded: DockerRegistrySandbox;
+const dirs: string[] = [];
+const logs: string[] = [];
+
+beforeAll(async () => {
+  [open, guarded] = await Promise.all([startDockerRegistry(), startDockerRegistry({ auth: "token" })]);
+});
+afterAll(async () => {
+  await Promise.all([open?.stop(), guarded?.stop()]);
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function temp(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+async function context(
+  release: FixtureOptions,
+  options: Partial<DockerOptions>,
+  env: NodeJS.ProcessEnv = open.env,
+): Promise<Context<DockerOptions>> {
+  const fixture = await makeRelease(release);
+  dirs.push(fixture.project.dir);
+  return createContext({
+    registry: "docker",
+    options: docker.options.parse(options),
+    project: fixture.project,
+    version: fixture.version,
+    manifest: fixture.manifest,
+    distDir: fixture.distDir,
+    env,
+    log: (message) => logs.push(message),
+  });
+}
+
+async function release(ctx: Context<DockerOptions>) {
+  const prepared = await docker.prepare(ctx);
+  const published = await docker.publish(ctx, prepared);
+  return { prepared, published, verified: await docker.verify(ctx, published) };
+}
+
+async function skopeoIndex(host: string, repo: string, tag: string, creds?: string) {
+  const { stdout } = await run("skopeo", [
+    "inspect", "--tls-verify=false", "--raw", ...(creds ? ["--creds", creds] : []), `docker://${host}/${repo}:${tag}`,
+  ]);
+  return { text: stdout, index: JSON.parse(stdout) as { mediaType: string; manifests: Array<{ digest: string; platform: Record<string, string> }> } };
+}
+
+/** Pulls linux/amd64 with skopeo and unpacks it with umoci, as a user inspecting the image would. */
+async function pullAndUnpack(host: string, repo: string, tag: string): Promise<string> {
+  const dir = await temp("ferry-docker-pull-");
+  await run("skopeo", [
+    "copy", "--src-tls-verify=false", "--override-arch", "amd64", "--override-os", "linux",
+    `docker://${host}/${repo}:${tag}`, `oci:${join(dir, "image")}:${tag}`,
+  ]);
+  await run("umoci", ["raw", "unpack", "--rootless", "--image", `${join(dir, "image")}:${tag}`, join(dir, "rootfs")]);
+  return join(dir, "rootfs");
+}
+
+const sha256 = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+
+describe("docker", () => {
+  it("pushes a multi-arch index that skopeo reads and whose amd64 image runs the binary", async () => {
+    const ctx = await context({ version: "1.2.3" }, { image: "ferry-test/hello" });
+    expect(await docker.exists(ctx)).toEqual({ state: "absent" });
+    const { prepared, verified } = await release(ctx);
+    expect(verified).toMatchObject({ state: "verified" });
+
+    const { index, text } = await skopeoIndex(open.host, "ferry-test/hello", "1.2.3");
+    expect(index.mediaType).toBe("application/vnd.oci.image.index.v1+json");
+    expect(index.manifests.map((m) => m.platform)).toEqual([
+      { architecture: "amd64", os: "linux" },
+      { architecture: "arm64", os: "linux", variant: "v8" },
+    ]);
+    expect(sha256(Buffer.from(text))).toBe(prepared.index.descriptor.digest);
+    for (const tag of ["1.2", "1", "latest"]) {
+      expect(sha256(Buffer.from((await skopeoIndex(open.host, "ferry-test/hello", tag)).text))).toBe(prepared.index.descriptor.digest);
+    }
+
+    const rootfs = await pullAndUnpack(open.host, "ferry-test/hello", "1.2.3");
+    const { stdout } = await run(join(rootfs, "usr/local/bin/hello"));
+    expect(stdout.trim()).toBe("hello 1.2.3");
+
+    expect(await docker.exists(ctx)).toMatchObject({ state: "present", matches: true });
+    logs.length = 0;
+    await docker.publish(ctx, await docker.prepare(ctx));
+    expect(logs.join("\n")).toContain("uploaded 0 of");
+  });
+
+  it("renders the same bytes on a second prepare", async () => {
+    const ctx = await context({ version: "1.2.3" }, { image: "ferry-test/again" });
+    const first = await docker.prepare(ctx);
+    const second = await docker.prepare(ctx);
+    expect(second.index.descriptor).toEqual(first.index.descriptor);
+    expect(await readFile(join(ctx.outDir, "index.json"), "utf8")).toContain(first.index.descriptor.digest);
+  });
+
+  it("reports another image under the version tag as a conflict and refuses to re-tag it", async () => {
+    await release(await context({ version: "2.0.0" }, { image: "ferry-test/conflict" }));
+    const other = await context({ version: "2.0.0", marker: " changed" }, { image: "ferry-test/conflict" });
+    const presence = await docker.exists(other);
+    expect(presence).toMatchObject({ state: "present", matches: false });
+    const error = await docker.publish(other, await docker.prepare(other)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FerryError);
+    expect((error as FerryError).code).toBe("PublishedContentDiffers");
+  });
+
+  it("never moves latest for a prerelease", async () => {
+    const stable = await context({ version: "3.0.0" }, { image: "ferry-test/pre" });
+    const { prepared } = await release(stable);
+    const rc = await context({ version: "3.1.0-rc.1" }, { image: "ferry-test/pre" });
+    await release(rc);
+    const latest = await skopeoIndex(open.host, "ferry-test/pre", "latest");
+    expect(sha256(Buffer.from(latest.text))).toBe(prepared.index.descriptor.digest);
+    const { stdout } = await run("skopeo", ["list-tags", "--tls-verify=false", `docker://${open.host}/ferry-test/pre`]);
+    expect((JSON.parse(stdout) as { Tags: string[] }).Tags.sort()).toEqual(["3", "3.0", "3.0.0", "3.1.0-rc.1", "latest"]);
+  });
+
+  it("answers the registry's Bearer challenge with a token from its realm", async () => {
+    const ctx = await context({ version: "1.0.0" }, { image: "ferry-test/private" }, guarded.env);
+    expect(await docker.exists(ctx)).toEqual({ state: "absent" });
+    expect((await release(ctx)).verified).toMatchObject({ state: "verified" });
+    const { index } = await skopeoIndex(guarded.host, "ferry-test/private", "1.0.0", `${guarded.env.DOCKER_USERNAME}:${guarded.env.DOCKER_PASSWORD}`);
+    expect(index.manifests).toHaveLength(2);
+  });
+
+  it("fails loudly, without the password, when the registry refuses the credentials", async () => {
+    const ctx = await context({ version: "1.0.0" }, { image: "ferry-test/private" }, { ...guarded.env, DOCKER_PASSWORD: canary });
+    const error = await docker.exists(ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FerryError);
+    expect((error as FerryError).code).toBe("RegistryRefused");
+    expect(String((error as FerryError).message)).not.toContain(canary);
+  });
+
+  it("throws instead of guessing when the registry cannot be reached", async () => {
+    const ctx = await context({ version: "1.0.0" }, { image: "ferry-test/hello" }, { FERRY_DOCKER_REGISTRY: "127.0.0.1:9" });
+    const error = await docker.exists(ctx).catch((e: unknown) => e);
+    expect((error as FerryError).code).toBe("RegistryUnreachable");
+  }, 30_000);
+
+  it("puts the binary on a base image pulled by digest", async () => {
+    const digest = await pushBase(open.url, "ferry-test/base");
+    const ctx = await context({ version: "1.2.3" }, { image: "ferry-test/on-base", base: `${open.host}/ferry-test/base@${digest}` });
+    expect((await release(ctx)).verified).toMatchObject({ state: "verified" });
+    const rootfs = await pullAndUnpack(open.host, "ferry-test/on-base", "1.2.3");
+    expect(await readFile(join(rootfs, "etc/base-release"), "utf8")).toBe("base amd64\n");
+    expect((await run(join(rootfs, "usr/local/bin/hello"))).stdout.trim()).toBe("hello 1.2.3");
+    const config = JSON.parse((await run("skopeo", ["inspect", "--tls-verify=false", "--config", "--override-arch", "arm64", "--override-os", "linux", `docker://${open.host}/ferry-test/on-base:1.2.3`])).stdout) as {
+      config: { Entrypoint: string[]; Env: string[]; Cmd?: string[] };
+      rootfs: { diff_ids: string[] };
+    };
+    expect(config.config.Entrypoint).toEqual(["/usr/local/bin/hello"]);
+    expect(config.config.Env).toEqual(["BASE=1"]);
+    expect(config.config.Cmd).toBeUndefined();
+    expect(config.rootfs.diff_ids).toHaveLength(2);
+  });
+});
+
+/** A two-platform base image (Docker schema 2 types, one file each), pushed with plain distribution API calls. */
+async function pushBase(url: string, repo: string): Promise<string> {
+  const api = `${url}/v2/${repo}`;
+  const blob = async (bytes: Buffer) => {
+    const opened = await fetch(`${api}/blobs/uploads/`, { method: "POST" });
+    const location = new URL(opened.headers.get("location")!, url);
+    location.searchParams.set("digest", sha256(bytes));
+    const put = await fetch(location, { method: "PUT", body: bytes, headers: { "content-type": "application/octet-stream" } });
+    expect(put.status).toBe(201);
+    return { digest: sha256(bytes), size: bytes.length };
+  };
+  const manifest = async (reference: string, mediaType: string, value: unknown) => {
+    const bytes = Buffer.from(JSON.stringify(value));
+    const put = await fetch(`${api}/manifests/${reference}`, { method: "PUT", body: bytes, headers: { "content-type": mediaType } });
+    expect(put.status).toBe(201);
+    return { mediaType, digest: sha256(bytes), size: bytes.length };
+  };
+  const entries = [];
+  for (const arch of ["amd64", "arm64"]) {
+    const content = Buffer.from(`base ${arch}\n`);
+    const headers = [
+      new Header({ path: "etc/", type: "Directory", mode: 0o755, mtime: new Date(0), uid: 0, gid: 0 }),
+      new Header({ path: "etc/base-release", type: "File", mode: 0o644, size: content.length, mtime: new Date(0), uid: 0, gid: 0 }),
+    ].map((header) => {
+      const buffer = Buffer.alloc(512);
+      header.encode(buffer, 0);
+      return buffer;
+    });
+    const tar = Buffer.concat([headers[0]!, headers[1]!, content, Buffer.alloc(512 - content.length + 1024)]);
+    const layer = await blob(gzipSync(tar));
+    const config = await blob(
+      Buffer.from(JSON.stringify({ architecture: arch, os: "linux", config: { Env: ["BASE=1"], Cmd: ["/bin/sh"] }, rootfs: { type: "layers", diff_ids: [sha256(tar)] } })),
+    );
+    const image = await manifest(`${arch}-image`, "application/vnd.docker.distribution.manifest.v2+json", {
+      schemaVersion: 2,
+      mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+      config: { mediaType: "application/vnd.docker.container.image.v1+json", ...config },
+      layers: [{ mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", ...layer }],
+    });
+    entries.push({ ...image, platform: { architecture: arch, os: "linux" } });
+  }
+  const list = await manifest("latest", "application/vnd.docker.distribution.manifest.list.v2+json", {
+    schemaVersion: 2,
+    mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
+    manifests: entries,
+  });
+  return list.digest;
+}
