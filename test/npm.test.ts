@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { createContext, FerryError, type Context } from "@ferry/core";
 import { startVerdaccio, type VerdaccioSandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { putPackage } from "../registries/npm/src/client.ts";
 import npm from "../registries/npm/src/index.ts";
 import type { NpmOptions } from "../registries/npm/src/options.ts";
 import { makeRelease, type FixtureOptions } from "./fixtures.ts";
@@ -97,6 +98,9 @@ describe("npm against Verdaccio", { timeout: 60_000 }, () => {
     expect(await npm.exists(ctx)).toMatchObject({ state: "present", matches: true });
     const { published } = await release(ctx);
     expect(published.detail).toContain("nothing new; already there: @hello/cli-darwin-arm64");
+    // Had the check raced with another publish, the registry's refusal is recognised as a conflict.
+    const prepared = await npm.prepare(ctx);
+    expect(await putPackage(ctx, prepared.packages[0]!, verdaccio.token)).toMatchObject({ state: "conflict" });
   });
 
   it("reports different contents for the same version, and refuses to publish over them", async () => {

@@ -48,9 +48,9 @@ export const sameTarball = (remote: Remote, pkg: RenderedPackage): boolean =>
 /**
  * Publishes one package the way `npm publish` does (libnpmpublish's document: the version's
  * manifest with its dist checksums, the dist-tag, and the tarball as a base64 attachment).
- * Answers "conflict" when the registry refused because the version may already exist.
+ * Answers "conflict" (with the registry's words) when it refused in a way that may mean the version exists.
  */
-export async function putPackage(ctx: Ctx, pkg: RenderedPackage, token: string): Promise<"published" | "conflict"> {
+export async function putPackage(ctx: Ctx, pkg: RenderedPackage, token: string): Promise<{ state: "published" } | { state: "conflict"; why: string }> {
   const registry = registryUrl(ctx);
   const tarball = await readFile(pkg.tarball);
   const unscoped = pkg.name.replace(/^@[^/]+\//, "");
@@ -88,12 +88,13 @@ export async function putPackage(ctx: Ctx, pkg: RenderedPackage, token: string):
   });
   if (response.ok) {
     await response.body?.cancel();
-    return "published";
+    return { state: "published" };
   }
-  // npm answers a re-publish with 403 "cannot publish over…", Verdaccio and others with 409.
+  // npm answers a re-publish with 403 "cannot publish over…", Verdaccio and others with 409;
+  // a 403 can also mean no permission, which only a re-read can tell apart.
   if (response.status === 403 || response.status === 409) {
-    await response.body?.cancel();
-    return "conflict";
+    const why = redact(registryMessage(await response.text().catch(() => "")));
+    return { state: "conflict", why: `${response.status}: ${why}` };
   }
   throw await refused(ctx, response, `PUT ${url.pathname}`);
 }

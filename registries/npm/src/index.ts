@@ -72,13 +72,14 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
         continue;
       }
       const result = await putPackage(ctx, pkg, await publishToken(ctx, pkg.name));
-      if (result === "conflict") {
+      if (result.state === "conflict") {
         // Published meanwhile (or by an earlier attempt whose answer was lost): fine only if it is ours.
         const now = await readVersion(ctx, pkg.name, pkg.version);
         if (now.state === "absent") {
           throw new FerryError("RegistryRefused", {
             registry: ctx.registry,
             what: `The registry refused ${pkg.name}@${pkg.version}, and it is not published.`,
+            why: `It answered ${result.why}`,
             fix: "Check that the token may publish this package (its scope and name must belong to you).",
           });
         }
