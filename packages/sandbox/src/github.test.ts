@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createGitHub } from "@ferry/core";
 import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -179,5 +180,139 @@ describe("GitHub stand-in", () => {
         "PUT /repos/{owner}/{repo}/contents/{path} 422",
       ]),
     );
+  }, 60_000); // compiling GitHub's large response schemas takes seconds
+
+  it("hides a draft from releases/tags/{tag}, as GitHub does, while the release list shows it", async () => {
+    const octokit = client();
+    gh.createRepo("acme/draft");
+    const draft = await octokit.rest.repos.createRelease({ owner: "acme", repo: "draft", tag_name: "v2.0.0", draft: true });
+    expect(draft.data.published_at).toBeNull();
+    expect(await status(octokit.rest.repos.getReleaseByTag({ owner: "acme", repo: "draft", tag: "v2.0.0" }))).toBe(404);
+    expect(await status(octokit.rest.repos.getLatestRelease({ owner: "acme", repo: "draft" }))).toBe(404);
+    const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner: "acme", repo: "draft", per_page: 100 });
+    expect(all.map((r) => [r.tag_name, r.draft])).toEqual([["v2.0.0", true]]);
+    expect(gh.release("acme/draft", "v2.0.0")).toMatchObject({ draft: true, publishedAt: null, latest: false });
+  });
+
+  it("pages the release list with a Link header", async () => {
+    const octokit = client();
+    gh.createRepo("acme/many");
+    for (const tag of ["v1", "v2", "v3"]) await octokit.rest.repos.createRelease({ owner: "acme", repo: "many", tag_name: tag });
+    const first = await octokit.rest.repos.listReleases({ owner: "acme", repo: "many", per_page: 2 });
+    expect(first.data.map((r) => r.tag_name)).toEqual(["v3", "v2"]);
+    expect(first.headers.link).toContain('rel="next"');
+    const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner: "acme", repo: "many", per_page: 2 });
+    expect(all.map((r) => r.tag_name)).toEqual(["v3", "v2", "v1"]);
+  });
+
+  it("refuses a duplicate asset name, locks assets once published, and serves downloads only when published", async () => {
+    const octokit = client();
+    gh.createRepo("acme/assets");
+    const { data: release } = await octokit.rest.repos.createRelease({ owner: "acme", repo: "assets", tag_name: "v1.0.0", draft: true });
+    const bytes = Buffer.from("binary\x00payload");
+    const upload = (name: string) =>
+      octokit.rest.repos.uploadReleaseAsset({
+        owner: "acme", repo: "assets", release_id: release.id, url: release.upload_url, name,
+        data: bytes as unknown as string, headers: { "content-type": "application/octet-stream" },
+      });
+    const asset = (await upload("tool_linux_amd64.tar.gz")).data;
+    const conflict = await upload("tool_linux_amd64.tar.gz").catch((error: { status: number; response: { data: unknown } }) => error);
+    expect(conflict).toMatchObject({
+      status: 422,
+      response: { data: { message: "Validation Failed", errors: [{ resource: "ReleaseAsset", code: "already_exists", field: "name" }] } },
+    });
+
+    const download = `${gh.url}/acme/assets/releases/download/v1.0.0/tool_linux_amd64.tar.gz`;
+    expect(asset.browser_download_url).toBe(download);
+    expect((await fetch(download)).status).toBe(404);
+    const viaApi = await fetch(asset.url, { headers: { authorization: `Bearer ${gh.token}`, accept: "application/octet-stream" } });
+    expect(Buffer.from(await viaApi.arrayBuffer())).toEqual(bytes);
+
+    await octokit.rest.repos.updateRelease({ owner: "acme", repo: "assets", release_id: release.id, draft: false });
+    const published = await fetch(download);
+    expect(published.status).toBe(200);
+    expect(Buffer.from(await published.arrayBuffer())).toEqual(bytes);
+    expect(await status(upload("late.txt"))).toBe(422);
+    expect(await status(octokit.rest.repos.deleteReleaseAsset({ owner: "acme", repo: "assets", asset_id: asset.id }))).toBe(422);
+    expect(await status(octokit.rest.repos.updateRelease({ owner: "acme", repo: "assets", release_id: release.id, draft: true }))).toBe(422);
+
+    const state = gh.release("acme/assets", "v1.0.0");
+    expect(state).toMatchObject({ draft: false, latest: true, assets: [{ name: "tool_linux_amd64.tar.gz", size: bytes.length }] });
+    expect(state?.assets[0]?.digest).toBe(`sha256:${createHash("sha256").update(bytes).digest("hex")}`);
+    expect(state?.assets[0]?.bytes).toEqual(bytes);
+  });
+
+  it("honours make_latest", async () => {
+    const octokit = client();
+    gh.createRepo("acme/latest");
+    const v1 = await octokit.rest.repos.createRelease({ owner: "acme", repo: "latest", tag_name: "v1" });
+    await octokit.rest.repos.createRelease({ owner: "acme", repo: "latest", tag_name: "v0.9-backport", make_latest: "false" });
+    expect((await octokit.rest.repos.getLatestRelease({ owner: "acme", repo: "latest" })).data.id).toBe(v1.data.id);
+    const v2 = await octokit.rest.repos.createRelease({ owner: "acme", repo: "latest", tag_name: "v2", draft: true });
+    await octokit.rest.repos.updateRelease({ owner: "acme", repo: "latest", release_id: v2.data.id, draft: false, make_latest: "legacy" });
+    expect((await octokit.rest.repos.getLatestRelease({ owner: "acme", repo: "latest" })).data.tag_name).toBe("v2");
+    expect(gh.release("acme/latest", "v1")?.latest).toBe(false);
+  });
+
+  it("injects faults that the core client retries: a 502, then a secondary rate limit", async () => {
+    gh.createRepo("acme/flaky");
+    const octokit = createGitHub({ token: gh.token, api: gh.url });
+    const before = gh.requests.length;
+    gh.failNext("GET", /^\/repos\/acme\/flaky$/, 502);
+    expect((await octokit.rest.repos.get({ owner: "acme", repo: "flaky" })).data.full_name).toBe("acme/flaky");
+    gh.failNext("GET", /^\/repos\/acme\/flaky$/, 403);
+    expect((await octokit.rest.repos.get({ owner: "acme", repo: "flaky" })).status).toBe(200);
+    expect(gh.requests.slice(before).map((r) => r.path)).toEqual(Array(4).fill("/repos/acme/flaky"));
+
+    gh.failNext("GET", /^\/repos\/acme\/flaky$/, 403);
+    const limited = await fetch(`${gh.url}/repos/acme/flaky`, { headers: { authorization: `Bearer ${gh.token}` } });
+    expect(limited.status).toBe(403);
+    expect(limited.headers.get("retry-after")).toBe("1");
+    expect(((await limited.json()) as { message: string }).message).toMatch(/secondary rate limit/);
+  });
+
+  it("answers 401 Bad credentials to a wrong or missing token, and accepts extra tokens", async () => {
+    gh.createRepo("acme/private");
+    const wrong = await client("ghp_wrong").rest.repos.get({ owner: "acme", repo: "private" }).catch((e: { status: number; response: { data: unknown } }) => e);
+    expect(wrong).toMatchObject({ status: 401, response: { data: { message: "Bad credentials" } } });
+    expect((await fetch(`${gh.url}/user`)).status).toBe(401);
+    const other = await startGitHub({ token: "ghs_main", extraTokens: ["ghs_rotated"] });
+    try {
+      const res = await fetch(`${other.url}/user`, { headers: { authorization: "token ghs_rotated" } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-oauth-scopes")).toBe("repo, workflow");
+      expect(res.headers.get("x-ratelimit-remaining")).toBe("4999");
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("syncs a fork from its parent and refuses a second open PR for the same head", async () => {
+    const octokit = client();
+    gh.createRepo("winget/pkgs", { defaultBranch: "master", files: { "a.yaml": "1" } });
+    await octokit.rest.repos.createFork({ owner: "winget", repo: "pkgs" });
+    const parentHead = await octokit.rest.git.getRef({ owner: "winget", repo: "pkgs", ref: "heads/master" });
+    const put = await octokit.rest.repos.createOrUpdateFileContents({
+      owner: "winget", repo: "pkgs", path: "b.yaml", message: "upstream moves", content: Buffer.from("2").toString("base64"), branch: "master",
+    });
+    expect(put.data.commit.parents?.[0]?.sha).toBe(parentHead.data.object.sha);
+    expect(gh.readFile("ferry-sandbox/pkgs", "b.yaml")).toBeUndefined();
+    const synced = await octokit.rest.repos.mergeUpstream({ owner: "ferry-sandbox", repo: "pkgs", branch: "master" });
+    expect(synced.data.merge_type).toBe("fast-forward");
+    expect(gh.readFile("ferry-sandbox/pkgs", "b.yaml")).toBe("2");
+
+    const sha = (await octokit.rest.git.getRef({ owner: "ferry-sandbox", repo: "pkgs", ref: "heads/master" })).data.object.sha;
+    await octokit.rest.git.createRef({ owner: "ferry-sandbox", repo: "pkgs", ref: "refs/heads/tool-2", sha });
+    const open = { owner: "winget", repo: "pkgs", title: "New version: tool 2", head: "ferry-sandbox:tool-2", base: "master" };
+    await octokit.rest.pulls.create(open);
+    const again = await octokit.rest.pulls.create(open).catch((e: { status: number; response: { data: unknown } }) => e);
+    expect(again).toMatchObject({
+      status: 422,
+      response: { data: { errors: [{ message: "A pull request already exists for ferry-sandbox:tool-2." }] } },
+    });
+  });
+
+  it("holds its checker to the spec: a body missing a required field is rejected", () => {
+    expect(() => checker.check("GET", `${gh.url}/user`, 200, { login: "x" })).toThrow(/must have required property/);
   });
 });

@@ -41,8 +41,9 @@ function applyPublish(repo: Repo, release: Release, makeLatest: string | undefin
   release.publishedAt ??= now();
   if (release.prerelease || makeLatest === "false") return;
   if (makeLatest === "legacy") {
+    // By creation date; releases created in the same second count in creation order.
     const candidates = repo.releases.filter((r) => !r.draft && !r.prerelease);
-    repo.latestReleaseId = candidates.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0]?.id;
+    repo.latestReleaseId = candidates.reduce((best, r) => (r.createdAt >= best.createdAt ? r : best), release).id;
   } else {
     repo.latestReleaseId = release.id;
   }
