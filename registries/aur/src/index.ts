@@ -1,0 +1,142 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { FerryError, defineRegistry, openRepoFiles, type Context, type Prepared, type Presence } from "@ferry/core";
+import { aurOptions, type AurOptions } from "./options.ts";
+import { describePackage, packageSums, parseSrcinfo, renderPkgbuild, renderSrcinfo, type AurPackage } from "./render.ts";
+import { readInfo, readPublishedFile } from "./rpc.ts";
+import { aurKnownHosts, explainSshFailure, openSshSession } from "./ssh.ts";
+import { vercmp } from "./vercmp.ts";
+
+type Ctx = Context<AurOptions>;
+
+interface AurPrepared extends Prepared {
+  pkg: AurPackage;
+  pkgbuild: string;
+  srcinfo: string;
+}
+
+const keyName = "AUR_SSH_PRIVATE_KEY";
+
+const fullVersion = (pkg: AurPackage) => `${pkg.pkgver}-${pkg.pkgrel}`;
+
+const sameSums = (a: Record<string, string[]>, b: Record<string, string[]>) =>
+  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
+const differs = (ctx: Ctx, pkg: AurPackage) =>
+  new FerryError("PublishedContentDiffers", {
+    registry: ctx.registry,
+    what: `${pkg.pkgname} ${pkg.pkgver} is already on the AUR with other sha256sums than this release.`,
+    why: "The same pkgver with different sources means the release assets changed after it was published; ferry does not overwrite it or bump pkgrel to hide that.",
+    fix: "Release a new version, or restore the original assets.",
+  });
+
+/**
+ * Where the AUR stands for this package: absent, ours (compared by the published .SRCINFO's
+ * sha256sums, which the RPC does not carry), older (absent: publishing updates it), or newer.
+ */
+async function presence(ctx: Ctx, pkg: AurPackage): Promise<Presence> {
+  const info = await readInfo(ctx, pkg.pkgname);
+  if (!info) return { state: "absent" };
+  const order = vercmp(info.Version.replace(/-[^-]*$/, ""), pkg.pkgver);
+  if (order < 0) {
+    ctx.log(`the AUR has ${pkg.pkgname} ${info.Version}; this release updates it to ${fullVersion(pkg)}.`);
+    return { state: "absent" };
+  }
+  if (order > 0) return { state: "present", matches: false, detail: `AUR has newer version ${info.Version} of ${pkg.pkgname}.` };
+  const published = await readPublishedFile(ctx, info.PackageBase, ".SRCINFO");
+  if (published === undefined) {
+    throw new FerryError("RegistryRefused", {
+      registry: ctx.registry,
+      what: `The AUR RPC lists ${pkg.pkgname} ${info.Version}, but its .SRCINFO cannot be read.`,
+      fix: "Re-run later; the AUR's git web view may be lagging behind.",
+    });
+  }
+  const matches = sameSums(parseSrcinfo(published).sha256sums, packageSums(pkg));
+  return {
+    state: "present",
+    matches,
+    detail: matches ? `${pkg.pkgname} ${info.Version} with the same sha256sums.` : `${pkg.pkgname} ${info.Version} with other sha256sums than this release.`,
+  };
+}
+
+/** Opens the package's AUR git repository with the deploy key and the pinned host keys. */
+async function withRepo<T>(ctx: Ctx, pkg: AurPackage, use: (repo: ReturnType<typeof openRepoFiles>) => Promise<T>): Promise<T> {
+  const key = ctx.secret(keyName);
+  if (!key) {
+    throw new FerryError("SecretMissing", {
+      registry: ctx.registry,
+      what: `${keyName} is not set.`,
+      why: "The AUR accepts pushes only over SSH, with a key registered on the maintainer's account.",
+      fix: `Create a key without a passphrase (ssh-keygen -t ed25519 -N "" -f aur), add aur.pub to your AUR account, and store the private key as ${keyName}.`,
+    });
+  }
+  const base = (ctx.options.git ?? ctx.env("FERRY_AUR_GIT") ?? "ssh://aur@aur.archlinux.org").replace(/\/+$/, "");
+  const knownHosts = ctx.options.knownHosts ?? ctx.env("FERRY_AUR_KNOWN_HOSTS") ?? aurKnownHosts;
+  const host = base.replace(/^[a-z+]+:\/\/([^@/]*@)?/i, "").split("/")[0] ?? base;
+  const session = await openSshSession(key, knownHosts, ctx.registry);
+  // repo-files runs git with GIT_SSH_COMMAND from the context's environment: hand it ours.
+  const sshCtx: Ctx = { ...ctx, env: (name) => session.env[name] ?? ctx.env(name) };
+  try {
+    const repo = openRepoFiles(sshCtx, { git: `${base}/${pkg.pkgname}.git`, branch: "master", token: keyName, author: pkg.maintainer });
+    return await use(repo);
+  } catch (error) {
+    throw explainSshFailure(error, host, ctx.registry);
+  } finally {
+    await session.close();
+  }
+}
+
+export default defineRegistry<AurOptions, AurPrepared>({
+  name: "aur",
+  needs: ["binaries"],
+  options: aurOptions,
+  // The AUR has no channels: a prerelease would become what every AUR helper installs.
+  skipsPrereleases: true,
+
+  exists(ctx) {
+    return presence(ctx, describePackage(ctx));
+  },
+
+  async prepare(ctx) {
+    const pkg = describePackage(ctx);
+    const pkgbuild = renderPkgbuild(pkg);
+    const srcinfo = renderSrcinfo(pkg);
+    const files = [join(ctx.outDir, "PKGBUILD"), join(ctx.outDir, ".SRCINFO")];
+    await writeFile(files[0]!, pkgbuild);
+    await writeFile(files[1]!, srcinfo);
+    return { files, pkg, pkgbuild, srcinfo };
+  },
+
+  async publish(ctx, { pkg, pkgbuild, srcinfo }) {
+    return withRepo(ctx, pkg, async (repo) => {
+      // exists() read the AUR a moment ago; the clone is the truth at push time.
+      const current = await repo.read(".SRCINFO");
+      if (current !== undefined) {
+        const theirs = parseSrcinfo(current);
+        const order = theirs.pkgver ? vercmp(theirs.pkgver, pkg.pkgver) : -1;
+        if (order > 0) {
+          throw new FerryError("PublishedContentDiffers", {
+            registry: ctx.registry,
+            what: `The AUR already has ${pkg.pkgname} ${theirs.pkgver}-${theirs.pkgrel ?? "?"}, newer than ${pkg.pkgver}; not downgrading it.`,
+          });
+        }
+        if (order === 0 && !sameSums(theirs.sha256sums, packageSums(pkg))) throw differs(ctx, pkg);
+      }
+      const verb = current === undefined ? "Add" : "Update to";
+      const { commit } = await repo.write({ files: { PKGBUILD: pkgbuild, ".SRCINFO": srcinfo }, message: `${verb} ${fullVersion(pkg)}` });
+      return {
+        detail: commit
+          ? `${pkg.pkgname} ${fullVersion(pkg)}: commit ${commit.slice(0, 12)} on master`
+          : `${pkg.pkgname} ${fullVersion(pkg)}: the AUR already had these files, nothing pushed`,
+      };
+    });
+  },
+
+  async verify(ctx) {
+    const pkg = describePackage(ctx);
+    const found = await presence(ctx, pkg);
+    if (found.state === "absent") return undefined;
+    if (!found.matches) throw new FerryError("PublishedContentDiffers", { registry: ctx.registry, what: found.detail });
+    return { state: "verified", detail: `the AUR RPC lists ${found.detail}` };
+  },
+});
