@@ -1,0 +1,146 @@
+import { addSecret, FerryError, readJson, type Context } from "@ferry/core";
+import { FormData } from "undici";
+import { normalizeName, type Wheel, type WheelMetadata } from "./wheel.ts";
+
+const registry = "pypi";
+
+export interface Endpoints {
+  /** The upload API, e.g. https://upload.pypi.org/legacy/. */
+  repository: string;
+  /** The JSON API's base, e.g. https://pypi.org. */
+  index: string;
+}
+
+/** The files of one release as the JSON API lists them: filename → sha256. */
+export type ReleaseFiles = Map<string, string>;
+
+interface ReleaseJson {
+  urls?: Array<{ filename: string; digests?: { sha256?: string } }>;
+}
+
+/**
+ * Reads `GET /pypi/<project>/<version>/json`. undefined when the release has no file yet (404);
+ * throws on anything it cannot read, so a doubt is never taken for "absent".
+ */
+export async function readRelease(ctx: Context<unknown>, index: string, name: string, version: string): Promise<ReleaseFiles | undefined> {
+  const url = new URL(`pypi/${normalizeName(name)}/${version}/json`, withSlash(index));
+  const response = await ctx.http(url, { headers: { accept: "application/json" } });
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.ok) {
+    throw new FerryError("RegistryRefused", {
+      registry,
+      what: `${url.host} answered ${response.status} to GET ${url.pathname}.`,
+      why: (await response.text()).slice(0, 200),
+      fix: "Check the index URL (option `index` or FERRY_PYPI_URL), then re-run.",
+    });
+  }
+  const body = await readJson<ReleaseJson>(response, registry);
+  if (!Array.isArray(body.urls)) {
+    throw new FerryError("RegistryRefused", {
+      registry,
+      what: `${url.host} answered GET ${url.pathname} without the \`urls\` list of PyPI's JSON API.`,
+      fix: "Point the option `index` (or FERRY_PYPI_URL) at a PyPI-compatible index.",
+    });
+  }
+  return new Map(body.urls.map((file) => [file.filename, file.digests?.sha256 ?? ""]));
+}
+
+export const withSlash = (url: string) => (url.endsWith("/") ? url : `${url}/`);
+
+/** The upload API's answer: accepted, or refused because a file of that name is already there. */
+export type UploadResult = "uploaded" | "exists";
+
+/** Uploads one file as twine does: multipart form, `:action=file_upload`, Basic auth as `__token__`. */
+export async function uploadWheel(ctx: Context<unknown>, endpoints: Endpoints, token: string, metadata: WheelMetadata, wheel: Wheel): Promise<UploadResult> {
+  const form = new FormData();
+  const fields: Array<[string, string]> = [
+    [":action", "file_upload"],
+    ["protocol_version", "1"],
+    ["metadata_version", "2.1"],
+    ["name", metadata.name],
+    ["version", metadata.version],
+    ["filetype", "bdist_wheel"],
+    ["pyversion", "py3"],
+    ["sha256_digest", wheel.sha256],
+    ["summary", metadata.summary],
+    ["description", metadata.description],
+    ["description_content_type", "text/plain"],
+    ["home_page", metadata.homepage],
+    [metadata.author.includes("@") ? "author_email" : "author", metadata.author],
+    ["license", metadata.license],
+    ...Object.entries(metadata.projectUrls).map(([label, url]): [string, string] => ["project_urls", `${label}, ${url}`]),
+  ];
+  for (const [key, value] of fields) if (value !== "") form.append(key, value);
+  form.append("content", new Blob([wheel.bytes]), wheel.filename);
+
+  const response = await ctx.http(endpoints.repository, {
+    method: "POST",
+    body: form,
+    headers: { authorization: `Basic ${Buffer.from(`__token__:${token}`).toString("base64")}` },
+  });
+  const text = await response.text();
+  if (response.ok) return "uploaded";
+  if ((response.status === 400 || response.status === 409) && /file already exists/i.test(text)) return "exists";
+  const denied = response.status === 401 || response.status === 403;
+  throw new FerryError("RegistryRefused", {
+    registry,
+    what: `${new URL(endpoints.repository).host} refused ${wheel.filename} (${response.status}).`,
+    why: text.trim().slice(0, 500),
+    fix: denied
+      ? "Check that PYPI_TOKEN is an API token with upload rights for this project (or that trusted publishing is configured for this workflow)."
+      : "Fix what the index reports, then re-run; files already uploaded are kept.",
+  });
+}
+
+/**
+ * The upload token: PYPI_TOKEN, else a short-lived token minted by trusted publishing (an OIDC
+ * id-token of the GitHub Actions job exchanged at the index), else a SecretMissing error.
+ */
+export async function uploadToken(ctx: Context<unknown>, index: string): Promise<string> {
+  const token = ctx.secret("PYPI_TOKEN");
+  if (token) return token;
+  const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
+  const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
+  if (!requestUrl || !requestToken) {
+    throw new FerryError("SecretMissing", {
+      registry,
+      what: "No PyPI credentials: PYPI_TOKEN is not set and no GitHub Actions id-token is available.",
+      fix: "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`.",
+    });
+  }
+  const base = withSlash(index);
+  const { audience } = await postOrGet<{ audience?: string }>(ctx, new URL("_/oidc/audience", base));
+  const idUrl = new URL(requestUrl);
+  idUrl.searchParams.set("audience", audience ?? "pypi");
+  const { value: jwt } = await postOrGet<{ value?: string }>(ctx, idUrl, { headers: { authorization: `bearer ${requestToken}` } });
+  addSecret(jwt);
+  const minted = await postOrGet<{ token?: string }>(ctx, new URL("_/oidc/mint-token", base), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token: jwt }),
+  });
+  if (!minted.token) {
+    throw new FerryError("RegistryRefused", {
+      registry,
+      what: "PyPI did not mint an upload token for this workflow's id-token.",
+      fix: "Register this repository and workflow as a trusted publisher of the project on PyPI, or set PYPI_TOKEN.",
+    });
+  }
+  addSecret(minted.token);
+  return minted.token;
+}
+
+/** One step of the token exchange: its JSON answer, or a RegistryRefused naming the step. */
+async function postOrGet<T>(ctx: Context<unknown>, url: URL, init: Parameters<Context<unknown>["http"]>[1] = {}): Promise<T> {
+  const response = await ctx.http(url, init);
+  if (response.ok) return readJson<T>(response, registry);
+  throw new FerryError("RegistryRefused", {
+    registry,
+    what: `Trusted publishing: ${url.host}${url.pathname} answered ${response.status}.`,
+    why: (await response.text()).trim().slice(0, 500),
+    fix: "Register this repository and workflow as a trusted publisher of the project on PyPI and grant the job `id-token: write`, or set PYPI_TOKEN.",
+  });
+}

@@ -1,0 +1,179 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createContext, FerryError, resetDir, type Context } from "@ferry/core";
+import { startPyPI, type PyPISandbox } from "@ferry/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pypi from "../registries/pypi/src/index.ts";
+import { makeRelease, type FixtureOptions } from "./fixtures.ts";
+
+const run = promisify(execFile);
+type Options = ReturnType<typeof pypi.options.parse>;
+
+let index: PyPISandbox;
+const dirs: string[] = [];
+const logs: string[] = [];
+const errors: string[] = [];
+
+beforeAll(async () => {
+  index = await startPyPI();
+});
+afterAll(async () => {
+  await index?.stop();
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function context(release: FixtureOptions, env: NodeJS.ProcessEnv = index.env, options: Record<string, unknown> = {}): Promise<Context<Options>> {
+  const fixture = await makeRelease(release);
+  dirs.push(fixture.project.dir);
+  return createContext({
+    registry: "pypi",
+    options: pypi.options.parse(options),
+    project: fixture.project,
+    version: fixture.version,
+    manifest: fixture.manifest,
+    distDir: fixture.distDir,
+    env,
+    log: (message) => logs.push(message),
+  });
+}
+
+/** prepare → publish → verify, as a run does after exists(). */
+async function release(ctx: Context<Options>) {
+  await resetDir(ctx.outDir);
+  const prepared = await pypi.prepare(ctx);
+  const published = await pypi.publish(ctx, prepared);
+  return { prepared, published, verified: await pypi.verify(ctx, published) };
+}
+
+async function thrown(promise: Promise<unknown>): Promise<FerryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FerryError);
+  errors.push((error as FerryError).message);
+  return error as FerryError;
+}
+
+/** A fresh venv that installs from the sandbox's simple index only. */
+async function pipInstall(requirement: string): Promise<string> {
+  const venv = await mkdtemp(join(tmpdir(), "ferry-venv-"));
+  dirs.push(venv);
+  await run("python3", ["-m", "venv", venv]);
+  await run(join(venv, "bin", "pip"), ["install", "--no-cache-dir", "--disable-pip-version-check", "--index-url", `${index.url}/simple/`, requirement]);
+  return venv;
+}
+
+describe("pypi against the PyPI stand-in", () => {
+  it("publishes one wheel per target that twine checks and pip installs as a working command", async () => {
+    const ctx = await context({ name: "hello-py" });
+    expect(await pypi.exists(ctx)).toEqual({ state: "absent" });
+
+    const { prepared, published, verified } = await release(ctx);
+    expect(prepared.files).toEqual([
+      "hello_py-1.2.3-py3-none-macosx_10_12_x86_64.whl",
+      "hello_py-1.2.3-py3-none-macosx_11_0_arm64.whl",
+      "hello_py-1.2.3-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl",
+      "hello_py-1.2.3-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+      "hello_py-1.2.3-py3-none-win_amd64.whl",
+      "hello_py-1.2.3-py3-none-win_arm64.whl",
+    ]);
+    const wheels = prepared.files.map((f) => join(ctx.outDir, f));
+    const check = await run("twine", ["check", "--strict", ...wheels]);
+    expect(check.stdout.match(/PASSED/g)).toHaveLength(6);
+    expect(published.detail).toBe("hello-py 1.2.3: uploaded 6 wheels");
+    expect(verified).toEqual({ state: "verified", detail: "hello-py==1.2.3 lists every wheel with its sha256" });
+
+    const venv = await pipInstall("hello-py==1.2.3");
+    const { stdout } = await run(join(venv, "bin", "hello-py"));
+    expect(stdout.trim()).toBe("hello-py 1.2.3");
+
+    expect(await pypi.exists(ctx)).toEqual({ state: "present", matches: true, detail: "hello-py 1.2.3: 6 wheels with equal sha256" });
+  }, 120_000);
+
+  it("re-renders identical bytes and a re-run uploads nothing", async () => {
+    const ctx = await context({ name: "rerun-py", targets: [["linux", "amd64"]] });
+    const first = await release(ctx);
+    const bytes = await readFile(join(ctx.outDir, first.prepared.files[0]!));
+    const before = index.uploads.length;
+    const second = await release(ctx);
+    expect((await readFile(join(ctx.outDir, second.prepared.files[0]!))).equals(bytes)).toBe(true);
+    expect(second.published.detail).toBe("rerun-py 1.2.3: uploaded 0 wheels, 1 already there");
+    expect(index.uploads.length).toBe(before);
+  });
+
+  it("translates prereleases to PEP 440 and refuses labels PEP 440 lacks", async () => {
+    const ctx = await context({ name: "pre-py", version: "2.0.0-rc.1", targets: [["linux", "amd64"], ["linux", "arm64"]] });
+    const { prepared } = await release(ctx);
+    expect(prepared.files[0]).toBe("pre_py-2.0.0rc1-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl");
+    const venv = await pipInstall("pre-py==2.0.0rc1");
+    expect((await run(join(venv, "bin", "pre-py"))).stdout.trim()).toBe("pre-py 2.0.0-rc.1");
+
+    const odd = await context({ name: "pre-py", version: "2.0.0-nightly.1" });
+    const error = await thrown(pypi.exists(odd));
+    expect(error.code).toBe("VersionUnsupported");
+    expect(error.exitCode).toBe(2);
+  }, 120_000);
+
+  it("accepts a real twine upload, and after a partial upload publishes only the missing wheels", async () => {
+    const ctx = await context({ name: "partial-py", targets: [["linux", "amd64"], ["darwin", "arm64"], ["windows", "amd64"]] });
+    await resetDir(ctx.outDir);
+    const { files } = await pypi.prepare(ctx);
+    const first = join(ctx.outDir, files[0]!);
+    await run("twine", ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url", index.uploadUrl, "-u", "__token__", "-p", index.token, first]);
+    expect(index.uploads.at(-1)).toEqual({ filename: files[0], status: 200 });
+
+    expect(await pypi.exists(ctx)).toEqual({ state: "absent" });
+    const { published } = await release(ctx);
+    expect(published.detail).toBe("partial-py 1.2.3: uploaded 2 wheels, 1 already there");
+    expect(await pypi.exists(ctx)).toMatchObject({ state: "present", matches: true });
+  }, 60_000);
+
+  it("refuses to replace a wheel with other contents", async () => {
+    const targets: FixtureOptions["targets"] = [["linux", "amd64"]];
+    await release(await context({ name: "conflict-py", targets }));
+    const other = await context({ name: "conflict-py", targets, marker: " rebuilt" });
+    expect(await pypi.exists(other)).toMatchObject({ state: "present", matches: false });
+    await resetDir(other.outDir);
+    const error = await thrown(pypi.publish(other, await pypi.prepare(other)));
+    expect(error.code).toBe("PublishedContentDiffers");
+
+    // Real twine sees the stand-in refuse the file name reuse the way PyPI does.
+    const reuse = await run("twine", ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url", index.uploadUrl, "-u", "__token__", "-p", index.token, join(other.outDir, "conflict_py-1.2.3-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")]).catch((e: { stdout: string; stderr: string }) => e);
+    expect(`${reuse.stdout}${reuse.stderr}`).toMatch(/400 Bad Request[\s\S]*File already exists/);
+  }, 60_000);
+
+  it("publishes with trusted publishing when no token is set", async () => {
+    const ctx = await context({ name: "oidc-py", targets: [["linux", "amd64"]] }, index.oidcEnv);
+    const { verified } = await release(ctx);
+    expect(verified?.state).toBe("verified");
+  });
+
+  it("never shows the token, and says what to do when it is refused or missing", async () => {
+    const canary = "pypi-CANARY-0123456789abcdef";
+    const ctx = await context({ name: "canary-py", targets: [["linux", "amd64"]] }, { ...index.env, PYPI_TOKEN: canary });
+    const refused = await thrown(release(ctx));
+    expect(refused.code).toBe("RegistryRefused");
+    expect(refused.message).toContain("PYPI_TOKEN");
+
+    const { PYPI_TOKEN: _, ...noToken } = index.env;
+    const missing = await thrown(release(await context({ name: "canary-py", targets: [["linux", "amd64"]] }, noToken)));
+    expect(missing.code).toBe("SecretMissing");
+
+    const good = await context({ name: "canary-py", targets: [["linux", "amd64"]] });
+    await release(good);
+    const rendered = await Promise.all((await readdir(good.outDir)).map((f) => readFile(join(good.outDir, f), "latin1")));
+    for (const text of [...rendered, ...logs, ...errors]) {
+      expect(text).not.toContain(canary);
+      expect(text).not.toContain(index.token);
+    }
+  });
+
+  it("throws, never answers absent, when the index cannot be reached", async () => {
+    const ctx = await context({ name: "down-py", targets: [["linux", "amd64"]] }, { ...index.env, FERRY_PYPI_URL: "http://127.0.0.1:9" });
+    expect((await thrown(pypi.exists(ctx))).code).toBe("RegistryUnreachable");
+  }, 30_000);
+});
