@@ -20,7 +20,9 @@ export function createGitHub({ token, api, log = () => {} }: GitHubOptions): Oct
     ...(token ? { auth: token } : {}),
     baseUrl: api.replace(/\/$/, ""),
     userAgent: "ferry",
-    request: { retries: 3, retryAfter: 1 },
+    // Retry settings go to the plugin, not to `request`: a request-level `retries` makes the plugin retry
+    // every failure, 404 and 422 included. Network failures reach the plugin as status 500 and are retried.
+    retry: { retries: 3 },
     log: { debug: () => {}, info: () => {}, warn: log, error: log },
     throttle: {
       onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
