@@ -153,18 +153,13 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
     }
   };
 
-  /** A temporary clone of the branch's tip (or an empty orphan branch), removed after `use`. */
-  const withCheckout = async <T>(use: (dir: string, branch: string, exists: boolean) => Promise<T>): Promise<T> => {
+  /** A temporary repository holding the branch's tip as FETCH_HEAD (when the branch exists), removed after `use`. */
+  const withFetched = async <T>(use: (dir: string, branch: string, exists: boolean) => Promise<T>): Promise<T> => {
     const dir = await mkdtemp(join(tmpdir(), "ferry-repo-"));
     try {
       const { branch, head } = await remoteBranch();
       await git(["init", "-q", dir]);
-      if (head) {
-        await git(["fetch", "-q", "--depth", "1", url, `refs/heads/${branch}`], dir);
-        await git(["checkout", "-q", "-B", branch, "FETCH_HEAD"], dir);
-      } else {
-        await git(["checkout", "-q", "--orphan", branch], dir);
-      }
+      if (head) await git(["fetch", "-q", "--depth", "1", url, `refs/heads/${branch}`], dir);
       return await use(dir, branch, head !== undefined);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -172,7 +167,8 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
   };
 
   const attempt = (files: Record<string, string>, message: string) =>
-    withCheckout(async (dir, branch) => {
+    withFetched(async (dir, branch, exists) => {
+      await git(exists ? ["checkout", "-q", "-B", branch, "FETCH_HEAD"] : ["checkout", "-q", "--orphan", branch], dir);
       const paths = Object.keys(files).sort();
       for (const path of paths) {
         await mkdir(dirname(join(dir, path)), { recursive: true });
@@ -191,9 +187,9 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
     },
     async read(path) {
       checkPath(ctx, path);
-      return withCheckout(async (dir, _branch, exists) => {
-        if (!exists || (await git(["ls-tree", "--name-only", "HEAD", "--", path], dir)).trim() === "") return undefined;
-        return git(["show", `HEAD:${path}`], dir);
+      return withFetched(async (dir, _branch, exists) => {
+        if (!exists || (await git(["ls-tree", "--name-only", "FETCH_HEAD", "--", path], dir)).trim() === "") return undefined;
+        return git(["show", `FETCH_HEAD:${path}`], dir);
       });
     },
     async write({ files, message }) {

@@ -1,0 +1,72 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { defineRegistry, filePresence, openRepoFiles, repoFilesOptions, type Context, type Prepared } from "@ferry/core";
+import { z } from "zod";
+import { parseFormula, renderFormula } from "./render.ts";
+
+const options = z
+  .object({
+    /** The tap on GitHub, `owner/homebrew-<name>`, written through the contents API. Or set `git`. */
+    tap: z
+      .string()
+      .regex(/^[\w.-]+\/homebrew-[\w.-]+$/, "expected owner/homebrew-<name>")
+      .optional(),
+    ...repoFilesOptions,
+    /** The formula name (Formula/<formula>.rb). @default the project name */
+    formula: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9@._+-]*$/, "expected a lowercase formula name")
+      .optional(),
+    /** Name of the secret with a token that may write to the tap. @default "HOMEBREW_TAP_TOKEN" */
+    token: z.string().default("HOMEBREW_TAP_TOKEN"),
+  })
+  .strict();
+
+type Options = z.infer<typeof options>;
+
+interface FormulaPrepared extends Prepared {
+  /** Repository path → content, committed by publish(). */
+  commit: Record<string, string>;
+}
+
+const formulaName = (ctx: Context<Options>) => ctx.options.formula ?? ctx.project.name.toLowerCase();
+const formulaPath = (ctx: Context<Options>) => `Formula/${formulaName(ctx)}.rb`;
+const tap = (ctx: Context<Options>) =>
+  openRepoFiles(ctx, { repository: ctx.options.tap, git: ctx.options.git, branch: ctx.options.branch, token: ctx.options.token, author: ctx.options.author });
+const render = (ctx: Context<Options>) =>
+  renderFormula({ project: ctx.project, version: ctx.version, manifest: ctx.manifest, formula: formulaName(ctx) });
+
+export default defineRegistry<Options, FormulaPrepared>({
+  name: "homebrew",
+  needs: ["binaries"],
+  options,
+  skipsPrereleases: true,
+
+  async exists(ctx) {
+    const repo = tap(ctx);
+    const path = formulaPath(ctx);
+    return filePresence({ path, location: repo.location, current: await repo.read(path), rendered: render(ctx), parse: parseFormula });
+  },
+
+  async prepare(ctx) {
+    const path = formulaPath(ctx);
+    const text = render(ctx);
+    const file = join(ctx.outDir, path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text);
+    return { files: [file], commit: { [path]: text } };
+  },
+
+  async publish(ctx, prepared) {
+    const repo = tap(ctx);
+    const { commit } = await repo.write({ files: prepared.commit, message: `${formulaName(ctx)} ${ctx.version.semver}` });
+    return { detail: commit ? `commit ${commit.slice(0, 12)} to ${repo.location}` : `${formulaPath(ctx)} was already up to date in ${repo.location}` };
+  },
+
+  async verify(ctx) {
+    const repo = tap(ctx);
+    const path = formulaPath(ctx);
+    if ((await repo.read(path)) !== render(ctx)) return undefined;
+    return { state: "verified", detail: `${path} in ${repo.location} has ${ctx.version.semver}` };
+  },
+});
