@@ -3,3 +3,4 @@ export * from "./github.ts";
 export * from "./git.ts";
 export * from "./pypi.ts";
 export * from "./docker.ts";
+export * from "./snap.ts";

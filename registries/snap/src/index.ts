@@ -1,0 +1,154 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineRegistry, FerryError, readJson, snapChannel, snapVersion, type Context, type Prepared } from "@ferry/core";
+import { snapOptions, type SnapOptions } from "./options.ts";
+import { buildSnap, channelOf, linuxArtifacts, renderSnapYaml, snapName, type BuiltSnap } from "./render.ts";
+import { pushSnap, readChannelMap, releaseRevision, waitForProcessing, type ChannelMap, type StoreRevision } from "./store.ts";
+
+/** The device API's public view: what `snap install` would get per channel and architecture. */
+interface SnapInfo {
+  "channel-map"?: Array<{ channel: { architecture: string; track: string; risk: string }; version: string; revision: number }>;
+}
+
+interface SnapPrepared extends Prepared {
+  snaps: BuiltSnap[];
+}
+
+const apiUrl = (ctx: Context<SnapOptions>) => (ctx.options.api ?? ctx.env("FERRY_SNAP_API_URL") ?? "https://api.snapcraft.io").replace(/\/+$/, "");
+
+/** A revision the store holds back for a human reviewer: it exists but cannot be released yet. */
+const inReview = (revision: StoreRevision | undefined) => /review/i.test(revision?.status ?? "");
+
+/** Per architecture: the revision our channel holds, and any revision of this version the store has. */
+function lookup(ctx: Context<SnapOptions>, map: ChannelMap, arch: string) {
+  const version = snapVersion(ctx.version);
+  const channel = channelOf(ctx, snapChannel(ctx.version));
+  const entry = map["channel-map"].find((e) => e.channel === channel && e.architecture === arch);
+  const released = map.revisions.find((r) => r.revision === entry?.revision && r.version === version);
+  const uploaded = map.revisions
+    .filter((r) => r.version === version && r.architectures.includes(arch))
+    .sort((a, b) => b.revision - a.revision);
+  return { channel, released, uploaded };
+}
+
+/** Builds the snaps in a scratch directory, to compare digests with what the store holds. */
+async function digests(ctx: Context<SnapOptions>): Promise<BuiltSnap[]> {
+  const dir = await mkdtemp(join(tmpdir(), "ferry-snap-"));
+  try {
+    return await Promise.all(linuxArtifacts(ctx).map((a) => buildSnap(ctx, a, dir)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export default defineRegistry<SnapOptions, SnapPrepared>({
+  name: "snap",
+  needs: ["binaries"],
+  options: snapOptions,
+
+  async exists(ctx) {
+    const map = await readChannelMap(ctx);
+    const arches = linuxArtifacts(ctx).map((a) => a.arch);
+    const found = arches.map((arch) => ({ arch, ...lookup(ctx, map, arch) }));
+    // A version released for only some architectures (or uploaded and never released) is not
+    // there yet: publish() releases what was uploaded and uploads only what is missing.
+    if (found.some((f) => !f.released)) return { state: "absent" };
+    const ours = await digests(ctx);
+    const differs = found.filter((f) => f.released?.["sha3-384"] !== ours.find((s) => s.arch === f.arch)?.sha3_384);
+    const revisions = found.map((f) => `${f.released?.revision} (${f.arch})`).join(", ");
+    return {
+      state: "present",
+      matches: differs.length === 0,
+      detail: differs.length
+        ? `${snapVersion(ctx.version)} is on ${found[0]?.channel} as revisions ${revisions}, but the ${differs.map((f) => f.arch).join(", ")} snap differs from this release's`
+        : `${snapVersion(ctx.version)} is on ${found[0]?.channel} as revisions ${revisions}`,
+    };
+  },
+
+  async prepare(ctx) {
+    await mkdir(ctx.outDir, { recursive: true });
+    const snaps: BuiltSnap[] = [];
+    const files: string[] = [];
+    for (const artifact of linuxArtifacts(ctx)) {
+      const yaml = join(ctx.outDir, `snap.${artifact.arch}.yaml`);
+      await writeFile(yaml, renderSnapYaml(ctx, artifact.arch));
+      const snap = await buildSnap(ctx, artifact, ctx.outDir);
+      snaps.push(snap);
+      files.push(yaml, snap.file);
+    }
+    return { files, snaps };
+  },
+
+  async publish(ctx, prepared) {
+    const map = await readChannelMap(ctx);
+    const done: string[] = [];
+    const waiting: string[] = [];
+    for (const snap of prepared.snaps) {
+      const { channel, released, uploaded } = lookup(ctx, map, snap.arch);
+      if (released) {
+        done.push(`revision ${released.revision} (${snap.arch}) already on ${channel}`);
+        continue;
+      }
+      // After an upload whose release never happened (a crash, a timeout), the revision is
+      // still in the store: release it instead of uploading the same snap again.
+      const same = uploaded.find((r) => r["sha3-384"] === snap.sha3_384);
+      if (same && inReview(same)) {
+        waiting.push(`revision ${same.revision} (${snap.arch})`);
+        continue;
+      }
+      const revision = same?.revision ?? (await upload(ctx, snap, waiting));
+      if (revision === undefined) continue;
+      await releaseRevision(ctx, revision, channel);
+      done.push(`revision ${revision} (${snap.arch}) released to ${channel}`);
+    }
+    const review = waiting.length ? `; in manual review: ${waiting.join(", ")}` : "";
+    return { detail: `${snapName(ctx)} ${snapVersion(ctx.version)}: ${done.join(", ") || "nothing released yet"}${review}` };
+  },
+
+  async verify(ctx) {
+    const version = snapVersion(ctx.version);
+    const risk = snapChannel(ctx.version);
+    const response = await ctx.http(`${apiUrl(ctx)}/v2/snaps/info/${encodeURIComponent(snapName(ctx))}`, {
+      headers: { "snap-device-series": "16", accept: "application/json" },
+    });
+    // 404: nothing of this snap is released yet.
+    if (!response.ok && response.status !== 404) {
+      throw new FerryError("RegistryRefused", { registry: ctx.registry, what: `The store's snap info answered ${response.status}.` });
+    }
+    const info = response.ok ? await readJson<SnapInfo>(response, ctx.registry) : {};
+    const visible = (arch: string) =>
+      (info["channel-map"] ?? []).find((e) => e.channel.architecture === arch && e.channel.track === ctx.options.track && e.channel.risk === risk && e.version === version);
+    const arches = linuxArtifacts(ctx).map((a) => a.arch);
+    const missing = arches.filter((arch) => !visible(arch));
+    if (missing.length === 0) {
+      return { state: "verified", detail: `${version} is on ${channelOf(ctx, risk)} for ${arches.map((a) => `${a} (revision ${visible(a)?.revision})`).join(", ")}` };
+    }
+    // Not public: held back for a reviewer (awaiting review), or not visible yet (asked again).
+    const map = await readChannelMap(ctx);
+    const held = missing.map((arch) => lookup(ctx, map, arch).uploaded.find(inReview));
+    if (held.every(Boolean)) {
+      return { state: "awaiting-review", detail: `revisions ${held.map((r) => r?.revision).join(", ")} of ${version} wait for the store's manual review` };
+    }
+    return undefined;
+  },
+});
+
+/** Uploads one snap; answers its revision, or undefined when the store holds it for manual review. */
+async function upload(ctx: Context<SnapOptions>, snap: BuiltSnap, waiting: string[]): Promise<number | undefined> {
+  const status = await waitForProcessing(ctx, await pushSnap(ctx, snap.file));
+  const revision = status.revision == null ? undefined : Number(status.revision);
+  if (status.code === "need_manual_review") {
+    waiting.push(`revision ${revision ?? "?"} (${snap.arch})`);
+    return undefined;
+  }
+  if (status.errors?.length || revision === undefined || !Number.isInteger(revision)) {
+    throw new FerryError("RegistryRefused", {
+      registry: ctx.registry,
+      what: `The store rejected the ${snap.arch} snap (${status.code}).`,
+      why: (status.errors ?? []).map((e) => e.message ?? e.code).join("; ") || undefined,
+      fix: "Fix what the store's review reports (see the snap's page on the dashboard), then re-run.",
+    });
+  }
+  return revision;
+}
