@@ -11,13 +11,13 @@ import type { ApiRequest, Env, Reply, Route } from "./router.ts";
 import { now, sha256 } from "./state.ts";
 import type { Release, Repo } from "./state.ts";
 
-function releaseOf(env: Env, req: ApiRequest, repo: Repo): Release {
+function releaseOf(req: ApiRequest, repo: Repo): Release {
   const release = repo.releases.find((r) => r.id === Number(req.params[2]));
   if (!release) throw notFound();
   return release;
 }
 
-function assetOf(env: Env, req: ApiRequest, repo: Repo) {
+function assetOf(req: ApiRequest, repo: Repo) {
   const id = Number(req.params[2]);
   for (const release of repo.releases) {
     const asset = release.assets.find((a) => a.id === id);
@@ -99,11 +99,11 @@ export const releaseRoutes: Route[] = [
   }),
   route("GET", "/repos/{o}/{r}/releases/{id}", (req, env) => {
     const repo = repoOf(env, req);
-    return json(env, repo, releaseOf(env, req, repo));
+    return json(env, repo, releaseOf(req, repo));
   }),
   route("PATCH", "/repos/{o}/{r}/releases/{id}", (req, env) => {
     const repo = repoOf(env, req);
-    const release = releaseOf(env, req, repo);
+    const release = releaseOf(req, repo);
     const body = jsonBody(req);
     const tagName = str(body.tag_name);
     if (!release.draft && ((tagName !== undefined && tagName !== release.tagName) || body.draft === true)) {
@@ -124,19 +124,19 @@ export const releaseRoutes: Route[] = [
   }),
   route("DELETE", "/repos/{o}/{r}/releases/{id}", (req, env) => {
     const repo = repoOf(env, req);
-    const release = releaseOf(env, req, repo);
+    const release = releaseOf(req, repo);
     repo.releases.splice(repo.releases.indexOf(release), 1);
     if (repo.latestReleaseId === release.id) repo.latestReleaseId = undefined;
     return { status: 204 };
   }),
   route("GET", "/repos/{o}/{r}/releases/{id}/assets", (req, env) => {
     const repo = repoOf(env, req);
-    const release = releaseOf(env, req, repo);
+    const release = releaseOf(req, repo);
     return paginate(req, release.assets.map((a) => shapes.asset(env.base, env.state, repo, release, a)));
   }),
   route("POST", "/api/uploads/repos/{o}/{r}/releases/{id}/assets", (req, env) => {
     const repo = repoOf(env, req);
-    const release = releaseOf(env, req, repo);
+    const release = releaseOf(req, repo);
     const contentType = req.headers["content-type"];
     if (!contentType) throw new HttpError(400, "Content-Type header is required.");
     const name = assetName(req.query.get("name") ?? "");
@@ -162,7 +162,7 @@ export const releaseRoutes: Route[] = [
   }),
   route("GET", "/repos/{o}/{r}/releases/assets/{id}", (req, env) => {
     const repo = repoOf(env, req);
-    const { release, asset } = assetOf(env, req, repo);
+    const { release, asset } = assetOf(req, repo);
     // With Accept: application/octet-stream GitHub sends the bytes (via a redirect); the sandbox sends them directly.
     if (req.headers.accept?.includes("application/octet-stream")) {
       asset.downloadCount++;
@@ -172,7 +172,7 @@ export const releaseRoutes: Route[] = [
   }),
   route("PATCH", "/repos/{o}/{r}/releases/assets/{id}", (req, env) => {
     const repo = repoOf(env, req);
-    const { release, asset } = assetOf(env, req, repo);
+    const { release, asset } = assetOf(req, repo);
     refuseIfImmutable(release);
     const body = jsonBody(req);
     const name = str(body.name);
@@ -183,7 +183,7 @@ export const releaseRoutes: Route[] = [
   }),
   route("DELETE", "/repos/{o}/{r}/releases/assets/{id}", (req, env) => {
     const repo = repoOf(env, req);
-    const { release, asset } = assetOf(env, req, repo);
+    const { release, asset } = assetOf(req, repo);
     refuseIfImmutable(release);
     release.assets.splice(release.assets.indexOf(asset), 1);
     return { status: 204 };
