@@ -4,3 +4,4 @@ export * from "./git.ts";
 export * from "./pypi.ts";
 export * from "./docker.ts";
 export * from "./snap.ts";
+export * from "./flathub.ts";
