@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,6 +145,53 @@ describe("npm against Verdaccio", { timeout: 60_000 }, () => {
   it("asks for a token when there is none", async () => {
     const ctx = await context({ version: "9.9.8", targets: [["linux", "amd64"]] }, {}, { NPM_TOKEN: "" });
     await expect(release(ctx)).rejects.toMatchObject({ code: "SecretMissing" });
+  });
+
+  it("publishes with trusted publishing when there is no token", async () => {
+    // Stand-ins for the two OIDC endpoints (GitHub's ID token service, npm's exchange, REGISTRIES.md §2);
+    // everything else goes to Verdaccio.
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://localhost");
+      seen.push(`${request.method} ${url.pathname}${url.search} ${request.headers.authorization ?? ""}`);
+      if (url.pathname === "/id-token") return response.end(JSON.stringify({ value: "id-token-from-ci" }));
+      if (url.pathname.startsWith("/-/npm/v1/oidc/token/exchange/package/")) {
+        const ok = request.method === "POST" && request.headers.authorization === "Bearer id-token-from-ci";
+        response.statusCode = ok ? 201 : 401;
+        return response.end(JSON.stringify(ok ? { token: verdaccio.token } : { error: "bad id token" }));
+      }
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => k !== "host" && k !== "content-length")) as Record<string, string>;
+        fetch(new URL(url.pathname + url.search, verdaccio.url), { method: request.method ?? "GET", headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) })
+          .then(async (upstream) => {
+            response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+            response.end(Buffer.from(await upstream.arrayBuffer()));
+          })
+          .catch(() => response.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const ctx = await context({ version: "1.5.0", targets: [["linux", "amd64"]] }, { registry: base }, {
+        NPM_TOKEN: "",
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${base}/id-token?api-version=2.0`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "actions-request-token",
+      });
+      const { verified } = await release(ctx);
+      expect(verified?.state).toBe("verified");
+      expect(seen).toContain(`GET /id-token?api-version=2.0&audience=npm%3A127.0.0.1%3A${new URL(base).port} Bearer actions-request-token`);
+      expect(seen).toContain("POST /-/npm/v1/oidc/token/exchange/package/@hello%2fcli Bearer id-token-from-ci");
+      expect(seen.filter((line) => line.startsWith("PUT "))).toEqual([
+        `PUT /@hello%2fcli-linux-x64 Bearer ${verdaccio.token}`,
+        `PUT /@hello%2fcli Bearer ${verdaccio.token}`,
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("publishes an existing package directory as it is", async () => {

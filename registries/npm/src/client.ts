@@ -11,8 +11,8 @@ export function registryUrl(ctx: Ctx): string {
   return url.endsWith("/") ? url : `${url}/`;
 }
 
-/** `@scope/name` → `@scope%2fname`, the form the registry API expects in a path. */
-export const escapeName = (name: string): string => encodeURIComponent(name).replace(/^%40/, "@");
+/** `@scope/name` → `@scope%2fname`, the form npm itself puts in request paths. */
+export const escapeName = (name: string): string => encodeURIComponent(name).replace(/^%40/, "@").replace("%2F", "%2f");
 
 export type Remote = { state: "absent" } | { state: "present"; shasum: string; integrity: string | undefined };
 
