@@ -5,3 +5,4 @@ export * from "./pypi.ts";
 export * from "./docker.ts";
 export * from "./snap.ts";
 export * from "./flathub.ts";
+export * from "./crates.ts";

@@ -1,0 +1,214 @@
+// A stateful stand-in for a cargo registry with a sparse index, written from cargo's registry docs
+// (registry-index.md, registry-web-api.md): config.json, index files, the publish API and
+// downloads. Real `cargo publish` uploads to it and real cargo resolves and downloads from it.
+import { createHash, randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** The metadata JSON of a publish request (the fields the index needs). */
+interface PublishMetadata {
+  name: string;
+  vers: string;
+  deps?: Array<{
+    name: string;
+    version_req: string;
+    features?: string[];
+    optional?: boolean;
+    default_features?: boolean;
+    target?: string | null;
+    kind?: string;
+    registry?: string | null;
+    explicit_name_in_toml?: string | null;
+  }>;
+  features?: Record<string, string[]>;
+  links?: string | null;
+  rust_version?: string | null;
+}
+
+export interface CratesSandbox {
+  /** `http://127.0.0.1:<port>`: the API root. */
+  url: string;
+  /** The sparse index, `sparse+<url>/index/`. */
+  index: string;
+  /** The only token accepted for publishing. */
+  token: string;
+  /** FERRY_CRATES_INDEX and CARGO_REGISTRY_TOKEN pointing ferry at this registry. */
+  env: Record<string, string>;
+  /** Every publish request, in order: crate, version and answered status. */
+  publishes: Array<{ name: string; vers: string; status: number }>;
+  /** A stored .crate. */
+  crate(name: string, version: string): Buffer | undefined;
+  stop(): Promise<void>;
+}
+
+const validName = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const semver = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+
+/** The index path of a crate (registry-index.md): `1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd…`. */
+function indexPath(name: string): string {
+  const n = name.toLowerCase();
+  if (n.length <= 2) return `${n.length}/${n}`;
+  if (n.length === 3) return `3/${n[0]}/${n}`;
+  return `${n.slice(0, 2)}/${n.slice(2, 4)}/${n}`;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startCrates(): Promise<CratesSandbox> {
+  const token = `cio-sandbox-${randomBytes(16).toString("hex")}`;
+  /** Lowercased name → index lines (as stored) and .crate files by version. */
+  const crates = new Map<string, { lines: string[]; files: Map<string, Buffer> }>();
+  const publishes: CratesSandbox["publishes"] = [];
+  let url = "";
+
+  function publish(req: IncomingMessage, body: Buffer): void {
+    if (req.headers.authorization !== token) {
+      throw new ApiError(403, "authentication failed: the token is missing or invalid");
+    }
+    if (body.length < 4) throw new ApiError(400, "invalid upload request: missing metadata");
+    const jsonLength = body.readUInt32LE(0);
+    const crateStart = 4 + jsonLength + 4;
+    if (body.length < crateStart) throw new ApiError(400, "invalid upload request: truncated body");
+    let meta: PublishMetadata;
+    try {
+      meta = JSON.parse(body.subarray(4, 4 + jsonLength).toString("utf8")) as PublishMetadata;
+    } catch {
+      throw new ApiError(400, "invalid upload request: metadata is not JSON");
+    }
+    const crateLength = body.readUInt32LE(4 + jsonLength);
+    const crate = body.subarray(crateStart, crateStart + crateLength);
+    if (crate.length !== crateLength) throw new ApiError(400, "invalid upload request: truncated tarball");
+    if (!validName.test(meta.name ?? "")) throw new ApiError(400, `invalid crate name: \`${meta.name}\``);
+    if (!semver.test(meta.vers ?? "")) throw new ApiError(400, `invalid version: \`${meta.vers}\``);
+
+    const key = meta.name.toLowerCase();
+    const existing = crates.get(key);
+    const stored = existing?.lines.map((line) => JSON.parse(line) as { name: string; vers: string }) ?? [];
+    if (stored.some((e) => e.vers.replace(/\+.*$/, "") === meta.vers.replace(/\+.*$/, ""))) {
+      throw new ApiError(400, `crate version \`${meta.vers}\` is already uploaded`);
+    }
+    if (stored[0] && stored[0].name !== meta.name) {
+      throw new ApiError(400, `crate was previously named \`${stored[0].name}\``);
+    }
+    const deps = (meta.deps ?? []).map((d) => ({
+      // The index names a renamed dependency by its name in Cargo.toml and keeps the real one in `package`.
+      name: d.explicit_name_in_toml ?? d.name,
+      req: d.version_req,
+      features: d.features ?? [],
+      optional: d.optional ?? false,
+      default_features: d.default_features ?? true,
+      target: d.target ?? null,
+      kind: d.kind ?? "normal",
+      ...(d.registry ? { registry: d.registry } : {}),
+      ...(d.explicit_name_in_toml ? { package: d.name } : {}),
+    }));
+    const line = {
+      name: meta.name,
+      vers: meta.vers,
+      deps,
+      cksum: createHash("sha256").update(crate).digest("hex"),
+      features: meta.features ?? {},
+      yanked: false,
+      links: meta.links ?? null,
+      ...(meta.rust_version ? { rust_version: meta.rust_version } : {}),
+    };
+    const entry = existing ?? { lines: [], files: new Map<string, Buffer>() };
+    entry.lines.push(JSON.stringify(line));
+    entry.files.set(meta.vers, Buffer.from(crate));
+    crates.set(key, entry);
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://sandbox").pathname;
+    const handle = async () => {
+      if (req.method === "PUT" && path === "/api/v1/crates/new") {
+        const body = await readBody(req);
+        const name = safeName(body);
+        try {
+          publish(req, body);
+          publishes.push({ ...name, status: 200 });
+          return sendJson(res, 200, { warnings: { invalid_categories: [], invalid_badges: [], other: [] } });
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          publishes.push({ ...name, status: error.status });
+          return sendJson(res, error.status, { errors: [{ detail: error.message }] });
+        }
+      }
+      if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { errors: [{ detail: "method not allowed" }] });
+      if (path === "/index/config.json") {
+        return sendJson(res, 200, { dl: `${url}/api/v1/crates`, api: url, "auth-required": false });
+      }
+      let m: RegExpMatchArray | null;
+      if ((m = path.match(/^\/index\/(.+)$/))) {
+        const name = m[1]!.split("/").pop()!;
+        const entry = crates.get(name.toLowerCase());
+        if (!entry || indexPath(name) !== m[1]) return notFound(res);
+        const text = `${entry.lines.join("\n")}\n`;
+        const etag = `"${createHash("sha256").update(text).digest("hex").slice(0, 16)}"`;
+        if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
+        return void res.writeHead(200, { "content-type": "text/plain", etag }).end(text);
+      }
+      if ((m = path.match(/^\/api\/v1\/crates\/([^/]+)\/([^/]+)\/download$/))) {
+        const file = crates.get(m[1]!.toLowerCase())?.files.get(decodeURIComponent(m[2]!));
+        if (!file) return notFound(res);
+        return void res.writeHead(200, { "content-type": "application/gzip", "content-length": file.length }).end(file);
+      }
+      notFound(res);
+    };
+    handle().catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ detail: String(error) }] });
+      else res.end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const index = `sparse+${url}/index/`;
+
+  return {
+    url,
+    index,
+    token,
+    env: { FERRY_CRATES_INDEX: index, CARGO_REGISTRY_TOKEN: token },
+    publishes,
+    crate: (name, version) => crates.get(name.toLowerCase())?.files.get(version),
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The crate and version a publish body names, for the request log, whatever else is wrong with it. */
+function safeName(body: Buffer): { name: string; vers: string } {
+  try {
+    const meta = JSON.parse(body.subarray(4, 4 + body.readUInt32LE(0)).toString("utf8")) as PublishMetadata;
+    return { name: String(meta.name), vers: String(meta.vers) };
+  } catch {
+    return { name: "", vers: "" };
+  }
+}
+
+function notFound(res: ServerResponse) {
+  sendJson(res, 404, { errors: [{ detail: "Not Found" }] });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { cratesVersion, FerryError, type Context } from "@ferry/core";
+
+const registry = "crates";
+const cratesIo = "sparse+https://index.crates.io/";
+
+export interface CrateOptions {
+  manifest: string;
+  index?: string | undefined;
+}
+
+export interface Crate {
+  name: string;
+  version: string;
+  /** Absolute path of Cargo.toml. */
+  manifestPath: string;
+  /** Where cargo builds, from `cargo metadata`. */
+  targetDirectory: string;
+}
+
+/** The sparse index URL, always `sparse+…/`. */
+export function indexUrl(ctx: Context<CrateOptions>): string {
+  const url = ctx.options.index ?? ctx.env("FERRY_CRATES_INDEX") ?? cratesIo;
+  if (!url.startsWith("sparse+http")) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `The index "${url}" is not a sparse index URL.`,
+      why: "ferry reads crates through the sparse protocol only.",
+      fix: "Set `index` (or FERRY_CRATES_INDEX) to a URL of the form sparse+https://host/path/.",
+    });
+  }
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+/**
+ * How cargo is pointed at the index: crates.io needs nothing; any other index becomes the
+ * registry `ferry`, configured through the child's environment only (no file in CARGO_HOME).
+ */
+export function cargoRegistry(ctx: Context<CrateOptions>, token?: string): { args: string[]; env: Record<string, string> } {
+  const url = indexUrl(ctx);
+  const env: Record<string, string> = {};
+  const home = ctx.env("CARGO_HOME");
+  if (home) env.CARGO_HOME = home;
+  if (url === cratesIo) {
+    if (token) env.CARGO_REGISTRY_TOKEN = token;
+    return { args: [], env };
+  }
+  env.CARGO_REGISTRIES_FERRY_INDEX = url;
+  if (token) env.CARGO_REGISTRIES_FERRY_TOKEN = token;
+  return { args: ["--registry", "ferry"], env };
+}
+
+/** Reads the crate's name and version with `cargo metadata`, and checks the version is the release's. */
+export async function readCrate(ctx: Context<CrateOptions>): Promise<Crate> {
+  const manifestPath = resolve(ctx.project.dir, ctx.options.manifest);
+  const { env } = cargoRegistry(ctx);
+  const { stdout } = await ctx.exec("cargo", ["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath], { env });
+  const metadata = JSON.parse(stdout) as { packages: Array<{ name: string; version: string; manifest_path: string }>; target_directory: string };
+  const pkg = metadata.packages.find((p) => resolve(p.manifest_path) === manifestPath);
+  if (!pkg) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `${ctx.options.manifest} has no [package] to publish.`,
+      fix: "Point the option `manifest` at the Cargo.toml of the crate itself, not a virtual workspace manifest.",
+    });
+  }
+  const expected = cratesVersion(ctx.version);
+  if (pkg.version !== expected) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `${ctx.options.manifest} says version ${pkg.version}, but the release is ${expected}.`,
+      why: "crates.io publishes the version in Cargo.toml, and it must match the tag.",
+      fix: `Set \`version = "${expected}"\` in ${ctx.options.manifest}, commit, and tag again.`,
+    });
+  }
+  return { name: pkg.name, version: pkg.version, manifestPath, targetDirectory: metadata.target_directory };
+}
+
+/** Runs `cargo package` and answers the .crate's path and sha256 (cargo's output is reproducible for the same sources). */
+export async function packageCrate(ctx: Context<CrateOptions>, crate: Crate, { verify, targetDir }: { verify: boolean; targetDir: string }) {
+  const { args, env } = cargoRegistry(ctx);
+  const flags = ["--manifest-path", crate.manifestPath, "--target-dir", targetDir, ...args, ...(verify ? [] : ["--no-verify"])];
+  await ctx.exec("cargo", ["package", ...flags], { env });
+  const path = join(targetDir, "package", `${crate.name}-${crate.version}.crate`);
+  const sha256 = createHash("sha256").update(await readFile(path)).digest("hex");
+  return { path, sha256 };
+}
+
+/** The files `cargo package` would put in the crate. */
+export async function packageList(ctx: Context<CrateOptions>, crate: Crate): Promise<string> {
+  const { args, env } = cargoRegistry(ctx);
+  const { stdout } = await ctx.exec("cargo", ["package", "--list", "--manifest-path", crate.manifestPath, ...args], { env });
+  return `${stdout.trim()}\n`;
+}

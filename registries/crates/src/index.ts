@@ -1,0 +1,99 @@
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { defineRegistry, FerryError, type Context } from "@ferry/core";
+import { z } from "zod";
+import { cargoRegistry, indexUrl, packageCrate, packageList, readCrate, type Crate, type CrateOptions } from "./cargo.ts";
+import { readIndex, type IndexEntry } from "./sparse.ts";
+
+const name = "crates";
+
+const options = z
+  .object({
+    /** Cargo.toml of the crate, relative to the project's directory. @default "Cargo.toml" */
+    manifest: z.string().default("Cargo.toml"),
+    /** The registry's sparse index. @default FERRY_CRATES_INDEX, else sparse+https://index.crates.io/ */
+    index: z.string().optional(),
+  })
+  .strict();
+
+/** The entry of this version in the index, if any. */
+async function findVersion(ctx: Context<CrateOptions>, crate: Crate): Promise<IndexEntry | undefined> {
+  const entries = await readIndex(ctx, indexUrl(ctx), crate.name);
+  return entries.find((e) => e.vers === crate.version);
+}
+
+function differs(crate: Crate, entry: IndexEntry, sha256: string): FerryError {
+  return new FerryError("PublishedContentDiffers", {
+    registry: name,
+    what: `${crate.name} ${crate.version} is published with cksum ${entry.cksum}, but these sources package to ${sha256}.`,
+    why: "A crate version can never be replaced, only yanked.",
+    fix: "Release a new version (the tag and Cargo.toml both), or check out the sources that were published.",
+  });
+}
+
+export default defineRegistry({
+  name,
+  needs: ["source"],
+  options,
+
+  async exists(ctx) {
+    const crate = await readCrate(ctx);
+    const entry = await findVersion(ctx, crate);
+    if (!entry) return { state: "absent" };
+    // Only a version that is already there needs our own checksum: package into a scratch dir.
+    const scratch = await mkdtemp(join(tmpdir(), "ferry-crates-"));
+    try {
+      const { sha256 } = await packageCrate(ctx, crate, { verify: false, targetDir: scratch });
+      const yanked = entry.yanked ? " (yanked)" : "";
+      return {
+        state: "present",
+        matches: entry.cksum === sha256,
+        detail: `${crate.name} ${crate.version}${yanked} with cksum ${entry.cksum}${entry.cksum === sha256 ? "" : `, these sources give ${sha256}`}`,
+      };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+
+  async prepare(ctx) {
+    const crate = await readCrate(ctx);
+    await writeFile(join(ctx.outDir, "package-list.txt"), await packageList(ctx, crate));
+    // Packaging in the project's own target dir verifies with its build cache, as `cargo package` does.
+    const packaged = await packageCrate(ctx, crate, { verify: true, targetDir: crate.targetDirectory });
+    const file = basename(packaged.path);
+    await copyFile(packaged.path, join(ctx.outDir, file));
+    return { files: [file, "package-list.txt"], crate, sha256: packaged.sha256 };
+  },
+
+  async publish(ctx, prepared) {
+    const { crate, sha256 } = prepared;
+    const token = ctx.secret("CARGO_REGISTRY_TOKEN");
+    if (!token) {
+      throw new FerryError("SecretMissing", {
+        registry: name,
+        what: "CARGO_REGISTRY_TOKEN is not set.",
+        fix: "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN.",
+      });
+    }
+    const { args, env } = cargoRegistry(ctx, token);
+    try {
+      // prepare() verified the build; cargo re-packages the same bytes and waits for the index.
+      await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
+    } catch (error) {
+      // An earlier attempt may have got through: the same cksum in the index is a success.
+      const entry = await findVersion(ctx, crate);
+      if (!entry) throw error;
+      if (entry.cksum !== sha256) throw differs(crate, entry, sha256);
+      return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
+    }
+    return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
+  },
+
+  async verify(ctx) {
+    const crate = await readCrate(ctx);
+    const entry = await findVersion(ctx, crate);
+    if (!entry) return undefined;
+    return { state: "verified", detail: `the index lists ${crate.name} ${crate.version} with cksum ${entry.cksum}` };
+  },
+});

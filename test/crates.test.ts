@@ -1,0 +1,189 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createContext, FerryError, resetDir, type Context } from "@ferry/core";
+import { startCrates, type CratesSandbox } from "@ferry/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import crates from "../registries/crates/src/index.ts";
+import { makeRelease } from "./fixtures.ts";
+
+const run = promisify(execFile);
+type Options = ReturnType<typeof crates.options.parse>;
+
+let registry: CratesSandbox;
+/** cargo's home for every run here, so nothing in ~/.cargo (config, credentials, caches) takes part. */
+let cargoHome: string;
+const dirs: string[] = [];
+const logs: string[] = [];
+const errors: string[] = [];
+
+beforeAll(async () => {
+  registry = await startCrates();
+  cargoHome = await mkdtemp(join(tmpdir(), "ferry-cargo-home-"));
+  dirs.push(cargoHome);
+});
+afterAll(async () => {
+  await registry?.stop();
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const cargoEnv = () => ({ ...process.env, CARGO_HOME: cargoHome, CARGO_REGISTRIES_SANDBOX_INDEX: registry.index, CARGO_TERM_COLOR: "never" });
+
+/**
+ * A release whose project holds a fresh crate (`cargo new --bin`, plus a lib target so that other
+ * crates can depend on it) at crate/Cargo.toml, with the given version in its manifest.
+ */
+async function crateRelease(name: string, opts: { version?: string; crateVersion?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Context<Options>> {
+  const { version = "1.2.3", crateVersion = version, env = {} } = opts;
+  const fixture = await makeRelease({ name, version, targets: [] });
+  dirs.push(fixture.project.dir);
+  const dir = join(fixture.project.dir, "crate");
+  await run("cargo", ["new", "--bin", "--vcs", "none", "--name", name, dir], { env: cargoEnv() });
+  const manifest = await readFile(join(dir, "Cargo.toml"), "utf8");
+  await writeFile(
+    join(dir, "Cargo.toml"),
+    manifest.replace(/^version = .*$/m, `version = "${crateVersion}"\ndescription = "Says hello."\nlicense = "MIT"`),
+  );
+  await writeFile(join(dir, "src", "lib.rs"), 'pub const VERSION: &str = env!("CARGO_PKG_VERSION");\n');
+  await writeFile(join(dir, "src", "main.rs"), 'fn main() {\n    println!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));\n}\n');
+  return createContext({
+    registry: "crates",
+    options: crates.options.parse({ manifest: "crate/Cargo.toml" }),
+    project: fixture.project,
+    version: fixture.version,
+    manifest: fixture.manifest,
+    distDir: fixture.distDir,
+    env: { CARGO_HOME: cargoHome, ...registry.env, ...env },
+    log: (message) => logs.push(message),
+  });
+}
+
+async function release(ctx: Context<Options>) {
+  await resetDir(ctx.outDir);
+  const prepared = await crates.prepare(ctx);
+  const published = await crates.publish(ctx, prepared);
+  return { prepared, published, verified: await crates.verify(ctx, published) };
+}
+
+async function thrown(promise: Promise<unknown>): Promise<FerryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FerryError);
+  errors.push((error as FerryError).message);
+  return error as FerryError;
+}
+
+describe("crates against the sparse-registry stand-in", () => {
+  it("publishes with real cargo, and a fresh project resolves, fetches and installs it", async () => {
+    const ctx = await crateRelease("hello-crab");
+    expect(await crates.exists(ctx)).toEqual({ state: "absent" });
+
+    const { prepared, published, verified } = await release(ctx);
+    expect(prepared.files).toEqual(["hello-crab-1.2.3.crate", "package-list.txt"]);
+    expect(await readFile(join(ctx.outDir, "package-list.txt"), "utf8")).toMatchInlineSnapshot(`
+      "Cargo.lock
+      Cargo.toml
+      Cargo.toml.orig
+      src/lib.rs
+      src/main.rs
+      "
+    `);
+    const crateBytes = await readFile(join(ctx.outDir, "hello-crab-1.2.3.crate"));
+    const cksum = createHash("sha256").update(crateBytes).digest("hex");
+    expect(published.detail).toBe(`hello-crab 1.2.3 with cksum ${cksum}`);
+    expect(verified).toEqual({ state: "verified", detail: `the index lists hello-crab 1.2.3 with cksum ${cksum}` });
+    expect(registry.crate("hello-crab", "1.2.3")?.equals(crateBytes)).toBe(true);
+
+    // A consumer in a fresh project, with the stand-in as its registry.
+    const scratch = await mkdtemp(join(tmpdir(), "ferry-consumer-"));
+    dirs.push(scratch);
+    const consumer = join(scratch, "consumer");
+    await run("cargo", ["new", "--bin", "--vcs", "none", "--name", "consumer", consumer], { env: cargoEnv() });
+    await writeFile(join(consumer, "Cargo.toml"), `${await readFile(join(consumer, "Cargo.toml"), "utf8")}hello-crab = { version = "=1.2.3", registry = "sandbox" }\n`);
+    await run("cargo", ["generate-lockfile"], { cwd: consumer, env: cargoEnv() });
+    await run("cargo", ["fetch"], { cwd: consumer, env: cargoEnv() });
+    const lock = await readFile(join(consumer, "Cargo.lock"), "utf8");
+    expect(lock).toContain(`name = "hello-crab"\nversion = "1.2.3"\nsource = "${registry.index.replace(/\/$/, "/")}"\nchecksum = "${cksum}"`);
+
+    const root = join(scratch, "installed");
+    await run("cargo", ["install", "--registry", "sandbox", "hello-crab", "--version", "1.2.3", "--root", root], { env: cargoEnv() });
+    expect((await run(join(root, "bin", "hello-crab"))).stdout.trim()).toBe("hello-crab 1.2.3");
+
+    // Re-run: present and equal; publishing again is a no-op that sends nothing.
+    expect(await crates.exists(ctx)).toEqual({ state: "present", matches: true, detail: `hello-crab 1.2.3 with cksum ${cksum}` });
+    const sent = registry.publishes.length;
+    const again = await release(ctx);
+    expect(again.published.detail).toBe(`hello-crab 1.2.3 was already in the index with cksum ${cksum}`);
+    expect((await readFile(join(ctx.outDir, "hello-crab-1.2.3.crate"))).equals(crateBytes)).toBe(true);
+    expect(registry.publishes.length).toBe(sent);
+  }, 240_000);
+
+  it("publishes prereleases as SemVer", async () => {
+    const ctx = await crateRelease("pre-crab", { version: "2.0.0-rc.1" });
+    const { verified } = await release(ctx);
+    expect(verified?.detail).toMatch(/^the index lists pre-crab 2\.0\.0-rc\.1 with cksum [0-9a-f]{64}$/);
+  }, 120_000);
+
+  it("refuses other contents under a published version", async () => {
+    const first = await crateRelease("conflict-crab");
+    await release(first);
+    const other = await crateRelease("conflict-crab");
+    await writeFile(join(other.project.dir, "crate", "src", "main.rs"), 'fn main() {\n    println!("changed");\n}\n');
+    expect(await crates.exists(other)).toMatchObject({ state: "present", matches: false });
+    await resetDir(other.outDir);
+    const error = await thrown(crates.publish(other, await crates.prepare(other)));
+    expect(error.code).toBe("PublishedContentDiffers");
+  }, 120_000);
+
+  it("stops with a clear error when Cargo.toml's version is not the release's", async () => {
+    const ctx = await crateRelease("mismatch-crab", { version: "1.2.3", crateVersion: "0.1.0" });
+    const error = await thrown(crates.exists(ctx));
+    expect(error.code).toBe("ConfigInvalid");
+    expect(error.message).toContain('Set `version = "1.2.3"` in crate/Cargo.toml');
+  });
+
+  it("the stand-in refuses an existing version, and tokens it did not issue, with crates.io's error shape", async () => {
+    const meta = Buffer.from(JSON.stringify({ name: "put-crab", vers: "1.2.3", deps: [] }));
+    const body = (token: string) => {
+      const head = Buffer.alloc(4);
+      head.writeUInt32LE(meta.length);
+      const size = Buffer.alloc(4);
+      size.writeUInt32LE(3);
+      return fetch(`${registry.url}/api/v1/crates/new`, { method: "PUT", headers: { authorization: token }, body: Buffer.concat([head, meta, size, Buffer.from("abc")]) });
+    };
+    const denied = await body("nope");
+    expect(denied.status).toBe(403);
+    expect((await body(registry.token)).status).toBe(200);
+    expect(registry.crate("put-crab", "1.2.3")?.toString()).toBe("abc");
+    const again = await body(registry.token);
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({ errors: [{ detail: "crate version `1.2.3` is already uploaded" }] });
+  });
+
+  it("never shows the token, in errors, logs or rendered files", async () => {
+    const canary = "cio-CANARY-0123456789abcdef";
+    const ctx = await crateRelease("canary-crab", { env: { CARGO_REGISTRY_TOKEN: canary } });
+    const error = await thrown(release(ctx));
+    expect(error.code).toBe("ToolFailed");
+    expect(error.message).toMatch(/403|authentication failed/);
+    const rendered = await Promise.all(["canary-crab-1.2.3.crate", "package-list.txt"].map((f) => readFile(join(ctx.outDir, f), "latin1")));
+    for (const text of [...rendered, ...logs, ...errors]) {
+      expect(text).not.toContain(canary);
+      expect(text).not.toContain(registry.token);
+    }
+
+    const { CARGO_REGISTRY_TOKEN: _, ...noToken } = registry.env;
+    const missing = await crateRelease("canary-crab", { env: { ...noToken, CARGO_REGISTRY_TOKEN: "" } });
+    expect((await thrown(release(missing))).code).toBe("SecretMissing");
+  }, 120_000);
+
+  it("throws, never answers absent, when the index cannot be reached", async () => {
+    const ctx = await crateRelease("down-crab", { env: { FERRY_CRATES_INDEX: "sparse+http://127.0.0.1:9/index/" } });
+    expect((await thrown(crates.exists(ctx))).code).toBe("RegistryUnreachable");
+  }, 30_000);
+});
