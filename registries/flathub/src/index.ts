@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   FerryError,
@@ -88,6 +88,7 @@ async function stage(ctx: Ctx): Promise<Stage> {
   if (metainfo !== undefined && parseReleases(metainfo).some((r) => r.version === version)) {
     return { stage: "merged", matches: await branchMatches(ctx, ours) };
   }
+  if (!(await appRepositoryExists(ctx))) return undefined;
   const pull = await findOpenPullRequest(ctx, { upstream: repository(ctx), branch: branchName(ctx), title: prTitle(ctx), token: token(ctx) });
   if (!pull) return undefined;
   // The manifest decides what users download; the metainfo's release date may legitimately differ.
@@ -102,13 +103,20 @@ function describeStage(ctx: Ctx, found: NonNullable<Stage>): string {
   return `pull request #${found.number} awaiting review`;
 }
 
-/** A brand-new app goes through Flathub's review as a pull request to flathub/flathub, by hand. */
-async function requireAppRepository(ctx: Ctx): Promise<void> {
+async function appRepositoryExists(ctx: Ctx): Promise<boolean> {
   const [owner, repo] = splitRepo(repository(ctx));
   try {
     await github(ctx).rest.repos.get({ owner, repo });
+    return true;
   } catch (error) {
-    if ((error as { status?: number }).status !== 404) throw refused(ctx, `read ${repository(ctx)}`, error);
+    if ((error as { status?: number }).status === 404) return false;
+    throw refused(ctx, `read ${repository(ctx)}`, error);
+  }
+}
+
+/** A brand-new app goes through Flathub's review as a pull request to flathub/flathub, by hand. */
+async function requireAppRepository(ctx: Ctx): Promise<void> {
+  if (!(await appRepositoryExists(ctx))) {
     throw new FerryError("InputMissing", {
       registry: ctx.registry,
       what: `${repository(ctx)} does not exist, so ${ctx.options.appId} is not on Flathub yet.`,
@@ -131,6 +139,7 @@ export default defineRegistry<FlathubOptions, FlathubPrepared>({
 
   async prepare(ctx) {
     const changes = await render(ctx);
+    await mkdir(ctx.outDir, { recursive: true });
     const files: string[] = [];
     for (const [path, content] of Object.entries(changes)) {
       await writeFile(join(ctx.outDir, path), content);
