@@ -6,3 +6,4 @@ export * from "./docker.ts";
 export * from "./snap.ts";
 export * from "./flathub.ts";
 export * from "./crates.ts";
+export * from "./aur.ts";

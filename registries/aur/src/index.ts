@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FerryError, defineRegistry, openRepoFiles, type Context, type Prepared, type Presence } from "@ferry/core";
 import { aurOptions, type AurOptions } from "./options.ts";
@@ -102,6 +102,7 @@ export default defineRegistry<AurOptions, AurPrepared>({
     const pkgbuild = renderPkgbuild(pkg);
     const srcinfo = renderSrcinfo(pkg);
     const files = [join(ctx.outDir, "PKGBUILD"), join(ctx.outDir, ".SRCINFO")];
+    await mkdir(ctx.outDir, { recursive: true });
     await writeFile(files[0]!, pkgbuild);
     await writeFile(files[1]!, srcinfo);
     return { files, pkg, pkgbuild, srcinfo };
