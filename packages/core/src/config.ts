@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
 import { architectures, operatingSystems, type Arch, type Os } from "./manifest.ts";
-import type { Project, Registry } from "./registry.ts";
+import type { Prepared, Project, Registry } from "./registry.ts";
 
 const target = z
   .string()
@@ -92,7 +92,7 @@ export interface Config {
   registries: Array<{ name: string; options: unknown; common: CommonOptions }>;
 }
 
-export type AdapterLoader = (name: string) => Promise<Registry<unknown, never>> | undefined;
+export type AdapterLoader = (name: string) => Promise<Registry<unknown, Prepared> | undefined>;
 
 const fileSchema = (registryNames: readonly string[]) =>
   z
@@ -198,7 +198,7 @@ function invalid(path: string, problems: string[]): FerryError {
 }
 
 /** A JSON Schema of ferry.yaml with every registry's section, for editors. */
-export function configJsonSchema(adapters: ReadonlyArray<Registry<unknown, never>>): unknown {
+export function configJsonSchema(adapters: ReadonlyArray<Registry<unknown, Prepared>>): unknown {
   const registries = z
     .object(Object.fromEntries(adapters.map((a) => [a.name, z.intersection(commonKeys, a.options as z.ZodType).optional()])))
     .strict();

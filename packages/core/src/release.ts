@@ -96,7 +96,14 @@ export async function publishRelease(input: PublishReleaseInput): Promise<string
       });
     }
     log(`uploading ${name}`);
-    await uploadAsset(github, release.upload_url, file.path);
+    // Only a broken upload (state "starter") is ever replaced; a complete one is compared above.
+    const uploaded = await uploadAsset(github, release, file.path, { replace: (a) => a.state !== "uploaded" });
+    if (uploaded.digest && uploaded.digest !== `sha256:${file.sha256}`) {
+      throw new FerryError("ArtifactCorrupt", {
+        what: `GitHub stored ${name} with ${uploaded.digest}, but it was sent as sha256:${file.sha256}.`,
+        fix: "Re-run `ferry release`; the draft keeps every asset that arrived intact.",
+      });
+    }
   }
 
   if (release.draft) {
@@ -113,15 +120,26 @@ export async function publishRelease(input: PublishReleaseInput): Promise<string
   return release.html_url;
 }
 
-/** Uploads one asset, streaming it from disk; retried by re-opening the file, since a stream is read once. */
-export async function uploadAsset(github: Octokit, uploadUrl: string, path: string): Promise<Asset> {
+export interface UploadOptions {
+  label?: string;
+  /** Whether an asset already there under the same name may be deleted and replaced. @default never */
+  replace?: (existing: Asset) => boolean;
+}
+
+/**
+ * Uploads one asset, streaming it from disk; retried by re-opening the file, since a stream is read
+ * once. GitHub answers 422 already_exists for a taken name: the existing asset is then replaced
+ * only when `replace` allows it, else the upload fails.
+ */
+export async function uploadAsset(github: Octokit, release: Release, path: string, options: UploadOptions = {}): Promise<Asset> {
   const { size } = await stat(path);
   const name = basename(path);
   for (let attempt = 1; ; attempt++) {
     try {
       // upload_url is a URI template ending in {?name,label}; octokit expands it.
-      const response = await github.request(`POST ${uploadUrl}`, {
+      const response = await github.request(`POST ${release.upload_url}`, {
         name,
+        ...(options.label ? { label: options.label } : {}),
         data: Readable.toWeb(createReadStream(path)),
         headers: { "content-type": contentType(name), "content-length": size },
         request: { retries: 0 },
@@ -129,9 +147,20 @@ export async function uploadAsset(github: Octokit, uploadUrl: string, path: stri
       return response.data as Asset;
     } catch (error) {
       const status = (error as { status?: number }).status;
+      if (status === 422 && attempt < 3 && (await replaceExisting(github, release, name, options))) continue;
       if (attempt >= 3 || (status !== undefined && status < 500)) throw githubError(error, `uploading ${name}`);
     }
   }
+}
+
+/** After a 422: deletes the asset that holds the name if the caller allows it. */
+async function replaceExisting(github: Octokit, release: Release, name: string, options: UploadOptions): Promise<boolean> {
+  const [owner, repo] = new URL(release.url).pathname.split("/").slice(-4, -2) as [string, string];
+  const assets = await call(`listing the assets of ${release.tag_name}`, () => github.rest.repos.listReleaseAssets({ owner, repo, release_id: release.id, per_page: 100 }));
+  const existing = (assets as Asset[]).find((a) => a.name === name);
+  if (!existing || !options.replace?.(existing)) return false;
+  await call(`replacing ${name}`, () => github.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: existing.id }));
+  return true;
 }
 
 async function assertSameAsset(github: Octokit, repository: string, asset: Asset, file: ReleaseFile): Promise<void> {

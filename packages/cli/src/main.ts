@@ -1,0 +1,289 @@
+import { readFile, stat } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  asFerryError,
+  configJsonSchema,
+  createGitHub,
+  existingRelease,
+  exitCodeOf,
+  FerryError,
+  findConfig,
+  formatAnnotations,
+  formatJson,
+  formatReport,
+  formatStepSummary,
+  githubApi,
+  loadConfig,
+  redact,
+  rememberEnvironmentSecrets,
+  runHub,
+  runSpokes,
+  secret,
+  webBase,
+  type Config,
+  type Report,
+  type Spoke,
+  type TargetResult,
+} from "@ferry/core";
+import { startSandbox } from "@ferry/sandbox";
+import { liveProgress, plainProgress } from "./progress.ts";
+import { loadRegistry, registryNames } from "./registries.ts";
+import { resolveVersion } from "./version.ts";
+
+const usage = `ferry — one release, every registry
+
+Usage: ferry <command> [options]
+
+Commands:
+  release     build, publish the GitHub release, then every registry
+  build       build and archive into dist/ (no upload)
+  publish     publish an existing release to the registries (reuses its manifest.json)
+  plan        what a release would do, with every rendered file (same as release --dry-run)
+  check       validate ferry.yaml
+  schema      print the JSON Schema of ferry.yaml
+  sandbox     start local stand-ins of GitHub and the registries, and print their settings
+
+Options:
+  -c, --config <path>     ferry.yaml (default: ./ferry.yaml, .yml or .json)
+      --tag <tag>         the release tag (default: GITHUB_REF, or the tag at HEAD)
+      --only <a,b>        only these registries
+      --skip <c>          not these registries
+      --dry-run           stop after rendering; write nothing remotely
+      --json              print the report as JSON
+      --concurrency <n>   registries run at once (default 4)
+      --sandbox           run against local stand-ins (a rehearsal)
+      --dist <dir>        output directory (default: <project>/dist)
+      --verify-timeout <s>  how long to wait for a registry to show a publish (default 300)
+
+Exit codes: 0 done, 1 a registry failed or was blocked, 2 bad input (nothing published), 130 interrupted.
+`;
+
+const options = {
+  config: { type: "string", short: "c" },
+  tag: { type: "string" },
+  only: { type: "string" },
+  skip: { type: "string" },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+  concurrency: { type: "string" },
+  sandbox: { type: "boolean" },
+  dist: { type: "string" },
+  "verify-timeout": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>["values"];
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new FerryError("UsageInvalid", { what: (error as Error).message, fix: "Run `ferry --help` for the options." });
+  }
+}
+
+const out = (text: string) => process.stdout.write(text);
+const err = (text: string) => process.stderr.write(redact(text));
+
+async function main(argv: string[]): Promise<number> {
+  rememberEnvironmentSecrets();
+  const { values: flags, positionals } = parseFlags(argv);
+  const [command, ...rest] = positionals;
+  if (flags.help || !command) {
+    out(usage);
+    return command || flags.help ? 0 : 2;
+  }
+  if (rest.length) throw new FerryError("UsageInvalid", { what: `Unexpected argument "${rest[0]}".`, fix: "Run `ferry --help`." });
+  switch (command) {
+    case "schema": {
+      const adapters = await Promise.all(registryNames.map(async (n) => (await loadRegistry(n))!));
+      out(`${JSON.stringify(configJsonSchema(adapters), null, 2)}\n`);
+      return 0;
+    }
+    case "check": {
+      const config = await readConfig(flags);
+      out(`${config.path} is valid: ${config.build.targets.length} targets, registries: ${config.registries.map((r) => r.name).join(", ") || "none"}\n`);
+      return 0;
+    }
+    case "sandbox":
+      return sandbox(flags);
+    case "build":
+    case "release":
+    case "publish":
+    case "plan":
+      return run(command, flags);
+    default:
+      throw new FerryError("UsageInvalid", { what: `Unknown command "${command}".`, fix: "Run `ferry --help` for the commands." });
+  }
+}
+
+async function readConfig(flags: Flags): Promise<Config> {
+  const path = flags.config ? resolve(flags.config) : await findConfig(process.cwd());
+  return loadConfig(path, registryNames, loadRegistry);
+}
+
+function selectSpokes(config: Config, flags: Flags): Config["registries"] {
+  const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : undefined);
+  const only = list(flags.only);
+  const skip = list(flags.skip) ?? [];
+  const configured = config.registries.map((r) => r.name);
+  for (const name of [...(only ?? []), ...skip]) {
+    if (!configured.includes(name)) {
+      throw new FerryError("UsageInvalid", {
+        what: `"${name}" is not a registry in ${config.path}.`,
+        fix: `Choose from: ${configured.join(", ") || "(none configured)"}.`,
+      });
+    }
+  }
+  return config.registries.filter((r) => (!only || only.includes(r.name)) && !skip.includes(r.name));
+}
+
+function positiveNumber(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new FerryError("UsageInvalid", { what: `--${flag} must be a positive number, not "${value}".` });
+  return n;
+}
+
+async function run(command: "build" | "release" | "publish" | "plan", flags: Flags): Promise<number> {
+  const config = await readConfig(flags);
+  const selected = command === "build" ? [] : selectSpokes(config, flags);
+  const dryRun = command === "plan" || Boolean(flags["dry-run"]);
+  const concurrency = positiveNumber(flags.concurrency, "concurrency", 4);
+  const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1000;
+  const version = await resolveVersion(flags.tag, config.project.dir, process.env);
+  const distDir = resolve(config.project.dir, flags.dist ?? "dist");
+
+  let env: NodeJS.ProcessEnv = process.env;
+  let stopSandbox = async () => {};
+  if (flags.sandbox) {
+    const sandbox = await startSandbox({ repository: config.project.repository, project: config.project.name, registries: selected.map((r) => r.name) });
+    stopSandbox = sandbox.stop;
+    env = { ...process.env, ...sandbox.env };
+    rememberEnvironmentSecrets(env);
+    if (sandbox.unsupported.length) err(`sandbox: no stand-in for ${sandbox.unsupported.join(", ")}; they run against their real endpoints\n`);
+  }
+  try {
+    return await release(command, { config, selected, dryRun, concurrency, verifyTimeoutMs, version, distDir, env, json: Boolean(flags.json) });
+  } finally {
+    await stopSandbox();
+  }
+}
+
+interface RunPlan {
+  config: Config;
+  selected: Config["registries"];
+  dryRun: boolean;
+  concurrency: number;
+  verifyTimeoutMs: number;
+  version: Awaited<ReturnType<typeof resolveVersion>>;
+  distDir: string;
+  env: NodeJS.ProcessEnv;
+  json: boolean;
+}
+
+async function release(command: "build" | "release" | "publish" | "plan", plan: RunPlan): Promise<number> {
+  const { config, selected, dryRun, version, distDir, env } = plan;
+  const token = secret("GITHUB_TOKEN", env) ?? secret("GH_TOKEN", env);
+  const needsGitHub = command === "publish" || (command === "release" && !dryRun);
+  if (needsGitHub && !token) {
+    throw new FerryError("SecretMissing", {
+      what: "GITHUB_TOKEN is not set.",
+      why: `ferry ${command} reads or writes the GitHub release.`,
+      fix: "Set GITHUB_TOKEN (in Actions: `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` with `permissions: contents: write`).",
+    });
+  }
+  const spokes: Spoke[] = [];
+  for (const entry of selected) spokes.push({ adapter: (await loadRegistry(entry.name))!, options: entry.options, common: entry.common });
+
+  const interactive = process.stderr.isTTY && !env.CI && !plan.json;
+  const progress = interactive ? liveProgress(process.stderr, spokes.map((s) => s.adapter.name)) : plainProgress(err);
+  const log = (message: string) => progress.log("hub", message);
+  const api = githubApi(env);
+  const github = createGitHub({ token, api, log });
+  const serverUrl = env.GITHUB_SERVER_URL || webBase(api);
+  const hubInput = { config, version, distDir, github, log };
+  const hub = command === "publish" ? await existingRelease(hubInput) : runHub({ ...hubInput, serverUrl, dryRun: dryRun || command === "build" });
+
+  if (command === "build") {
+    await hub.built;
+    out(`built ${version.tag} into ${distDir}\n`);
+    return 0;
+  }
+
+  const targets = await runSpokes({
+    spokes,
+    project: config.project,
+    version,
+    built: hub.built,
+    released: hub.released,
+    distDir,
+    env,
+    dryRun,
+    concurrency: plan.concurrency,
+    verifyTimeoutMs: plan.verifyTimeoutMs,
+    onPhase: progress.phase,
+    onResult: progress.result,
+    log: progress.log,
+  });
+  const releaseState = await hub.released.then(
+    (url): Report["release"] => ({ status: dryRun ? "built" : command === "publish" ? "reused" : "published", url }),
+    (error: unknown): Report["release"] => ({ status: "failed", error: redact(asFerryError(error, "github").message) }),
+  );
+  progress.stop();
+  const report: Report = { tag: version.tag, version: version.semver, dryRun, release: releaseState, targets, exitCode: exitCodeOf(releaseState, targets) };
+
+  out(plan.json ? formatJson(report) : formatReport(report) + (dryRun ? await renderedFiles(distDir, targets) : ""));
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, formatStepSummary(report));
+  if (env.GITHUB_ACTIONS === "true") out(formatAnnotations(report));
+  return report.exitCode;
+}
+
+/** A dry run shows every rendered file: text files in full (up to 8 KiB), others by size. */
+async function renderedFiles(distDir: string, targets: TargetResult[]): Promise<string> {
+  let text = "";
+  for (const target of targets) {
+    for (const file of target.files) {
+      const path = join(distDir, file);
+      const { size } = await stat(path);
+      const bytes = size <= 8192 ? await readFile(path) : undefined;
+      const printable = bytes && !bytes.includes(0);
+      text += `\n--- ${file} (${size} bytes)\n${printable ? bytes.toString("utf8").replace(/\n?$/, "\n") : ""}`;
+    }
+  }
+  return redact(text);
+}
+
+async function sandbox(flags: Flags): Promise<number> {
+  const config = flags.config || flags.only ? await readConfig(flags).catch(() => undefined) : undefined;
+  const registries = config ? selectSpokes(config, flags).map((r) => r.name) : registryNames;
+  const running = await startSandbox({
+    repository: config?.project.repository ?? "ferry-sandbox/hello",
+    project: config?.project.name ?? "hello",
+    registries,
+  });
+  // The sandbox's own tokens are printed on purpose: they are throwaway values that point ferry at it.
+  for (const [name, value] of Object.entries(running.env)) out(`export ${name}=${JSON.stringify(value)}\n`);
+  err("sandbox running; press Ctrl-C to stop\n");
+  await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
+  await running.stop();
+  return 0;
+}
+
+process.once("SIGINT", () => {
+  if (process.argv.includes("sandbox")) return;
+  err("interrupted\n");
+  process.exit(130);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const ferry = asFerryError(error);
+    err(`${ferry.message}\n`);
+    if (ferry.code === "ToolFailed" && !(error instanceof FerryError) && process.env.FERRY_DEBUG) err(`${(error as Error).stack}\n`);
+    process.exit(ferry.exitCode);
+  },
+);

@@ -1,0 +1,56 @@
+import { startGitHub, type GitHubStandIn } from "./github.ts";
+import { startVerdaccio } from "./verdaccio.ts";
+
+/** A running stand-in: the environment that points ferry at it, and how to stop it. */
+export interface Service {
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface SandboxSetup {
+  github: GitHubStandIn;
+  /** owner/name of the project's repository. */
+  repository: string;
+  project: string;
+}
+
+/** How to start the stand-in for each registry, given the GitHub stand-in they may share. */
+const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
+  async npm() {
+    const verdaccio = await startVerdaccio();
+    return { env: { NPM_CONFIG_REGISTRY: verdaccio.url, NPM_TOKEN: verdaccio.token }, stop: verdaccio.stop };
+  },
+};
+
+export interface Sandbox extends Service {
+  github: GitHubStandIn;
+  /** Registries the sandbox has no stand-in for. */
+  unsupported: string[];
+}
+
+/**
+ * Starts local stand-ins on 127.0.0.1 for a release of `repository` to `registries`: the GitHub
+ * stand-in (with the repository created) and one service per registry. `env` points ferry at all of them.
+ */
+export async function startSandbox({ repository, project, registries }: { repository: string; project: string; registries: string[] }): Promise<Sandbox> {
+  const github = await startGitHub();
+  github.createRepo(repository);
+  const started: Service[] = [];
+  const stop = async () => {
+    await Promise.allSettled([...started.map((s) => s.stop()), github.stop()]);
+  };
+  try {
+    const running = await Promise.all(
+      registries.filter((name) => services[name]).map((name) => services[name]!({ github, repository, project })),
+    );
+    started.push(...running);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const env = Object.assign(
+    { GITHUB_API_URL: github.url, GITHUB_SERVER_URL: github.url, GITHUB_TOKEN: github.token },
+    ...started.map((s) => s.env),
+  ) as Record<string, string>;
+  return { env, github, unsupported: registries.filter((name) => !services[name]), stop };
+}
