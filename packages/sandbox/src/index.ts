@@ -9,4 +9,3 @@ export * from "./aur.ts";
 export * from "./flathub.ts";
 export * from "./crates.ts";
 export * from "./chocolatey.ts";
-export * from "./chocolatey.ts";
