@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
-import type { ReadableStream } from "node:stream/web";
+import { open, type FileHandle } from "node:fs/promises";
+import { ReadableStream } from "node:stream/web";
 import { addSecret, FerryError, readJson, type Context, type HttpOptions } from "@ferry/core";
 import type { Response } from "undici";
 import type { Repository } from "./reference.ts";
@@ -39,6 +38,29 @@ export function parseChallenge(header: string): { scheme: string; params: Record
     params[match[1]!.toLowerCase()] = match[2] ?? match[3] ?? "";
   }
   return { scheme, params };
+}
+
+/**
+ * A file as a pull-based web stream: the next 1 MiB is read only when the socket asks for it.
+ * (Node 20's Readable.toWeb reads ahead without bound, which would buffer a large blob whole.)
+ */
+function fileStream(path: string): ReadableStream<Uint8Array> {
+  let handle: FileHandle | undefined;
+  return new ReadableStream<Uint8Array>({
+    async start() {
+      handle = await open(path, "r");
+    },
+    async pull(controller) {
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      const { bytesRead } = await handle!.read(buffer, 0, buffer.length, null);
+      if (bytesRead > 0) return controller.enqueue(buffer.subarray(0, bytesRead));
+      await handle!.close();
+      controller.close();
+    },
+    async cancel() {
+      await handle?.close();
+    },
+  });
 }
 
 type Init = Omit<HttpOptions, "headers"> & { headers?: Record<string, string> };
@@ -212,7 +234,7 @@ export class RegistryClient {
     await opened.body?.cancel();
     const target = new URL(location, this.url("blobs/uploads/"));
     target.searchParams.set("digest", blob.digest);
-    const body = Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 }));
+    const body = fileStream(file);
     const response = await this.request(
       target.toString(),
       {

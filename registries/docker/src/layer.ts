@@ -75,7 +75,7 @@ export async function buildLayer(binary: string, name: string, out?: string): Pr
   await pipeline(
     layerTar(binary, name, size),
     uncompressed,
-    createGzip({ level: 6 }),
+    createGzip({ level: 6, chunkSize: 1 << 20 }),
     compressed,
     out ? createWriteStream(out) : discard(),
   );
