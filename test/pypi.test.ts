@@ -92,6 +92,10 @@ describe("pypi against the PyPI stand-in", () => {
     expect(stdout.trim()).toBe("hello-py 1.2.3");
 
     expect(await pypi.exists(ctx)).toEqual({ state: "present", matches: true, detail: "hello-py 1.2.3: 6 wheels with equal sha256" });
+
+    // pip read the PEP 691 JSON page; the PEP 503 HTML page lists the same files with their digests.
+    const html = await (await fetch(`${index.url}/simple/hello-py/`)).text();
+    for (const wheel of prepared.wheels) expect(html).toContain(`/packages/${wheel.filename}#sha256=${wheel.sha256}">${wheel.filename}</a>`);
   }, 120_000);
 
   it("re-renders identical bytes and a re-run uploads nothing", async () => {

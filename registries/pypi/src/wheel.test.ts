@@ -96,6 +96,8 @@ describe("buildWheel", () => {
     expect(a.bytes.equals(b.bytes)).toBe(true);
     expect(a.sha256).toBe(createHash("sha256").update(a.bytes).digest("hex"));
     expect(a.filename).toBe("hello_world-1.2.3rc1-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl");
+    // Pinned across runs and machines: fixed timestamps, modes and entry order.
+    expect(a.sha256).toMatchInlineSnapshot(`"7a591448536337d7e8611f3ad902ffb64d170a727b13aa0daa67d321300cf815"`);
   });
 
   it("holds the executable script, METADATA, WHEEL and a RECORD that matches them", async () => {
