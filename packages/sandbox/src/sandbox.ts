@@ -1,3 +1,4 @@
+import { startAur } from "./aur.ts";
 import { startGitHub, type GitHubStandIn } from "./github.ts";
 import { startVerdaccio } from "./verdaccio.ts";
 
@@ -20,6 +21,7 @@ const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
     const verdaccio = await startVerdaccio();
     return { env: { NPM_CONFIG_REGISTRY: verdaccio.url, NPM_TOKEN: verdaccio.token }, stop: verdaccio.stop };
   },
+  aur: () => startAur(),
 };
 
 export interface Sandbox extends Service {
