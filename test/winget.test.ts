@@ -100,6 +100,22 @@ describe("winget (GitHub stand-in)", { timeout: 60_000 }, () => {
     expect(await winget.exists({ ...other, options: merged.options })).toMatchObject({ state: "present", matches: false });
   });
 
+  it("counts another tool's open pull request for the version as present", async () => {
+    const ctx = await context({ version: "6.0.0" });
+    const { changes } = await winget.prepare(ctx);
+    // Another contributor's branch, written straight into the upstream, with the same installers.
+    const gh = ctx.github(canary);
+    const [owner, repo] = upstream.split("/") as [string, string];
+    const base = await gh.rest.git.getRef({ owner, repo, ref: "heads/master" });
+    await gh.rest.git.createRef({ owner, repo, ref: "refs/heads/komac/Hello.Hello-6.0.0", sha: base.data.object.sha });
+    for (const [path, text] of Object.entries(changes)) {
+      const reformatted = text.replace(/^# .*\n/, "# Created with komac\n");
+      await gh.rest.repos.createOrUpdateFileContents({ owner, repo, path, branch: "komac/Hello.Hello-6.0.0", message: "add", content: Buffer.from(reformatted).toString("base64") });
+    }
+    const pull = await gh.rest.pulls.create({ owner, repo, head: "komac/Hello.Hello-6.0.0", base: "master", title: "New version: Hello.Hello version 6.0.0 (#1234)" });
+    expect(await winget.exists(ctx)).toEqual({ state: "present", matches: true, detail: `pull request #${pull.data.number} awaiting review` });
+  });
+
   it("retries a 5xx, and throws when GitHub refuses or cannot be reached, instead of guessing", async () => {
     const ctx = await context({ version: "3.0.0" });
     github.failNext("GET", /\/contents\//, 502);

@@ -102,8 +102,10 @@ export default defineRegistry<WingetOptions, WingetPrepared>({
     // winget-pkgs takes one version per pull request; a pending one means this version is on its way.
     const pull = await findPull(ctx);
     if (!pull) return { state: "absent" };
-    const ours = render(ctx);
-    const matches = await holdsFiles(ctx, ctx.github(token(ctx)), pull.headRepo, pull.headSha, ours);
+    // The pull request may come from another tool (wingetcreate, komac): what matters is that it installs these files.
+    const path = manifestPaths(ctx.options.identifier, ctx.version.semver).installer;
+    const theirs = await readRepoFile(ctx, ctx.github(token(ctx)), pull.headRepo, path, pull.headSha);
+    const matches = digests(theirs) === digests(render(ctx)[path]);
     return { state: "present", matches, detail: `pull request #${pull.number} awaiting review` };
   },
 
