@@ -1,6 +1,6 @@
 // The cases every registry that commits one file to a repository (tap, bucket, flake) must pass, against
 // real git (a bare repository over file://, optionally git daemon) and the GitHub stand-in's contents API.
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createContext, readManifest, type Context, type Prepared, type ReleaseManifest, type Registry } from "@ferry/core";
@@ -19,8 +19,11 @@ export interface RepoRegistrySpec<Options> {
   githubRepository: string;
   /** Options that select a GitHub repository for the contents API. */
   repository(fullName: string): Record<string, unknown>;
-  /** Checks a published file as the registry's own tools would, and that its checksums are manifest.json's. */
-  check(text: string, manifest: ReleaseManifest, fixture: FixtureRelease): Promise<void> | void;
+  /**
+   * Checks a published file as the registry's own tools would, and that its checksums are manifest.json's.
+   * `archives` holds the release's archives (moved out of dist/, so the adapter cannot use them).
+   */
+  check(text: string, manifest: ReleaseManifest, archives: string): Promise<void> | void;
   /** Also run the flow through `git daemon` (FERRY_<NAME>_GIT, which wins over the repository option). */
   daemon?: boolean;
 }
@@ -39,9 +42,13 @@ export function testRepoRegistry<Options>(spec: RepoRegistrySpec<Options>): void
   async function release(options: FixtureOptions = {}): Promise<FixtureRelease> {
     const fixture = await makeRelease(options);
     cleanup.push(fixture.project.dir);
-    for (const file of await readdir(fixture.distDir)) if (file !== "manifest.json") await rm(join(fixture.distDir, file));
+    await mkdir(archives(fixture));
+    for (const file of await readdir(fixture.distDir)) {
+      if (file !== "manifest.json") await rename(join(fixture.distDir, file), join(archives(fixture), file));
+    }
     return fixture;
   }
+  const archives = (fixture: FixtureRelease) => join(fixture.project.dir, "archives");
 
   function context(fixture: FixtureRelease, options: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Context<Options> {
     return createContext({
@@ -66,7 +73,7 @@ export function testRepoRegistry<Options>(spec: RepoRegistrySpec<Options>): void
 
   const check = async (text: string | undefined, fixture: FixtureRelease) => {
     expect(text).toBeDefined();
-    await spec.check(text!, await readManifest(join(fixture.distDir, "manifest.json")), fixture);
+    await spec.check(text!, await readManifest(join(fixture.distDir, "manifest.json")), archives(fixture));
   };
 
   describe(`${adapter.name} over file://`, () => {
