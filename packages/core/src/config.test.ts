@@ -1,0 +1,77 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { z } from "zod";
+import { loadConfig } from "./config.ts";
+import { FerryError } from "./errors.ts";
+import type { Prepared, Registry } from "./registry.ts";
+
+const fake = {
+  name: "npm",
+  needs: ["binaries"],
+  options: z.object({ package: z.string().optional() }).strict(),
+} as unknown as Registry<unknown, Prepared>;
+
+const write = async (text: string) => {
+  const dir = await mkdtemp(join(tmpdir(), "ferry-config-"));
+  await writeFile(join(dir, "ferry.yaml"), text);
+  return join(dir, "ferry.yaml");
+};
+
+const valid = `
+project:
+  name: hello
+  description: Says hello.
+  homepage: https://example.com
+  license: MIT
+  repository: acme/hello
+build:
+  command: go build -o {{output}} .
+  targets: [linux/amd64, windows/arm64]
+registries:
+  npm:
+    package: "@acme/hello"
+    prerelease: true
+`;
+
+const load = (path: string) => loadConfig(path, ["npm", "pypi"], async (name) => (name === "npm" ? fake : undefined));
+
+it("reads a valid file, with defaults filled in", async () => {
+  const config = await load(await write(valid));
+  expect(config.project).toMatchObject({ name: "hello", binary: "hello", author: "acme" });
+  expect(config.build.targets).toEqual([
+    { os: "linux", arch: "amd64" },
+    { os: "windows", arch: "arm64" },
+  ]);
+  expect(config.registries).toEqual([{ name: "npm", options: { package: "@acme/hello" }, common: { prerelease: true } }]);
+});
+
+it("names every wrong key and type with its path", async () => {
+  const path = await write(
+    valid
+      .replace("targets: [linux/amd64, windows/arm64]", "targets: [linux/x86]\n  colour: red")
+      .replace('package: "@acme/hello"', "package: 42")
+      .replace("registries:", "registries:\n  cargo: {}"),
+  );
+  const error = await load(path).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(FerryError);
+  expect((error as FerryError).code).toBe("ConfigInvalid");
+  expect((error as FerryError).exitCode).toBe(2);
+  const message = (error as FerryError).message;
+  expect(message).toContain("build.targets.0: expected <os>/<arch>");
+  expect(message).toContain('build: Unrecognized key: "colour"');
+  expect(message).toContain('registries.cargo: unknown registry "cargo"');
+});
+
+it("checks a registry's section against its adapter", async () => {
+  const path = await write(valid.replace('package: "@acme/hello"', "package: 42"));
+  const error = (await load(path).catch((e: unknown) => e)) as FerryError;
+  expect(error.message).toContain("registries.npm.package: Invalid input: expected string, received number");
+});
+
+it("explains unparsable YAML", async () => {
+  const path = await write("project: [");
+  const error = (await load(path).catch((e: unknown) => e)) as FerryError;
+  expect(error.code).toBe("ConfigInvalid");
+});
