@@ -35,9 +35,10 @@ export async function createBareRepo(dir: string, name: string): Promise<void> {
 /**
  * Real git repositories served by one `git daemon` on 127.0.0.1 with pushes enabled, for the
  * registries that publish by committing a file (homebrew, scoop, nix, ...). Each name gets
- * `<name>.git` and FERRY_<NAME>_GIT in `env`.
+ * `<name>.git` and FERRY_<NAME>_GIT in `env`. `accessHook` is a script git daemon runs before serving
+ * each request (arguments: service, repository path, ...), e.g. to push a competing commit first.
  */
-export async function startGitRepos(names: string[]): Promise<GitReposSandbox> {
+export async function startGitRepos(names: string[], options: { accessHook?: string } = {}): Promise<GitReposSandbox> {
   const base = await mkdtemp(join(tmpdir(), "ferry-git-"));
   const dirs: Record<string, string> = {};
   for (const name of names) {
@@ -50,7 +51,7 @@ export async function startGitRepos(names: string[]): Promise<GitReposSandbox> {
   // git daemon cannot report an ephemeral port, so pick a free one and retry if another process takes it first.
   for (let tries = 0; tries < 5 && !daemon; tries++) {
     port = await freePort();
-    const child = spawn("git", ["daemon", "--export-all", "--enable=receive-pack", "--reuseaddr", "--informative-errors", `--base-path=${base}`, "--listen=127.0.0.1", `--port=${port}`, base], {
+    const child = spawn("git", ["daemon", "--export-all", "--enable=receive-pack", "--reuseaddr", "--informative-errors", `--base-path=${base}`, "--listen=127.0.0.1", `--port=${port}`, ...(options.accessHook ? [`--access-hook=${options.accessHook}`] : []), base], {
       stdio: "ignore",
     });
     if (await ready(child, `git://127.0.0.1:${port}/${names[0] ?? ""}.git`, names.length > 0)) daemon = child;
