@@ -14,6 +14,8 @@ export interface ContractSpec<Options, S extends Service> {
   options(release: FixtureRelease, service: S): Options | Promise<Options>;
   /** The same options pointed at an endpoint where nothing answers. */
   unreachable(options: Options): Options;
+  /** For registries whose endpoint comes only from the environment (e.g. GITHUB_API_URL): variables pointing at nothing. */
+  unreachableEnv?: Record<string, string>;
   /** For HTTP registries: the option that holds the endpoint, and its sandbox URL, so a flaky proxy can stand in front. */
   http?: { option: string; url(service: S): string };
   /** What a successful first publish reports. @default "published" */
@@ -43,7 +45,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
 
     const release = (label: string, extra: FixtureOptions = {}) => makeRelease({ name: unique(label), ...spec.fixture?.(service), ...extra });
 
-    const run = async (fixture: FixtureRelease, options: Options, extra: { dryRun?: boolean; name?: string } = {}) => {
+    const run = async (fixture: FixtureRelease, options: Options, extra: { dryRun?: boolean; name?: string; env?: Record<string, string> } = {}) => {
       const [result] = await runSpokes({
         spokes: [{ adapter: extra.name ? { ...adapter, name: extra.name } : adapter, options: adapter.options.parse(options), common: {} }],
         project: fixture.project,
@@ -51,7 +53,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
         built: Promise.resolve(fixture.manifest),
         released: Promise.resolve(fixture.manifest.url),
         distDir: fixture.distDir,
-        env: { ...process.env, ...service.env },
+        env: { ...process.env, ...service.env, ...extra.env },
         dryRun: extra.dryRun ?? false,
         verifyTimeoutMs: 60_000,
         verifyIntervalMs: 250,
@@ -109,7 +111,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
       const brokenOptions = spec.unreachable(await spec.options(broken, service));
       const healthyOptions = await spec.options(healthy, service);
       const [brokenResult, healthyResult] = await Promise.all([
-        run(broken, brokenOptions),
+        run(broken, brokenOptions, { ...(spec.unreachableEnv ? { env: spec.unreachableEnv } : {}) }),
         run(healthy, healthyOptions, { name: `${adapter.name}-healthy` }),
       ]);
       expectStatus(brokenResult!, "failed");
