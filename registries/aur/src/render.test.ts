@@ -48,6 +48,15 @@ describe("describePackage", () => {
     ]);
   });
 
+  it("refuses a project name that cannot be a package name", async () => {
+    const release = await makeRelease({ name: "Hello World" });
+    dirs.push(release.project.dir);
+    const ctx = createContext({ registry: "aur", options: aurOptions.parse({}), ...release, env: {} });
+    expect(() => describePackage(ctx)).toThrow(/"hello world-bin" is not a valid AUR package name/);
+    const named = createContext({ registry: "aur", options: aurOptions.parse({ package: "hello-world-bin" }), ...release, env: {} });
+    expect(describePackage(named).pkgname).toBe("hello-world-bin");
+  });
+
   it("refuses a release without Linux archives", async () => {
     const release = await makeRelease({ targets: [["darwin", "arm64"]] });
     dirs.push(release.project.dir);

@@ -62,8 +62,17 @@ export function describePackage(ctx: Context<AurOptions>): AurPackage {
     });
   }
   const name = project.name.toLowerCase();
+  const pkgname = options.package ?? `${name}-bin`;
+  if (!/^[a-z0-9@_+][a-z0-9@._+-]*$/.test(pkgname)) {
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `"${pkgname}" is not a valid AUR package name.`,
+      why: "Package names hold lowercase letters, digits and @ . _ + -, and do not start with - or .",
+      fix: "Set `package` in the aur section of ferry.yaml.",
+    });
+  }
   return {
-    pkgname: options.package ?? `${name}-bin`,
+    pkgname,
     pkgver,
     pkgrel: 1,
     pkgdesc: clean(project.description),
