@@ -5,14 +5,15 @@
  *   npx tsx bench/docker-push.ts            # 1 GiB
  *   BENCH_MIB=256 npx tsx bench/docker-push.ts
  *
- * Each push runs in its own process under /usr/bin/time -v, whose "Maximum resident set size"
- * is the peak RSS. ferry's process also builds the layer (prepare) before it pushes (publish);
- * both phases are timed inside it, and the peak covers both.
+ * ferry's prepare (build the layer and the OCI layout) and publish (the push) run in two child
+ * processes, then skopeo copies that same layout into the registry; each runs under
+ * /usr/bin/time -v, whose "Maximum resident set size" is its peak RSS. The push is compared
+ * with skopeo's; prepare has no peer here (skopeo does not build images).
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -33,9 +34,9 @@ const project: Project = {
   dir: "",
 };
 
-/** The child: prepare + publish into the registry named by FERRY_DOCKER_REGISTRY; prints its phase times as JSON. */
-async function push(distDir: string): Promise<void> {
-  const ctx = createContext({
+/** The adapter's context for the bench release, pointed at FERRY_DOCKER_REGISTRY. */
+async function context(distDir: string) {
+  return createContext({
     registry: "docker",
     options: docker.options.parse({ image: "bench/ferry" }),
     project,
@@ -43,14 +44,29 @@ async function push(distDir: string): Promise<void> {
     manifest: await readManifest(join(distDir, "manifest.json")),
     distDir,
   });
-  let start = performance.now();
+}
+
+// Buffers survive the hand-over between the two child processes as base64.
+const replacer = (_key: string, value: unknown) =>
+  value && typeof value === "object" && (value as { type?: string }).type === "Buffer"
+    ? { base64: Buffer.from((value as { data: number[] }).data).toString("base64") }
+    : value;
+const reviver = (_key: string, value: unknown) =>
+  value && typeof value === "object" && "base64" in value ? Buffer.from((value as { base64: string }).base64, "base64") : value;
+
+/** Child 1: prepare (extract the binary, build the layer, write the OCI layout); saves what publish needs. */
+async function prepare(distDir: string): Promise<void> {
+  const ctx = await context(distDir);
   const prepared = await docker.prepare(ctx);
-  const prepareMs = performance.now() - start;
-  const prepareRssMiB = process.resourceUsage().maxRSS / 1024;
-  start = performance.now();
+  await writeFile(join(distDir, "prepared.json"), JSON.stringify(prepared, replacer));
+  process.stdout.write(`${ctx.outDir}\n`);
+}
+
+/** Child 2: publish what child 1 prepared: HEAD each blob, stream the missing ones, put manifests and tags. */
+async function publish(distDir: string): Promise<void> {
+  const ctx = await context(distDir);
+  const prepared = JSON.parse(await readFile(join(distDir, "prepared.json"), "utf8"), reviver) as Awaited<ReturnType<typeof docker.prepare>>;
   await docker.publish(ctx, prepared);
-  const publishMs = performance.now() - start;
-  process.stdout.write(`${JSON.stringify({ prepareMs, prepareRssMiB, publishMs, outDir: ctx.outDir })}\n`);
 }
 
 /** A release with one linux/amd64 archive holding a binary of `mib` MiB: one random 16 MiB block, repeated. */
@@ -100,29 +116,29 @@ async function main(): Promise<void> {
     const distDir = await makeBigRelease(root, mib);
     const env = { ...process.env, ...registry.env };
 
-    const ferry = await measured(process.execPath, ["--import", "tsx", import.meta.filename, "--push", distDir], env);
-    const phases = JSON.parse(ferry.stdout.trim().split("\n").pop() ?? "{}") as { prepareMs: number; prepareRssMiB: number; publishMs: number; outDir: string };
-
+    const prepared = await measured(process.execPath, ["--import", "tsx", import.meta.filename, "--prepare", distDir], env);
+    const outDir = prepared.stdout.trim().split("\n").pop()!;
+    const pushed = await measured(process.execPath, ["--import", "tsx", import.meta.filename, "--publish", distDir], env);
     const skopeo = await measured(
       "skopeo",
-      ["copy", "--all", "--preserve-digests", "--dest-tls-verify=false", `oci:${phases.outDir}:${version}`, `docker://${registry.host}/bench/skopeo:${version}`],
+      ["copy", "--all", "--preserve-digests", "--dest-tls-verify=false", `oci:${outDir}:${version}`, `docker://${registry.host}/bench/skopeo:${version}`],
       env,
     );
 
     const fmt = (n: number) => n.toFixed(2);
-    const publishSeconds = phases.publishMs / 1000;
+    const line = (label: string, m: { seconds: number; rssMiB: number }) =>
+      console.log(`${label.padEnd(44)} ${fmt(m.seconds).padStart(8)} s wall   peak RSS ${fmt(m.rssMiB).padStart(8)} MiB`);
     console.log(`binary: ${mib} MiB`);
-    console.log(`ferry  process: ${fmt(ferry.seconds)} s wall, peak RSS ${fmt(ferry.rssMiB)} MiB`);
-    console.log(`         prepare (tar + gzip + hash to disk): ${fmt(phases.prepareMs / 1000)} s, peak RSS so far ${fmt(phases.prepareRssMiB)} MiB`);
-    console.log(`         publish (HEAD + streamed upload):    ${fmt(publishSeconds)} s`);
-    console.log(`skopeo copy oci: → registry: ${fmt(skopeo.seconds)} s wall, peak RSS ${fmt(skopeo.rssMiB)} MiB`);
-    console.log(`ratio ferry publish / skopeo copy, wall: ${fmt(publishSeconds / skopeo.seconds)}`);
-    console.log(`ratio ferry / skopeo, peak RSS:          ${fmt(ferry.rssMiB / skopeo.rssMiB)}`);
+    line("ferry prepare (extract, tar+gzip+hash)", prepared);
+    line("ferry publish (HEAD, streamed PUT, tags)", pushed);
+    line("skopeo copy oci: → registry (the peer)", skopeo);
+    console.log(`ratio ferry publish / skopeo copy: wall ${fmt(pushed.seconds / skopeo.seconds)}, peak RSS ${fmt(pushed.rssMiB / skopeo.rssMiB)}`);
   } finally {
     await registry.stop();
     await rm(root, { recursive: true, force: true });
   }
 }
 
-if (process.argv[2] === "--push") await push(process.argv[3]!);
+if (process.argv[2] === "--prepare") await prepare(process.argv[3]!);
+else if (process.argv[2] === "--publish") await publish(process.argv[3]!);
 else await main();
