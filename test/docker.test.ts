@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -159,6 +161,19 @@ describe("docker", () => {
     expect((error as FerryError).code).toBe("RegistryUnreachable");
   }, 30_000);
 
+  it("opens a new upload session when a streamed blob upload fails", async () => {
+    const proxy = await failFirstBlobPut(open.url);
+    try {
+      const ctx = await context({ version: "1.2.3" }, { image: "ferry-test/retry", registry: proxy.url });
+      logs.length = 0;
+      expect((await release(ctx)).verified).toMatchObject({ state: "verified" });
+      expect(proxy.failed()).toBe(1);
+      expect(logs.join("\n")).toMatch(/retrying \(2\/3\)/);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("puts the binary on a base image pulled by digest", async () => {
     const digest = await pushBase(open.url, "ferry-test/base");
     const ctx = await context({ version: "1.2.3" }, { image: "ferry-test/on-base", base: `${open.host}/ferry-test/base@${digest}` });
@@ -176,6 +191,35 @@ describe("docker", () => {
     expect(config.rootfs.diff_ids).toHaveLength(2);
   });
 });
+
+/** Forwards to the registry, but answers the first blob PUT with 503 after reading its body. */
+async function failFirstBlobPut(target: string) {
+  const upstream = new URL(target);
+  let failed = 0;
+  const server = createServer((req, res) => {
+    if (req.method === "PUT" && req.url?.includes("/blobs/uploads/") && failed === 0) {
+      failed++;
+      req.resume();
+      req.on("end", () => res.writeHead(503).end());
+      return;
+    }
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    failed: () => failed,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 /** A two-platform base image (Docker schema 2 types, one file each), pushed with plain distribution API calls. */
 async function pushBase(url: string, repo: string): Promise<string> {

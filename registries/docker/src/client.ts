@@ -208,6 +208,23 @@ export class RegistryClient {
    * then one PUT streams the file from disk, so a blob of any size is never held in memory.
    */
   async uploadBlob(blob: Descriptor, file: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const status = await this.uploadOnce(blob, file).then(
+        () => 201,
+        (error: unknown) => {
+          // A streamed body is sent once per session; a dropped connection, a 5xx or a token
+          // that expired during a long upload gets a new session, twice at most.
+          const retry = error instanceof FerryError && (error.code === "RegistryUnreachable" || /answered 401/.test(error.message));
+          if (!retry || attempt >= 3 || this.ctx.signal.aborted) throw error;
+          return 0;
+        },
+      );
+      if (status === 201) return;
+      this.ctx.log(`upload of ${blob.digest} failed; retrying (${attempt + 1}/3)`);
+    }
+  }
+
+  private async uploadOnce(blob: Descriptor, file: string): Promise<void> {
     const opened = await this.request("blobs/uploads/", { method: "POST", headers: { "content-length": "0" } });
     const location = opened.headers.get("location");
     if (opened.status !== 202 || !location) return this.refuse(opened, "POST blobs/uploads/");
