@@ -145,6 +145,8 @@ describe("docker", () => {
     expect((await release(ctx)).verified).toMatchObject({ state: "verified" });
     const { index } = await skopeoIndex(guarded.host, "ferry-test/private", "1.0.0", `${guarded.env.DOCKER_USERNAME}:${guarded.env.DOCKER_PASSWORD}`);
     expect(index.manifests).toHaveLength(2);
+    const { stdout } = await run("grep", ["-rl", "--", guarded.env.DOCKER_PASSWORD!, ctx.outDir]).catch(() => ({ stdout: "" }));
+    expect(stdout).toBe("");
   });
 
   it("fails loudly, without the password, when the registry refuses the credentials", async () => {
@@ -153,6 +155,7 @@ describe("docker", () => {
     expect(error).toBeInstanceOf(FerryError);
     expect((error as FerryError).code).toBe("RegistryRefused");
     expect(String((error as FerryError).message)).not.toContain(canary);
+    expect(logs.join("\n")).not.toContain(canary);
   });
 
   it("throws instead of guessing when the registry cannot be reached", async () => {
