@@ -8,7 +8,13 @@ const git = (args: string[], cwd?: string) =>
   execFileSync("git", args, {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "maintainer", GIT_AUTHOR_EMAIL: "m@example.com", GIT_COMMITTER_NAME: "maintainer", GIT_COMMITTER_EMAIL: "m@example.com" },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "maintainer",
+      GIT_AUTHOR_EMAIL: "m@example.com",
+      GIT_COMMITTER_NAME: "maintainer",
+      GIT_COMMITTER_EMAIL: "m@example.com",
+    },
   });
 
 /** Commit ids of a branch, newest first. */

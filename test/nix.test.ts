@@ -6,7 +6,12 @@ import { expect } from "vitest";
 import nix from "../registries/nix/src/index.ts";
 import { testRepoRegistry } from "./repo-registry.ts";
 
-const systems: Record<string, string> = { "linux/amd64": "x86_64-linux", "linux/arm64": "aarch64-linux", "darwin/amd64": "x86_64-darwin", "darwin/arm64": "aarch64-darwin" };
+const systems: Record<string, string> = {
+  "linux/amd64": "x86_64-linux",
+  "linux/arm64": "aarch64-linux",
+  "darwin/amd64": "x86_64-darwin",
+  "darwin/arm64": "aarch64-darwin",
+};
 
 testRepoRegistry({
   adapter: nix,
@@ -19,15 +24,23 @@ testRepoRegistry({
     const file = join(mkdtempSync(join(tmpdir(), "ferry-nix-")), "default.nix");
     writeFileSync(file, text);
     execFileSync("nix-instantiate", ["--parse", file], { encoding: "utf8" });
-    const fetched = Object.fromEntries(
-      [...text.matchAll(/([\w-]+) = fetchurl \{\n\s+url = "([^"]+)";\n\s+hash = "([^"]+)";/g)].map((m) => [m[1], { url: m[2], hash: m[3] }]),
+    type Fetch = { url: string; hash: string };
+    const fetched = Object.fromEntries<Fetch>(
+      [...text.matchAll(/([\w-]+) = fetchurl \{\n\s+url = "([^"]+)";\n\s+hash = "([^"]+)";/g)].map((m) => [
+        m[1]!,
+        { url: m[2]!, hash: m[3]! },
+      ]),
     );
-    const expected = Object.fromEntries(
+    const expected = Object.fromEntries<Fetch>(
       manifest.artifacts
         .filter((a) => a.os !== "windows")
         .map((a) => {
-          const hash = execFileSync("nix", ["--extra-experimental-features", "nix-command", "hash", "file", "--sri", join(archives, a.name)], { encoding: "utf8" });
-          return [systems[`${a.os}/${a.arch}`], { url: a.url, hash: hash.trim() }];
+          const hash = execFileSync(
+            "nix",
+            ["--extra-experimental-features", "nix-command", "hash", "file", "--sri", join(archives, a.name)],
+            { encoding: "utf8" },
+          );
+          return [systems[`${a.os}/${a.arch}`]!, { url: a.url, hash: hash.trim() }];
         }),
     );
     expect(fetched).toEqual(expected);

@@ -49,7 +49,7 @@ describe("repo files over git", () => {
     const bare = await bareRepo("fresh");
     const repo = openRepoFiles(context(), { git: `file://${bare}`, branch: "packages", token: "UNUSED_TOKEN" });
     expect(await repo.read("README.md")).toBeUndefined();
-    await repo.write({ files: { "x.txt": "x\n" }, message: "new branch", });
+    await repo.write({ files: { "x.txt": "x\n" }, message: "new branch" });
     expect(show(bare, "x.txt", "packages")).toBe("x\n");
     expect(commits(bare, "packages")).toHaveLength(1);
   });
@@ -62,7 +62,10 @@ describe("repo files over git", () => {
 
   it("commits with the configured author", async () => {
     const bare = await bareRepo("author");
-    await openRepoFiles(context(), { git: `file://${bare}`, token: "UNUSED_TOKEN", author: "Release Bot <bot@example.com>" }).write({ files: { "f": "1\n" }, message: "m" });
+    await openRepoFiles(context(), { git: `file://${bare}`, token: "UNUSED_TOKEN", author: "Release Bot <bot@example.com>" }).write({
+      files: { f: "1\n" },
+      message: "m",
+    });
     expect(execFileSync("git", ["--git-dir", bare, "log", "-1", "--format=%an <%ae>|%cn <%ce>"], { encoding: "utf8" }).trim()).toBe(
       "Release Bot <bot@example.com>|Release Bot <bot@example.com>",
     );

@@ -118,11 +118,9 @@ export function testRepoRegistry<Options>(spec: RepoRegistrySpec<Options>): void
 
     it("reports a conflicting build of the same version as present, not matching", async () => {
       const conflicting = await release({ marker: "-rebuilt" });
-      expect(await adapter.exists(context(conflicting, options()))).toMatchObject({
-        state: "present",
-        matches: false,
-        detail: expect.stringMatching(/other sha256s/),
-      });
+      const presence = await adapter.exists(context(conflicting, options()));
+      expect(presence).toMatchObject({ state: "present", matches: false });
+      expect(presence.state === "present" && presence.detail).toMatch(/other sha256s/);
     });
 
     it("updates an older version, and never downgrades a newer one", async () => {
@@ -130,11 +128,9 @@ export function testRepoRegistry<Options>(spec: RepoRegistrySpec<Options>): void
       expect(await adapter.exists(context(newer, options()))).toEqual({ state: "absent" });
       await publish(context(newer, options()));
       await check(show(bare, path), newer);
-      expect(await adapter.exists(context(fixture, options()))).toMatchObject({
-        state: "present",
-        matches: false,
-        detail: expect.stringMatching(/newer 1\.3\.0; not downgrading/),
-      });
+      const presence = await adapter.exists(context(fixture, options()));
+      expect(presence).toMatchObject({ state: "present", matches: false });
+      expect(presence.state === "present" && presence.detail).toMatch(/newer 1\.3\.0; not downgrading/);
     });
 
     it("keeps the token out of commits, rendered files and messages", async () => {
@@ -146,7 +142,9 @@ export function testRepoRegistry<Options>(spec: RepoRegistrySpec<Options>): void
     });
 
     it("throws when the repository cannot be reached", async () => {
-      await expect(adapter.exists(context(fixture, { git: "git://127.0.0.1:9/closed.git" }))).rejects.toMatchObject({ code: "RegistryUnreachable" });
+      await expect(adapter.exists(context(fixture, { git: "git://127.0.0.1:9/closed.git" }))).rejects.toMatchObject({
+        code: "RegistryUnreachable",
+      });
     });
   });
 
@@ -201,11 +199,14 @@ export function testRepoRegistry<Options>(spec: RepoRegistrySpec<Options>): void
 
     it(`refuses to fall back to GITHUB_TOKEN when ${spec.token} is missing`, async () => {
       const ctx = context(await release(), spec.repository(repository), { ...env(), [spec.token]: "" });
-      await expect(adapter.exists(ctx)).rejects.toMatchObject({ code: "SecretMissing", message: expect.stringContaining("Contents: Read and write") });
+      await expect(adapter.exists(ctx)).rejects.toMatchObject({ code: "SecretMissing" });
+      await expect(adapter.exists(ctx)).rejects.toThrow(/Contents: Read and write/);
     });
 
     it("throws, rather than answering absent, for a repository the token cannot see", async () => {
-      await expect(adapter.exists(context(await release(), spec.repository(`${repository}-missing`), env()))).rejects.toMatchObject({ code: "RegistryRefused" });
+      await expect(adapter.exists(context(await release(), spec.repository(`${repository}-missing`), env()))).rejects.toMatchObject({
+        code: "RegistryRefused",
+      });
     });
   });
 }

@@ -18,6 +18,10 @@ testRepoRegistry({
     expect(text).toBe(`${JSON.stringify(app, null, 4)}\n`);
     expect(app.version).toBe(manifest.version);
     const windows = manifest.artifacts.filter((a) => a.os === "windows");
-    expect(Object.values(app.architecture).map((a) => [a.url, a.hash]).sort()).toEqual(windows.map((a) => [a.url, a.sha256]).sort());
+    expect(
+      Object.values(app.architecture)
+        .map((a) => [a.url, a.hash])
+        .sort(),
+    ).toEqual(windows.map((a) => [a.url, a.sha256]).sort());
   },
 });

@@ -52,20 +52,23 @@ export interface RepoTarget {
 export const repoFilesOptions = {
   /**
    * A git URL to push to instead of the GitHub contents API (ssh://, https://, git://, file://).
-   * @default the FERRY_<REGISTRY>_GIT environment variable, if set
+   * @default the FERRY_<REGISTRY>_GIT environment variable, if set (adapters read it)
    */
   git: z.string().min(1).optional(),
   /** @default the repository's default branch */
   branch: z.string().min(1).optional(),
   /** Commit author. @default "ferry <ferry@users.noreply.github.com>" */
-  author: z.string().regex(/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/, "expected `Name <email>`").optional(),
+  author: z
+    .string()
+    .regex(/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/, "expected `Name <email>`")
+    .optional(),
 };
 
 const defaultAuthor = "ferry <ferry@users.noreply.github.com>";
 
-/** Opens the target the options describe: `git` (or FERRY_<REGISTRY>_GIT) first, else `repository`. */
+/** Opens the target the options describe: `git` first, else `repository`. */
 export function openRepoFiles(ctx: Context<unknown>, target: RepoTarget): RepoFiles {
-  const git = target.git ?? ctx.env(`FERRY_${ctx.registry.toUpperCase()}_GIT`);
+  const { git } = target;
   const [name, email] = parseAuthor(target.author ?? defaultAuthor);
   if (git) return gitRepoFiles(ctx, { url: git, branch: target.branch, token: ctx.secret(target.token), name, email });
   if (!target.repository) {
@@ -127,7 +130,11 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
     // Configuration through the environment keeps the token out of argv (visible in `ps`) and out of
     // the remote URL (stored in .git/config and echoed in git's messages).
     const basic = Buffer.from(`x-access-token:${target.token}`).toString("base64");
-    Object.assign(env, { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.extraHeader", GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
+    Object.assign(env, {
+      GIT_CONFIG_COUNT: "1",
+      GIT_CONFIG_KEY_0: "http.extraHeader",
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    });
   }
   const git = (args: string[], cwd?: string) =>
     ctx.exec("git", args, { env, stripFinalNewline: false, ...(cwd ? { cwd } : {}) }).then((r) => r.stdout);
@@ -236,7 +243,10 @@ interface ContentsTarget {
 function contentsRepoFiles(ctx: Context<unknown>, target: ContentsTarget): RepoFiles {
   const [owner = "", repo = ""] = target.repository.split("/");
   if (!owner || !repo || target.repository.split("/").length !== 2) {
-    throw new FerryError("ConfigInvalid", { registry: ctx.registry, what: `"${target.repository}" is not an owner/name GitHub repository.` });
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `"${target.repository}" is not an owner/name GitHub repository.`,
+    });
   }
   const github = ctx.github(target.token);
   const ref = target.branch ? { ref: target.branch } : {};
@@ -249,7 +259,7 @@ function contentsRepoFiles(ctx: Context<unknown>, target: ContentsTarget): RepoF
       registry: ctx.registry,
       what: `GitHub answered ${status ?? "with an error"} when ${doing} ${target.repository}.`,
       why: error instanceof Error ? error.message : String(error),
-      ...(denied ? { fix: "Check that the token has \"Contents: Read and write\" on this repository and has not expired." } : {}),
+      ...(denied ? { fix: 'Check that the token has "Contents: Read and write" on this repository and has not expired.' } : {}),
       cause: error,
     });
   };
@@ -315,9 +325,10 @@ function contentsRepoFiles(ctx: Context<unknown>, target: ContentsTarget): RepoF
           if (error instanceof FerryError) throw error;
           // 409: the file changed between our read and our write; read it again and retry once.
           if ((error as { status?: number }).status !== 409) throw fail(error, `writing ${path} to`);
-          commit = (await put(path, text, message).catch((again: unknown) => {
-            throw again instanceof FerryError ? again : fail(again, `writing ${path} to`);
-          })) ?? commit;
+          commit =
+            (await put(path, text, message).catch((again: unknown) => {
+              throw again instanceof FerryError ? again : fail(again, `writing ${path} to`);
+            })) ?? commit;
         }
       }
       return { commit };
@@ -343,9 +354,9 @@ export interface FilePresenceInput {
   /** The file this release renders. */
   rendered: string;
   /** Reads version and checksums from a file's text; undefined when it holds no version. */
-  parse(text: string): FileRelease | undefined;
+  parse: (text: string) => FileRelease | undefined;
   /** Maps the file's version to SemVer for ordering (e.g. Nix's 1.2.3pre-rc.1). @default identity */
-  toSemver?(version: string): string;
+  toSemver?: (version: string) => string;
 }
 
 /**
@@ -379,7 +390,12 @@ export function filePresence(input: FilePresenceInput): Presence {
       fix: `Check ${path} there; set it to a SemVer version or delete it, then run ferry again.`,
     });
   }
-  if (order > 0) return { state: "present", matches: false, detail: `${path} already has the newer ${theirs.version}; not downgrading to ${ours.version}.` };
+  if (order > 0)
+    return {
+      state: "present",
+      matches: false,
+      detail: `${path} already has the newer ${theirs.version}; not downgrading to ${ours.version}.`,
+    };
   return { state: "absent" };
 }
 

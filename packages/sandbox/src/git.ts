@@ -15,7 +15,12 @@ export interface GitReposSandbox {
   stop(): Promise<void>;
 }
 
-const author = { GIT_AUTHOR_NAME: "sandbox", GIT_AUTHOR_EMAIL: "sandbox@example.com", GIT_COMMITTER_NAME: "sandbox", GIT_COMMITTER_EMAIL: "sandbox@example.com" };
+const author = {
+  GIT_AUTHOR_NAME: "sandbox",
+  GIT_AUTHOR_EMAIL: "sandbox@example.com",
+  GIT_COMMITTER_NAME: "sandbox",
+  GIT_COMMITTER_EMAIL: "sandbox@example.com",
+};
 
 /** A bare repository with `main` holding one commit (a README), as a freshly created tap or bucket. */
 export async function createBareRepo(dir: string, name: string): Promise<void> {
@@ -51,9 +56,24 @@ export async function startGitRepos(names: string[], options: { accessHook?: str
   // git daemon cannot report an ephemeral port, so pick a free one and retry if another process takes it first.
   for (let tries = 0; tries < 5 && !daemon; tries++) {
     port = await freePort();
-    const child = spawn("git", ["daemon", "--export-all", "--enable=receive-pack", "--reuseaddr", "--informative-errors", `--base-path=${base}`, "--listen=127.0.0.1", `--port=${port}`, ...(options.accessHook ? [`--access-hook=${options.accessHook}`] : []), base], {
-      stdio: "ignore",
-    });
+    const child = spawn(
+      "git",
+      [
+        "daemon",
+        "--export-all",
+        "--enable=receive-pack",
+        "--reuseaddr",
+        "--informative-errors",
+        `--base-path=${base}`,
+        "--listen=127.0.0.1",
+        `--port=${port}`,
+        ...(options.accessHook ? [`--access-hook=${options.accessHook}`] : []),
+        base,
+      ],
+      {
+        stdio: "ignore",
+      },
+    );
     if (await ready(child, `git://127.0.0.1:${port}/${names[0] ?? ""}.git`, names.length > 0)) daemon = child;
     else child.kill();
   }

@@ -32,7 +32,13 @@ interface FormulaPrepared extends Prepared {
 const formulaName = (ctx: Context<Options>) => ctx.options.formula ?? ctx.project.name.toLowerCase();
 const formulaPath = (ctx: Context<Options>) => `Formula/${formulaName(ctx)}.rb`;
 const tap = (ctx: Context<Options>) =>
-  openRepoFiles(ctx, { repository: ctx.options.tap, git: ctx.options.git, branch: ctx.options.branch, token: ctx.options.token, author: ctx.options.author });
+  openRepoFiles(ctx, {
+    repository: ctx.options.tap,
+    git: ctx.options.git ?? ctx.env("FERRY_HOMEBREW_GIT"),
+    branch: ctx.options.branch,
+    token: ctx.options.token,
+    author: ctx.options.author,
+  });
 const render = (ctx: Context<Options>) =>
   renderFormula({ project: ctx.project, version: ctx.version, manifest: ctx.manifest, formula: formulaName(ctx) });
 
@@ -60,7 +66,11 @@ export default defineRegistry<Options, FormulaPrepared>({
   async publish(ctx, prepared) {
     const repo = tap(ctx);
     const { commit } = await repo.write({ files: prepared.commit, message: `${formulaName(ctx)} ${ctx.version.semver}` });
-    return { detail: commit ? `commit ${commit.slice(0, 12)} to ${repo.location}` : `${formulaPath(ctx)} was already up to date in ${repo.location}` };
+    return {
+      detail: commit
+        ? `commit ${commit.slice(0, 12)} to ${repo.location}`
+        : `${formulaPath(ctx)} was already up to date in ${repo.location}`,
+    };
   },
 
   async verify(ctx) {

@@ -8,7 +8,7 @@ import { formulaClass, parseFormula, renderFormula } from "./render.ts";
 
 const project: Project = {
   name: "hello",
-  description: "Says \"hello\" for #{you}.",
+  description: 'Says "hello" for #{you}.',
   homepage: "https://example.com/hello",
   license: "MIT",
   repository: "acme/hello",
@@ -34,7 +34,12 @@ const manifest: ReleaseManifest = {
   tag: "v1.2.3",
   repository: "acme/hello",
   url: "https://github.com/acme/hello/releases/tag/v1.2.3",
-  artifacts: [artifact("linux", "amd64", "1"), artifact("darwin", "arm64", "2"), artifact("darwin", "amd64", "3"), artifact("windows", "amd64", "4")],
+  artifacts: [
+    artifact("linux", "amd64", "1"),
+    artifact("darwin", "arm64", "2"),
+    artifact("darwin", "amd64", "3"),
+    artifact("windows", "amd64", "4"),
+  ],
 };
 
 describe("formulaClass", () => {
@@ -104,13 +109,15 @@ describe("renderFormula", () => {
   });
 
   it("is deterministic, and reads back its version and checksums", () => {
-    expect(renderFormula({ project, version, manifest: { ...manifest, artifacts: [...manifest.artifacts].reverse() }, formula: "hello" })).toBe(text);
+    expect(
+      renderFormula({ project, version, manifest: { ...manifest, artifacts: [...manifest.artifacts].reverse() }, formula: "hello" }),
+    ).toBe(text);
     expect(parseFormula(text)).toEqual({ version: "1.2.3", checksums: ["2".repeat(64), "3".repeat(64), "1".repeat(64)] });
   });
 
   it("refuses a release without macOS or Linux archives", () => {
-    expect(() => renderFormula({ project, version, manifest: { ...manifest, artifacts: [artifact("windows", "amd64", "4")] }, formula: "hello" })).toThrow(
-      /no macOS or Linux archive/,
-    );
+    expect(() =>
+      renderFormula({ project, version, manifest: { ...manifest, artifacts: [artifact("windows", "amd64", "4")] }, formula: "hello" }),
+    ).toThrow(/no macOS or Linux archive/);
   });
 });

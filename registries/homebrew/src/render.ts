@@ -17,7 +17,11 @@ export function formulaClass(name: string): string {
 }
 
 /** A Ruby double-quoted string literal; `#{` is escaped so text never interpolates. */
-const ruby = (text: string) => `"${text.replace(/[\\"]/g, "\\$&").replace(/#(?=[{$@])/g, "\\#").replace(/\n/g, "\\n")}"`;
+const ruby = (text: string) =>
+  `"${text
+    .replace(/[\\"]/g, "\\$&")
+    .replace(/#(?=[{$@])/g, "\\#")
+    .replace(/\n/g, "\\n")}"`;
 
 export interface FormulaInput {
   project: Project;
@@ -33,7 +37,9 @@ export function renderFormula({ project, version, manifest, formula }: FormulaIn
       ["on_arm", findArtifact(manifest, os, "arm64")],
       ["on_intel", findArtifact(manifest, os, "amd64")],
     ];
-    const lines = cpus.flatMap(([cpu, a]) => (a ? [`    ${cpu} do\n      url ${ruby(a.url)}\n      sha256 ${ruby(a.sha256)}\n    end\n`] : []));
+    const lines = cpus.flatMap(([cpu, a]) =>
+      a ? [`    ${cpu} do\n      url ${ruby(a.url)}\n      sha256 ${ruby(a.sha256)}\n    end\n`] : [],
+    );
     return lines.length ? `  ${os === "darwin" ? "on_macos" : "on_linux"} do\n${lines.join("\n")}  end\n` : "";
   };
   const platforms = [block("darwin"), block("linux")].filter(Boolean);

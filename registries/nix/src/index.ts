@@ -37,8 +37,15 @@ interface NixPrepared extends Prepared {
 const pname = (ctx: Context<Options>) => ctx.options.pname ?? ctx.project.name;
 const filePath = (ctx: Context<Options>) => ctx.options.path ?? `pkgs/${pname(ctx)}/default.nix`;
 const target = (ctx: Context<Options>) =>
-  openRepoFiles(ctx, { repository: ctx.options.repository, git: ctx.options.git, branch: ctx.options.branch, token: ctx.options.token, author: ctx.options.author });
-const render = (ctx: Context<Options>) => renderDerivation({ project: ctx.project, version: ctx.version, manifest: ctx.manifest, pname: pname(ctx) });
+  openRepoFiles(ctx, {
+    repository: ctx.options.repository,
+    git: ctx.options.git ?? ctx.env("FERRY_NIX_GIT"),
+    branch: ctx.options.branch,
+    token: ctx.options.token,
+    author: ctx.options.author,
+  });
+const render = (ctx: Context<Options>) =>
+  renderDerivation({ project: ctx.project, version: ctx.version, manifest: ctx.manifest, pname: pname(ctx) });
 
 export default defineRegistry<Options, NixPrepared>({
   name: "nix",
@@ -50,7 +57,14 @@ export default defineRegistry<Options, NixPrepared>({
   async exists(ctx) {
     const repo = target(ctx);
     const path = filePath(ctx);
-    return filePresence({ path, location: repo.location, current: await repo.read(path), rendered: render(ctx), parse: parseDerivation, toSemver: semverOfNix });
+    return filePresence({
+      path,
+      location: repo.location,
+      current: await repo.read(path),
+      rendered: render(ctx),
+      parse: parseDerivation,
+      toSemver: semverOfNix,
+    });
   },
 
   async prepare(ctx) {
@@ -65,7 +79,9 @@ export default defineRegistry<Options, NixPrepared>({
   async publish(ctx, prepared) {
     const repo = target(ctx);
     const { commit } = await repo.write({ files: prepared.commit, message: `${pname(ctx)}: ${nixVersion(ctx.version)}` });
-    return { detail: commit ? `commit ${commit.slice(0, 12)} to ${repo.location}` : `${filePath(ctx)} was already up to date in ${repo.location}` };
+    return {
+      detail: commit ? `commit ${commit.slice(0, 12)} to ${repo.location}` : `${filePath(ctx)} was already up to date in ${repo.location}`,
+    };
   },
 
   async verify(ctx) {

@@ -8,7 +8,7 @@ import { parseDerivation, renderDerivation, semverOfNix, sriHash } from "./rende
 
 const project: Project = {
   name: "hello",
-  description: "Says \"hello\" to ${USER}.",
+  description: 'Says "hello" to ${USER}.',
   homepage: "https://example.com/hello",
   license: "MIT",
   repository: "acme/hello",
@@ -110,16 +110,22 @@ describe("renderDerivation", () => {
     const other = renderDerivation({ project: { ...project, license: "EUPL-1.2" }, version, manifest, pname: "hello" });
     expect(other).toContain('license = { spdxId = "EUPL-1.2"; fullName = "EUPL-1.2"; };');
     expect(parses(other)).toContain("EUPL-1.2");
-    expect(renderDerivation({ project: { ...project, license: "Apache-2.0" }, version, manifest, pname: "hello" })).toContain("license = lib.licenses.asl20;");
+    expect(renderDerivation({ project: { ...project, license: "Apache-2.0" }, version, manifest, pname: "hello" })).toContain(
+      "license = lib.licenses.asl20;",
+    );
   });
 
   it("reads back its version and hashes, and orders prerelease versions", () => {
     expect(parseDerivation(text)).toEqual({ version: "1.2.3", checksums: [sriHash("2".repeat(64)), sriHash("1".repeat(64))] });
-    expect(renderDerivation({ project, version: parseVersion("v1.2.3-rc.1"), manifest, pname: "hello" })).toContain('version = "1.2.3pre-rc.1";');
+    expect(renderDerivation({ project, version: parseVersion("v1.2.3-rc.1"), manifest, pname: "hello" })).toContain(
+      'version = "1.2.3pre-rc.1";',
+    );
     expect(semverOfNix("1.2.3pre-rc.1")).toBe("1.2.3-rc.1");
   });
 
   it("computes SRI hashes from hex", () => {
-    expect(sriHash("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")).toBe("sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+    expect(sriHash("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")).toBe(
+      "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+    );
   });
 });

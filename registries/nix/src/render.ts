@@ -1,4 +1,14 @@
-import { FerryError, findArtifact, nixVersion, type Arch, type FileRelease, type Os, type Project, type ReleaseManifest, type Version } from "@ferry/core";
+import {
+  FerryError,
+  findArtifact,
+  nixVersion,
+  type Arch,
+  type FileRelease,
+  type Os,
+  type Project,
+  type ReleaseManifest,
+  type Version,
+} from "@ferry/core";
 
 /** Nix system → the release platform that runs on it. */
 const systems: Array<[string, Os, Arch]> = [
@@ -61,12 +71,16 @@ export function renderDerivation({ project, version, manifest, pname }: Derivati
     });
   }
   if (!/^[\w.+-]+(\/[\w.+-]+)*$/.test(binary) || !/^[\w.+-]+$/.test(project.binary)) {
-    throw new FerryError("ConfigInvalid", { registry: "nix", what: `The binary name "${binary}" needs shell quoting, which the derivation does not do.` });
+    throw new FerryError("ConfigInvalid", {
+      registry: "nix",
+      what: `The binary name "${binary}" needs shell quoting, which the derivation does not do.`,
+    });
   }
   const spdx = project.license;
   const license = licenses[spdx] ? `lib.licenses.${licenses[spdx]}` : `{ spdxId = ${nix(spdx)}; fullName = ${nix(spdx)}; }`;
   const fetches = sources.map(
-    ({ system, artifact }) => `    ${system} = fetchurl {\n      url = ${nix(artifact.url)};\n      hash = ${nix(sriHash(artifact.sha256))};\n    };\n`,
+    ({ system, artifact }) =>
+      `    ${system} = fetchurl {\n      url = ${nix(artifact.url)};\n      hash = ${nix(sriHash(artifact.sha256))};\n    };\n`,
   );
   return [
     "# Written by ferry on each release; edits here are replaced by the next one.\n",

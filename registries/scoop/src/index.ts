@@ -32,7 +32,13 @@ interface ScoopPrepared extends Prepared {
 const appName = (ctx: Context<Options>) => ctx.options.app ?? ctx.project.name;
 const appPath = (ctx: Context<Options>) => `bucket/${appName(ctx)}.json`;
 const bucket = (ctx: Context<Options>) =>
-  openRepoFiles(ctx, { repository: ctx.options.bucket, git: ctx.options.git, branch: ctx.options.branch, token: ctx.options.token, author: ctx.options.author });
+  openRepoFiles(ctx, {
+    repository: ctx.options.bucket,
+    git: ctx.options.git ?? ctx.env("FERRY_SCOOP_GIT"),
+    branch: ctx.options.branch,
+    token: ctx.options.token,
+    author: ctx.options.author,
+  });
 const render = (ctx: Context<Options>) => renderScoop({ project: ctx.project, version: ctx.version, manifest: ctx.manifest });
 
 export default defineRegistry<Options, ScoopPrepared>({
@@ -59,7 +65,9 @@ export default defineRegistry<Options, ScoopPrepared>({
   async publish(ctx, prepared) {
     const repo = bucket(ctx);
     const { commit } = await repo.write({ files: prepared.commit, message: `${appName(ctx)}: Update to version ${ctx.version.semver}` });
-    return { detail: commit ? `commit ${commit.slice(0, 12)} to ${repo.location}` : `${appPath(ctx)} was already up to date in ${repo.location}` };
+    return {
+      detail: commit ? `commit ${commit.slice(0, 12)} to ${repo.location}` : `${appPath(ctx)} was already up to date in ${repo.location}`,
+    };
   },
 
   async verify(ctx) {

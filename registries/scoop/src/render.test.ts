@@ -81,6 +81,8 @@ describe("renderScoop", () => {
   });
 
   it("refuses a release without Windows archives", () => {
-    expect(() => renderScoop({ project, version, manifest: { ...manifest, artifacts: [artifact("linux", "amd64", "1")] } })).toThrow(/no Windows archive/);
+    expect(() => renderScoop({ project, version, manifest: { ...manifest, artifacts: [artifact("linux", "amd64", "1")] } })).toThrow(
+      /no Windows archive/,
+    );
   });
 });
