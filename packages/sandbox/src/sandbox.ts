@@ -1,4 +1,5 @@
 import { startAur } from "./aur.ts";
+import { startGitRepos } from "./git.ts";
 import { startGitHub, type GitHubStandIn } from "./github.ts";
 import { startVerdaccio } from "./verdaccio.ts";
 
@@ -22,6 +23,9 @@ const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
     return { env: { NPM_CONFIG_REGISTRY: verdaccio.url, NPM_TOKEN: verdaccio.token }, stop: verdaccio.stop };
   },
   aur: () => startAur(),
+  homebrew: () => startGitRepos(["homebrew"]),
+  scoop: () => startGitRepos(["scoop"]),
+  nix: () => startGitRepos(["nix"]),
 };
 
 export interface Sandbox extends Service {
