@@ -8,7 +8,8 @@
  * ferry's prepare (build the layer and the OCI layout) and publish (the push) run in two child
  * processes, then skopeo copies that same layout into the registry; each runs under
  * /usr/bin/time -v, whose "Maximum resident set size" is its peak RSS. The push is compared
- * with skopeo's; prepare has no peer here (skopeo does not build images).
+ * with skopeo's; prepare has no peer here (skopeo does not build images). A third child only
+ * starts and loads ferry, to show how much of the RSS is the runtime itself (Node, tsx, imports).
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     const distDir = await makeBigRelease(root, mib);
     const env = { ...process.env, ...registry.env };
 
+    const baseline = await measured(process.execPath, ["--import", "tsx", import.meta.filename, "--baseline", distDir], env);
     const prepared = await measured(process.execPath, ["--import", "tsx", import.meta.filename, "--prepare", distDir], env);
     const outDir = prepared.stdout.trim().split("\n").pop()!;
     const pushed = await measured(process.execPath, ["--import", "tsx", import.meta.filename, "--publish", distDir], env);
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
     const line = (label: string, m: { seconds: number; rssMiB: number }) =>
       console.log(`${label.padEnd(44)} ${fmt(m.seconds).padStart(8)} s wall   peak RSS ${fmt(m.rssMiB).padStart(8)} MiB`);
     console.log(`binary: ${mib} MiB`);
+    line("ferry baseline (start, imports, no work)", baseline);
     line("ferry prepare (extract, tar+gzip+hash)", prepared);
     line("ferry publish (HEAD, streamed PUT, tags)", pushed);
     line("skopeo copy oci: → registry (the peer)", skopeo);
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === "--prepare") await prepare(process.argv[3]!);
+if (process.argv[2] === "--baseline") await context(process.argv[3]!);
+else if (process.argv[2] === "--prepare") await prepare(process.argv[3]!);
 else if (process.argv[2] === "--publish") await publish(process.argv[3]!);
 else await main();
