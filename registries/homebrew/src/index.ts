@@ -51,7 +51,9 @@ export default defineRegistry<Options, FormulaPrepared>({
   async exists(ctx) {
     const repo = tap(ctx);
     const path = formulaPath(ctx);
-    return filePresence({ path, location: repo.location, current: await repo.read(path), rendered: render(ctx), parse: parseFormula });
+    // Read first: the location names the branch once the backend has resolved it.
+    const current = await repo.read(path);
+    return filePresence({ path, location: repo.location, current, rendered: render(ctx), parse: parseFormula });
   },
 
   async prepare(ctx) {

@@ -57,10 +57,12 @@ export default defineRegistry<Options, NixPrepared>({
   async exists(ctx) {
     const repo = target(ctx);
     const path = filePath(ctx);
+    // Read first: the location names the branch once the backend has resolved it.
+    const current = await repo.read(path);
     return filePresence({
       path,
       location: repo.location,
-      current: await repo.read(path),
+      current,
       rendered: render(ctx),
       parse: parseDerivation,
       toSemver: semverOfNix,

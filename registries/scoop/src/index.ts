@@ -50,7 +50,9 @@ export default defineRegistry<Options, ScoopPrepared>({
   async exists(ctx) {
     const repo = bucket(ctx);
     const path = appPath(ctx);
-    return filePresence({ path, location: repo.location, current: await repo.read(path), rendered: render(ctx), parse: parseScoop });
+    // Read first: the location names the branch once the backend has resolved it.
+    const current = await repo.read(path);
+    return filePresence({ path, location: repo.location, current, rendered: render(ctx), parse: parseScoop });
   },
 
   async prepare(ctx) {
