@@ -22,6 +22,6 @@ export const npmOptions = z.object({
    * release's binaries. Its package.json version must be the release's version.
    */
   directory: z.string().optional(),
-});
+}).strict();
 
 export type NpmOptions = z.infer<typeof npmOptions>;
