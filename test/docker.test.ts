@@ -20,14 +20,19 @@ const canary = "docker_CANARY_0987654321";
 
 let open: DockerRegistrySandbox;
 let guarded: DockerRegistrySandbox;
+let basic: DockerRegistrySandbox;
 const dirs: string[] = [];
 const logs: string[] = [];
 
 beforeAll(async () => {
-  [open, guarded] = await Promise.all([startDockerRegistry(), startDockerRegistry({ auth: "token" })]);
+  [open, guarded, basic] = await Promise.all([
+    startDockerRegistry(),
+    startDockerRegistry({ auth: "token" }),
+    startDockerRegistry({ auth: "basic" }),
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([open?.stop(), guarded?.stop()]);
+  await Promise.all([open?.stop(), guarded?.stop(), basic?.stop()]);
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
@@ -147,6 +152,28 @@ describe("docker", () => {
     expect(index.manifests).toHaveLength(2);
     const { stdout } = await run("grep", ["-rl", "--", guarded.env.DOCKER_PASSWORD!, ctx.outDir]).catch(() => ({ stdout: "" }));
     expect(stdout).toBe("");
+  });
+
+  it("sends a registry token given as DOCKER_TOKEN", async () => {
+    const challenge = (await fetch(`${guarded.url}/v2/`)).headers.get("www-authenticate") ?? "";
+    const realm = new URL(/realm="([^"]+)"/.exec(challenge)![1]!);
+    realm.searchParams.set("service", /service="([^"]+)"/.exec(challenge)![1]!);
+    realm.searchParams.set("scope", "repository:ferry-test/by-token:pull,push");
+    const auth = Buffer.from(`${guarded.env.DOCKER_USERNAME}:${guarded.env.DOCKER_PASSWORD}`).toString("base64");
+    const { token } = (await (await fetch(realm, { headers: { authorization: `Basic ${auth}` } })).json()) as { token: string };
+    const ctx = await context({ version: "1.0.0" }, { image: "ferry-test/by-token" }, { FERRY_DOCKER_REGISTRY: guarded.host, DOCKER_TOKEN: token });
+    expect(await docker.exists(ctx)).toEqual({ state: "absent" });
+    expect((await release(ctx)).verified).toMatchObject({ state: "verified" });
+  });
+
+  it("answers a Basic challenge with DOCKER_USERNAME/DOCKER_PASSWORD", async () => {
+    const ctx = await context({ version: "1.0.0" }, { image: "ferry-test/basic" }, basic.env);
+    expect(await docker.exists(ctx)).toEqual({ state: "absent" });
+    expect((await release(ctx)).verified).toMatchObject({ state: "verified" });
+    const { index } = await skopeoIndex(basic.host, "ferry-test/basic", "1.0.0", `${basic.env.DOCKER_USERNAME}:${basic.env.DOCKER_PASSWORD}`);
+    expect(index.manifests).toHaveLength(2);
+    const anonymous = await context({ version: "1.0.0" }, { image: "ferry-test/basic" }, { FERRY_DOCKER_REGISTRY: basic.host });
+    expect(await docker.exists(anonymous).catch((e: FerryError) => e.code)).toBe("SecretMissing");
   });
 
   it("fails loudly, without the password, when the registry refuses the credentials", async () => {

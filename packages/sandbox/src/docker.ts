@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import bcrypt from "bcryptjs";
 
 export interface DockerRegistrySandbox {
   /** FERRY_DOCKER_REGISTRY (and, with auth, DOCKER_USERNAME/DOCKER_PASSWORD). */
@@ -20,11 +21,12 @@ export interface DockerRegistrySandbox {
 
 export interface DockerRegistryOptions {
   /**
-   * "token": the registry answers 401 with a Bearer challenge and trusts tokens from a token
-   * service started beside it, which issues them for the user `ferry` (password in `env`).
+   * "basic": the registry answers 401 with a Basic challenge (htpasswd with one user).
+   * "token": it answers with a Bearer challenge and trusts tokens from a token service started
+   * beside it. Either way the user is `ferry`, and `env` holds DOCKER_USERNAME/DOCKER_PASSWORD.
    * @default "none"
    */
-  auth?: "none" | "token";
+  auth?: "none" | "basic" | "token";
 }
 
 const freePort = () =>
@@ -42,7 +44,7 @@ const service = "ferry-sandbox";
 
 /**
  * Starts Debian's docker-registry (distribution) on 127.0.0.1 with filesystem storage in a temp
- * dir. With auth "token" it also starts a token service (the realm of the registry's Bearer
+ * dir. With auth "basic" it checks an htpasswd file; with auth "token" it also starts a token service (the realm of the registry's Bearer
  * challenge) that checks Basic credentials and issues RS256 tokens signed by a throwaway key
  * whose self-signed certificate the registry trusts.
  */
@@ -64,6 +66,10 @@ export async function startDockerRegistry({ auth = "none" }: DockerRegistryOptio
       `    issuer: ${service}`,
       `    rootcertbundle: ${started.certificate}`,
     ].join("\n");
+  } else if (auth === "basic") {
+    // distribution's htpasswd accepts bcrypt only.
+    await writeFile(join(root, "htpasswd"), `${user.name}:${bcrypt.hashSync(user.password, 10)}\n`);
+    authConfig = ["auth:", "  htpasswd:", `    realm: ${service}`, `    path: ${join(root, "htpasswd")}`].join("\n");
   }
   const config = [
     "version: 0.1",
@@ -101,7 +107,7 @@ export async function startDockerRegistry({ auth = "none" }: DockerRegistryOptio
     await sleep(100);
   }
   const env: Record<string, string> = { FERRY_DOCKER_REGISTRY: host };
-  if (auth === "token") Object.assign(env, { DOCKER_USERNAME: user.name, DOCKER_PASSWORD: user.password });
+  if (auth !== "none") Object.assign(env, { DOCKER_USERNAME: user.name, DOCKER_PASSWORD: user.password });
   return { env, host, url, stop };
 }
 
