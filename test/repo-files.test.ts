@@ -1,12 +1,15 @@
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { execFileSync } from "node:child_process";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createContext, FerryError, openRepoFiles, type Context } from "@ferry/core";
 import { createBareRepo, startGitRepos, type GitReposSandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeRelease, type FixtureRelease } from "./fixtures.ts";
-import { commits, show } from "./git-repos.ts";
+import { commits, history, show } from "./git-repos.ts";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -107,5 +110,96 @@ exit 0
     expect(show(bare, "OTHER.md")).toBe("other\n");
     expect(show(bare, "Formula/hello.rb")).toBe("class Hello\nend\n");
     expect(logs.join("\n")).toMatch(/moved while publishing/);
+  });
+});
+
+describe("repo files over https with a token", () => {
+  const token = "ghs_CANARYhttps0123456789abcdefghij";
+  let server: Server;
+  let url: string;
+  let bare: string;
+  let cert: string;
+  const authorizations: Array<string | undefined> = [];
+
+  beforeAll(async () => {
+    bare = await bareRepo("https");
+    cert = join(root, "cert.pem");
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"].concat([
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        join(root, "key.pem"),
+        "-out",
+        cert,
+      ]),
+      { stdio: "ignore" },
+    );
+    const expected = `Basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
+    // Git's smart HTTP protocol, served by git http-backend as a CGI, behind Basic authentication as GitHub does it.
+    server = createServer({ key: readFileSync(join(root, "key.pem")), cert: readFileSync(cert) }, (req, res) => {
+      authorizations.push(req.headers.authorization);
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, { "www-authenticate": 'Basic realm="git"' }).end();
+        return;
+      }
+      const target = new URL(req.url ?? "/", "https://127.0.0.1");
+      const cgi = spawn("git", ["http-backend"], {
+        env: {
+          ...process.env,
+          GIT_PROJECT_ROOT: root,
+          GIT_HTTP_EXPORT_ALL: "1",
+          REMOTE_USER: "x-access-token",
+          PATH_INFO: target.pathname,
+          QUERY_STRING: target.search.slice(1),
+          REQUEST_METHOD: req.method ?? "GET",
+          CONTENT_TYPE: req.headers["content-type"] ?? "",
+          HTTP_CONTENT_ENCODING: req.headers["content-encoding"] ?? "",
+          HTTP_GIT_PROTOCOL: String(req.headers["git-protocol"] ?? ""),
+        },
+      });
+      req.pipe(cgi.stdin);
+      const chunks: Buffer[] = [];
+      cgi.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+      cgi.on("close", () => {
+        const output = Buffer.concat(chunks);
+        const split = output.indexOf("\r\n\r\n");
+        const headers = output.subarray(0, split).toString().split("\r\n");
+        const status = Number(/^Status: (\d+)/m.exec(headers.join("\n"))?.[1] ?? 200);
+        res.writeHead(
+          status,
+          Object.fromEntries(
+            headers.filter((h) => !h.startsWith("Status:")).map((h) => [h.slice(0, h.indexOf(":")), h.slice(h.indexOf(":") + 1).trim()]),
+          ),
+        );
+        res.end(output.subarray(split + 4));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/https.git`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("sends the token as an Authorization header and pushes; no URL or commit holds it", async () => {
+    const ctx = context({ TAP_TOKEN: token, GIT_SSL_CAINFO: cert });
+    const repo = openRepoFiles(ctx, { git: url, token: "TAP_TOKEN" });
+    expect(await repo.read("README.md")).toBe("# https\n");
+    const { commit } = await repo.write({ files: { "Formula/hello.rb": "class Hello\nend\n" }, message: "hello" });
+    expect(commit).toBe(commits(bare)[0]);
+    expect(repo.location).not.toContain(token);
+    expect(history(bare)).not.toContain(token);
+  });
+
+  it("fails without the right token, and its message does not hold the token", async () => {
+    const wrong = "ghs_CANARYwrong0123456789abcdefghijk";
+    const repo = openRepoFiles(context({ TAP_TOKEN: wrong, GIT_SSL_CAINFO: cert }), { git: url, token: "TAP_TOKEN" });
+    const error = await repo.read("README.md").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: "RegistryRefused" });
+    expect(String((error as Error).message)).not.toContain(wrong);
+    expect(authorizations.at(-1)).toBe(`Basic ${Buffer.from(`x-access-token:${wrong}`).toString("base64")}`);
   });
 });

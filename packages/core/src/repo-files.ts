@@ -22,6 +22,7 @@ import semver from "semver";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
 import type { Context, Presence } from "./registry.ts";
+import { addSecret } from "./secrets.ts";
 
 export interface RepoFiles {
   /** Where the files go, for messages: `acme/homebrew-tap@main`, `git://host/tap.git@main`. */
@@ -122,7 +123,7 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
     GIT_COMMITTER_NAME: target.name,
     GIT_COMMITTER_EMAIL: target.email,
   };
-  for (const name of ["GIT_SSH_COMMAND", "SSH_AUTH_SOCK"]) {
+  for (const name of ["GIT_SSH_COMMAND", "SSH_AUTH_SOCK", "GIT_SSL_CAINFO"]) {
     const value = ctx.env(name);
     if (value) env[name] = value;
   }
@@ -130,6 +131,7 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
     // Configuration through the environment keeps the token out of argv (visible in `ps`) and out of
     // the remote URL (stored in .git/config and echoed in git's messages).
     const basic = Buffer.from(`x-access-token:${target.token}`).toString("base64");
+    addSecret(basic);
     Object.assign(env, {
       GIT_CONFIG_COUNT: "1",
       GIT_CONFIG_KEY_0: "http.extraHeader",
@@ -150,10 +152,12 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
       const line = await git(["ls-remote", url, `refs/heads/${resolved}`]);
       return { branch: resolved, head: line.split("\t")[0]?.trim() || undefined };
     } catch (error) {
-      throw new FerryError("RegistryUnreachable", {
+      const why = error instanceof FerryError ? error.details.why : String(error);
+      const denied = /Authentication failed|could not read Username|Permission denied|access denied|\b40[13]\b/i.test(why ?? "");
+      throw new FerryError(denied ? "RegistryRefused" : "RegistryUnreachable", {
         registry: ctx.registry,
-        what: `Cannot read the git repository ${url}.`,
-        why: error instanceof FerryError ? error.details.why : String(error),
+        what: denied ? `The git repository ${url} refused access.` : `Cannot read the git repository ${url}.`,
+        why,
         fix: "Check the URL, and that this machine's SSH key (or the token, for https) can read it.",
         cause: error,
       });
