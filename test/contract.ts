@@ -6,14 +6,17 @@ import { createContext, runSpokes, type Prepared, type Registry, type TargetResu
 import type { Service } from "@ferry/sandbox";
 import { makeRelease, type FixtureOptions, type FixtureRelease } from "./fixtures.ts";
 
+/** Options as written in ferry.yaml, before the adapter's defaults. */
+type Input = Record<string, unknown>;
+
 export interface ContractSpec<Options, S extends Service> {
   adapter: Registry<Options, Prepared>;
   /** Starts the registry's sandbox service once for the suite. */
   start(): Promise<S>;
   /** The adapter's options (before defaults) for a release; may prepare the service (create a repo…). */
-  options(release: FixtureRelease, service: S): Options | Promise<Options>;
+  options(release: FixtureRelease, service: S): Input | Promise<Input>;
   /** The same options pointed at an endpoint where nothing answers. */
-  unreachable(options: Options): Options;
+  unreachable(options: Input): Input;
   /** For registries whose endpoint comes only from the environment (e.g. GITHUB_API_URL): variables pointing at nothing. */
   unreachableEnv?: Record<string, string>;
   /** For HTTP registries: the option that holds the endpoint, and its sandbox URL, so a flaky proxy can stand in front. */
@@ -45,7 +48,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
 
     const release = (label: string, extra: FixtureOptions = {}) => makeRelease({ name: unique(label), ...spec.fixture?.(service), ...extra });
 
-    const run = async (fixture: FixtureRelease, options: Options, extra: { dryRun?: boolean; name?: string; env?: Record<string, string> } = {}) => {
+    const run = async (fixture: FixtureRelease, options: Input, extra: { dryRun?: boolean; name?: string; env?: Record<string, string> } = {}) => {
       const [result] = await runSpokes({
         spokes: [{ adapter: extra.name ? { ...adapter, name: extra.name } : adapter, options: adapter.options.parse(options), common: {} }],
         project: fixture.project,
@@ -61,7 +64,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
       return result!;
     };
 
-    const presence = async (fixture: FixtureRelease, options: Options) =>
+    const presence = async (fixture: FixtureRelease, options: Input) =>
       adapter.exists(
         createContext({
           registry: adapter.name,
@@ -125,7 +128,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
         const proxy = await flakyProxy(url(service), 2);
         try {
           const fixture = await release("flaky");
-          const options = { ...(await spec.options(fixture, service)), [option]: proxy.url } as Options;
+          const options = { ...(await spec.options(fixture, service)), [option]: proxy.url };
           expectStatus(await run(fixture, options), spec.publishedStatus ?? "published");
           expect(proxy.failed()).toBe(2);
         } finally {

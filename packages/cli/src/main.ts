@@ -159,7 +159,7 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   let env: NodeJS.ProcessEnv = process.env;
   let stopSandbox = async () => {};
   if (flags.sandbox) {
-    const sandbox = await startSandbox({ repository: config.project.repository, project: config.project.name, registries: selected.map((r) => r.name) });
+    const sandbox = await startSandbox(sandboxSetup(config, selected));
     stopSandbox = sandbox.stop;
     env = { ...process.env, ...sandbox.env };
     rememberEnvironmentSecrets(env);
@@ -170,6 +170,15 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   } finally {
     await stopSandbox();
   }
+}
+
+function sandboxSetup(config: Config, selected: Config["registries"]) {
+  return {
+    repository: config.project.repository,
+    project: config.project.name,
+    registries: selected.map((r) => r.name),
+    options: Object.fromEntries(selected.map((r) => [r.name, r.options as Record<string, unknown>])),
+  };
 }
 
 interface RunPlan {
@@ -257,13 +266,10 @@ async function renderedFiles(distDir: string, targets: TargetResult[]): Promise<
 }
 
 async function sandbox(flags: Flags): Promise<number> {
-  const config = flags.config || flags.only ? await readConfig(flags).catch(() => undefined) : undefined;
-  const registries = config ? selectSpokes(config, flags).map((r) => r.name) : registryNames;
-  const running = await startSandbox({
-    repository: config?.project.repository ?? "ferry-sandbox/hello",
-    project: config?.project.name ?? "hello",
-    registries,
-  });
+  const config = flags.config ? await readConfig(flags) : await findConfig(process.cwd()).then(() => readConfig(flags), () => undefined);
+  const running = await startSandbox(
+    config ? sandboxSetup(config, selectSpokes(config, flags)) : { repository: "ferry-sandbox/hello", project: "hello", registries: registryNames },
+  );
   // The sandbox's own tokens are printed on purpose: they are throwaway values that point ferry at it.
   for (const [name, value] of Object.entries(running.env)) out(`export ${name}=${JSON.stringify(value)}\n`);
   err("sandbox running; press Ctrl-C to stop\n");

@@ -5,7 +5,18 @@ type Loader = () => Promise<{ default: object }>;
 
 /** Every registry adapter, by name, loaded only when a run uses it. */
 export const registries: Record<string, Loader> = {
+  aur: () => import("@ferry/registry-aur"),
+  chocolatey: () => import("@ferry/registry-chocolatey"),
+  crates: () => import("@ferry/registry-crates"),
+  docker: () => import("@ferry/registry-docker"),
+  flathub: () => import("@ferry/registry-flathub"),
+  homebrew: () => import("@ferry/registry-homebrew"),
+  nix: () => import("@ferry/registry-nix"),
   npm: () => import("@ferry/registry-npm"),
+  pypi: () => import("@ferry/registry-pypi"),
+  scoop: () => import("@ferry/registry-scoop"),
+  snap: () => import("@ferry/registry-snap"),
+  winget: () => import("@ferry/registry-winget"),
 };
 
 export const registryNames = Object.keys(registries);

@@ -1,6 +1,11 @@
 import { startAur } from "./aur.ts";
+import { startChocolatey } from "./chocolatey.ts";
+import { startCrates } from "./crates.ts";
+import { startFlathub } from "./flathub.ts";
 import { startGitRepos } from "./git.ts";
 import { startGitHub, type GitHubStandIn } from "./github.ts";
+import { startPyPI } from "./pypi.ts";
+import { startSnapStore } from "./snap.ts";
 import { startVerdaccio } from "./verdaccio.ts";
 
 /** A running stand-in: the environment that points ferry at it, and how to stop it. */
@@ -14,6 +19,8 @@ export interface SandboxSetup {
   /** owner/name of the project's repository. */
   repository: string;
   project: string;
+  /** Each registry's validated options from ferry.yaml. */
+  options: Record<string, Record<string, unknown>>;
 }
 
 /** How to start the stand-in for each registry, given the GitHub stand-in they may share. */
@@ -26,6 +33,20 @@ const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
   homebrew: () => startGitRepos(["homebrew"]),
   scoop: () => startGitRepos(["scoop"]),
   nix: () => startGitRepos(["nix"]),
+  pypi: () => startPyPI(),
+  crates: () => startCrates(),
+  snap: ({ project, options }) => startSnapStore({ names: [String(options.snap?.name ?? project)] }),
+  chocolatey: () => startChocolatey(),
+  async winget({ github, options }) {
+    github.createRepo(String(options.winget?.repository ?? "microsoft/winget-pkgs"), { defaultBranch: "master" });
+    return { env: { WINGET_TOKEN: github.token }, stop: async () => {} };
+  },
+  async flathub({ github, options }) {
+    const appId = String(options.flathub?.appId);
+    github.createRepo(String(options.flathub?.repository ?? `flathub/${appId}`), { defaultBranch: "master" });
+    const store = await startFlathub();
+    return { env: { ...store.env, FLATHUB_TOKEN: github.token }, stop: store.stop };
+  },
 };
 
 export interface Sandbox extends Service {
@@ -38,7 +59,17 @@ export interface Sandbox extends Service {
  * Starts local stand-ins on 127.0.0.1 for a release of `repository` to `registries`: the GitHub
  * stand-in (with the repository created) and one service per registry. `env` points ferry at all of them.
  */
-export async function startSandbox({ repository, project, registries }: { repository: string; project: string; registries: string[] }): Promise<Sandbox> {
+export async function startSandbox({
+  repository,
+  project,
+  registries,
+  options = {},
+}: {
+  repository: string;
+  project: string;
+  registries: string[];
+  options?: SandboxSetup["options"];
+}): Promise<Sandbox> {
   const github = await startGitHub();
   github.createRepo(repository);
   const started: Service[] = [];
@@ -47,7 +78,7 @@ export async function startSandbox({ repository, project, registries }: { reposi
   };
   try {
     const running = await Promise.all(
-      registries.filter((name) => services[name]).map((name) => services[name]!({ github, repository, project })),
+      registries.filter((name) => services[name]).map((name) => services[name]!({ github, repository, project, options })),
     );
     started.push(...running);
   } catch (error) {
