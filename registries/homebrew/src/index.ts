@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { defineRegistry, filePresence, openRepoFiles, repoFilesOptions, type Context, type Prepared } from "@ferry/core";
 import { z } from "zod";
-import { parseFormula, renderFormula } from "./render.ts";
+import { parseFormula, renderCask, renderFormula } from "./render.ts";
 
 const options = z
   .object({
@@ -12,7 +12,9 @@ const options = z
       .regex(/^[\w.-]+\/homebrew-[\w.-]+$/, "expected owner/homebrew-<name>")
       .optional(),
     ...repoFilesOptions,
-    /** The formula name (Formula/<formula>.rb). @default the project name */
+    /** Publish a cask (Casks/<formula>.rb, macOS only) instead of a formula. @default false */
+    cask: z.boolean().default(false),
+    /** The formula (or cask) name: Formula/<formula>.rb. @default the project name */
     formula: z
       .string()
       .regex(/^[a-z0-9][a-z0-9@._+-]*$/, "expected a lowercase formula name")
@@ -30,7 +32,7 @@ interface FormulaPrepared extends Prepared {
 }
 
 const formulaName = (ctx: Context<Options>) => ctx.options.formula ?? ctx.project.name.toLowerCase();
-const formulaPath = (ctx: Context<Options>) => `Formula/${formulaName(ctx)}.rb`;
+const formulaPath = (ctx: Context<Options>) => `${ctx.options.cask ? "Casks" : "Formula"}/${formulaName(ctx)}.rb`;
 const tap = (ctx: Context<Options>) =>
   openRepoFiles(ctx, {
     repository: ctx.options.tap,
@@ -40,7 +42,12 @@ const tap = (ctx: Context<Options>) =>
     author: ctx.options.author,
   });
 const render = (ctx: Context<Options>) =>
-  renderFormula({ project: ctx.project, version: ctx.version, manifest: ctx.manifest, formula: formulaName(ctx) });
+  (ctx.options.cask ? renderCask : renderFormula)({
+    project: ctx.project,
+    version: ctx.version,
+    manifest: ctx.manifest,
+    formula: formulaName(ctx),
+  });
 
 export default defineRegistry<Options, FormulaPrepared>({
   name: "homebrew",

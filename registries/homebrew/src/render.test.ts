@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseVersion, type Artifact, type Project, type ReleaseManifest } from "@ferry/core";
 import { describe, expect, it } from "vitest";
-import { formulaClass, parseFormula, renderFormula } from "./render.ts";
+import { formulaClass, parseFormula, renderCask, renderFormula } from "./render.ts";
 
 const project: Project = {
   name: "hello",
@@ -119,5 +119,42 @@ describe("renderFormula", () => {
     expect(() =>
       renderFormula({ project, version, manifest: { ...manifest, artifacts: [artifact("windows", "amd64", "4")] }, formula: "hello" }),
     ).toThrow(/no macOS or Linux archive/);
+  });
+});
+
+describe("renderCask", () => {
+  const text = renderCask({ project, version, manifest, formula: "hello" });
+
+  it("renders the macOS archives with the binary stanza", () => {
+    expect(text).toMatchInlineSnapshot(`
+      "# Written by ferry on each release; edits here are replaced by the next one.
+      cask "hello" do
+        version "1.2.3"
+
+        on_arm do
+          sha256 "2222222222222222222222222222222222222222222222222222222222222222"
+          url "https://github.com/acme/hello/releases/download/v1.2.3/hello_1.2.3_darwin_arm64.tar.gz"
+        end
+
+        on_intel do
+          sha256 "3333333333333333333333333333333333333333333333333333333333333333"
+          url "https://github.com/acme/hello/releases/download/v1.2.3/hello_1.2.3_darwin_amd64.tar.gz"
+        end
+
+        name "hello"
+        desc "Says \\"hello\\" for \\#{you}"
+        homepage "https://example.com/hello"
+
+        binary "hello"
+      end
+      "
+    `);
+  });
+
+  it("is valid Ruby and reads back its version and checksums", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "ferry-cask-")), "hello.rb");
+    writeFileSync(file, text);
+    expect(execFileSync("ruby", ["-c", file], { encoding: "utf8" })).toContain("Syntax OK");
+    expect(parseFormula(text)).toEqual({ version: "1.2.3", checksums: ["2".repeat(64), "3".repeat(64)] });
   });
 });

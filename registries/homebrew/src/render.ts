@@ -80,3 +80,32 @@ export function parseFormula(text: string): FileRelease | undefined {
   if (version === undefined) return undefined;
   return { version, checksums: [...text.matchAll(/^\s*sha256\s+"([0-9a-fA-F]{64})"/gm)].map((m) => m[1]!.toLowerCase()) };
 }
+
+/** Casks/<name>.rb: the macOS archives by CPU, installing the binary with the `binary` stanza. */
+export function renderCask({ project, version, manifest, formula }: FormulaInput): string {
+  const cpus: Array<[string, Artifact | undefined]> = [
+    ["on_arm", findArtifact(manifest, "darwin", "arm64")],
+    ["on_intel", findArtifact(manifest, "darwin", "amd64")],
+  ];
+  const blocks = cpus.flatMap(([cpu, a]) => (a ? [`  ${cpu} do\n    sha256 ${ruby(a.sha256)}\n    url ${ruby(a.url)}\n  end\n`] : []));
+  const mac = cpus.find(([, a]) => a)?.[1];
+  if (!mac) {
+    throw new FerryError("InputMissing", {
+      registry: "homebrew",
+      what: "The release has no macOS archive for the cask.",
+      fix: "Add darwin targets to the build, or publish a formula (cask: false).",
+    });
+  }
+  return [
+    "# Written by ferry on each release; edits here are replaced by the next one.\n",
+    `cask ${ruby(formula)} do\n`,
+    `  version ${ruby(version.semver)}\n\n`,
+    blocks.join("\n"),
+    "\n",
+    `  name ${ruby(project.name)}\n`,
+    `  desc ${ruby(project.description.trim().replace(/\.$/, ""))}\n`,
+    `  homepage ${ruby(project.homepage)}\n\n`,
+    `  binary ${ruby(mac.binary)}\n`,
+    "end\n",
+  ].join("");
+}
