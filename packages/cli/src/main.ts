@@ -272,7 +272,7 @@ async function sandbox(flags: Flags): Promise<number> {
   );
   // The sandbox's own tokens are printed on purpose: they are throwaway values that point ferry at it.
   for (const [name, value] of Object.entries(running.env)) out(`export ${name}=${JSON.stringify(value)}\n`);
-  err("sandbox running; press Ctrl-C to stop\n");
+  out("# sandbox running; press Ctrl-C to stop\n");
   await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
   await running.stop();
   return 0;

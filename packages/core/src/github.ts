@@ -23,7 +23,8 @@ export function createGitHub({ token, api, log = () => {} }: GitHubOptions): Oct
     // Retry settings go to the plugin, not to `request`: a request-level `retries` makes the plugin retry
     // every failure, 404 and 422 included. Network failures reach the plugin as status 500 and are retried.
     retry: { retries: 3 },
-    log: { debug: () => {}, info: () => {}, warn: log, error: log },
+    // Failed requests are reported by the caller, which knows whether a 404 is an answer or an error.
+    log: { debug: () => {}, info: () => {}, warn: log, error: () => {} },
     throttle: {
       onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         log(`GitHub rate limit reached on ${options.method} ${options.url}; waiting ${retryAfter}s.`);

@@ -1,6 +1,7 @@
 import { startAur } from "./aur.ts";
 import { startChocolatey } from "./chocolatey.ts";
 import { startCrates } from "./crates.ts";
+import { startDockerRegistry } from "./docker.ts";
 import { startFlathub } from "./flathub.ts";
 import { startGitRepos } from "./git.ts";
 import { startGitHub, type GitHubStandIn } from "./github.ts";
@@ -35,6 +36,7 @@ const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
   nix: () => startGitRepos(["nix"]),
   pypi: () => startPyPI(),
   crates: () => startCrates(),
+  docker: () => startDockerRegistry(),
   snap: ({ project, options }) => startSnapStore({ names: [String(options.snap?.name ?? project)] }),
   chocolatey: () => startChocolatey(),
   async winget({ github, options }) {
