@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createContext, FerryError, openRepoFiles, type Context } from "@ferry/core";
-import { createBareRepo, startGitRepos, type GitReposSandbox } from "@ferry/sandbox";
+import { createBareRepo, startGitHub, startGitRepos, type GitHubStandIn, type GitReposSandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeRelease, type FixtureRelease } from "./fixtures.ts";
 import { commits, history, show } from "./git-repos.ts";
@@ -201,5 +201,40 @@ describe("repo files over https with a token", () => {
     expect(error).toMatchObject({ code: "RegistryRefused" });
     expect(String((error as Error).message)).not.toContain(wrong);
     expect(authorizations.at(-1)).toBe(`Basic ${Buffer.from(`x-access-token:${wrong}`).toString("base64")}`);
+  });
+});
+
+describe("repo files through the GitHub contents API", () => {
+  const token = "github_pat_CANARYcontents0123456789abcdef";
+  let github: GitHubStandIn;
+  beforeAll(async () => {
+    github = await startGitHub({ token });
+    github.createRepo("acme/tap", { defaultBranch: "main", files: { "README.md": "# tap\n" } });
+  });
+  afterAll(() => github?.stop());
+  const open = () =>
+    openRepoFiles(context({ GITHUB_API_URL: github.url, TAP_TOKEN: token }), {
+      repository: "acme/tap",
+      branch: "main",
+      token: "TAP_TOKEN",
+    });
+
+  it("writes only the files that changed", async () => {
+    const puts = () => github.requests.filter((r) => r.method === "PUT").length;
+    const { commit } = await open().write({ files: { "a.txt": "a\n", "README.md": "# tap\n" }, message: "add a" });
+    expect(commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(puts()).toBe(1);
+    expect(await open().read("a.txt")).toBe("a\n");
+    expect(await open().write({ files: { "a.txt": "a\n" }, message: "again" })).toEqual({ commit: undefined });
+    expect(puts()).toBe(1);
+  });
+
+  it("reads the file again and retries once when it changed under the write (409)", async () => {
+    // The client retries a 409 three times itself; the fourth makes ferry read the file again.
+    github.failNext("PUT", /\/contents\/b\.txt$/, 409, 4);
+    await open().write({ files: { "b.txt": "b\n" }, message: "add b" });
+    expect(github.readFile("acme/tap", "b.txt", "main")).toBe("b\n");
+    const calls = github.requests.filter((r) => r.path.endsWith("/contents/b.txt")).map((r) => r.method);
+    expect(calls).toEqual(["GET", "PUT", "PUT", "PUT", "PUT", "GET", "PUT"]);
   });
 });
