@@ -22,9 +22,12 @@ import {
   runSpokes,
   secret,
   webBase,
+  mergeBuilds,
   type Config,
+  type ReleaseManifest,
   type Report,
   type Spoke,
+  type Target,
   type TargetResult,
 } from "@ferry/core";
 import { startSandbox } from "@ferry/sandbox";
@@ -55,6 +58,8 @@ Options:
       --concurrency <n>   registries run at once (default 4)
       --sandbox           run against local stand-ins (a rehearsal)
       --dist <dir>        output directory (default: <project>/dist)
+      --target <os/arch>  build only this target (repeatable; a split build's share)
+      --merge <dirs…>     release the partial builds in these directories instead of building
       --verify-timeout <s>  how long to wait for a registry to show a publish (default 300)
 
 Exit codes: 0 done, 1 a registry failed or was blocked, 2 bad input (nothing published), 130 interrupted.
@@ -71,6 +76,8 @@ const options = {
   sandbox: { type: "boolean" },
   dist: { type: "string" },
   "verify-timeout": { type: "string" },
+  target: { type: "string", multiple: true },
+  merge: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -95,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     out(usage);
     return command || flags.help ? 0 : 2;
   }
-  if (rest.length) throw new FerryError("UsageInvalid", { what: `Unexpected argument "${rest[0]}".`, fix: "Run `ferry --help`." });
+  if (rest.length && !flags.merge) throw new FerryError("UsageInvalid", { what: `Unexpected argument "${rest[0]}".`, fix: "Run `ferry --help`." });
   switch (command) {
     case "schema": {
       const adapters = await Promise.all(registryNames.map(async (n) => (await loadRegistry(n))!));
@@ -113,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
     case "release":
     case "publish":
     case "plan":
-      return run(command, flags);
+      return run(command, flags, rest);
     default:
       throw new FerryError("UsageInvalid", { what: `Unknown command "${command}".`, fix: "Run `ferry --help` for the commands." });
   }
@@ -147,14 +154,35 @@ function positiveNumber(value: string | undefined, flag: string, fallback: numbe
   return n;
 }
 
-async function run(command: "build" | "release" | "publish" | "plan", flags: Flags): Promise<number> {
+/** --target os/arch (repeatable): a split build's share, checked against the configured targets. */
+function selectTargets(config: Config, flags: Flags): Target[] | undefined {
+  if (!flags.target) return undefined;
+  return flags.target.map((wanted) => {
+    const found = config.build.targets.find((t) => `${t.os}/${t.arch}` === wanted);
+    if (!found) {
+      throw new FerryError("UsageInvalid", {
+        what: `--target ${wanted} is not one of the build targets in ${config.path}.`,
+        fix: `Choose from: ${config.build.targets.map((t) => `${t.os}/${t.arch}`).join(", ")}.`,
+      });
+    }
+    return found;
+  });
+}
+
+async function run(command: "build" | "release" | "publish" | "plan", flags: Flags, mergeDirs: string[]): Promise<number> {
   const config = await readConfig(flags);
+  const targets = selectTargets(config, flags);
+  if (flags.merge && command !== "release" && command !== "plan") {
+    throw new FerryError("UsageInvalid", { what: "--merge goes with `ferry release` (or `ferry plan`).", fix: "Run `ferry release --merge <dirs…>`." });
+  }
   const selected = command === "build" ? [] : selectSpokes(config, flags);
   const dryRun = command === "plan" || Boolean(flags["dry-run"]);
   const concurrency = positiveNumber(flags.concurrency, "concurrency", 4);
   const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1000;
   const version = await resolveVersion(flags.tag, config.project.dir, process.env);
   const distDir = resolve(config.project.dir, flags.dist ?? "dist");
+  // A split build is merged before anything else, so that bad partial builds stop the run with nothing published.
+  const manifest = flags.merge ? await mergeBuilds(mergeDirs.map((d) => resolve(d)), distDir, version.tag) : undefined;
 
   let env: NodeJS.ProcessEnv = process.env;
   let stopSandbox = async () => {};
@@ -166,7 +194,7 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
     if (sandbox.unsupported.length) err(`sandbox: no stand-in for ${sandbox.unsupported.join(", ")}; they run against their real endpoints\n`);
   }
   try {
-    return await release(command, { config, selected, dryRun, concurrency, verifyTimeoutMs, version, distDir, env, json: Boolean(flags.json) });
+    return await release(command, { config, selected, dryRun, concurrency, verifyTimeoutMs, version, distDir, env, json: Boolean(flags.json), targets, manifest });
   } finally {
     await stopSandbox();
   }
@@ -191,6 +219,8 @@ interface RunPlan {
   distDir: string;
   env: NodeJS.ProcessEnv;
   json: boolean;
+  targets: Target[] | undefined;
+  manifest: ReleaseManifest | undefined;
 }
 
 async function release(command: "build" | "release" | "publish" | "plan", plan: RunPlan): Promise<number> {
@@ -214,7 +244,10 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
   const github = createGitHub({ token, api, log });
   const serverUrl = env.GITHUB_SERVER_URL || webBase(api);
   const hubInput = { config, version, distDir, github, log };
-  const hub = command === "publish" ? await existingRelease(hubInput) : runHub({ ...hubInput, serverUrl, dryRun: dryRun || command === "build" });
+  const hub =
+    command === "publish"
+      ? await existingRelease(hubInput)
+      : runHub({ ...hubInput, serverUrl, dryRun: dryRun || command === "build", targets: plan.targets, manifest: plan.manifest });
 
   if (command === "build") {
     await hub.built;

@@ -3,7 +3,7 @@ import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Octokit } from "@octokit/rest";
 import { buildRelease } from "./build.ts";
-import type { Config } from "./config.ts";
+import type { Config, Target } from "./config.ts";
 import { FerryError } from "./errors.ts";
 import { parseManifest, readManifest, type ReleaseManifest } from "./manifest.ts";
 import { findRelease, githubError, publishRelease } from "./release.ts";
@@ -17,6 +17,10 @@ export interface HubInput {
   serverUrl: string;
   dryRun: boolean;
   log: (message: string) => void;
+  /** Build only these targets (a split build's share). */
+  targets?: Target[] | undefined;
+  /** A release already built (e.g. merged from a split build); nothing is built here then. */
+  manifest?: ReleaseManifest | undefined;
 }
 
 export interface Hub {
@@ -28,7 +32,7 @@ export interface Hub {
 /** Builds, then (unless dry-run) uploads and publishes the GitHub Release. */
 export function runHub(input: HubInput): Hub {
   const { config, version, distDir, log } = input;
-  const built = buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log });
+  const built = input.manifest ? Promise.resolve(input.manifest) : buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log, ...(input.targets ? { targets: input.targets } : {}) });
   const released = built.then(async (manifest) => {
     if (input.dryRun) return manifest.url;
     const files = [

@@ -16,3 +16,4 @@ export * from "./hub.ts";
 export * from "./orchestrator.ts";
 export * from "./release.ts";
 export * from "./report.ts";
+export * from "./merge.ts";

@@ -1,0 +1,51 @@
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { FerryError } from "./errors.ts";
+import { readManifest, renderChecksums, writeManifest, type Artifact, type ReleaseManifest } from "./manifest.ts";
+
+/**
+ * Joins the partial manifests of a split build (one `ferry build --target` per runner) into
+ * dist/: copies each archive, and writes manifest.json and checksums.txt exactly as a
+ * single-machine build would. Partial builds of another release, or two different archives for
+ * the same name or platform, are refused.
+ */
+export async function mergeBuilds(dirs: string[], distDir: string, tag: string): Promise<ReleaseManifest> {
+  if (!dirs.length) {
+    throw new FerryError("UsageInvalid", { what: "--merge needs the directories of the partial builds.", fix: "Pass them after --merge, e.g. `ferry release --merge dist-*`." });
+  }
+  const parts = await Promise.all(dirs.map(async (dir) => ({ dir, manifest: await readManifest(join(dir, "manifest.json")) })));
+  const [first] = parts;
+  if (first!.manifest.tag !== tag) throw conflict(`${first!.dir} holds a build of ${first!.manifest.tag}, not ${tag}.`);
+  const byName = new Map<string, { dir: string; artifact: Artifact }>();
+  const byPlatform = new Map<string, string>();
+  for (const { dir, manifest } of parts) {
+    for (const key of ["project", "version", "tag", "repository", "url"] as const) {
+      if (manifest[key] !== first!.manifest[key]) {
+        throw conflict(`${dir} is a build of ${key} "${manifest[key]}", but ${first!.dir} is of "${first!.manifest[key]}".`);
+      }
+    }
+    for (const artifact of manifest.artifacts) {
+      const seen = byName.get(artifact.name);
+      if (seen && seen.artifact.sha256 !== artifact.sha256) {
+        throw conflict(`${artifact.name} was built twice with different contents (in ${seen.dir} and ${dir}).`);
+      }
+      const platform = `${artifact.os}/${artifact.arch}`;
+      const other = byPlatform.get(platform);
+      if (other && other !== artifact.name) throw conflict(`${platform} was built twice, as ${other} and ${artifact.name}.`);
+      byPlatform.set(platform, artifact.name);
+      byName.set(artifact.name, { dir, artifact });
+    }
+  }
+  await mkdir(distDir, { recursive: true });
+  await Promise.all([...byName.values()].map(({ dir, artifact }) => copyFile(join(dir, artifact.name), join(distDir, basename(artifact.name)))));
+  const manifest: ReleaseManifest = { ...first!.manifest, artifacts: [...byName.values()].map((v) => v.artifact) };
+  await writeManifest(join(distDir, "manifest.json"), manifest);
+  await writeFile(join(distDir, "checksums.txt"), renderChecksums(manifest));
+  return manifest;
+}
+
+const conflict = (what: string) =>
+  new FerryError("InputMissing", {
+    what,
+    fix: "Merge the partial builds of one tag, each target built once (`ferry build --target <os>/<arch>`).",
+  });

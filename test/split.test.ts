@@ -1,0 +1,66 @@
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startGitHub, type GitHubStandIn } from "@ferry/sandbox";
+import { ferry, scriptProject } from "./cli.ts";
+
+let github: GitHubStandIn;
+beforeAll(async () => {
+  github = await startGitHub();
+});
+afterAll(async () => {
+  await github?.stop();
+});
+
+const env = () => ({ GITHUB_API_URL: github.url, GITHUB_SERVER_URL: github.url, GITHUB_TOKEN: github.token });
+
+/** A copy of the project, as a separate runner would check it out. */
+async function runner(project: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "ferry-runner-"));
+  await cp(project, dir, { recursive: true });
+  return dir;
+}
+
+it("three partial builds merged release the same manifest.json, byte for byte, as one build", async () => {
+  const name = "split-hello";
+  github.createRepo(`ferry-test/${name}`);
+  const project = await scriptProject(name, "  {}");
+
+  const single = await ferry(["build", "--tag", "v1.0.0", "--dist", "single"], { cwd: project, env: env() });
+  expect(single.code, single.stderr).toBe(0);
+
+  const shares = [["linux/amd64", "linux/arm64"], ["darwin/arm64"], ["windows/amd64"]];
+  const dirs: string[] = [];
+  for (const share of shares) {
+    const dir = await runner(project);
+    const run = await ferry(["build", "--tag", "v1.0.0", ...share.flatMap((t) => ["--target", t])], { cwd: dir, env: env() });
+    expect(run.code, run.stderr).toBe(0);
+    const partial = JSON.parse(await readFile(join(dir, "dist", "manifest.json"), "utf8")) as { artifacts: Array<{ os: string; arch: string }> };
+    expect(partial.artifacts.map((a) => `${a.os}/${a.arch}`).sort()).toEqual([...share].sort());
+    dirs.push(join(dir, "dist"));
+  }
+
+  const merged = await ferry(["release", "--tag", "v1.0.0", "--merge", ...dirs], { cwd: project, env: env() });
+  expect(merged.code, merged.stdout + merged.stderr).toBe(0);
+  expect(await readFile(join(project, "dist", "manifest.json"), "utf8")).toBe(await readFile(join(project, "single", "manifest.json"), "utf8"));
+  expect(await readFile(join(project, "dist", "checksums.txt"), "utf8")).toBe(await readFile(join(project, "single", "checksums.txt"), "utf8"));
+  const release = github.release(`ferry-test/${name}`, "v1.0.0")!;
+  expect(release.draft).toBe(false);
+  expect(release.assets).toHaveLength(6);
+});
+
+it("refuses to merge two different builds of one target, and publishes nothing", async () => {
+  const name = "split-conflict";
+  github.createRepo(`ferry-test/${name}`);
+  const project = await scriptProject(name, "  {}");
+  const [a, b] = [await runner(project), await runner(project)];
+  await writeFile(join(b, "ferry.yaml"), (await readFile(join(b, "ferry.yaml"), "utf8")).replace("{{os}}/{{arch}}", "{{os}}/{{arch}} other"));
+  for (const dir of [a, b]) expect((await ferry(["build", "--tag", "v1.0.0", "--target", "linux/amd64"], { cwd: dir, env: env() })).code).toBe(0);
+
+  const before = github.requests.length;
+  const run = await ferry(["release", "--tag", "v1.0.0", "--merge", join(a, "dist"), join(b, "dist")], { cwd: project, env: env() });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(`${name}_1.0.0_linux_amd64.tar.gz was built twice with different contents`);
+  expect(github.requests.length).toBe(before);
+});
