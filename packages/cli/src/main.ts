@@ -31,6 +31,7 @@ import {
   type TargetResult,
 } from "@ferry/core";
 import { startSandbox } from "@ferry/sandbox";
+import { init } from "./init.ts";
 import { liveProgress, plainProgress } from "./progress.ts";
 import { loadRegistry, registryNames } from "./registries.ts";
 import { resolveVersion } from "./version.ts";
@@ -44,6 +45,7 @@ Commands:
   build       build and archive into dist/ (no upload)
   publish     publish an existing release to the registries (reuses its manifest.json)
   plan        what a release would do, with every rendered file (same as release --dry-run)
+  init        write ferry.yaml and a release workflow for this project (--yes, --force, --split)
   check       validate ferry.yaml
   schema      print the JSON Schema of ferry.yaml
   sandbox     start local stand-ins of GitHub and the registries, and print their settings
@@ -96,6 +98,7 @@ const err = (text: string) => process.stderr.write(redact(text));
 
 async function main(argv: string[]): Promise<number> {
   rememberEnvironmentSecrets();
+  if (argv[0] === "init") return init(argv.slice(1)); // init has flags of its own
   const { values: flags, positionals } = parseFlags(argv);
   const [command, ...rest] = positionals;
   if (flags.help || !command) {

@@ -1,0 +1,350 @@
+import { stringify } from "yaml";
+import type { Project } from "./detect.ts";
+
+/** The GitHub Action that runs ferry in the generated workflows. */
+export const ferryAction = "ferry-dev/ferry@v1";
+
+const goTargets = ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"];
+
+interface RegistryTemplate {
+  name: string;
+  /** One line: what is published, what to create first, and the secret. */
+  hint: (p: Project) => string;
+  secrets: string[];
+  /** npm and PyPI accept an OIDC token instead of a secret (needs `id-token: write`). */
+  trustedPublishing?: boolean;
+  options: (p: Project) => Record<string, unknown>;
+}
+
+const owner = (p: Project) => p.repository.split("/")[0]!;
+const words = (value: string) => value.split(/[^A-Za-z0-9]+/).filter(Boolean);
+const pascal = (value: string) => words(value).map((w) => w[0]!.toUpperCase() + w.slice(1)).join("") || "App";
+
+/** Every registry, in the order ferry.yaml lists them. */
+export const registryTemplates: RegistryTemplate[] = [
+  {
+    name: "homebrew",
+    hint: (p) => `Homebrew: a formula in ${owner(p)}/homebrew-tap (create that repository first). Secret: HOMEBREW_TAP_TOKEN.`,
+    secrets: ["HOMEBREW_TAP_TOKEN"],
+    options: (p) => ({ tap: `${owner(p)}/homebrew-tap` }),
+  },
+  {
+    name: "scoop",
+    hint: (p) => `Scoop: a manifest in ${owner(p)}/scoop-bucket (create that repository first). Secret: SCOOP_BUCKET_TOKEN.`,
+    secrets: ["SCOOP_BUCKET_TOKEN"],
+    options: (p) => ({ bucket: `${owner(p)}/scoop-bucket` }),
+  },
+  {
+    name: "npm",
+    hint: (p) =>
+      p.kind === "node"
+        ? "npm: this package, packed from its directory as it is. Secret: NPM_TOKEN, or npm trusted publishing."
+        : "npm: one package per platform binary and a launcher. Secret: NPM_TOKEN, or npm trusted publishing.",
+    secrets: ["NPM_TOKEN"],
+    trustedPublishing: true,
+    options: (p) => (p.kind === "node" ? { package: p.npmPackage, directory: "." } : { package: p.name }),
+  },
+  {
+    name: "pypi",
+    hint: () => "PyPI: one wheel per platform binary. Secret: PYPI_TOKEN, or PyPI trusted publishing.",
+    secrets: ["PYPI_TOKEN"],
+    trustedPublishing: true,
+    options: (p) => ({ name: p.name }),
+  },
+  {
+    name: "crates",
+    hint: () => "crates.io: the crate's sources, as cargo publish sends them. Secret: CARGO_REGISTRY_TOKEN.",
+    secrets: ["CARGO_REGISTRY_TOKEN"],
+    options: () => ({ manifest: "Cargo.toml" }),
+  },
+  {
+    name: "docker",
+    hint: () => "Docker/OCI: an image per linux binary, written without a Docker engine. Secrets: DOCKER_USERNAME, DOCKER_PASSWORD.",
+    secrets: ["DOCKER_USERNAME", "DOCKER_PASSWORD"],
+    options: (p) => ({ image: `ghcr.io/${owner(p).toLowerCase()}/${p.name}` }),
+  },
+  {
+    name: "winget",
+    hint: () => "WinGet: a pull request to microsoft/winget-pkgs. Secret: WINGET_TOKEN.",
+    secrets: ["WINGET_TOKEN"],
+    options: (p) => ({ identifier: `${pascal(owner(p))}.${pascal(p.name)}` }),
+  },
+  {
+    name: "aur",
+    hint: (p) => `AUR: the ${p.name}-bin package (an AUR account with an SSH key first). Secret: AUR_SSH_PRIVATE_KEY.`,
+    secrets: ["AUR_SSH_PRIVATE_KEY"],
+    options: () => ({}),
+  },
+  {
+    name: "nix",
+    hint: (p) => `Nix: a package file in ${owner(p)}/nur-packages (create that repository first). Secret: NIX_REPO_TOKEN.`,
+    secrets: ["NIX_REPO_TOKEN"],
+    options: (p) => ({ repository: `${owner(p)}/nur-packages` }),
+  },
+  {
+    name: "flathub",
+    hint: () => "Flathub: a pull request to the app's Flathub repository. Secret: FLATHUB_TOKEN.",
+    secrets: ["FLATHUB_TOKEN"],
+    options: (p) => ({ appId: `io.github.${owner(p).replace(/-/g, "_").replace(/^(\d)/, "_$1")}.${pascal(p.name)}` }),
+  },
+  {
+    name: "snap",
+    hint: (p) => `Snap Store: a snap per linux binary (snapcraft register ${p.name} first). Secret: SNAPCRAFT_STORE_CREDENTIALS.`,
+    secrets: ["SNAPCRAFT_STORE_CREDENTIALS"],
+    options: () => ({}),
+  },
+  {
+    name: "chocolatey",
+    hint: () => "Chocolatey: a package for the windows/amd64 zip. Secret: CHOCOLATEY_API_KEY.",
+    secrets: ["CHOCOLATEY_API_KEY"],
+    options: () => ({}),
+  },
+];
+
+/**
+ * The registries a new ferry.yaml turns on: only those that need no account beyond GitHub
+ * (a tap and a bucket repository) or that are the project's own ecosystem.
+ */
+export function defaultRegistries(p: Project): string[] {
+  switch (p.kind) {
+    case "go":
+      return ["homebrew", "scoop"];
+    case "rust":
+      return ["crates"];
+    case "node":
+      return ["npm"];
+    case "plain":
+      return [];
+  }
+}
+
+/** A YAML scalar, quoted only when YAML needs it. */
+const scalar = (value: string) => stringify(value, { lineWidth: 0 }).trimEnd();
+
+export function renderConfig(p: Project, enabled: string[]): string {
+  const lines = [
+    `# ferry.yaml: how ${p.name} is built, and where each release goes.`,
+    "# `ferry check` validates it, `ferry plan --tag v0.1.0` shows what a release would do,",
+    "# `ferry schema` prints every key. Registries are described in ferry's docs/registries/<name>.md.",
+    "",
+    "# The project, as every registry shows it.",
+    "project:",
+    `  name: ${scalar(p.name)}`,
+    `  description: ${scalar(p.description)}`,
+    `  homepage: ${scalar(p.homepage)}`,
+    `  license: ${scalar(p.license)} # an SPDX identifier`,
+    `  repository: ${scalar(p.repository)}${p.repositoryKnown ? " # the GitHub repository that holds the releases" : " # TODO: the GitHub repository (owner/name) that holds the releases"}`,
+    ...(p.binary !== p.name ? [`  binary: ${scalar(p.binary)}`] : []),
+    "",
+    "# One binary per target. The command runs once per target with {{os}}, {{arch}}, {{version}},",
+    "# {{ext}} (.exe on Windows) and {{output}} (where the binary must be written) filled in.",
+    "build:",
+    ...buildSection(p),
+    "",
+    "# Files packed beside the binary in every archive.",
+    "archives:",
+    `  files: ${p.files.length ? `[${p.files.map(scalar).join(", ")}]` : "[]"}`,
+    "",
+    "# Where each release goes after the GitHub Release. Each registry reads its secret from the",
+    "# environment; .github/workflows/release.yml passes them from the repository's secrets.",
+    enabled.length ? "registries:" : "registries: {}",
+  ];
+  const on = registryTemplates.filter((r) => enabled.includes(r.name));
+  const off = registryTemplates.filter((r) => !enabled.includes(r.name));
+  for (const r of on) lines.push(`  # ${r.hint(p)}`, ...section(r, p));
+  if (off.length) {
+    lines.push("", "  # More registries: uncomment a section here and its secret in the release workflow.");
+    for (const r of off) lines.push(`  # ${r.hint(p)}`, ...section(r, p).map((l) => `  # ${l.slice(2)}`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function section(r: RegistryTemplate, p: Project): string[] {
+  return stringify({ [r.name]: r.options(p) }, { lineWidth: 0 })
+    .trimEnd()
+    .split("\n")
+    .map((l) => `  ${l}`);
+}
+
+function buildSection(p: Project): string[] {
+  const targets = (list: string[]) => ["  targets:", ...list.map((t) => `    - ${t}`)];
+  switch (p.kind) {
+    case "go":
+      return [
+        "  # Go cross-compiles every target on one machine. -X main.version sets `var version string`",
+        "  # in package main, when there is one.",
+        `  command: ${scalar(`go build -trimpath -ldflags "-s -w -X main.version={{version}}" -o {{output}} ${p.goPackage ?? "."}`)}`,
+        "  env:",
+        '    CGO_ENABLED: "0"',
+        '    GOOS: "{{os}}"',
+        '    GOARCH: "{{arch}}"',
+        ...targets(targetsOf(p)),
+      ];
+    case "rust":
+      return [
+        "  # A native build, for the machine that runs it (a linux/amd64 CI runner). For more targets,",
+        "  # build each with its --target (e.g. cross or cargo-zigbuild: `cargo zigbuild --release",
+        "  # --target aarch64-unknown-linux-gnu`) and copy target/<triple>/release/<binary> to {{output}},",
+        "  # or use `ferry init --split` to build each target on its own runner.",
+        "  # Cargo.toml's version must be the tag's (v1.2.3 is 1.2.3) for crates.io.",
+        `  command: ${scalar(`cargo build --release && cp target/release/${p.binary}{{ext}} {{output}}`)}`,
+        ...targets(targetsOf(p)),
+      ];
+    case "node":
+      if (p.nodeBin) {
+        return [
+          `  # The GitHub Release carries ${p.nodeBin} as it is: a Node script, run by the user's node.`,
+          "  # package.json's version must be the tag's (v1.2.3 is 1.2.3) for npm.",
+          `  prebuilt: ${scalar(p.nodeBin)}`,
+          ...targets(targetsOf(p)),
+        ];
+      }
+      return placeholderBuild(targets(targetsOf(p)));
+    case "plain":
+      return placeholderBuild(targets(targetsOf(p)));
+  }
+}
+
+/** A command that says what to do: nothing is guessed, and a release cannot go out half-configured. */
+function placeholderBuild(targets: string[]): string[] {
+  return [
+    "  # TODO: replace with the command that builds one binary for {{os}}/{{arch}} into {{output}},",
+    '  # e.g. `make build GOOS={{os}} GOARCH={{arch}} OUT={{output}}`; or set `prebuilt: "bin/{{os}}-{{arch}}/app{{ext}}"`',
+    "  # instead when the binaries are built elsewhere.",
+    `  command: ${scalar('echo "ferry.yaml: set build.command to build {{os}}/{{arch}} into {{output}}" >&2; exit 1')}`,
+    ...targets,
+  ];
+}
+
+/** Native runners for a split build: each OS builds on its own. */
+const runners: Record<string, string> = { linux: "ubuntu-latest", darwin: "macos-latest", windows: "windows-latest" };
+
+export function renderWorkflow(p: Project, enabled: string[], { split }: { split: boolean }): string {
+  const on = registryTemplates.filter((r) => enabled.includes(r.name));
+  const off = registryTemplates.filter((r) => !enabled.includes(r.name));
+  const trusted = on.some((r) => r.trustedPublishing);
+  const checkout = ["      - uses: actions/checkout@v4", "        with:", "          fetch-depth: 0 # every tag, for the version and the notes"];
+  const permissions = [
+    "    permissions:",
+    "      contents: write # create the GitHub Release and upload its assets",
+    trusted ? "      id-token: write # npm and PyPI trusted publishing" : "      # id-token: write # uncomment for npm or PyPI trusted publishing",
+  ];
+  const secrets = [
+    ...(on.length ? ["        env:"] : ["        # env:"]),
+    ...on.flatMap((r) => r.secrets.map((s) => `          ${s}: \${{ secrets.${s} }}`)),
+    "          # The registries that are commented out in ferry.yaml:",
+    ...off.flatMap((r) => r.secrets.map((s) => `          # ${s}: \${{ secrets.${s} }}`)),
+  ];
+  const header = [
+    `# Releases ${p.name} with ferry when a version tag (v1.2.3) is pushed: builds every target,`,
+    "# publishes the GitHub Release, then every registry in ferry.yaml. Secrets are repository",
+    "# secrets (Settings > Secrets and variables > Actions); GITHUB_TOKEN is passed by the action.",
+    "name: release",
+    "",
+    "on:",
+    "  push:",
+    "    tags: ['v*']",
+    "",
+  ];
+  if (!split) {
+    return lines([
+      ...header,
+      "# Nothing by default; the job asks for what it needs.",
+      "permissions: {}",
+      "",
+      "jobs:",
+      "  release:",
+      "    runs-on: ubuntu-latest",
+      ...permissions,
+      "    steps:",
+      ...checkout,
+      ...toolchain(p),
+      `      - uses: ${ferryAction}`,
+      ...secrets,
+    ]);
+  }
+  const matrix = targetsOf(p).flatMap((t) => {
+    const [os, arch] = t.split("/") as [string, string];
+    return [`          - os: ${os}`, `            arch: ${arch}`, `            runner: ${runners[os]}`];
+  });
+  return lines([
+    ...header,
+    "permissions:",
+    "  contents: read",
+    "",
+    "jobs:",
+    "  # Refuses a broken ferry.yaml before anything is built.",
+    "  plan:",
+    "    runs-on: ubuntu-latest",
+    "    steps:",
+    "      - uses: actions/checkout@v4",
+    `      - uses: ${ferryAction}`,
+    "        with:",
+    "          command: check",
+    "",
+    "  # Each target on a runner of its own system; each uploads its share of dist/.",
+    "  build:",
+    "    needs: plan",
+    "    strategy:",
+    "      matrix:",
+    "        include:",
+    ...matrix,
+    "    runs-on: ${{ matrix.runner }}",
+    "    steps:",
+    ...checkout,
+    ...toolchain(p),
+    `      - uses: ${ferryAction}`,
+    "        with:",
+    "          command: build",
+    "          args: --target ${{ matrix.os }}/${{ matrix.arch }}",
+    "      - uses: actions/upload-artifact@v4",
+    "        with:",
+    "          name: dist-${{ matrix.os }}-${{ matrix.arch }}",
+    "          path: dist/",
+    "          if-no-files-found: error",
+    "",
+    "  # Joins the shares, publishes the GitHub Release, then every registry.",
+    "  release:",
+    "    needs: build",
+    "    runs-on: ubuntu-latest",
+    ...permissions,
+    "    steps:",
+    ...checkout,
+    ...(p.kind === "rust" || p.kind === "node" ? toolchain(p) : []),
+    "      - uses: actions/download-artifact@v4",
+    "        with:",
+    "          pattern: dist-*",
+    `      - uses: ${ferryAction}`,
+    "        with:",
+    "          command: release",
+    "          args: --merge dist-*",
+    ...secrets,
+  ]);
+}
+
+/** The targets each kind of project builds; ferry.yaml and the split matrix list the same. */
+function targetsOf(p: Project): string[] {
+  if (p.kind === "rust") return ["linux/amd64"];
+  if (p.kind === "node" && p.nodeBin) return ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64"];
+  return goTargets;
+}
+
+function toolchain(p: Project): string[] {
+  switch (p.kind) {
+    case "go":
+      return ["      - uses: actions/setup-go@v5", "        with:", "          go-version-file: go.mod"];
+    case "rust":
+      return ["      - uses: dtolnay/rust-toolchain@stable"];
+    case "node":
+      return [
+        "      - uses: actions/setup-node@v4",
+        "        with:",
+        "          node-version: lts/*",
+        ...(p.npmLock ? ["      - run: npm ci --ignore-scripts"] : []),
+      ];
+    case "plain":
+      return ["      # TODO: set up the toolchain your build command needs."];
+  }
+}
+
+const lines = (list: string[]) => `${list.join("\n")}\n`;
