@@ -31,6 +31,7 @@ import {
   type TargetResult,
 } from "@ferry/core";
 import { startSandbox } from "@ferry/sandbox";
+import { doctor } from "./doctor.ts";
 import { init } from "./init.ts";
 import { liveProgress, plainProgress } from "./progress.ts";
 import { loadRegistry, registryNames } from "./registries.ts";
@@ -47,6 +48,7 @@ Commands:
   plan        what a release would do, with every rendered file (same as release --dry-run)
   init        write ferry.yaml and a release workflow for this project (--yes, --force, --split)
   check       validate ferry.yaml
+  doctor      check every registry's secrets, repositories and tools (writes nothing)
   schema      print the JSON Schema of ferry.yaml
   sandbox     start local stand-ins of GitHub and the registries, and print their settings
 
@@ -116,6 +118,16 @@ async function main(argv: string[]): Promise<number> {
       const config = await readConfig(flags);
       out(`${config.path} is valid: ${config.build.targets.length} targets, registries: ${config.registries.map((r) => r.name).join(", ") || "none"}\n`);
       return 0;
+    }
+    case "doctor": {
+      const config = await readConfig(flags);
+      const selected = selectSpokes(config, flags);
+      const running = flags.sandbox ? await startSandbox(sandboxSetup(config, selected)) : undefined;
+      try {
+        return await doctor({ config, selected, env: { ...process.env, ...running?.env }, json: Boolean(flags.json), write: out });
+      } finally {
+        await running?.stop();
+      }
     }
     case "sandbox":
       return sandbox(flags);

@@ -17,3 +17,4 @@ export * from "./orchestrator.ts";
 export * from "./release.ts";
 export * from "./report.ts";
 export * from "./merge.ts";
+export * from "./doctor.ts";

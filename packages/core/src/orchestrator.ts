@@ -208,7 +208,8 @@ async function poll(
 
 const relativeTo = (dir: string, file: string) => (file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : file);
 
-function emptyManifest(input: RunSpokesInput): ReleaseManifest {
+/** The manifest of a release with no binaries: what source registries (and `ferry doctor`) get. */
+export function emptyManifest(input: { project: Project; version: Version }): ReleaseManifest {
   return {
     schema: 1,
     project: input.project.name,

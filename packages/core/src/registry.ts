@@ -74,6 +74,17 @@ export interface Context<Options> {
   dryRun: boolean;
 }
 
+/** One prerequisite `ferry doctor` checked: what (`name`), the outcome, and for a failure what to do. */
+export interface Check {
+  /** What was checked, e.g. "NPM_TOKEN accepted". */
+  name: string;
+  ok: boolean;
+  /** What was found; never a secret's value. */
+  detail: string;
+  /** For a failed check: how to make it pass. */
+  fix?: string;
+}
+
 export interface Registry<Options = unknown, P extends Prepared = Prepared> {
   name: string;
   needs: Need[];
@@ -89,6 +100,13 @@ export interface Registry<Options = unknown, P extends Prepared = Prepared> {
   publish(ctx: Context<Options>, prepared: P): Promise<Published>;
   /** Reads the registry until the version is visible; called repeatedly until it returns a value. */
   verify(ctx: Context<Options>, published: Published): Promise<Verified | undefined>;
+  /**
+   * `ferry doctor`: checks this registry's prerequisites before a release (secrets set and accepted,
+   * target repositories reachable, tools on PATH) without writing anything anywhere. Answers one
+   * Check per prerequisite; throwing counts as one failed check. The context's manifest has no
+   * artifacts and its version may be a placeholder, so a doctor reads neither.
+   */
+  doctor?(ctx: Context<Options>): Promise<Check[]>;
 }
 
 /** Declares an adapter with its types inferred. */

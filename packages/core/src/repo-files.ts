@@ -21,7 +21,8 @@ import { dirname, join } from "node:path";
 import semver from "semver";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
-import type { Context, Presence } from "./registry.ts";
+import { checkStep, failedCheck, githubRepoChecks, toolCheck } from "./doctor.ts";
+import type { Check, Context, Presence } from "./registry.ts";
 import { addSecret } from "./secrets.ts";
 
 export interface RepoFiles {
@@ -34,6 +35,8 @@ export interface RepoFiles {
    * nothing changes, nothing is committed and `commit` is undefined.
    */
   write(change: { files: Record<string, string>; message: string }): Promise<{ commit: string | undefined }>;
+  /** `ferry doctor`: can the branch be read, and (where it can be told without writing) written. */
+  doctor(): Promise<Check[]>;
 }
 
 export interface RepoTarget {
@@ -88,7 +91,7 @@ export function openRepoFiles(ctx: Context<unknown>, target: RepoTarget): RepoFi
       fix: `Create a fine-grained personal access token with "Contents: Read and write" on ${target.repository} and store it as the ${target.token} secret.`,
     });
   }
-  return contentsRepoFiles(ctx, { repository: target.repository, branch: target.branch, token, name, email });
+  return contentsRepoFiles(ctx, { repository: target.repository, branch: target.branch, token, tokenName: target.token, name, email });
 }
 
 function parseAuthor(author: string): [string, string] {
@@ -216,6 +219,17 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
         });
       }
     },
+    async doctor() {
+      const git = await toolCheck(ctx, "git");
+      if (!git.ok) return [git];
+      // Push rights over git cannot be known without pushing; reading is what can be checked.
+      const read = await checkStep(`${url} readable`, async () => {
+        const { branch, head } = await remoteBranch();
+        const state = head ? `at ${head.slice(0, 12)}` : "not created yet (the first publish creates it)";
+        return `branch ${branch} ${state}; push rights are checked by the first publish`;
+      });
+      return [git, read];
+    },
   };
 }
 
@@ -240,6 +254,8 @@ interface ContentsTarget {
   repository: string;
   branch: string | undefined;
   token: string;
+  /** The variable the token came from, for messages. */
+  tokenName: string;
   name: string;
   email: string;
 }
@@ -337,7 +353,21 @@ function contentsRepoFiles(ctx: Context<unknown>, target: ContentsTarget): RepoF
       }
       return { commit };
     },
+    doctor: () => githubRepoChecks(github, { repository: target.repository, tokenName: target.tokenName, push: true }),
   };
+}
+
+/**
+ * `ferry doctor` for a repository-backed adapter: the token is set (for the contents API), then the
+ * backend's own checks.
+ */
+export async function checkRepoFiles(ctx: Context<unknown>, target: RepoTarget): Promise<Check[]> {
+  try {
+    return await openRepoFiles(ctx, target).doctor();
+  } catch (error) {
+    const code = error instanceof FerryError ? error.code : undefined;
+    return [failedCheck(code === "SecretMissing" ? `${target.token} set` : "repository configured", error)];
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FerryError, defineRegistry, openRepoFiles, type Context, type Prepared, type Presence } from "@ferry/core";
+import { FerryError, checkStep, defineRegistry, fail, openRepoFiles, pass, secretCheck, toolCheck, type Context, type Prepared, type Presence } from "@ferry/core";
 import { aurOptions, type AurOptions } from "./options.ts";
-import { describePackage, packageSums, parseSrcinfo, renderPkgbuild, renderSrcinfo, type AurPackage } from "./render.ts";
+import { describePackage, packageName, packageSums, parseSrcinfo, renderPkgbuild, renderSrcinfo, type AurPackage } from "./render.ts";
 import { readInfo, readPublishedFile } from "./rpc.ts";
-import { aurKnownHosts, explainSshFailure, openSshSession } from "./ssh.ts";
+import { aurKnownHosts, explainSshFailure, openSshSession, pinsHost } from "./ssh.ts";
 import { vercmp } from "./vercmp.ts";
 
 type Ctx = Context<AurOptions>;
@@ -59,25 +59,32 @@ async function presence(ctx: Ctx, pkg: AurPackage): Promise<Presence> {
   };
 }
 
-/** Opens the package's AUR git repository with the deploy key and the pinned host keys. */
-async function withRepo<T>(ctx: Ctx, pkg: AurPackage, use: (repo: ReturnType<typeof openRepoFiles>) => Promise<T>): Promise<T> {
+const keyFix = `Create a key without a passphrase (ssh-keygen -t ed25519 -N "" -f aur), add aur.pub to your AUR account, and store the private key as ${keyName}.`;
+
+function requireKey(ctx: Ctx): string {
   const key = ctx.secret(keyName);
-  if (!key) {
-    throw new FerryError("SecretMissing", {
-      registry: ctx.registry,
-      what: `${keyName} is not set.`,
-      why: "The AUR accepts pushes only over SSH, with a key registered on the maintainer's account.",
-      fix: `Create a key without a passphrase (ssh-keygen -t ed25519 -N "" -f aur), add aur.pub to your AUR account, and store the private key as ${keyName}.`,
-    });
-  }
-  const base = (ctx.options.git ?? ctx.env("FERRY_AUR_GIT") ?? "ssh://aur@aur.archlinux.org").replace(/\/+$/, "");
-  const knownHosts = ctx.options.knownHosts ?? ctx.env("FERRY_AUR_KNOWN_HOSTS") ?? aurKnownHosts;
+  if (key) return key;
+  throw new FerryError("SecretMissing", {
+    registry: ctx.registry,
+    what: `${keyName} is not set.`,
+    why: "The AUR accepts pushes only over SSH, with a key registered on the maintainer's account.",
+    fix: keyFix,
+  });
+}
+
+const gitBase = (ctx: Ctx) => (ctx.options.git ?? ctx.env("FERRY_AUR_GIT") ?? "ssh://aur@aur.archlinux.org").replace(/\/+$/, "");
+const knownHostsOf = (ctx: Ctx) => ctx.options.knownHosts ?? ctx.env("FERRY_AUR_KNOWN_HOSTS") ?? aurKnownHosts;
+
+/** Opens the package's AUR git repository with the deploy key and the pinned host keys. */
+async function withRepo<T>(ctx: Ctx, pkgname: string, author: string | undefined, use: (repo: ReturnType<typeof openRepoFiles>) => Promise<T>): Promise<T> {
+  const key = requireKey(ctx);
+  const base = gitBase(ctx);
   const host = base.replace(/^[a-z+]+:\/\/([^@/]*@)?/i, "").split("/")[0] ?? base;
-  const session = await openSshSession(key, knownHosts, ctx.registry);
+  const session = await openSshSession(key, knownHostsOf(ctx), ctx.registry);
   // repo-files runs git with GIT_SSH_COMMAND from the context's environment: hand it ours.
   const sshCtx: Ctx = { ...ctx, env: (name) => session.env[name] ?? ctx.env(name) };
   try {
-    const repo = openRepoFiles(sshCtx, { git: `${base}/${pkg.pkgname}.git`, branch: "master", token: keyName, author: pkg.maintainer });
+    const repo = openRepoFiles(sshCtx, { git: `${base}/${pkgname}.git`, branch: "master", token: keyName, author });
     return await use(repo);
   } catch (error) {
     throw explainSshFailure(error, host, ctx.registry);
@@ -109,7 +116,7 @@ export default defineRegistry<AurOptions, AurPrepared>({
   },
 
   async publish(ctx, { pkg, pkgbuild, srcinfo }) {
-    return withRepo(ctx, pkg, async (repo) => {
+    return withRepo(ctx, pkg.pkgname, pkg.maintainer, async (repo) => {
       // exists() read the AUR a moment ago; the clone is the truth at push time.
       const current = await repo.read(".SRCINFO");
       if (current !== undefined) {
@@ -139,5 +146,31 @@ export default defineRegistry<AurOptions, AurPrepared>({
     if (found.state === "absent") return undefined;
     if (!found.matches) throw new FerryError("PublishedContentDiffers", { registry: ctx.registry, what: found.detail });
     return { state: "verified", detail: `the AUR RPC lists ${found.detail}` };
+  },
+
+  async doctor(ctx) {
+    const tools = await Promise.all(["git", "ssh", "ssh-keygen"].map((tool) => toolCheck(ctx, tool, `Install ${tool} (OpenSSH and git) and make sure it is on PATH.`)));
+    const pin = pinsHost(knownHostsOf(ctx), gitBase(ctx));
+    const pinned = pin?.pinned
+      ? pass("AUR host key pinned", `known_hosts has ${pin.host}`)
+      : fail("AUR host key pinned", pin ? `known_hosts has no line for ${pin.host}` : `${gitBase(ctx)} is not an ssh:// URL`, "Set `knownHosts` (or FERRY_AUR_KNOWN_HOSTS) to the host's published keys.");
+    const key = secretCheck(ctx, [keyName], keyFix);
+    if (!key.ok || tools.some((t) => !t.ok)) return [...tools, pinned, key];
+    const parses = await checkStep(`${keyName} parses`, async () => {
+      const session = await openSshSession(requireKey(ctx), knownHostsOf(ctx), ctx.registry);
+      try {
+        const { stdout } = await ctx.exec("ssh-keygen", ["-y", "-P", "", "-f", session.keyFile]);
+        return `a ${stdout.split(" ")[0]} key without a passphrase`;
+      } finally {
+        await session.close();
+      }
+    });
+    if (!parses.ok) return [...tools, pinned, key, parses];
+    const pkgname = packageName(ctx);
+    // Reading the package's repository over SSH proves the key, the host key and the connection; pushing rights are the account's.
+    const reach = await checkStep(`AUR git reachable as ${pkgname}`, () =>
+      withRepo(ctx, pkgname, undefined, async (repo) => ((await repo.read(".SRCINFO")) === undefined ? `${pkgname} is new on the AUR; the first publish creates it` : `${pkgname} exists`)),
+    );
+    return [...tools, pinned, key, parses, reach];
   },
 });

@@ -38,6 +38,9 @@ export interface AurPackage {
 /** makepkg collapses whitespace runs and trims every value it writes to .SRCINFO; the PKGBUILD gets the same text. */
 const clean = (text: string) => text.replace(/\s+/g, " ").trim();
 
+/** The package name (and pkgbase): the `package` option, else `<project>-bin`. */
+export const packageName = (ctx: Context<AurOptions>): string => ctx.options.package ?? `${ctx.project.name.toLowerCase()}-bin`;
+
 export function describePackage(ctx: Context<AurOptions>): AurPackage {
   const { project, manifest, options } = ctx;
   const pkgver = aurVersion(ctx.version);
@@ -62,7 +65,7 @@ export function describePackage(ctx: Context<AurOptions>): AurPackage {
     });
   }
   const name = project.name.toLowerCase();
-  const pkgname = options.package ?? `${name}-bin`;
+  const pkgname = packageName(ctx);
   if (!/^[a-z0-9@_+][a-z0-9@._+-]*$/.test(pkgname)) {
     throw new FerryError("ConfigInvalid", {
       registry: ctx.registry,

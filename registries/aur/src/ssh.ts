@@ -48,6 +48,8 @@ export function normalizePrivateKey(raw: string, registry = "aur"): string {
 export interface SshSession {
   /** Environment for git: GIT_SSH_COMMAND with the key, the pinned known_hosts, and no prompts. */
   env: Record<string, string>;
+  /** The normalized private key's file (0600), removed by close(). */
+  keyFile: string;
   close(): Promise<void>;
 }
 
@@ -81,8 +83,29 @@ export async function openSshSession(privateKey: string, knownHosts: string, reg
   ].join(" ");
   return {
     env: { GIT_SSH_COMMAND: command, GIT_SSH_VARIANT: "ssh", GIT_TERMINAL_PROMPT: "0" },
+    keyFile,
     close: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Whether known_hosts has a line for the host of an ssh:// URL, as ssh looks it up: `host`, or
+ * `[host]:port` for a port other than 22 (hashed entries are not recognized). undefined when the
+ * URL is not an ssh:// URL.
+ */
+export function pinsHost(knownHosts: string, gitUrl: string): { host: string; pinned: boolean } | undefined {
+  let url: URL;
+  try {
+    url = new URL(gitUrl);
+  } catch {
+    return undefined;
+  }
+  const host = url.port && url.port !== "22" ? `[${url.hostname}]:${url.port}` : url.hostname;
+  const pinned = knownHosts
+    .split("\n")
+    .map((line) => line.trim())
+    .some((line) => line !== "" && !line.startsWith("#") && (line.split(/\s+/)[0] ?? "").split(",").includes(host));
+  return { host, pinned };
 }
 
 /** Turns ssh's own failure messages (inside a failed git command) into errors that say what to do. */

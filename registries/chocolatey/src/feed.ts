@@ -66,6 +66,23 @@ export async function readEntry(ctx: Context<ChocolateyOptions>, id: string, ver
   };
 }
 
+/** `GET <feed>FindPackagesById()?id='<id>'`: how many versions of the package the feed lists (0 for a new id). */
+export async function countVersions(ctx: Context<ChocolateyOptions>, id: string): Promise<number> {
+  const url = `${feedUrl(ctx)}FindPackagesById()?id=${encodeURIComponent(literal(id))}`;
+  const response = await ctx.http(url, { headers: { accept: "application/atom+xml" } });
+  const text = await response.text();
+  const feed = response.ok ? (parser.parse(text) as { feed?: { entry?: unknown } }).feed : undefined;
+  if (!feed) {
+    throw new FerryError(response.status >= 500 ? "RegistryUnreachable" : "RegistryRefused", {
+      registry: ctx.registry,
+      what: `The feed answered ${response.status} to FindPackagesById() without an Atom feed.`,
+      why: text.slice(0, 300) || undefined,
+      fix: "Check the feed URL (option `feed` or FERRY_CHOCOLATEY_SOURCE); the community feed answers 5xx at times.",
+    });
+  }
+  return feed.entry === undefined ? 0 : Array.isArray(feed.entry) ? feed.entry.length : 1;
+}
+
 /** In moderation: the community repository says Submitted (or not approved) until a moderator acts. */
 export const inModeration = (entry: FeedEntry): boolean =>
   (entry.status !== undefined && entry.status !== "Approved") || entry.approved === false;

@@ -2,8 +2,8 @@ import { openAsBlob } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { chocolateyVersion, defineRegistry, FerryError, type Context, type Prepared, type Presence } from "@ferry/core";
-import { feedUrl, inModeration, pushUrl, readEntry, type FeedEntry } from "./feed.ts";
+import { checkStep, chocolateyVersion, defineRegistry, FerryError, secretCheck, type Context, type Prepared, type Presence } from "@ferry/core";
+import { countVersions, feedUrl, inModeration, pushUrl, readEntry, type FeedEntry } from "./feed.ts";
 import { chocolateyOptions, type ChocolateyOptions } from "./options.ts";
 import { packageId, packNupkg, type Nupkg } from "./render.ts";
 
@@ -113,6 +113,17 @@ export default defineRegistry<ChocolateyOptions, ChocolateyPrepared>({
       return { state: "awaiting-review", detail: `${id} ${version} is in moderation (${entry.status ?? "not approved"}) on ${new URL(feedUrl(ctx)).host}` };
     }
     return { state: "verified", detail: `${id} ${version} is ${entry.status ?? "listed"} on ${new URL(feedUrl(ctx)).host}` };
+  },
+
+  async doctor(ctx) {
+    // NuGet feeds have no read-only call that authenticates an API key; the first push is what proves it.
+    const key = secretCheck(ctx, ["CHOCOLATEY_API_KEY"], "Copy the API key from your account page on community.chocolatey.org and store it as the secret CHOCOLATEY_API_KEY.");
+    const id = packageId(ctx);
+    const feed = await checkStep(`${new URL(feedUrl(ctx)).host} feed answers`, async () => {
+      const count = await countVersions(ctx, id);
+      return count ? `${id} has ${count} versions there` : `${id} is not there yet; the first push creates it`;
+    });
+    return [key, feed];
   },
 });
 

@@ -54,6 +54,21 @@ export function cargoRegistry(ctx: Context<CrateOptions>, token?: string): { arg
 
 /** Reads the crate's name and version with `cargo metadata`, and checks the version is the release's. */
 export async function readCrate(ctx: Context<CrateOptions>): Promise<Crate> {
+  const crate = await readMetadata(ctx);
+  const expected = cratesVersion(ctx.version);
+  if (crate.version !== expected) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `${ctx.options.manifest} says version ${crate.version}, but the release is ${expected}.`,
+      why: "crates.io publishes the version in Cargo.toml, and it must match the tag.",
+      fix: `Set \`version = "${expected}"\` in ${ctx.options.manifest}, commit, and tag again.`,
+    });
+  }
+  return crate;
+}
+
+/** The crate's name and version as `cargo metadata` reads them from Cargo.toml. */
+export async function readMetadata(ctx: Context<CrateOptions>): Promise<Crate> {
   const manifestPath = resolve(ctx.project.dir, ctx.options.manifest);
   const { env } = cargoRegistry(ctx);
   const { stdout } = await ctx.exec("cargo", ["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath], { env });
@@ -64,15 +79,6 @@ export async function readCrate(ctx: Context<CrateOptions>): Promise<Crate> {
       registry,
       what: `${ctx.options.manifest} has no [package] to publish.`,
       fix: "Point the option `manifest` at the Cargo.toml of the crate itself, not a virtual workspace manifest.",
-    });
-  }
-  const expected = cratesVersion(ctx.version);
-  if (pkg.version !== expected) {
-    throw new FerryError("ConfigInvalid", {
-      registry,
-      what: `${ctx.options.manifest} says version ${pkg.version}, but the release is ${expected}.`,
-      why: "crates.io publishes the version in Cargo.toml, and it must match the tag.",
-      fix: `Set \`version = "${expected}"\` in ${ctx.options.manifest}, commit, and tag again.`,
     });
   }
   return { name: pkg.name, version: pkg.version, manifestPath, targetDirectory: metadata.target_directory };

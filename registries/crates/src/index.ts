@@ -1,9 +1,9 @@
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { defineRegistry, FerryError, type Context } from "@ferry/core";
+import { checkStep, defineRegistry, FerryError, secretCheck, toolCheck, type Context } from "@ferry/core";
 import { z } from "zod";
-import { cargoRegistry, indexUrl, packageCrate, packageList, readCrate, type Crate, type CrateOptions } from "./cargo.ts";
+import { cargoRegistry, indexUrl, packageCrate, packageList, readCrate, readMetadata, type Crate, type CrateOptions } from "./cargo.ts";
 import { readIndex, type IndexEntry } from "./sparse.ts";
 
 const name = "crates";
@@ -95,5 +95,17 @@ export default defineRegistry({
     const entry = await findVersion(ctx, crate);
     if (!entry) return undefined;
     return { state: "verified", detail: `the index lists ${crate.name} ${crate.version} with cksum ${entry.cksum}` };
+  },
+
+  async doctor(ctx) {
+    const cargo = await toolCheck(ctx, "cargo", "Install Rust's toolchain (https://rustup.rs) so that cargo is on PATH.");
+    const token = secretCheck(ctx, ["CARGO_REGISTRY_TOKEN"], "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN.");
+    if (!cargo.ok) return [cargo, token];
+    // crates.io has no read-only call that authenticates a token; the manifest is what can be checked.
+    const manifest = await checkStep(`${ctx.options.manifest} readable`, async () => {
+      const crate = await readMetadata(ctx);
+      return `${crate.name} ${crate.version}; the release tag must be this version`;
+    });
+    return [cargo, token, manifest];
   },
 });

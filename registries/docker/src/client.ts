@@ -69,8 +69,27 @@ export class RegistryClient {
 
   /** One request (bodies here are small and resendable); a 401 is answered once with the challenge's credentials. */
   async request(path: string, init: Init = {}): Promise<Response> {
+    return this.send(this.url(path), init);
+  }
+
+  /**
+   * `GET /v2/`, the API version check: 200 once the credentials are accepted. Without credentials
+   * only a registry that asks for none passes (an anonymous token would prove nothing about pushing).
+   */
+  async ping(): Promise<void> {
+    const url = `${this.repository.api}/v2/`;
+    const response = this.credentials ? await this.send(url, {}) : await this.ctx.http(url);
+    if (response.status === 401 && !this.credentials) {
+      await response.body?.cancel();
+      throw this.missingCredentials();
+    }
+    if (response.status !== 200) return this.refuse(response, "GET /v2/");
+    await response.body?.cancel();
+  }
+
+  private async send(url: string, init: Init): Promise<Response> {
     const send = () =>
-      this.ctx.http(this.url(path), {
+      this.ctx.http(url, {
         ...init,
         headers: { ...init.headers, ...(this.authorization ? { authorization: this.authorization } : {}) },
       });

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { defineRegistry, FerryError, type Context, type Prepared } from "@ferry/core";
+import { checkStep, defineRegistry, FerryError, pass, type Context, type Prepared } from "@ferry/core";
 import { z } from "zod";
 import { readCredentials, RegistryClient } from "./client.ts";
 import { assemble, tagsOf, target, type DockerOptions, type Images } from "./image.ts";
@@ -109,6 +109,18 @@ export default defineRegistry({
     if (!remote) return undefined;
     if (remote.digest !== expected) throw conflict(ctx, tag, remote.digest, expected);
     return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}` };
+  },
+
+  async doctor(ctx) {
+    const credentials = readCredentials(ctx);
+    const { host } = target(ctx);
+    const accepted = await checkStep(credentials ? `${host} accepts the credentials` : `${host} asks for no credentials`, async () => {
+      await client(ctx).ping();
+      return "GET /v2/ answered 200";
+    });
+    if (!credentials) return [accepted];
+    const set = pass("registry credentials set", "username" in credentials ? "DOCKER_USERNAME and DOCKER_PASSWORD are set" : "DOCKER_TOKEN is set");
+    return [set, accepted];
   },
 });
 

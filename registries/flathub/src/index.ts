@@ -4,10 +4,13 @@ import {
   FerryError,
   defineRegistry,
   findOpenPullRequest,
+  githubForkChecks,
+  githubRepoChecks,
   proposeChange,
   readJson,
   readRepoFile,
   refused,
+  secretCheck,
   splitRepo,
   type Context,
   type Prepared,
@@ -114,6 +117,8 @@ async function appRepositoryExists(ctx: Ctx): Promise<boolean> {
   }
 }
 
+const tokenFix = (ctx: Ctx) => `Create a token (classic, scope public_repo) for the account that will own the fork, and set ${ctx.options.token}.`;
+
 /** A brand-new app goes through Flathub's review as a pull request to flathub/flathub, by hand. */
 async function requireAppRepository(ctx: Ctx): Promise<void> {
   if (!(await appRepositoryExists(ctx))) {
@@ -154,7 +159,7 @@ export default defineRegistry<FlathubOptions, FlathubPrepared>({
       throw new FerryError("SecretMissing", {
         registry: ctx.registry,
         what: `No GitHub token in ${ctx.options.token} to open the pull request to ${repository(ctx)}.`,
-        fix: `Create a token (classic, scope public_repo) for the account that will own the fork, and set ${ctx.options.token}.`,
+        fix: tokenFix(ctx),
       });
     }
     await requireAppRepository(ctx);
@@ -182,5 +187,16 @@ export default defineRegistry<FlathubOptions, FlathubPrepared>({
     }
     if (found.stage === "published") return { state: "verified", detail: describeStage(ctx, found) };
     return { state: "awaiting-review", detail: found.stage === "pull-request" ? `pull request #${found.number}` : describeStage(ctx, found) };
+  },
+
+  async doctor(ctx) {
+    const tokenName = ctx.options.token;
+    const set = secretCheck(ctx, [tokenName], tokenFix(ctx));
+    if (!set.ok) return [set];
+    const user = await githubForkChecks(github(ctx), tokenName);
+    if (!user[0]?.ok) return [set, ...user];
+    const app = await githubRepoChecks(github(ctx), { repository: repository(ctx), tokenName, push: false });
+    const newApp = `${ctx.options.appId} is not on Flathub yet: its first submission is a pull request to flathub/flathub, reviewed by hand (${submissionDocs}); ferry sends the updates after that.`;
+    return [set, ...user, ...app.filter((c) => c.name !== `${tokenName} accepted`).map((c) => (c.ok || c.name !== `${repository(ctx)} exists` ? c : { ...c, fix: newApp }))];
   },
 });

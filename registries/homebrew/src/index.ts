@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { defineRegistry, filePresence, openRepoFiles, repoFilesOptions, type Context, type Prepared } from "@ferry/core";
+import { checkRepoFiles, defineRegistry, filePresence, openRepoFiles, repoFilesOptions, type Context, type RepoTarget, type Prepared } from "@ferry/core";
 import { z } from "zod";
 import { parseFormula, renderCask, renderFormula } from "./render.ts";
 
@@ -33,14 +33,14 @@ interface FormulaPrepared extends Prepared {
 
 const formulaName = (ctx: Context<Options>) => ctx.options.formula ?? ctx.project.name.toLowerCase();
 const formulaPath = (ctx: Context<Options>) => `${ctx.options.cask ? "Casks" : "Formula"}/${formulaName(ctx)}.rb`;
-const tap = (ctx: Context<Options>) =>
-  openRepoFiles(ctx, {
-    repository: ctx.options.tap,
-    git: ctx.options.git ?? ctx.env("FERRY_HOMEBREW_GIT"),
-    branch: ctx.options.branch,
-    token: ctx.options.token,
-    author: ctx.options.author,
-  });
+const where = (ctx: Context<Options>): RepoTarget => ({
+  repository: ctx.options.tap,
+  git: ctx.options.git ?? ctx.env("FERRY_HOMEBREW_GIT"),
+  branch: ctx.options.branch,
+  token: ctx.options.token,
+  author: ctx.options.author,
+});
+const tap = (ctx: Context<Options>) => openRepoFiles(ctx, where(ctx));
 const render = (ctx: Context<Options>) =>
   (ctx.options.cask ? renderCask : renderFormula)({
     project: ctx.project,
@@ -88,4 +88,6 @@ export default defineRegistry<Options, FormulaPrepared>({
     if ((await repo.read(path)) !== render(ctx)) return undefined;
     return { state: "verified", detail: `${path} in ${repo.location} has ${ctx.version.semver}` };
   },
+
+  doctor: (ctx) => checkRepoFiles(ctx, where(ctx)),
 });

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { defineRegistry, filePresence, nixVersion, openRepoFiles, repoFilesOptions, type Context, type Prepared } from "@ferry/core";
+import { checkRepoFiles, defineRegistry, filePresence, nixVersion, openRepoFiles, repoFilesOptions, type Context, type RepoTarget, type Prepared } from "@ferry/core";
 import { z } from "zod";
 import { parseDerivation, renderDerivation, semverOfNix } from "./render.ts";
 
@@ -36,14 +36,14 @@ interface NixPrepared extends Prepared {
 
 const pname = (ctx: Context<Options>) => ctx.options.pname ?? ctx.project.name;
 const filePath = (ctx: Context<Options>) => ctx.options.path ?? `pkgs/${pname(ctx)}/default.nix`;
-const target = (ctx: Context<Options>) =>
-  openRepoFiles(ctx, {
-    repository: ctx.options.repository,
-    git: ctx.options.git ?? ctx.env("FERRY_NIX_GIT"),
-    branch: ctx.options.branch,
-    token: ctx.options.token,
-    author: ctx.options.author,
-  });
+const where = (ctx: Context<Options>): RepoTarget => ({
+  repository: ctx.options.repository,
+  git: ctx.options.git ?? ctx.env("FERRY_NIX_GIT"),
+  branch: ctx.options.branch,
+  token: ctx.options.token,
+  author: ctx.options.author,
+});
+const target = (ctx: Context<Options>) => openRepoFiles(ctx, where(ctx));
 const render = (ctx: Context<Options>) =>
   renderDerivation({ project: ctx.project, version: ctx.version, manifest: ctx.manifest, pname: pname(ctx) });
 
@@ -92,4 +92,6 @@ export default defineRegistry<Options, NixPrepared>({
     if ((await repo.read(path)) !== render(ctx)) return undefined;
     return { state: "verified", detail: `${path} in ${repo.location} has ${nixVersion(ctx.version)}` };
   },
+
+  doctor: (ctx) => checkRepoFiles(ctx, where(ctx)),
 });

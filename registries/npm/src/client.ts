@@ -127,6 +127,15 @@ function registryMessage(body: string): string {
   return message && !/[.!?]$/.test(message) ? `${message}.` : message;
 }
 
+/** The user the registry's `whoami` names for the token; throws when the token is refused. */
+export async function whoami(ctx: Ctx, token: string): Promise<string> {
+  const url = new URL("-/whoami", registryUrl(ctx));
+  const response = await ctx.http(url, { headers: { accept: "application/json", authorization: `Bearer ${token}` } });
+  if (!response.ok) throw await refused(ctx, response, `GET ${url.pathname}`);
+  const { username } = await readJson<{ username?: string }>(response, ctx.registry);
+  return username ?? "(no username)";
+}
+
 /**
  * The token to publish `name` with: NODE_AUTH_TOKEN or NPM_TOKEN, else a short-lived one from
  * npm's trusted publishing (an OIDC ID token from the CI, exchanged per package).

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FerryError, defineRegistry, npmDistTag, type Context, type Prepared } from "@ferry/core";
-import { publishToken, putPackage, readVersion, sameTarball, type Remote } from "./client.ts";
+import { FerryError, checkStep, defineRegistry, npmDistTag, pass, secretCheck, type Context, type Prepared } from "@ferry/core";
+import { publishToken, putPackage, readVersion, registryUrl, sameTarball, whoami, type Remote } from "./client.ts";
 import { npmOptions, type NpmOptions } from "./options.ts";
 import { render, type RenderedPackage } from "./render.ts";
 
@@ -104,5 +104,21 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
       if (!sameTarball(remote, pkg)) throw differs(ctx, pkg);
     }
     return { state: "verified", detail: `${packages.map((p) => `${p.name}@${p.version}`).join(", ")} served with matching shasums` };
+  },
+
+  async doctor(ctx) {
+    const host = new URL(registryUrl(ctx)).host;
+    const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
+    if (!token) {
+      // Trusted publishing needs no stored token: an OIDC ID token is exchanged per package at publish time.
+      if (ctx.secret("NPM_ID_TOKEN") || (ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL") && ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))) {
+        return [pass("npm credentials", "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time")];
+      }
+      return [
+        secretCheck(ctx, ["NODE_AUTH_TOKEN", "NPM_TOKEN"], "Set NPM_TOKEN to an automation token, or configure trusted publishing on npmjs.com and give the workflow `permissions: id-token: write`."),
+      ];
+    }
+    const set = secretCheck(ctx, ["NODE_AUTH_TOKEN", "NPM_TOKEN"], "");
+    return [set, await checkStep(`npm token accepted by ${host}`, async () => `whoami: ${await whoami(ctx, token)}`)];
   },
 });

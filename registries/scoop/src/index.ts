@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { defineRegistry, filePresence, openRepoFiles, repoFilesOptions, type Context, type Prepared } from "@ferry/core";
+import { checkRepoFiles, defineRegistry, filePresence, openRepoFiles, repoFilesOptions, type Context, type RepoTarget, type Prepared } from "@ferry/core";
 import { z } from "zod";
 import { parseScoop, renderScoop } from "./render.ts";
 
@@ -31,14 +31,14 @@ interface ScoopPrepared extends Prepared {
 
 const appName = (ctx: Context<Options>) => ctx.options.app ?? ctx.project.name;
 const appPath = (ctx: Context<Options>) => `bucket/${appName(ctx)}.json`;
-const bucket = (ctx: Context<Options>) =>
-  openRepoFiles(ctx, {
-    repository: ctx.options.bucket,
-    git: ctx.options.git ?? ctx.env("FERRY_SCOOP_GIT"),
-    branch: ctx.options.branch,
-    token: ctx.options.token,
-    author: ctx.options.author,
-  });
+const where = (ctx: Context<Options>): RepoTarget => ({
+  repository: ctx.options.bucket,
+  git: ctx.options.git ?? ctx.env("FERRY_SCOOP_GIT"),
+  branch: ctx.options.branch,
+  token: ctx.options.token,
+  author: ctx.options.author,
+});
+const bucket = (ctx: Context<Options>) => openRepoFiles(ctx, where(ctx));
 const render = (ctx: Context<Options>) => renderScoop({ project: ctx.project, version: ctx.version, manifest: ctx.manifest });
 
 export default defineRegistry<Options, ScoopPrepared>({
@@ -78,4 +78,6 @@ export default defineRegistry<Options, ScoopPrepared>({
     if ((await repo.read(path)) !== render(ctx)) return undefined;
     return { state: "verified", detail: `${path} in ${repo.location} has ${ctx.version.semver}` };
   },
+
+  doctor: (ctx) => checkRepoFiles(ctx, where(ctx)),
 });

@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineRegistry, FerryError, readJson, snapChannel, snapVersion, type Context, type Prepared } from "@ferry/core";
+import { checkStep, defineRegistry, FerryError, readJson, secretCheck, snapChannel, snapVersion, toolCheck, type Context, type Prepared } from "@ferry/core";
+import { authorizationHeader } from "./credentials.ts";
 import { snapOptions, type SnapOptions } from "./options.ts";
 import { buildSnap, channelOf, linuxArtifacts, renderSnapYaml, snapName, type BuiltSnap } from "./render.ts";
-import { pushSnap, readChannelMap, releaseRevision, waitForProcessing, type ChannelMap, type StoreRevision } from "./store.ts";
+import { dashboardUrl, pushSnap, readChannelMap, releaseRevision, waitForProcessing, type ChannelMap, type StoreRevision } from "./store.ts";
 
 /** The device API's public view: what `snap install` would get per channel and architecture. */
 interface SnapInfo {
@@ -131,6 +132,25 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
       return { state: "awaiting-review", detail: `revisions ${held.map((r) => r?.revision).join(", ")} of ${version} wait for the store's manual review` };
     }
     return undefined;
+  },
+
+  async doctor(ctx) {
+    const fix = "Run `snapcraft export-login --snaps=<name> --acls package_access,package_push,package_update,package_release -` and store the output as the secret SNAPCRAFT_STORE_CREDENTIALS.";
+    const tool = await toolCheck(ctx, "mksquashfs", "Install squashfs-tools (apt-get install squashfs-tools).");
+    const set = secretCheck(ctx, ["SNAPCRAFT_STORE_CREDENTIALS"], fix);
+    if (!set.ok) return [tool, set];
+    const parses = await checkStep("SNAPCRAFT_STORE_CREDENTIALS parses", async () => {
+      const header = authorizationHeader(ctx.secret("SNAPCRAFT_STORE_CREDENTIALS")!, ctx.registry);
+      return header.startsWith("Macaroons ") ? "Candid credentials" : "Ubuntu One credentials";
+    });
+    if (!parses.ok) return [tool, set, parses];
+    const name = snapName(ctx);
+    // Reading the channel map needs the login and the snap's registered name: a read that proves both.
+    const accepted = await checkStep(`${new URL(dashboardUrl(ctx)).host} accepts the credentials for ${name}`, async () => {
+      const map = await readChannelMap(ctx);
+      return `channel map of ${name}: ${map.revisions.length} revisions`;
+    });
+    return [tool, set, parses, accepted];
   },
 });
 

@@ -4,10 +4,13 @@ import {
   FerryError,
   defineRegistry,
   findOpenPullRequest,
+  githubForkChecks,
+  githubRepoChecks,
   holdsFiles,
   proposeChange,
   readRepoFile,
   refused,
+  secretCheck,
   splitRepo,
   type Context,
   type Prepared,
@@ -29,13 +32,15 @@ function token(ctx: Ctx): string | undefined {
   return named ?? (ctx.options.token === "WINGET_TOKEN" ? ctx.secret("WINGET_CREATE_GITHUB_TOKEN") : undefined);
 }
 
+const tokenFix = (ctx: Ctx) => `Create a token (classic, scope public_repo) for the account that will own the fork, and set ${ctx.options.token}.`;
+
 function requireToken(ctx: Ctx): string {
   const value = token(ctx);
   if (value) return value;
   throw new FerryError("SecretMissing", {
     registry: ctx.registry,
     what: `No GitHub token in ${ctx.options.token} to open the pull request to ${ctx.options.repository}.`,
-    fix: `Create a token (classic, scope public_repo) for the account that will own the fork, and set ${ctx.options.token}.`,
+    fix: tokenFix(ctx),
   });
 }
 
@@ -147,5 +152,18 @@ export default defineRegistry<WingetOptions, WingetPrepared>({
     const pull = await findPull(ctx);
     if (!pull || !(await holdsFiles(ctx, ctx.github(token(ctx)), pull.headRepo, pull.headSha, render(ctx)))) return undefined;
     return { state: "awaiting-review", detail: `pull request #${pull.number}` };
+  },
+
+  async doctor(ctx) {
+    const names = ctx.options.token === "WINGET_TOKEN" ? ["WINGET_TOKEN", "WINGET_CREATE_GITHUB_TOKEN"] : [ctx.options.token];
+    const set = secretCheck(ctx, names, tokenFix(ctx));
+    if (!set.ok) return [set];
+    const tokenName = names.find((n) => ctx.secret(n))!;
+    const gh = ctx.github(token(ctx));
+    const user = await githubForkChecks(gh, tokenName);
+    if (!user[0]?.ok) return [set, ...user];
+    // The fork and the pull request are the token's; the upstream only has to exist.
+    const upstream = await githubRepoChecks(gh, { repository: ctx.options.repository, tokenName, push: false });
+    return [set, ...user, ...upstream.filter((c) => c.name !== `${tokenName} accepted`)];
   },
 });
