@@ -29,8 +29,8 @@ const placeholderRepository = "OWNER/NAME";
 
 /** Detects a Go module, Cargo crate or Node package in `dir`, else a plain project. */
 export async function detectProject(dir: string, env: NodeJS.ProcessEnv): Promise<Project> {
-  const found =
-    (await fromGoMod(dir)) ?? (await fromCargoToml(dir)) ?? (await fromPackageJson(dir)) ?? ({ kind: "plain", name: basename(dir) } as Found);
+  const plain: Found = { kind: "plain", name: basename(dir) };
+  const found = (await fromGoMod(dir)) ?? (await fromCargoToml(dir)) ?? (await fromPackageJson(dir)) ?? plain;
   const name = projectName(found.name);
   const repository = (await gitHubRemote(dir)) ?? gitHubRepository(env.GITHUB_REPOSITORY) ?? found.repository;
   const files = await existing(dir, ["README.md", "README", "LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING"]);

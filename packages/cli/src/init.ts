@@ -53,7 +53,11 @@ function parseInitFlags(argv: string[]) {
   try {
     return parseArgs({
       args: argv,
-      options: { yes: { type: "boolean", short: "y", default: false }, force: { type: "boolean", default: false }, split: { type: "boolean", default: false } },
+      options: {
+        yes: { type: "boolean", short: "y", default: false },
+        force: { type: "boolean", default: false },
+        split: { type: "boolean", default: false },
+      },
       strict: true,
       allowPositionals: false,
     }).values;

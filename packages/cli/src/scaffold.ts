@@ -18,7 +18,10 @@ interface RegistryTemplate {
 
 const owner = (p: Project) => p.repository.split("/")[0]!;
 const words = (value: string) => value.split(/[^A-Za-z0-9]+/).filter(Boolean);
-const pascal = (value: string) => words(value).map((w) => w[0]!.toUpperCase() + w.slice(1)).join("") || "App";
+const pascal = (value: string) =>
+  words(value)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join("") || "App";
 
 /** Every registry, in the order ferry.yaml lists them. */
 export const registryTemplates: RegistryTemplate[] = [
@@ -223,11 +226,17 @@ export function renderWorkflow(p: Project, enabled: string[], { split }: { split
   const on = registryTemplates.filter((r) => enabled.includes(r.name));
   const off = registryTemplates.filter((r) => !enabled.includes(r.name));
   const trusted = on.some((r) => r.trustedPublishing);
-  const checkout = ["      - uses: actions/checkout@v4", "        with:", "          fetch-depth: 0 # every tag, for the version and the notes"];
+  const checkout = [
+    "      - uses: actions/checkout@v4",
+    "        with:",
+    "          fetch-depth: 0 # every tag, for the version and the notes",
+  ];
   const permissions = [
     "    permissions:",
     "      contents: write # create the GitHub Release and upload its assets",
-    trusted ? "      id-token: write # npm and PyPI trusted publishing" : "      # id-token: write # uncomment for npm or PyPI trusted publishing",
+    trusted
+      ? "      id-token: write # npm and PyPI trusted publishing"
+      : "      # id-token: write # uncomment for npm or PyPI trusted publishing",
   ];
   const secrets = [
     ...(on.length ? ["        env:"] : ["        # env:"]),
