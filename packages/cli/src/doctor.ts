@@ -13,11 +13,11 @@ import {
 import { loadRegistry } from "./registries.ts";
 
 /** A check with the registry it belongs to ("github" for the release's own). */
-export interface DoctorLine extends Check {
+interface DoctorLine extends Check {
   registry: string;
 }
 
-export interface DoctorInput {
+interface DoctorInput {
   config: Config;
   selected: Config["registries"];
   env: NodeJS.ProcessEnv;

@@ -40,10 +40,20 @@ export function secretCheck(ctx: Pick<Context<unknown>, "secret">, names: string
 }
 
 /** Passes when `tool` is an executable file in a directory of PATH. */
-export async function toolCheck(ctx: Pick<Context<unknown>, "env">, tool: string, fix = `Install ${tool} and make sure it is on PATH.`): Promise<Check> {
+export async function toolCheck(
+  ctx: Pick<Context<unknown>, "env">,
+  tool: string,
+  fix = `Install ${tool} and make sure it is on PATH.`,
+): Promise<Check> {
   for (const dir of (ctx.env("PATH") ?? "").split(delimiter).filter(Boolean)) {
     const path = join(dir, tool);
-    if (await access(path, constants.X_OK).then(() => true, () => false)) return pass(`${tool} on PATH`, path);
+    if (
+      await access(path, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return pass(`${tool} on PATH`, path);
   }
   return fail(`${tool} on PATH`, `${tool} is not on PATH`, fix);
 }
@@ -52,17 +62,26 @@ const status = (error: unknown): number | undefined => (error as { status?: numb
 
 /** The scopes of a classic token (GitHub's x-oauth-scopes header); undefined for other kinds of token. */
 const scopesOf = (headers: Record<string, unknown>): string[] | undefined =>
-  typeof headers["x-oauth-scopes"] === "string" ? headers["x-oauth-scopes"].split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  typeof headers["x-oauth-scopes"] === "string"
+    ? headers["x-oauth-scopes"]
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 function unaccepted(tokenName: string, error: unknown): Check {
   const code = status(error);
   if (code === 401) {
-    return fail(`${tokenName} accepted`, "GitHub answered 401 Bad credentials", `The token in ${tokenName} is wrong, expired or revoked: create a new one and set ${tokenName}.`);
+    return fail(
+      `${tokenName} accepted`,
+      "GitHub answered 401 Bad credentials",
+      `The token in ${tokenName} is wrong, expired or revoked: create a new one and set ${tokenName}.`,
+    );
   }
   return failedCheck(`${tokenName} accepted`, error);
 }
 
-export interface RepoAccessInput {
+interface RepoAccessInput {
   /** `owner/name`. */
   repository: string;
   /** The variable the client's token came from, for messages. */
@@ -85,18 +104,37 @@ export async function githubRepoChecks(gh: Octokit, { repository, tokenName, pus
     if (status(error) !== 404) return [unaccepted(tokenName, error)];
     return [
       pass(`${tokenName} accepted`, "GitHub accepted it"),
-      fail(`${repository} exists`, `${repository} does not exist, or ${tokenName} cannot see it`, `Create ${repository}, or give the token in ${tokenName} access to it.`),
+      fail(
+        `${repository} exists`,
+        `${repository} does not exist, or ${tokenName} cannot see it`,
+        `Create ${repository}, or give the token in ${tokenName} access to it.`,
+      ),
     ];
   }
   const { data, headers } = answer;
-  const checks = [pass(`${tokenName} accepted`, "GitHub accepted it"), pass(`${repository} exists`, `${data.private ? "private" : "public"}, default branch ${data.default_branch}`)];
+  const checks = [
+    pass(`${tokenName} accepted`, "GitHub accepted it"),
+    pass(`${repository} exists`, `${data.private ? "private" : "public"}, default branch ${data.default_branch}`),
+  ];
   if (!push) return checks;
   const name = `${tokenName} can push to ${repository}`;
-  const scopes = scopesOf(headers as Record<string, unknown>);
+  const scopes = scopesOf(headers);
   if (scopes && !scopes.includes("repo") && !(scopes.includes("public_repo") && !data.private)) {
-    checks.push(fail(name, `the classic token has the scopes: ${scopes.join(", ") || "none"}`, `Give the token the \`${data.private ? "repo" : "public_repo"}\` scope, or use a fine-grained token with "Contents: Read and write" on ${repository}.`));
+    checks.push(
+      fail(
+        name,
+        `the classic token has the scopes: ${scopes.join(", ") || "none"}`,
+        `Give the token the \`${data.private ? "repo" : "public_repo"}\` scope, or use a fine-grained token with "Contents: Read and write" on ${repository}.`,
+      ),
+    );
   } else if (data.permissions?.push === false) {
-    checks.push(fail(name, `GitHub reports no push permission on ${repository}`, `Give the token's account write access to ${repository}, or a fine-grained token "Contents: Read and write" on it.`));
+    checks.push(
+      fail(
+        name,
+        `GitHub reports no push permission on ${repository}`,
+        `Give the token's account write access to ${repository}, or a fine-grained token "Contents: Read and write" on it.`,
+      ),
+    );
   } else if (data.permissions?.push) {
     checks.push(pass(name, scopes ? `push permission, scopes ${scopes.join(", ")}` : "push permission"));
   } else {
@@ -115,7 +153,7 @@ export async function githubForkChecks(gh: Octokit, tokenName: string): Promise<
     return [unaccepted(tokenName, error)];
   }
   const login = answer.data.login;
-  const scopes = scopesOf(answer.headers as Record<string, unknown>);
+  const scopes = scopesOf(answer.headers);
   const name = `${tokenName} user can fork`;
   if (scopes && !scopes.includes("repo") && !scopes.includes("public_repo")) {
     return [
@@ -123,7 +161,10 @@ export async function githubForkChecks(gh: Octokit, tokenName: string): Promise<
       fail(name, `the classic token has the scopes: ${scopes.join(", ") || "none"}`, "Give the token the `public_repo` scope."),
     ];
   }
-  return [pass(`${tokenName} accepted`, `user ${login}`), pass(name, scopes ? `user ${login}, scopes ${scopes.join(", ")}` : `user ${login}`)];
+  return [
+    pass(`${tokenName} accepted`, `user ${login}`),
+    pass(name, scopes ? `user ${login}, scopes ${scopes.join(", ")}` : `user ${login}`),
+  ];
 }
 
 /** The release's own GitHub prerequisites: GITHUB_TOKEN set, accepted, and able to push to the project's repository. */

@@ -99,7 +99,11 @@ export default defineRegistry({
 
   async doctor(ctx) {
     const cargo = await toolCheck(ctx, "cargo", "Install Rust's toolchain (https://rustup.rs) so that cargo is on PATH.");
-    const token = secretCheck(ctx, ["CARGO_REGISTRY_TOKEN"], "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN.");
+    const token = secretCheck(
+      ctx,
+      ["CARGO_REGISTRY_TOKEN"],
+      "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN.",
+    );
     if (!cargo.ok) return [cargo, token];
     // crates.io has no read-only call that authenticates a token; the manifest is what can be checked.
     const manifest = await checkStep(`${ctx.options.manifest} readable`, async () => {

@@ -119,7 +119,10 @@ export default defineRegistry({
       return "GET /v2/ answered 200";
     });
     if (!credentials) return [accepted];
-    const set = pass("registry credentials set", "username" in credentials ? "DOCKER_USERNAME and DOCKER_PASSWORD are set" : "DOCKER_TOKEN is set");
+    const set = pass(
+      "registry credentials set",
+      "username" in credentials ? "DOCKER_USERNAME and DOCKER_PASSWORD are set" : "DOCKER_TOKEN is set",
+    );
     return [set, accepted];
   },
 });

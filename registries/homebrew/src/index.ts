@@ -1,6 +1,15 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { checkRepoFiles, defineRegistry, filePresence, openRepoFiles, repoFilesOptions, type Context, type RepoTarget, type Prepared } from "@ferry/core";
+import {
+  checkRepoFiles,
+  defineRegistry,
+  filePresence,
+  openRepoFiles,
+  repoFilesOptions,
+  type Context,
+  type RepoTarget,
+  type Prepared,
+} from "@ferry/core";
 import { z } from "zod";
 import { parseFormula, renderCask, renderFormula } from "./render.ts";
 

@@ -1,6 +1,16 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { checkRepoFiles, defineRegistry, filePresence, nixVersion, openRepoFiles, repoFilesOptions, type Context, type RepoTarget, type Prepared } from "@ferry/core";
+import {
+  checkRepoFiles,
+  defineRegistry,
+  filePresence,
+  nixVersion,
+  openRepoFiles,
+  repoFilesOptions,
+  type Context,
+  type RepoTarget,
+  type Prepared,
+} from "@ferry/core";
 import { z } from "zod";
 import { parseDerivation, renderDerivation, semverOfNix } from "./render.ts";
 

@@ -133,7 +133,15 @@ export async function whoami(ctx: Ctx, token: string): Promise<string> {
   const response = await ctx.http(url, { headers: { accept: "application/json", authorization: `Bearer ${token}` } });
   if (!response.ok) throw await refused(ctx, response, `GET ${url.pathname}`);
   const { username } = await readJson<{ username?: string }>(response, ctx.registry);
-  return username ?? "(no username)";
+  // Some registries (Verdaccio) answer an unknown token as an anonymous user: no username, as `npm whoami` reads it.
+  if (!username) {
+    throw new FerryError("RegistryRefused", {
+      registry: ctx.registry,
+      what: `${url.host} answered GET ${url.pathname} with no user: it does not recognize the token.`,
+      fix: "Check that the token (NODE_AUTH_TOKEN or NPM_TOKEN) is valid for this registry and has not been revoked.",
+    });
+  }
+  return username;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { defineRegistry, fail, FerryError, pass, pep440Version, secretCheck, type Context, type Prepared } from "@ferry/core";
+import { defineRegistry, fail, FerryError, pass, pep440Version, secretCheck, type Check, type Context, type Prepared } from "@ferry/core";
 import { z } from "zod";
 import { readRelease, uploadToken, uploadWheel, type Endpoints, type ReleaseFiles } from "./api.ts";
 import { buildWheel, defaultPlatformTags, type Platform, type Wheel, type WheelMetadata } from "./wheel.ts";
@@ -144,22 +144,8 @@ export default defineRegistry({
     return { state: "verified", detail: `${meta.name}==${meta.version} lists every wheel with its sha256` };
   },
 
-  async doctor(ctx) {
-    const fix = "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`.";
-    const token = ctx.secret("PYPI_TOKEN");
-    if (!token) {
-      const oidc = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL") && ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-      return [oidc ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available") : secretCheck(ctx, ["PYPI_TOKEN"], fix)];
-    }
-    // PyPI offers no read-only call that authenticates a token: only an upload would tell.
-    const shape = "PYPI_TOKEN looks like a PyPI API token";
-    return [
-      pass("PYPI_TOKEN set", "PYPI_TOKEN is set"),
-      token.startsWith("pypi-")
-        ? pass(shape, "it has the pypi- prefix; PyPI has no read-only check, so the first upload is what proves it")
-        : fail(shape, "it does not start with pypi-, as every PyPI API token does", fix),
-    ];
-  },
+  doctor: (ctx) => Promise.resolve(checks(ctx)),
+
 });
 
 function differs(wheel: Wheel, meta: WheelMetadata): FerryError {
@@ -169,4 +155,22 @@ function differs(wheel: Wheel, meta: WheelMetadata): FerryError {
     why: "PyPI never lets a file name be reused, so this version's wheel cannot be replaced.",
     fix: `Release a new version; ${meta.name} ${meta.version} stays as it is.`,
   });
+}
+
+/** `ferry doctor`: the credentials are there and have a PyPI token's shape. */
+function checks(ctx: Ctx): Check[] {
+  const fix = "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`.";
+  const token = ctx.secret("PYPI_TOKEN");
+  if (!token) {
+    const oidc = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL") && ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
+    return [oidc ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available") : secretCheck(ctx, ["PYPI_TOKEN"], fix)];
+  }
+  // PyPI offers no read-only call that authenticates a token: only an upload would tell.
+  const shape = "PYPI_TOKEN looks like a PyPI API token";
+  return [
+    pass("PYPI_TOKEN set", "PYPI_TOKEN is set"),
+    token.startsWith("pypi-")
+      ? pass(shape, "it has the pypi- prefix; PyPI has no read-only check, so the first upload is what proves it")
+      : fail(shape, "it does not start with pypi-, as every PyPI API token does", fix),
+  ];
 }

@@ -139,9 +139,9 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
     const tool = await toolCheck(ctx, "mksquashfs", "Install squashfs-tools (apt-get install squashfs-tools).");
     const set = secretCheck(ctx, ["SNAPCRAFT_STORE_CREDENTIALS"], fix);
     if (!set.ok) return [tool, set];
-    const parses = await checkStep("SNAPCRAFT_STORE_CREDENTIALS parses", async () => {
+    const parses = await checkStep("SNAPCRAFT_STORE_CREDENTIALS parses", () => {
       const header = authorizationHeader(ctx.secret("SNAPCRAFT_STORE_CREDENTIALS")!, ctx.registry);
-      return header.startsWith("Macaroons ") ? "Candid credentials" : "Ubuntu One credentials";
+      return Promise.resolve(header.startsWith("Macaroons ") ? "Candid credentials" : "Ubuntu One credentials");
     });
     if (!parses.ok) return [tool, set, parses];
     const name = snapName(ctx);
