@@ -205,10 +205,12 @@ describe("the GitHub Action", () => {
     expect(actionProblems(await read(root, "action.yml"))).toEqual([]);
   });
 
-  it("this repository's workflows are valid", async () => {
-    for (const file of await readdir(join(root, ".github/workflows"))) {
-      expect(workflowProblems(await read(root, `.github/workflows/${file}`), file)).toEqual([]);
-    }
+  it("this repository's workflows are valid, and so is the ferry.yaml its release checks", async () => {
+    const files = await readdir(join(root, ".github/workflows"));
+    expect(files.sort()).toEqual(["ci.yml", "release.yml"]);
+    for (const file of files) expect(workflowProblems(await read(root, `.github/workflows/${file}`), file)).toEqual([]);
+    const check = await ferry(["check", "--config", ".github/ferry.yaml"], { cwd: root });
+    expect(check.code, check.stderr).toBe(0);
   });
 
   it("runs ferry with the inputs, shows the human report and sets the outputs", async () => {

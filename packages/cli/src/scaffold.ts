@@ -252,7 +252,7 @@ export function renderWorkflow(p: Project, enabled: string[], { split }: { split
     "",
     "on:",
     "  push:",
-    "    tags: ['v*']",
+    '    tags: ["v*"]',
     "",
   ];
   if (!split) {
