@@ -12,7 +12,7 @@ const bin = resolve(import.meta.dirname, "../bin/ferry.js");
 const reporting = new Set(["release", "publish", "plan"]);
 
 /** The registries that went out, and those that did not, as the action's outputs list them. */
-export function actionOutputs(report: Report): { published: string; failed: string } {
+function actionOutputs(report: Report): { published: string; failed: string } {
   const out = new Set(["published", "awaiting-review", "already-published"]);
   const published = report.targets.filter((t) => out.has(t.status)).map((t) => t.registry);
   const failed = report.targets.filter((t) => !successful.has(t.status)).map((t) => t.registry);
@@ -21,7 +21,7 @@ export function actionOutputs(report: Report): { published: string; failed: stri
 }
 
 /** ferry's arguments from the inputs (INPUT_* variables) and the word-split `args` input. */
-export function ferryArgs(env: NodeJS.ProcessEnv, extra: string[]): string[] {
+function ferryArgs(env: NodeJS.ProcessEnv, extra: string[]): string[] {
   const command = env.INPUT_COMMAND?.trim() || "release";
   const args = [command];
   const value = (name: string) => env[`INPUT_${name}`]?.trim() || undefined;
