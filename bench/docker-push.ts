@@ -66,7 +66,9 @@ async function prepare(distDir: string): Promise<void> {
 /** Child 2: publish what child 1 prepared: HEAD each blob, stream the missing ones, put manifests and tags. */
 async function publish(distDir: string): Promise<void> {
   const ctx = await context(distDir);
-  const prepared = JSON.parse(await readFile(join(distDir, "prepared.json"), "utf8"), reviver) as Awaited<ReturnType<typeof docker.prepare>>;
+  const prepared = JSON.parse(await readFile(join(distDir, "prepared.json"), "utf8"), reviver) as Awaited<
+    ReturnType<typeof docker.prepare>
+  >;
   await docker.publish(ctx, prepared);
 }
 
@@ -123,7 +125,14 @@ async function main(): Promise<void> {
     const pushed = await measured(process.execPath, ["--import", "tsx", import.meta.filename, "--publish", distDir], env);
     const skopeo = await measured(
       "skopeo",
-      ["copy", "--all", "--preserve-digests", "--dest-tls-verify=false", `oci:${outDir}:${version}`, `docker://${registry.host}/bench/skopeo:${version}`],
+      [
+        "copy",
+        "--all",
+        "--preserve-digests",
+        "--dest-tls-verify=false",
+        `oci:${outDir}:${version}`,
+        `docker://${registry.host}/bench/skopeo:${version}`,
+      ],
       env,
     );
 
@@ -135,7 +144,9 @@ async function main(): Promise<void> {
     line("ferry prepare (extract, tar+gzip+hash)", prepared);
     line("ferry publish (HEAD, streamed PUT, tags)", pushed);
     line("skopeo copy oci: → registry (the peer)", skopeo);
-    console.log(`ratio ferry publish / skopeo copy: wall ${fmt(pushed.seconds / skopeo.seconds)}, peak RSS ${fmt(pushed.rssMiB / skopeo.rssMiB)}`);
+    console.log(
+      `ratio ferry publish / skopeo copy: wall ${fmt(pushed.seconds / skopeo.seconds)}, peak RSS ${fmt(pushed.rssMiB / skopeo.rssMiB)}`,
+    );
   } finally {
     await registry.stop();
     await rm(root, { recursive: true, force: true });

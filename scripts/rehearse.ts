@@ -29,7 +29,10 @@ if (!env.GITHUB_API_URL) {
 function release(label: string): Promise<{ code: number; output: string }> {
   console.log(`\n== ${label}: ferry release --tag ${tag}\n`);
   return new Promise((done) => {
-    const run = spawn("node", [ferry, "release", "--tag", tag, "--config", config], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const run = spawn("node", [ferry, "release", "--tag", tag, "--config", config], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let output = "";
     run.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
@@ -45,7 +48,9 @@ sandbox.kill("SIGINT");
 
 const republished = /published\+verified/.test(second.output);
 if (first.code !== 0 || second.code !== 0 || republished) {
-  console.error(`\nrehearsal failed: first run exit ${first.code}, re-run exit ${second.code}${republished ? ", and the re-run published again" : ""}`);
+  console.error(
+    `\nrehearsal failed: first run exit ${first.code}, re-run exit ${second.code}${republished ? ", and the re-run published again" : ""}`,
+  );
   process.exit(1);
 }
 console.log("\nrehearsal passed: everything published and verified; the re-run published nothing");

@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { FerryError, createContext, type Context } from "@ferry/core";
+import { type FerryError, createContext, type Context } from "@ferry/core";
 import { startAur, type AurSandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import aur from "../registries/aur/src/index.ts";
@@ -49,7 +49,15 @@ afterAll(async () => {
 let serve: (fixture: FixtureRelease) => Promise<void>;
 
 async function release(options: FixtureOptions = {}): Promise<FixtureRelease> {
-  const fixture = await makeRelease({ serverUrl, targets: [["linux", "amd64"], ["linux", "arm64"], ["darwin", "arm64"]], ...options });
+  const fixture = await makeRelease({
+    serverUrl,
+    targets: [
+      ["linux", "amd64"],
+      ["linux", "arm64"],
+      ["darwin", "arm64"],
+    ],
+    ...options,
+  });
   cleanup.push(fixture.project.dir);
   await serve(fixture);
   return fixture;
@@ -88,7 +96,11 @@ async function publish(ctx: Context<Options>) {
 /** What an AUR helper sees: the RPC's info result. */
 async function rpcInfo(name: string) {
   const response = await fetch(`${sandbox.env.FERRY_AUR_RPC}/rpc/v5/info?arg[]=${name}`);
-  return (await response.json()) as { type: string; resultcount: number; results: Array<{ Name: string; Version: string; Description: string }> };
+  return (await response.json()) as {
+    type: string;
+    resultcount: number;
+    results: Array<{ Name: string; Version: string; Description: string }>;
+  };
 }
 
 /** A file as pushed to master of the package's AUR repository. */
@@ -119,7 +131,11 @@ describe("aur against an sshd-backed AUR", () => {
     expect(pushed("hello-bin", ".SRCINFO")).toBe(printed.stdout);
     const commits = await sandbox.commits("hello-bin");
     expect(commits).toHaveLength(1);
-    const author = execFileSync("git", ["--git-dir", join(sandbox.reposDir, "hello-bin.git"), "log", "-1", "--format=%an <%ae>|%s", "master"], { encoding: "utf8" });
+    const author = execFileSync(
+      "git",
+      ["--git-dir", join(sandbox.reposDir, "hello-bin.git"), "log", "-1", "--format=%an <%ae>|%s", "master"],
+      { encoding: "utf8" },
+    );
     expect(author.trim()).toBe("Ferry Test <test@example.com>|Add 1.2.3-1");
 
     const again = await publish(context(fixture));
@@ -135,7 +151,11 @@ describe("aur against an sshd-backed AUR", () => {
     await publish(context(newer));
     expect((await rpcInfo("upd-bin")).results[0]?.Version).toBe("1.3.0-1");
     expect(pushed("upd-bin", "PKGBUILD")).toContain("pkgrel=1\n");
-    expect(await aur.exists(context(older))).toEqual({ state: "present", matches: false, detail: "AUR has newer version 1.3.0-1 of upd-bin." });
+    expect(await aur.exists(context(older))).toEqual({
+      state: "present",
+      matches: false,
+      detail: "AUR has newer version 1.3.0-1 of upd-bin.",
+    });
     const error = await attempt(() => aur.prepare(context(older)).then((p) => aur.publish(context(older), p)));
     expect(error.code).toBe("PublishedContentDiffers");
     expect(await sandbox.commits("upd-bin")).toHaveLength(2);
@@ -201,7 +221,10 @@ describe("the PKGBUILD under a real makepkg build", () => {
     const fixture = await release({ name: "built", version: "2.0.0-rc.1" });
     const ctx = context(fixture);
     const prepared = await aur.prepare(ctx);
-    const pkgbuild = await readFile(prepared.files.find((f) => f.endsWith("PKGBUILD"))!, "utf8");
+    const pkgbuild = await readFile(
+      prepared.files.find((f) => f.endsWith("PKGBUILD"))!,
+      "utf8",
+    );
     const build = await makepkg(pkgbuild, ["--nodeps", "--noconfirm", "--noprogressbar"]);
     cleanup.push(build.dir);
     expect(build.stdout).toContain("Validating source_x86_64 files with sha256sums...");
@@ -217,10 +240,12 @@ describe("the PKGBUILD under a real makepkg build", () => {
   it("fails when an archive does not match its sha256sum", async () => {
     const fixture = await release({ name: "tampered" });
     const prepared = await aur.prepare(context(fixture));
-    const pkgbuild = (await readFile(prepared.files.find((f) => f.endsWith("PKGBUILD"))!, "utf8")).replace(
-      /sha256sums_x86_64=\('[0-9a-f]{64}'\)/,
-      `sha256sums_x86_64=('${"0".repeat(64)}')`,
-    );
+    const pkgbuild = (
+      await readFile(
+        prepared.files.find((f) => f.endsWith("PKGBUILD"))!,
+        "utf8",
+      )
+    ).replace(/sha256sums_x86_64=\('[0-9a-f]{64}'\)/, `sha256sums_x86_64=('${"0".repeat(64)}')`);
     const failure = await makepkg(pkgbuild, ["--nodeps", "--noconfirm", "--noprogressbar"]).then(
       () => undefined,
       (error: { stderr?: string; stdout?: string }) => `${error.stdout ?? ""}${error.stderr ?? ""}`,

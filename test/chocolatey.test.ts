@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -61,7 +61,13 @@ describe("chocolatey", { timeout: 180_000 }, () => {
     const { nupkg, files } = await chocolatey.prepare(ctx);
     expect(nupkg.version).toBe("1.2.3-rc1");
     expect(files.map((f) => f.slice(ctx.outDir.length + 1)).sort()).toEqual(
-      expect.arrayContaining(["content/[Content_Types].xml", "content/_rels/.rels", "content/hello.nuspec", "content/tools/chocolateyinstall.ps1", "hello.1.2.3-rc1.nupkg"]),
+      expect.arrayContaining([
+        "content/[Content_Types].xml",
+        "content/_rels/.rels",
+        "content/hello.nuspec",
+        "content/tools/chocolateyinstall.ps1",
+        "hello.1.2.3-rc1.nupkg",
+      ]),
     );
     expect(Object.keys(nupkg.parts).some((p) => /^package\/services\/metadata\/core-properties\/[0-9a-f]{32}\.psmdcp$/.test(p))).toBe(true);
 
@@ -89,7 +95,11 @@ describe("chocolatey", { timeout: 180_000 }, () => {
     const published = await chocolatey.publish(ctx, prepared);
     expect(published.detail).toContain("pushed hello 1.2.3");
     expect(await chocolatey.verify(ctx, published)).toMatchObject({ state: "awaiting-review" });
-    expect(await chocolatey.exists(ctx)).toMatchObject({ state: "present", matches: true, detail: expect.stringContaining("awaiting moderation") });
+    expect(await chocolatey.exists(ctx)).toMatchObject({
+      state: "present",
+      matches: true,
+      detail: expect.stringContaining("awaiting moderation"),
+    });
 
     feed.approve("hello", "1.2.3");
     expect(await chocolatey.verify(ctx, published)).toMatchObject({ state: "verified", detail: expect.stringContaining("Approved") });
@@ -102,7 +112,9 @@ describe("chocolatey", { timeout: 180_000 }, () => {
 
     const conflicting = await context({ version: "1.2.3", marker: "other" });
     expect(await chocolatey.exists(conflicting.ctx)).toMatchObject({ state: "present", matches: false });
-    await expect(chocolatey.publish(conflicting.ctx, await chocolatey.prepare(conflicting.ctx))).rejects.toMatchObject({ code: "PublishedContentDiffers" });
+    await expect(chocolatey.publish(conflicting.ctx, await chocolatey.prepare(conflicting.ctx))).rejects.toMatchObject({
+      code: "PublishedContentDiffers",
+    });
   });
 
   it("refuses a wrong API key and a missing one, and throws when the feed is unreachable", async () => {

@@ -46,9 +46,14 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
       await service?.stop();
     });
 
-    const release = (label: string, extra: FixtureOptions = {}) => makeRelease({ name: unique(label), ...spec.fixture?.(service), ...extra });
+    const release = (label: string, extra: FixtureOptions = {}) =>
+      makeRelease({ name: unique(label), ...spec.fixture?.(service), ...extra });
 
-    const run = async (fixture: FixtureRelease, options: Input, extra: { dryRun?: boolean; name?: string; env?: Record<string, string> } = {}) => {
+    const run = async (
+      fixture: FixtureRelease,
+      options: Input,
+      extra: { dryRun?: boolean; name?: string; env?: Record<string, string> } = {},
+    ) => {
       const [result] = await runSpokes({
         spokes: [{ adapter: extra.name ? { ...adapter, name: extra.name } : adapter, options: adapter.options.parse(options), common: {} }],
         project: fixture.project,
@@ -117,9 +122,9 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
         run(broken, brokenOptions, { ...(spec.unreachableEnv ? { env: spec.unreachableEnv } : {}) }),
         run(healthy, healthyOptions, { name: `${adapter.name}-healthy` }),
       ]);
-      expectStatus(brokenResult!, "failed");
-      expect(brokenResult!.detail).toMatch(new RegExp(`^\\[${adapter.name}\\] `));
-      expectStatus(healthyResult!, spec.publishedStatus ?? "published");
+      expectStatus(brokenResult, "failed");
+      expect(brokenResult.detail).toMatch(new RegExp(`^\\[${adapter.name}\\] `));
+      expectStatus(healthyResult, spec.publishedStatus ?? "published");
     }, 300_000);
 
     if (spec.http) {
@@ -140,7 +145,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
 }
 
 /** An HTTP proxy on 127.0.0.1 that answers the first `failures` requests with 503, then forwards. */
-export async function flakyProxy(target: string, failures: number) {
+async function flakyProxy(target: string, failures: number) {
   const upstream = new URL(target);
   let failed = 0;
   const server = createServer((req, res) => {

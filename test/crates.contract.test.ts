@@ -20,9 +20,14 @@ testRegistry({
   async options(release, registry) {
     const dir = join(release.project.dir, "crate");
     const name = release.project.name;
-    await run("cargo", ["new", "--bin", "--vcs", "none", "--name", name, dir], { env: { ...process.env, CARGO_HOME: registry.env.CARGO_HOME } });
+    await run("cargo", ["new", "--bin", "--vcs", "none", "--name", name, dir], {
+      env: { ...process.env, CARGO_HOME: registry.env.CARGO_HOME },
+    });
     const manifest = await readFile(join(dir, "Cargo.toml"), "utf8");
-    await writeFile(join(dir, "Cargo.toml"), manifest.replace(/^version = .*$/m, `version = "${release.version.semver}"\ndescription = "Says hello."\nlicense = "MIT"`));
+    await writeFile(
+      join(dir, "Cargo.toml"),
+      manifest.replace(/^version = .*$/m, `version = "${release.version.semver}"\ndescription = "Says hello."\nlicense = "MIT"`),
+    );
     const build = release.manifest.artifacts.map((a) => a.sha256.slice(0, 8)).join("");
     await writeFile(join(dir, "src", "main.rs"), `fn main() {\n    println!("${name} ${release.version.semver} ${build}");\n}\n`);
     return { manifest: "crate/Cargo.toml" };

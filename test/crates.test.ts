@@ -30,13 +30,21 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-const cargoEnv = () => ({ ...process.env, CARGO_HOME: cargoHome, CARGO_REGISTRIES_SANDBOX_INDEX: registry.index, CARGO_TERM_COLOR: "never" });
+const cargoEnv = () => ({
+  ...process.env,
+  CARGO_HOME: cargoHome,
+  CARGO_REGISTRIES_SANDBOX_INDEX: registry.index,
+  CARGO_TERM_COLOR: "never",
+});
 
 /**
  * A release whose project holds a fresh crate (`cargo new --bin`, plus a lib target so that other
  * crates can depend on it) at crate/Cargo.toml, with the given version in its manifest.
  */
-async function crateRelease(name: string, opts: { version?: string; crateVersion?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Context<Options>> {
+async function crateRelease(
+  name: string,
+  opts: { version?: string; crateVersion?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Context<Options>> {
   const { version = "1.2.3", crateVersion = version, env = {} } = opts;
   const fixture = await makeRelease({ name, version, targets: [] });
   dirs.push(fixture.project.dir);
@@ -48,7 +56,10 @@ async function crateRelease(name: string, opts: { version?: string; crateVersion
     manifest.replace(/^version = .*$/m, `version = "${crateVersion}"\ndescription = "Says hello."\nlicense = "MIT"`),
   );
   await writeFile(join(dir, "src", "lib.rs"), 'pub const VERSION: &str = env!("CARGO_PKG_VERSION");\n');
-  await writeFile(join(dir, "src", "main.rs"), 'fn main() {\n    println!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));\n}\n');
+  await writeFile(
+    join(dir, "src", "main.rs"),
+    'fn main() {\n    println!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));\n}\n',
+  );
   return createContext({
     registry: "crates",
     options: crates.options.parse({ manifest: "crate/Cargo.toml" }),
@@ -104,11 +115,16 @@ describe("crates against the sparse-registry stand-in", () => {
     dirs.push(scratch);
     const consumer = join(scratch, "consumer");
     await run("cargo", ["new", "--bin", "--vcs", "none", "--name", "consumer", consumer], { env: cargoEnv() });
-    await writeFile(join(consumer, "Cargo.toml"), `${await readFile(join(consumer, "Cargo.toml"), "utf8")}hello-crab = { version = "=1.2.3", registry = "sandbox" }\n`);
+    await writeFile(
+      join(consumer, "Cargo.toml"),
+      `${await readFile(join(consumer, "Cargo.toml"), "utf8")}hello-crab = { version = "=1.2.3", registry = "sandbox" }\n`,
+    );
     await run("cargo", ["generate-lockfile"], { cwd: consumer, env: cargoEnv() });
     await run("cargo", ["fetch"], { cwd: consumer, env: cargoEnv() });
     const lock = await readFile(join(consumer, "Cargo.lock"), "utf8");
-    expect(lock).toContain(`name = "hello-crab"\nversion = "1.2.3"\nsource = "${registry.index.replace(/\/$/, "/")}"\nchecksum = "${cksum}"`);
+    expect(lock).toContain(
+      `name = "hello-crab"\nversion = "1.2.3"\nsource = "${registry.index.replace(/\/$/, "/")}"\nchecksum = "${cksum}"`,
+    );
 
     const root = join(scratch, "installed");
     await run("cargo", ["install", "--registry", "sandbox", "hello-crab", "--version", "1.2.3", "--root", root], { env: cargoEnv() });
@@ -154,7 +170,11 @@ describe("crates against the sparse-registry stand-in", () => {
       head.writeUInt32LE(meta.length);
       const size = Buffer.alloc(4);
       size.writeUInt32LE(3);
-      return fetch(`${registry.url}/api/v1/crates/new`, { method: "PUT", headers: { authorization: token }, body: Buffer.concat([head, meta, size, Buffer.from("abc")]) });
+      return fetch(`${registry.url}/api/v1/crates/new`, {
+        method: "PUT",
+        headers: { authorization: token },
+        body: Buffer.concat([head, meta, size, Buffer.from("abc")]),
+      });
     };
     const denied = await body("nope");
     expect(denied.status).toBe(403);

@@ -69,17 +69,30 @@ async function release(ctx: Context<DockerOptions>) {
 
 async function skopeoIndex(host: string, repo: string, tag: string, creds?: string) {
   const { stdout } = await run("skopeo", [
-    "inspect", "--tls-verify=false", "--raw", ...(creds ? ["--creds", creds] : []), `docker://${host}/${repo}:${tag}`,
+    "inspect",
+    "--tls-verify=false",
+    "--raw",
+    ...(creds ? ["--creds", creds] : []),
+    `docker://${host}/${repo}:${tag}`,
   ]);
-  return { text: stdout, index: JSON.parse(stdout) as { mediaType: string; manifests: Array<{ digest: string; platform: Record<string, string> }> } };
+  return {
+    text: stdout,
+    index: JSON.parse(stdout) as { mediaType: string; manifests: Array<{ digest: string; platform: Record<string, string> }> },
+  };
 }
 
 /** Pulls linux/amd64 with skopeo and unpacks it with umoci, as a user inspecting the image would. */
 async function pullAndUnpack(host: string, repo: string, tag: string): Promise<string> {
   const dir = await temp("ferry-docker-pull-");
   await run("skopeo", [
-    "copy", "--src-tls-verify=false", "--override-arch", "amd64", "--override-os", "linux",
-    `docker://${host}/${repo}:${tag}`, `oci:${join(dir, "image")}:${tag}`,
+    "copy",
+    "--src-tls-verify=false",
+    "--override-arch",
+    "amd64",
+    "--override-os",
+    "linux",
+    `docker://${host}/${repo}:${tag}`,
+    `oci:${join(dir, "image")}:${tag}`,
   ]);
   await run("umoci", ["raw", "unpack", "--rootless", "--image", `${join(dir, "image")}:${tag}`, join(dir, "rootfs")]);
   return join(dir, "rootfs");
@@ -148,7 +161,12 @@ describe("docker", () => {
     const ctx = await context({ version: "1.0.0" }, { image: "ferry-test/private" }, guarded.env);
     expect(await docker.exists(ctx)).toEqual({ state: "absent" });
     expect((await release(ctx)).verified).toMatchObject({ state: "verified" });
-    const { index } = await skopeoIndex(guarded.host, "ferry-test/private", "1.0.0", `${guarded.env.DOCKER_USERNAME}:${guarded.env.DOCKER_PASSWORD}`);
+    const { index } = await skopeoIndex(
+      guarded.host,
+      "ferry-test/private",
+      "1.0.0",
+      `${guarded.env.DOCKER_USERNAME}:${guarded.env.DOCKER_PASSWORD}`,
+    );
     expect(index.manifests).toHaveLength(2);
     const { stdout } = await run("grep", ["-rl", "--", guarded.env.DOCKER_PASSWORD!, ctx.outDir]).catch(() => ({ stdout: "" }));
     expect(stdout).toBe("");
@@ -161,7 +179,11 @@ describe("docker", () => {
     realm.searchParams.set("scope", "repository:ferry-test/by-token:pull,push");
     const auth = Buffer.from(`${guarded.env.DOCKER_USERNAME}:${guarded.env.DOCKER_PASSWORD}`).toString("base64");
     const { token } = (await (await fetch(realm, { headers: { authorization: `Basic ${auth}` } })).json()) as { token: string };
-    const ctx = await context({ version: "1.0.0" }, { image: "ferry-test/by-token" }, { FERRY_DOCKER_REGISTRY: guarded.host, DOCKER_TOKEN: token });
+    const ctx = await context(
+      { version: "1.0.0" },
+      { image: "ferry-test/by-token" },
+      { FERRY_DOCKER_REGISTRY: guarded.host, DOCKER_TOKEN: token },
+    );
     expect(await docker.exists(ctx)).toEqual({ state: "absent" });
     expect((await release(ctx)).verified).toMatchObject({ state: "verified" });
   });
@@ -170,7 +192,12 @@ describe("docker", () => {
     const ctx = await context({ version: "1.0.0" }, { image: "ferry-test/basic" }, basic.env);
     expect(await docker.exists(ctx)).toEqual({ state: "absent" });
     expect((await release(ctx)).verified).toMatchObject({ state: "verified" });
-    const { index } = await skopeoIndex(basic.host, "ferry-test/basic", "1.0.0", `${basic.env.DOCKER_USERNAME}:${basic.env.DOCKER_PASSWORD}`);
+    const { index } = await skopeoIndex(
+      basic.host,
+      "ferry-test/basic",
+      "1.0.0",
+      `${basic.env.DOCKER_USERNAME}:${basic.env.DOCKER_PASSWORD}`,
+    );
     expect(index.manifests).toHaveLength(2);
     const anonymous = await context({ version: "1.0.0" }, { image: "ferry-test/basic" }, { FERRY_DOCKER_REGISTRY: basic.host });
     expect(await docker.exists(anonymous).catch((e: FerryError) => e.code)).toBe("SecretMissing");
@@ -211,7 +238,20 @@ describe("docker", () => {
     const rootfs = await pullAndUnpack(open.host, "ferry-test/on-base", "1.2.3");
     expect(await readFile(join(rootfs, "etc/base-release"), "utf8")).toBe("base amd64\n");
     expect((await run(join(rootfs, "usr/local/bin/hello"))).stdout.trim()).toBe("hello 1.2.3");
-    const config = JSON.parse((await run("skopeo", ["inspect", "--tls-verify=false", "--config", "--override-arch", "arm64", "--override-os", "linux", `docker://${open.host}/ferry-test/on-base:1.2.3`])).stdout) as {
+    const config = JSON.parse(
+      (
+        await run("skopeo", [
+          "inspect",
+          "--tls-verify=false",
+          "--config",
+          "--override-arch",
+          "arm64",
+          "--override-os",
+          "linux",
+          `docker://${open.host}/ferry-test/on-base:1.2.3`,
+        ])
+      ).stdout,
+    ) as {
       config: { Entrypoint: string[]; Env: string[]; Cmd?: string[] };
       rootfs: { diff_ids: string[] };
     };
@@ -282,7 +322,14 @@ async function pushBase(url: string, repo: string): Promise<string> {
     const tar = Buffer.concat([headers[0]!, headers[1]!, content, Buffer.alloc(512 - content.length + 1024)]);
     const layer = await blob(gzipSync(tar));
     const config = await blob(
-      Buffer.from(JSON.stringify({ architecture: arch, os: "linux", config: { Env: ["BASE=1"], Cmd: ["/bin/sh"] }, rootfs: { type: "layers", diff_ids: [sha256(tar)] } })),
+      Buffer.from(
+        JSON.stringify({
+          architecture: arch,
+          os: "linux",
+          config: { Env: ["BASE=1"], Cmd: ["/bin/sh"] },
+          rootfs: { type: "layers", diff_ids: [sha256(tar)] },
+        }),
+      ),
     );
     const image = await manifest(`${arch}-image`, "application/vnd.docker.distribution.manifest.v2+json", {
       schemaVersion: 2,

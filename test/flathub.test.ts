@@ -45,7 +45,11 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function context(release: FixtureOptions = {}, options: Partial<FlathubOptions> = {}, env: NodeJS.ProcessEnv = {}): Promise<Context<FlathubOptions>> {
+async function context(
+  release: FixtureOptions = {},
+  options: Partial<FlathubOptions> = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<Context<FlathubOptions>> {
   const fixture = await makeRelease(release);
   dirs.push(fixture.project.dir);
   return createContext({
@@ -55,7 +59,14 @@ async function context(release: FixtureOptions = {}, options: Partial<FlathubOpt
     version: fixture.version,
     manifest: fixture.manifest,
     distDir: fixture.distDir,
-    env: { ...store.env, GITHUB_API_URL: github.url, GITHUB_SERVER_URL: github.url, FLATHUB_TOKEN: canary, SOURCE_DATE_EPOCH: sourceDateEpoch, ...env },
+    env: {
+      ...store.env,
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: github.url,
+      FLATHUB_TOKEN: canary,
+      SOURCE_DATE_EPOCH: sourceDateEpoch,
+      ...env,
+    },
     log: (message) => logs.push(message),
   });
 }
@@ -121,7 +132,10 @@ describe("flathub (GitHub and Flathub stand-ins)", { timeout: 60_000 }, () => {
     expect(await flathub.exists(merged)).toEqual({ state: "present", matches: true, detail: "2.0.0 on Flathub" });
     expect(await flathub.verify(merged, { detail: "" })).toEqual({ state: "verified", detail: "2.0.0 on Flathub" });
     // The metainfo keeps the date it was released with.
-    const rerendered = await flathub.prepare({ ...merged, env: (name: string) => (name === "SOURCE_DATE_EPOCH" ? "1800000000" : ctx.env(name)) });
+    const rerendered = await flathub.prepare({
+      ...merged,
+      env: (name: string) => (name === "SOURCE_DATE_EPOCH" ? "1800000000" : ctx.env(name)),
+    });
     expect(rerendered.changes).toEqual(changes);
   });
 

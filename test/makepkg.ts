@@ -15,7 +15,16 @@ export async function makepkg(pkgbuild: string, args: string[]): Promise<{ dir: 
   const dir = await mkdtemp(join(tmpdir(), "ferry-makepkg-"));
   await chmod(dir, 0o777);
   await writeFile(join(dir, "PKGBUILD"), pkgbuild, { mode: 0o644 });
-  const env = ["env", "PACMAN=true", `HOME=${dir}`, `BUILDDIR=${dir}/build`, `PKGDEST=${dir}`, `SRCDEST=${dir}/sources`, "makepkg", ...args];
+  const env = [
+    "env",
+    "PACMAN=true",
+    `HOME=${dir}`,
+    `BUILDDIR=${dir}/build`,
+    `PKGDEST=${dir}`,
+    `SRCDEST=${dir}/sources`,
+    "makepkg",
+    ...args,
+  ];
   const [file, argv] = process.getuid?.() === 0 ? ["runuser", ["-u", "nobody", "--", ...env]] : [env[0]!, env.slice(1)];
   const { stdout, stderr } = await run(file, argv, { cwd: dir, encoding: "utf8", maxBuffer: 16 << 20 });
   return { dir, stdout, stderr };

@@ -28,7 +28,11 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function context(release: FixtureOptions, options: Partial<NpmOptions> = {}, env: NodeJS.ProcessEnv = {}): Promise<Context<NpmOptions>> {
+async function context(
+  release: FixtureOptions,
+  options: Partial<NpmOptions> = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<Context<NpmOptions>> {
   const fixture = await makeRelease(release);
   dirs.push(fixture.project.dir);
   return createContext({
@@ -136,7 +140,9 @@ describe("npm against Verdaccio", { timeout: 60_000 }, () => {
     const error = await release(ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FerryError);
     expect((error as FerryError).code).toBe("RegistryRefused");
-    expect((error as FerryError).message).toMatch(/^\[npm\] 127\.0\.0\.1:\d+ answered PUT \/@hello%2fcli-linux-x64 with 401\. The registry says: authorization required/i);
+    expect((error as FerryError).message).toMatch(
+      /^\[npm\] 127\.0\.0\.1:\d+ answered PUT \/@hello%2fcli-linux-x64 with 401\. The registry says: authorization required/i,
+    );
     expect(JSON.stringify({ message: (error as Error).message, details: (error as FerryError).details })).not.toContain(canary);
     for (const file of await filesUnder(ctx.outDir)) expect(await readFile(file, "latin1")).not.toContain(canary);
     expect(logs.join("\n")).not.toContain(canary);
@@ -163,8 +169,14 @@ describe("npm against Verdaccio", { timeout: 60_000 }, () => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
-        const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => k !== "host" && k !== "content-length")) as Record<string, string>;
-        fetch(new URL(url.pathname + url.search, verdaccio.url), { method: request.method ?? "GET", headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) })
+        const headers = Object.fromEntries(
+          Object.entries(request.headers).filter(([k]) => k !== "host" && k !== "content-length"),
+        ) as Record<string, string>;
+        fetch(new URL(url.pathname + url.search, verdaccio.url), {
+          method: request.method ?? "GET",
+          headers,
+          ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+        })
           .then(async (upstream) => {
             response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
             response.end(Buffer.from(await upstream.arrayBuffer()));
@@ -175,11 +187,15 @@ describe("npm against Verdaccio", { timeout: 60_000 }, () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const ctx = await context({ version: "1.5.0", targets: [["linux", "amd64"]] }, { registry: base }, {
-        NPM_TOKEN: "",
-        ACTIONS_ID_TOKEN_REQUEST_URL: `${base}/id-token?api-version=2.0`,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "actions-request-token",
-      });
+      const ctx = await context(
+        { version: "1.5.0", targets: [["linux", "amd64"]] },
+        { registry: base },
+        {
+          NPM_TOKEN: "",
+          ACTIONS_ID_TOKEN_REQUEST_URL: `${base}/id-token?api-version=2.0`,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: "actions-request-token",
+        },
+      );
       const { verified } = await release(ctx);
       expect(verified?.state).toBe("verified");
       expect(seen).toContain(`GET /id-token?api-version=2.0&audience=npm%3A127.0.0.1%3A${new URL(base).port} Bearer actions-request-token`);

@@ -25,7 +25,11 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function context(release: FixtureOptions, env: NodeJS.ProcessEnv = index.env, options: Record<string, unknown> = {}): Promise<Context<Options>> {
+async function context(
+  release: FixtureOptions,
+  env: NodeJS.ProcessEnv = index.env,
+  options: Record<string, unknown> = {},
+): Promise<Context<Options>> {
   const fixture = await makeRelease(release);
   dirs.push(fixture.project.dir);
   return createContext({
@@ -63,7 +67,14 @@ async function pipInstall(requirement: string): Promise<string> {
   const venv = await mkdtemp(join(tmpdir(), "ferry-venv-"));
   dirs.push(venv);
   await run("python3", ["-m", "venv", venv]);
-  await run(join(venv, "bin", "pip"), ["install", "--no-cache-dir", "--disable-pip-version-check", "--index-url", `${index.url}/simple/`, requirement]);
+  await run(join(venv, "bin", "pip"), [
+    "install",
+    "--no-cache-dir",
+    "--disable-pip-version-check",
+    "--index-url",
+    `${index.url}/simple/`,
+    requirement,
+  ]);
   return venv;
 }
 
@@ -95,7 +106,8 @@ describe("pypi against the PyPI stand-in", () => {
 
     // pip read the PEP 691 JSON page; the PEP 503 HTML page lists the same files with their digests.
     const html = await (await fetch(`${index.url}/simple/hello-py/`)).text();
-    for (const wheel of prepared.wheels) expect(html).toContain(`/packages/${wheel.filename}#sha256=${wheel.sha256}">${wheel.filename}</a>`);
+    for (const wheel of prepared.wheels)
+      expect(html).toContain(`/packages/${wheel.filename}#sha256=${wheel.sha256}">${wheel.filename}</a>`);
   }, 120_000);
 
   it("re-renders identical bytes and a re-run uploads nothing", async () => {
@@ -110,7 +122,14 @@ describe("pypi against the PyPI stand-in", () => {
   });
 
   it("translates prereleases to PEP 440 and refuses labels PEP 440 lacks", async () => {
-    const ctx = await context({ name: "pre-py", version: "2.0.0-rc.1", targets: [["linux", "amd64"], ["linux", "arm64"]] });
+    const ctx = await context({
+      name: "pre-py",
+      version: "2.0.0-rc.1",
+      targets: [
+        ["linux", "amd64"],
+        ["linux", "arm64"],
+      ],
+    });
     const { prepared } = await release(ctx);
     expect(prepared.files[0]).toBe("pre_py-2.0.0rc1-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl");
     const venv = await pipInstall("pre-py==2.0.0rc1");
@@ -123,11 +142,29 @@ describe("pypi against the PyPI stand-in", () => {
   }, 120_000);
 
   it("accepts a real twine upload, and after a partial upload publishes only the missing wheels", async () => {
-    const ctx = await context({ name: "partial-py", targets: [["linux", "amd64"], ["darwin", "arm64"], ["windows", "amd64"]] });
+    const ctx = await context({
+      name: "partial-py",
+      targets: [
+        ["linux", "amd64"],
+        ["darwin", "arm64"],
+        ["windows", "amd64"],
+      ],
+    });
     await resetDir(ctx.outDir);
     const { files } = await pypi.prepare(ctx);
     const first = join(ctx.outDir, files[0]!);
-    await run("twine", ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url", index.uploadUrl, "-u", "__token__", "-p", index.token, first]);
+    await run("twine", [
+      "upload",
+      "--non-interactive",
+      "--disable-progress-bar",
+      "--repository-url",
+      index.uploadUrl,
+      "-u",
+      "__token__",
+      "-p",
+      index.token,
+      first,
+    ]);
     expect(index.uploads.at(-1)).toEqual({ filename: files[0], status: 200 });
 
     expect(await pypi.exists(ctx)).toEqual({ state: "absent" });
@@ -146,7 +183,18 @@ describe("pypi against the PyPI stand-in", () => {
     expect(error.code).toBe("PublishedContentDiffers");
 
     // Real twine sees the stand-in refuse the file name reuse the way PyPI does.
-    const reuse = await run("twine", ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url", index.uploadUrl, "-u", "__token__", "-p", index.token, join(other.outDir, "conflict_py-1.2.3-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")]).catch((e: { stdout: string; stderr: string }) => e);
+    const reuse = await run("twine", [
+      "upload",
+      "--non-interactive",
+      "--disable-progress-bar",
+      "--repository-url",
+      index.uploadUrl,
+      "-u",
+      "__token__",
+      "-p",
+      index.token,
+      join(other.outDir, "conflict_py-1.2.3-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"),
+    ]).catch((e: { stdout: string; stderr: string }) => e);
     expect(`${reuse.stdout}${reuse.stderr}`).toMatch(/400 Bad Request[\s\S]*File already exists/);
   }, 60_000);
 

@@ -177,7 +177,10 @@ describe("previews and bad input", () => {
       env: { ...env(), NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/", GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary },
     });
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf("}") + 1)) as { exitCode: number; targets: Array<{ registry: string; status: string }> };
+    const report = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf("}") + 1)) as {
+      exitCode: number;
+      targets: Array<{ registry: string; status: string }>;
+    };
     expect(report).toMatchObject({ exitCode: 1, targets: [{ registry: "npm", status: "failed" }] });
     expect(run.stdout).toMatch(/^::error title=ferry npm failed::\[npm\] 127\.0\.0\.1:9 did not answer/m);
     expect(await readFile(summary, "utf8")).toMatch(/\| npm \| failed \|/);

@@ -10,7 +10,7 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 const repoRoot = resolve(import.meta.dirname, "..");
 
 /** Path of an official schema, relative to ../shared/schemas/. */
-export const schemaPath = (relative: string): string => resolve(repoRoot, "../shared/schemas", relative);
+const schemaPath = (relative: string): string => resolve(repoRoot, "../shared/schemas", relative);
 
 /**
  * A draft-07 validator for one schema file; it returns ajv's errors as readable lines (empty when valid),

@@ -27,7 +27,11 @@ const linux: FixtureOptions["targets"] = [
   ["windows", "amd64"],
 ];
 
-async function context(release: FixtureOptions, options: Partial<SnapOptions> = {}, env: NodeJS.ProcessEnv = store.env): Promise<Context<SnapOptions>> {
+async function context(
+  release: FixtureOptions,
+  options: Partial<SnapOptions> = {},
+  env: NodeJS.ProcessEnv = store.env,
+): Promise<Context<SnapOptions>> {
   const fixture = await makeRelease({ targets: linux, ...release });
   dirs.push(fixture.project.dir);
   return createContext({
@@ -57,7 +61,13 @@ describe("snap", { timeout: 60_000 }, () => {
     expect(snaps.map((s) => s.arch)).toEqual(["amd64", "arm64"]);
     const amd64 = snaps[0]!.file;
     const { stdout: listing } = await run("unsquashfs", ["-l", amd64]);
-    expect(listing.trim().split("\n")).toEqual(["squashfs-root", "squashfs-root/bin", "squashfs-root/bin/hello", "squashfs-root/meta", "squashfs-root/meta/snap.yaml"]);
+    expect(listing.trim().split("\n")).toEqual([
+      "squashfs-root",
+      "squashfs-root/bin",
+      "squashfs-root/bin/hello",
+      "squashfs-root/meta",
+      "squashfs-root/meta/snap.yaml",
+    ]);
     const { stdout: yaml } = await run("unsquashfs", ["-cat", amd64, "meta/snap.yaml"]);
     expect(parseYaml(yaml)).toEqual({
       name: "hello",

@@ -36,15 +36,21 @@ it("three partial builds merged release the same manifest.json, byte for byte, a
     const dir = await runner(project);
     const run = await ferry(["build", "--tag", "v1.0.0", ...share.flatMap((t) => ["--target", t])], { cwd: dir, env: env() });
     expect(run.code, run.stderr).toBe(0);
-    const partial = JSON.parse(await readFile(join(dir, "dist", "manifest.json"), "utf8")) as { artifacts: Array<{ os: string; arch: string }> };
+    const partial = JSON.parse(await readFile(join(dir, "dist", "manifest.json"), "utf8")) as {
+      artifacts: Array<{ os: string; arch: string }>;
+    };
     expect(partial.artifacts.map((a) => `${a.os}/${a.arch}`).sort()).toEqual([...share].sort());
     dirs.push(join(dir, "dist"));
   }
 
   const merged = await ferry(["release", "--tag", "v1.0.0", "--merge", ...dirs], { cwd: project, env: env() });
   expect(merged.code, merged.stdout + merged.stderr).toBe(0);
-  expect(await readFile(join(project, "dist", "manifest.json"), "utf8")).toBe(await readFile(join(project, "single", "manifest.json"), "utf8"));
-  expect(await readFile(join(project, "dist", "checksums.txt"), "utf8")).toBe(await readFile(join(project, "single", "checksums.txt"), "utf8"));
+  expect(await readFile(join(project, "dist", "manifest.json"), "utf8")).toBe(
+    await readFile(join(project, "single", "manifest.json"), "utf8"),
+  );
+  expect(await readFile(join(project, "dist", "checksums.txt"), "utf8")).toBe(
+    await readFile(join(project, "single", "checksums.txt"), "utf8"),
+  );
   const release = github.release(`ferry-test/${name}`, "v1.0.0")!;
   expect(release.draft).toBe(false);
   expect(release.assets).toHaveLength(6);
@@ -55,8 +61,12 @@ it("refuses to merge two different builds of one target, and publishes nothing",
   github.createRepo(`ferry-test/${name}`);
   const project = await scriptProject(name, "  {}");
   const [a, b] = [await runner(project), await runner(project)];
-  await writeFile(join(b, "ferry.yaml"), (await readFile(join(b, "ferry.yaml"), "utf8")).replace("{{os}}/{{arch}}", "{{os}}/{{arch}} other"));
-  for (const dir of [a, b]) expect((await ferry(["build", "--tag", "v1.0.0", "--target", "linux/amd64"], { cwd: dir, env: env() })).code).toBe(0);
+  await writeFile(
+    join(b, "ferry.yaml"),
+    (await readFile(join(b, "ferry.yaml"), "utf8")).replace("{{os}}/{{arch}}", "{{os}}/{{arch}} other"),
+  );
+  for (const dir of [a, b])
+    expect((await ferry(["build", "--tag", "v1.0.0", "--target", "linux/amd64"], { cwd: dir, env: env() })).code).toBe(0);
 
   const before = github.requests.length;
   const run = await ferry(["release", "--tag", "v1.0.0", "--merge", join(a, "dist"), join(b, "dist")], { cwd: project, env: env() });

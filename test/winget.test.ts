@@ -25,7 +25,11 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function context(release: FixtureOptions = {}, options: Partial<WingetOptions> = {}, env: NodeJS.ProcessEnv = {}): Promise<Context<WingetOptions>> {
+async function context(
+  release: FixtureOptions = {},
+  options: Partial<WingetOptions> = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<Context<WingetOptions>> {
   const fixture = await makeRelease(release);
   dirs.push(fixture.project.dir);
   return createContext({
@@ -58,7 +62,12 @@ describe("winget (GitHub stand-in)", { timeout: 60_000 }, () => {
 
     const [pull, ...others] = github.pulls(upstream);
     expect(others).toEqual([]);
-    expect(pull).toMatchObject({ head: `${github.login}:ferry/Hello.Hello-1.2.3`, base: "master", state: "open", title: "New version: Hello.Hello version 1.2.3" });
+    expect(pull).toMatchObject({
+      head: `${github.login}:ferry/Hello.Hello-1.2.3`,
+      base: "master",
+      state: "open",
+      title: "New version: Hello.Hello version 1.2.3",
+    });
     const files = Object.keys(pull!.files).filter((p) => p.startsWith("manifests/"));
     expect(files.sort()).toEqual([`${dir}/Hello.Hello.installer.yaml`, `${dir}/Hello.Hello.locale.en-US.yaml`, `${dir}/Hello.Hello.yaml`]);
     for (const path of files) {
@@ -93,7 +102,11 @@ describe("winget (GitHub stand-in)", { timeout: 60_000 }, () => {
     const { changes } = await winget.prepare(ctx);
     github.createRepo("merged/winget-pkgs", { defaultBranch: "master", files: changes });
     const merged = { ...ctx, options: { ...ctx.options, repository: "merged/winget-pkgs" } };
-    expect(await winget.exists(merged)).toEqual({ state: "present", matches: true, detail: `manifests/h/Hello/Hello/2.0.0 in merged/winget-pkgs` });
+    expect(await winget.exists(merged)).toEqual({
+      state: "present",
+      matches: true,
+      detail: `manifests/h/Hello/Hello/2.0.0 in merged/winget-pkgs`,
+    });
     expect(await winget.verify(merged, { detail: "" })).toMatchObject({ state: "verified" });
 
     const other = await context({ version: "2.0.0", marker: "-other" });
@@ -110,10 +123,27 @@ describe("winget (GitHub stand-in)", { timeout: 60_000 }, () => {
     await gh.rest.git.createRef({ owner, repo, ref: "refs/heads/komac/Hello.Hello-6.0.0", sha: base.data.object.sha });
     for (const [path, text] of Object.entries(changes)) {
       const reformatted = text.replace(/^# .*\n/, "# Created with komac\n");
-      await gh.rest.repos.createOrUpdateFileContents({ owner, repo, path, branch: "komac/Hello.Hello-6.0.0", message: "add", content: Buffer.from(reformatted).toString("base64") });
+      await gh.rest.repos.createOrUpdateFileContents({
+        owner,
+        repo,
+        path,
+        branch: "komac/Hello.Hello-6.0.0",
+        message: "add",
+        content: Buffer.from(reformatted).toString("base64"),
+      });
     }
-    const pull = await gh.rest.pulls.create({ owner, repo, head: "komac/Hello.Hello-6.0.0", base: "master", title: "New version: Hello.Hello version 6.0.0 (#1234)" });
-    expect(await winget.exists(ctx)).toEqual({ state: "present", matches: true, detail: `pull request #${pull.data.number} awaiting review` });
+    const pull = await gh.rest.pulls.create({
+      owner,
+      repo,
+      head: "komac/Hello.Hello-6.0.0",
+      base: "master",
+      title: "New version: Hello.Hello version 6.0.0 (#1234)",
+    });
+    expect(await winget.exists(ctx)).toEqual({
+      state: "present",
+      matches: true,
+      detail: `pull request #${pull.data.number} awaiting review`,
+    });
   });
 
   it("retries a 5xx, and throws when GitHub refuses or cannot be reached, instead of guessing", async () => {

@@ -107,7 +107,8 @@ async function main(argv: string[]): Promise<number> {
     out(usage);
     return command || flags.help ? 0 : 2;
   }
-  if (rest.length && !flags.merge) throw new FerryError("UsageInvalid", { what: `Unexpected argument "${rest[0]}".`, fix: "Run `ferry --help`." });
+  if (rest.length && !flags.merge)
+    throw new FerryError("UsageInvalid", { what: `Unexpected argument "${rest[0]}".`, fix: "Run `ferry --help`." });
   switch (command) {
     case "schema": {
       const adapters = await Promise.all(registryNames.map(async (n) => (await loadRegistry(n))!));
@@ -116,7 +117,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case "check": {
       const config = await readConfig(flags);
-      out(`${config.path} is valid: ${config.build.targets.length} targets, registries: ${config.registries.map((r) => r.name).join(", ") || "none"}\n`);
+      out(
+        `${config.path} is valid: ${config.build.targets.length} targets, registries: ${config.registries.map((r) => r.name).join(", ") || "none"}\n`,
+      );
       return 0;
     }
     case "doctor": {
@@ -147,7 +150,13 @@ async function readConfig(flags: Flags): Promise<Config> {
 }
 
 function selectSpokes(config: Config, flags: Flags): Config["registries"] {
-  const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : undefined);
+  const list = (value: string | undefined) =>
+    value
+      ? value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   const only = list(flags.only);
   const skip = list(flags.skip) ?? [];
   const configured = config.registries.map((r) => r.name);
@@ -188,7 +197,10 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   const config = await readConfig(flags);
   const targets = selectTargets(config, flags);
   if (flags.merge && command !== "release" && command !== "plan") {
-    throw new FerryError("UsageInvalid", { what: "--merge goes with `ferry release` (or `ferry plan`).", fix: "Run `ferry release --merge <dirs…>`." });
+    throw new FerryError("UsageInvalid", {
+      what: "--merge goes with `ferry release` (or `ferry plan`).",
+      fix: "Run `ferry release --merge <dirs…>`.",
+    });
   }
   const selected = command === "build" ? [] : selectSpokes(config, flags);
   const dryRun = command === "plan" || Boolean(flags["dry-run"]);
@@ -197,7 +209,13 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   const version = await resolveVersion(flags.tag, config.project.dir, process.env);
   const distDir = resolve(config.project.dir, flags.dist ?? "dist");
   // A split build is merged before anything else, so that bad partial builds stop the run with nothing published.
-  const manifest = flags.merge ? await mergeBuilds(mergeDirs.map((d) => resolve(d)), distDir, version.tag) : undefined;
+  const manifest = flags.merge
+    ? await mergeBuilds(
+        mergeDirs.map((d) => resolve(d)),
+        distDir,
+        version.tag,
+      )
+    : undefined;
 
   let env: NodeJS.ProcessEnv = process.env;
   let stopSandbox = async () => {};
@@ -206,10 +224,23 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
     stopSandbox = sandbox.stop;
     env = { ...process.env, ...sandbox.env };
     rememberEnvironmentSecrets(env);
-    if (sandbox.unsupported.length) err(`sandbox: no stand-in for ${sandbox.unsupported.join(", ")}; they run against their real endpoints\n`);
+    if (sandbox.unsupported.length)
+      err(`sandbox: no stand-in for ${sandbox.unsupported.join(", ")}; they run against their real endpoints\n`);
   }
   try {
-    return await release(command, { config, selected, dryRun, concurrency, verifyTimeoutMs, version, distDir, env, json: Boolean(flags.json), targets, manifest });
+    return await release(command, {
+      config,
+      selected,
+      dryRun,
+      concurrency,
+      verifyTimeoutMs,
+      version,
+      distDir,
+      env,
+      json: Boolean(flags.json),
+      targets,
+      manifest,
+    });
   } finally {
     await stopSandbox();
   }
@@ -253,7 +284,12 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
   for (const entry of selected) spokes.push({ adapter: (await loadRegistry(entry.name))!, options: entry.options, common: entry.common });
 
   const interactive = process.stderr.isTTY && !env.CI && !plan.json;
-  const progress = interactive ? liveProgress(process.stderr, spokes.map((s) => s.adapter.name)) : plainProgress(err);
+  const progress = interactive
+    ? liveProgress(
+        process.stderr,
+        spokes.map((s) => s.adapter.name),
+      )
+    : plainProgress(err);
   const log = (message: string) => progress.log("hub", message);
   const api = githubApi(env);
   const github = createGitHub({ token, api, log });
@@ -290,7 +326,14 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     (error: unknown): Report["release"] => ({ status: "failed", error: redact(asFerryError(error, "github").message) }),
   );
   progress.stop();
-  const report: Report = { tag: version.tag, version: version.semver, dryRun, release: releaseState, targets, exitCode: exitCodeOf(releaseState, targets) };
+  const report: Report = {
+    tag: version.tag,
+    version: version.semver,
+    dryRun,
+    release: releaseState,
+    targets,
+    exitCode: exitCodeOf(releaseState, targets),
+  };
 
   out(plan.json ? formatJson(report) : formatReport(report) + (dryRun ? await renderedFiles(distDir, targets) : ""));
   if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, formatStepSummary(report));
@@ -314,9 +357,16 @@ async function renderedFiles(distDir: string, targets: TargetResult[]): Promise<
 }
 
 async function sandbox(flags: Flags): Promise<number> {
-  const config = flags.config ? await readConfig(flags) : await findConfig(process.cwd()).then(() => readConfig(flags), () => undefined);
+  const config = flags.config
+    ? await readConfig(flags)
+    : await findConfig(process.cwd()).then(
+        () => readConfig(flags),
+        () => undefined,
+      );
   const running = await startSandbox(
-    config ? sandboxSetup(config, selectSpokes(config, flags)) : { repository: "ferry-sandbox/hello", project: "hello", registries: registryNames },
+    config
+      ? sandboxSetup(config, selectSpokes(config, flags))
+      : { repository: "ferry-sandbox/hello", project: "hello", registries: registryNames },
   );
   // The sandbox's own tokens are printed on purpose: they are throwaway values that point ferry at it.
   for (const [name, value] of Object.entries(running.env)) out(`export ${name}=${JSON.stringify(value)}\n`);

@@ -4,7 +4,7 @@ import type { Prepared, Registry } from "@ferry/core";
 type Loader = () => Promise<{ default: object }>;
 
 /** Every registry adapter, by name, loaded only when a run uses it. */
-export const registries: Record<string, Loader> = {
+const registries: Record<string, Loader> = {
   aur: () => import("@ferry/registry-aur"),
   chocolatey: () => import("@ferry/registry-chocolatey"),
   crates: () => import("@ferry/registry-crates"),

@@ -52,7 +52,7 @@ export async function writeArchive(format: "tar.gz" | "zip", dir: string, names:
     return writeHashed(zip.outputStream as unknown as Readable, out);
   }
   const tar = createTar({ gzip: { level: 9 }, portable: true, mtime: epoch, cwd: dir }, sorted);
-  return writeHashed(tar as unknown as Readable, out);
+  return writeHashed(tar, out);
 }
 
 /** Extracts one file from a tar.gz or zip archive. */
@@ -77,11 +77,11 @@ export async function extractFile(archive: string, format: "tar.gz" | "zip", nam
 function extractZipEntry(archive: string, name: string, out: string): Promise<void> {
   return new Promise((resolve, reject) => {
     yauzl.open(archive, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
+      if (error || !zip) return reject(error ?? new Error("unreadable zip"));
       zip.on("entry", (entry: yauzl.Entry) => {
         if (entry.fileName !== name) return zip.readEntry();
         zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError);
+          if (streamError || !stream) return reject(streamError ?? new Error("unreadable zip entry"));
           const mode = (entry.externalFileAttributes >>> 16) & 0o777;
           pipeline(stream, createWriteStream(out, { mode: mode || 0o755 })).then(() => {
             zip.close();

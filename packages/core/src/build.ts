@@ -75,7 +75,11 @@ async function buildTarget(input: BuildInput, { os, arch }: Target): Promise<Art
     if (result.failed) {
       throw new FerryError("BuildFailed", {
         what: `Building ${os}/${arch} failed (exit ${result.exitCode ?? result.signal}).`,
-        why: redact(String(result.all ?? "").trim().slice(-2000)),
+        why: redact(
+          String(result.all ?? "")
+            .trim()
+            .slice(-2000),
+        ),
         fix: "Run the build command from ferry.yaml by hand for this target and fix it.",
       });
     }
@@ -98,7 +102,10 @@ async function buildTarget(input: BuildInput, { os, arch }: Target): Promise<Art
   const extras: string[] = [];
   for (const file of archives.files) {
     await copyFile(resolve(project.dir, file), join(staging, basename(file))).catch(() => {
-      throw new FerryError("InputMissing", { what: `archives.files lists ${file}, which does not exist.`, fix: "Fix archives.files in ferry.yaml." });
+      throw new FerryError("InputMissing", {
+        what: `archives.files lists ${file}, which does not exist.`,
+        fix: "Fix archives.files in ferry.yaml.",
+      });
     });
     extras.push(basename(file));
   }

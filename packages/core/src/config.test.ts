@@ -35,7 +35,7 @@ registries:
     prerelease: true
 `;
 
-const load = (path: string) => loadConfig(path, ["npm", "pypi"], async (name) => (name === "npm" ? fake : undefined));
+const load = (path: string) => loadConfig(path, ["npm", "pypi"], (name) => Promise.resolve(name === "npm" ? fake : undefined));
 
 it("reads a valid file, with defaults filled in", async () => {
   const config = await load(await write(valid));

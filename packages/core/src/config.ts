@@ -124,7 +124,13 @@ export const configFiles = ["ferry.yaml", "ferry.yml", "ferry.json"];
 export async function findConfig(dir: string): Promise<string> {
   for (const name of configFiles) {
     const path = resolve(dir, name);
-    if (await access(path).then(() => true, () => false)) return path;
+    if (
+      await access(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return path;
   }
   throw new FerryError("ConfigNotFound", {
     what: `No ferry.yaml in ${dir}.`,
@@ -135,7 +141,10 @@ export async function findConfig(dir: string): Promise<string> {
 /** Reads and validates ferry.yaml, including every registry section against its adapter's schema. */
 export async function loadConfig(path: string, registryNames: readonly string[], load: AdapterLoader): Promise<Config> {
   const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
-    throw new FerryError("ConfigNotFound", { what: `Cannot read ${path}: ${error.code ?? error.message}.`, fix: "Pass the path of your ferry.yaml with --config." });
+    throw new FerryError("ConfigNotFound", {
+      what: `Cannot read ${path}: ${error.code ?? error.message}.`,
+      fix: "Pass the path of your ferry.yaml with --config.",
+    });
   });
   let raw: unknown;
   try {
@@ -199,9 +208,7 @@ function invalid(path: string, problems: string[]): FerryError {
 
 /** A JSON Schema of ferry.yaml with every registry's section, for editors. */
 export function configJsonSchema(adapters: ReadonlyArray<Registry<unknown, Prepared>>): unknown {
-  const registries = z
-    .object(Object.fromEntries(adapters.map((a) => [a.name, z.intersection(commonKeys, a.options as z.ZodType).optional()])))
-    .strict();
+  const registries = z.object(Object.fromEntries(adapters.map((a) => [a.name, z.intersection(commonKeys, a.options).optional()]))).strict();
   const schema = z.object({
     project: projectSchema,
     build: buildSchema,

@@ -48,7 +48,9 @@ export function createContext<Options>(input: ContextInput<Options>): Context<Op
   const archive = (artifact: Artifact): Promise<string> => {
     const local = join(distDir, artifact.name);
     return exists(local).then((found) =>
-      found ? local : once(join(distDir, ".downloads", artifact.name), () => download(artifact, join(distDir, ".downloads", artifact.name))),
+      found
+        ? local
+        : once(join(distDir, ".downloads", artifact.name), () => download(artifact, join(distDir, ".downloads", artifact.name))),
     );
   };
 
@@ -62,7 +64,7 @@ export function createContext<Options>(input: ContextInput<Options>): Context<Op
         fix: "Check that the release is published and still has this asset, or run `ferry release` to build it.",
       });
     }
-    const written = await writeHashed(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), out);
+    const written = await writeHashed(Readable.fromWeb(response.body), out);
     if (written.sha256 !== artifact.sha256) {
       await rm(out, { force: true });
       throw new FerryError("ArtifactCorrupt", {
@@ -103,10 +105,11 @@ export function createContext<Options>(input: ContextInput<Options>): Context<Op
   };
 }
 
-const exists = (path: string) => access(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Creates (empty) the directory an adapter renders into. */
 export async function resetDir(dir: string): Promise<void> {

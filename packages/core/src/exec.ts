@@ -19,8 +19,16 @@ export const exec: Exec = async (file, args, { registry, ...options } = {}) => {
     const missing = (result as { code?: string }).code === "ENOENT";
     throw new FerryError("ToolFailed", {
       ...(registry ? { registry } : {}),
-      what: missing ? `${file} is not installed.` : `${file} ${args[0] ?? ""} failed (exit ${result.exitCode ?? "signal " + result.signal}).`,
-      why: missing ? "ferry runs it for this step." : redact(String(result.all ?? "").trim().slice(-2000)),
+      what: missing
+        ? `${file} is not installed.`
+        : `${file} ${args[0] ?? ""} failed (exit ${result.exitCode ?? "signal " + result.signal}).`,
+      why: missing
+        ? "ferry runs it for this step."
+        : redact(
+            String(result.all ?? "")
+              .trim()
+              .slice(-2000),
+          ),
       fix: missing ? `Install ${file} and make sure it is on PATH.` : undefined,
     });
   }

@@ -35,7 +35,7 @@ export function createGitHub({ token, api, log = () => {} }: GitHubOptions): Oct
         return retryCount < 3 && retryAfter <= 600;
       },
     },
-  }) as unknown as Octokit;
+  });
 }
 
 /** The public web base for a REST API base: api.github.com → github.com; GHES /api/v3 → its host. */

@@ -32,7 +32,9 @@ export interface Hub {
 /** Builds, then (unless dry-run) uploads and publishes the GitHub Release. */
 export function runHub(input: HubInput): Hub {
   const { config, version, distDir, log } = input;
-  const built = input.manifest ? Promise.resolve(input.manifest) : buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log, ...(input.targets ? { targets: input.targets } : {}) });
+  const built = input.manifest
+    ? Promise.resolve(input.manifest)
+    : buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log, ...(input.targets ? { targets: input.targets } : {}) });
   const released = built.then(async (manifest) => {
     if (input.dryRun) return manifest.url;
     const files = [
@@ -59,7 +61,12 @@ async function metadataFiles(distDir: string) {
   return Promise.all(
     ["checksums.txt", "manifest.json"].map(async (name) => {
       const path = join(distDir, name);
-      return { path, sha256: createHash("sha256").update(await readFile(path)).digest("hex") };
+      return {
+        path,
+        sha256: createHash("sha256")
+          .update(await readFile(path))
+          .digest("hex"),
+      };
     }),
   );
 }

@@ -11,7 +11,10 @@ import { readManifest, renderChecksums, writeManifest, type Artifact, type Relea
  */
 export async function mergeBuilds(dirs: string[], distDir: string, tag: string): Promise<ReleaseManifest> {
   if (!dirs.length) {
-    throw new FerryError("UsageInvalid", { what: "--merge needs the directories of the partial builds.", fix: "Pass them after --merge, e.g. `ferry release --merge dist-*`." });
+    throw new FerryError("UsageInvalid", {
+      what: "--merge needs the directories of the partial builds.",
+      fix: "Pass them after --merge, e.g. `ferry release --merge dist-*`.",
+    });
   }
   const parts = await Promise.all(dirs.map(async (dir) => ({ dir, manifest: await readManifest(join(dir, "manifest.json")) })));
   const [first] = parts;
@@ -37,7 +40,9 @@ export async function mergeBuilds(dirs: string[], distDir: string, tag: string):
     }
   }
   await mkdir(distDir, { recursive: true });
-  await Promise.all([...byName.values()].map(({ dir, artifact }) => copyFile(join(dir, artifact.name), join(distDir, basename(artifact.name)))));
+  await Promise.all(
+    [...byName.values()].map(({ dir, artifact }) => copyFile(join(dir, artifact.name), join(distDir, basename(artifact.name)))),
+  );
   const manifest: ReleaseManifest = { ...first!.manifest, artifacts: [...byName.values()].map((v) => v.artifact) };
   await writeManifest(join(distDir, "manifest.json"), manifest);
   await writeFile(join(distDir, "checksums.txt"), renderChecksums(manifest));

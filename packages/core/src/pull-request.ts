@@ -70,7 +70,9 @@ export async function proposeChange(ctx: GitHubContext, proposal: ChangeProposal
   const fork = await ensureFork(ctx, gh, proposal.upstream, base);
   await syncFork(ctx, gh, fork, base);
 
-  const baseSha = (await call(ctx, `read ${proposal.upstream} branch ${base}`, () => gh.rest.git.getRef({ owner, repo, ref: `heads/${base}` }))).data.object.sha;
+  const baseSha = (
+    await call(ctx, `read ${proposal.upstream} branch ${base}`, () => gh.rest.git.getRef({ owner, repo, ref: `heads/${base}` }))
+  ).data.object.sha;
   await resetBranch(ctx, gh, fork, proposal.branch, baseSha);
   const written = await writeFiles(ctx, gh, fork, proposal.branch, proposal.files, proposal.title);
   if (written === 0) {
@@ -111,7 +113,9 @@ export async function findOpenPullRequest(ctx: GitHubContext, query: PullRequest
   if (!query.title) return undefined;
   const phrase = query.title;
   const q = `repo:${query.upstream} is:pr is:open in:title "${phrase.replace(/"/g, "")}"`;
-  const result = await call(ctx, `search pull requests of ${query.upstream}`, () => gh.rest.search.issuesAndPullRequests({ q, per_page: 100 }));
+  const result = await call(ctx, `search pull requests of ${query.upstream}`, () =>
+    gh.rest.search.issuesAndPullRequests({ q, per_page: 100 }),
+  );
   // Search matches words; keep only titles holding the exact phrase, not e.g. version 1.2.30 for 1.2.3.
   const exact = new RegExp(`(^|\\s)${escapeRegExp(phrase)}(\\s|$)`, "i");
   const item = result.data.items.filter((i) => exact.test(i.title)).sort((a, b) => a.number - b.number)[0];
@@ -122,7 +126,13 @@ export async function findOpenPullRequest(ctx: GitHubContext, query: PullRequest
 }
 
 /** A file's content at a ref, or undefined when the path does not exist there. */
-export async function readRepoFile(ctx: GitHubContext, gh: Octokit, fullName: string, path: string, ref?: string): Promise<string | undefined> {
+export async function readRepoFile(
+  ctx: GitHubContext,
+  gh: Octokit,
+  fullName: string,
+  path: string,
+  ref?: string,
+): Promise<string | undefined> {
   const [owner, repo] = splitRepo(fullName);
   try {
     const { data } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
@@ -135,7 +145,13 @@ export async function readRepoFile(ctx: GitHubContext, gh: Octokit, fullName: st
 }
 
 /** True when every file is at `ref` of `fullName` with exactly this content. */
-export async function holdsFiles(ctx: GitHubContext, gh: Octokit, fullName: string, ref: string, files: Record<string, string>): Promise<boolean> {
+export async function holdsFiles(
+  ctx: GitHubContext,
+  gh: Octokit,
+  fullName: string,
+  ref: string,
+  files: Record<string, string>,
+): Promise<boolean> {
   for (const [path, content] of Object.entries(files)) {
     if ((await readRepoFile(ctx, gh, fullName, path, ref)) !== content) return false;
   }
@@ -211,7 +227,14 @@ async function resetBranch(ctx: GitHubContext, gh: Octokit, fork: string, branch
 }
 
 /** Commits each changed file with the contents API; returns how many were written. */
-async function writeFiles(ctx: GitHubContext, gh: Octokit, fork: string, branch: string, files: Record<string, string>, message: string): Promise<number> {
+async function writeFiles(
+  ctx: GitHubContext,
+  gh: Octokit,
+  fork: string,
+  branch: string,
+  files: Record<string, string>,
+  message: string,
+): Promise<number> {
   const [owner, repo] = splitRepo(fork);
   let written = 0;
   for (const path of Object.keys(files).sort()) {
@@ -270,7 +293,12 @@ export function refused(ctx: GitHubContext, action: string, error: unknown): Fer
   const code = status(error);
   const message = (error as Error).message ?? String(error);
   if (code === undefined || code >= 500) {
-    return new FerryError("RegistryUnreachable", { registry: ctx.registry, what: `GitHub did not answer when trying to ${action}.`, why: message, cause: error });
+    return new FerryError("RegistryUnreachable", {
+      registry: ctx.registry,
+      what: `GitHub did not answer when trying to ${action}.`,
+      why: message,
+      cause: error,
+    });
   }
   return new FerryError("RegistryRefused", {
     registry: ctx.registry,

@@ -35,7 +35,12 @@ export function formatReport(report: Report): string {
     ...report.targets.map((t) => [t.registry, labels[t.status], seconds(t.durationMs), t.detail]),
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join("  ").trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell))
+      .join("  ")
+      .trimEnd(),
+  );
   const failed = report.targets.filter((t) => !successful.has(t.status)).length + (report.release.status === "failed" ? 1 : 0);
   const summary = failed ? `${failed} failed or blocked` : report.dryRun ? "dry run: nothing was published" : "all done";
   return redact(`ferry ${report.tag}\n${lines.join("\n")}\n${summary}\n`);

@@ -73,13 +73,9 @@ describe("per-registry versions", () => {
   });
   it("Snap: version as is; channel by label", () => {
     expect(snapVersion(rc)).toBe("1.2.3-rc.1");
-    expect([rc, parseVersion("v1.2.3-beta.1"), parseVersion("v1.2.3-alpha.1"), parseVersion("v1.2.3-nightly"), stable].map(snapChannel)).toEqual([
-      "candidate",
-      "beta",
-      "edge",
-      "edge",
-      "stable",
-    ]);
+    expect(
+      [rc, parseVersion("v1.2.3-beta.1"), parseVersion("v1.2.3-alpha.1"), parseVersion("v1.2.3-nightly"), stable].map(snapChannel),
+    ).toEqual(["candidate", "beta", "edge", "edge", "stable"]);
     refused(() => snapVersion(parseVersion("v1.2.3-averyveryverylongprerelease.label")), "VersionUnsupported");
   });
 });

@@ -90,7 +90,11 @@ export function aurVersion(v: Version): string {
   if (!v.isPrerelease) return core(v);
   const text = v.prerelease.join(".").replace(/^([A-Za-z]+)\.(\d)/, "$1$2");
   if (!/^[A-Za-z][A-Za-z0-9.]*$/.test(text)) {
-    throw unsupported(v, "aur", "pkgver allows letters, digits and dots only, and the prerelease must start with a letter to sort below the release.");
+    throw unsupported(
+      v,
+      "aur",
+      "pkgver allows letters, digits and dots only, and the prerelease must start with a letter to sort below the release.",
+    );
   }
   return `${core(v)}${text}`;
 }
@@ -106,8 +110,7 @@ export function chocolateyVersion(v: Version): string {
 }
 
 /** Nix: `builtins.compareVersions` only sorts `pre` below a release, so 1.2.3-rc.1 → 1.2.3pre-rc.1. */
-export const nixVersion = (v: Version): string =>
-  v.isPrerelease ? `${core(v)}pre-${v.prerelease.join(".")}` : core(v);
+export const nixVersion = (v: Version): string => (v.isPrerelease ? `${core(v)}pre-${v.prerelease.join(".")}` : core(v));
 
 /** Snap channel risk for a version: stable, rc → candidate, beta → beta, anything else → edge. */
 export function snapChannel(v: Version): "stable" | "candidate" | "beta" | "edge" {

@@ -20,7 +20,10 @@ beforeAll(async () => {
   env = {
     ...process.env,
     GIT_SSH_COMMAND: `ssh -F none -i ${dir}/key -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile=${dir}/known_hosts -o StrictHostKeyChecking=yes`,
-    GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com",
+    GIT_AUTHOR_NAME: "t",
+    GIT_AUTHOR_EMAIL: "t@example.com",
+    GIT_COMMITTER_NAME: "t",
+    GIT_COMMITTER_EMAIL: "t@example.com",
   };
 });
 afterAll(async () => {
@@ -54,7 +57,18 @@ describe("startAur", () => {
       version: 5,
       type: "multiinfo",
       resultcount: 1,
-      results: [{ Name: "good-bin", PackageBase: "good-bin", Version: "1.0.0-1", Description: "A test.", URL: "https://example.com", License: ["MIT"], Provides: ["t"], OutOfDate: null }],
+      results: [
+        {
+          Name: "good-bin",
+          PackageBase: "good-bin",
+          Version: "1.0.0-1",
+          Description: "A test.",
+          URL: "https://example.com",
+          License: ["MIT"],
+          Provides: ["t"],
+          OutOfDate: null,
+        },
+      ],
     });
     const plain = await fetch(`${aur.env.FERRY_AUR_RPC}/cgit/aur.git/plain/.SRCINFO?h=good-bin`);
     expect(await plain.text()).toBe(srcinfo("good-bin"));

@@ -54,7 +54,10 @@ export async function startAur(): Promise<AurSandbox> {
     await writeFile(join(hooks, "pre-receive"), `#!/bin/sh\nexec /bin/sh ${join(scripts, "pre-receive.sh")}\n`, { mode: 0o755 });
     const command = `/bin/sh ${join(scripts, "git-shell.sh")} ${reposDir} ${hooks}`;
     const clientPub = (await readFile(join(root, "client.pub"), "utf8")).trim();
-    await writeFile(join(root, "authorized_keys"), `command="${command}",no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty ${clientPub}\n`);
+    await writeFile(
+      join(root, "authorized_keys"),
+      `command="${command}",no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty ${clientPub}\n`,
+    );
     const started = await startSshd(root, user);
     sshd = started.child;
     const hostPub = (await readFile(join(root, "host_ed25519.pub"), "utf8")).trim().split(" ").slice(0, 2).join(" ");
@@ -94,10 +97,11 @@ export async function startAur(): Promise<AurSandbox> {
 
 const keygen = (file: string) => exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "ferry-sandbox", "-f", file]);
 
-const exists = (path: string) => access(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 async function findSshd(): Promise<string> {
   // sshd re-executes itself, so it must be started by its absolute path.
@@ -139,7 +143,7 @@ async function startSshd(root: string, user: string): Promise<{ child: ChildProc
     output = "";
     const listening = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), 10_000);
-      child.stderr!.on("data", (chunk: Buffer) => {
+      child.stderr.on("data", (chunk: Buffer) => {
         output += chunk.toString();
         if (/Server listening on/.test(output)) {
           clearTimeout(timer);
@@ -152,7 +156,7 @@ async function startSshd(root: string, user: string): Promise<{ child: ChildProc
       });
     });
     if (listening) {
-      child.stderr!.resume();
+      child.stderr.resume();
       return { child, port };
     }
     child.kill();
@@ -221,7 +225,10 @@ async function readPackages(reposDir: string): Promise<Array<Record<string, unkn
     const repo = join(reposDir, dir);
     const srcinfo = await show(repo, ".SRCINFO");
     if (srcinfo === undefined) continue;
-    const times = (await exec("git", ["--git-dir", repo, "log", "--format=%ct", "refs/heads/master"])).stdout.split("\n").filter(Boolean).map(Number);
+    const times = (await exec("git", ["--git-dir", repo, "log", "--format=%ct", "refs/heads/master"])).stdout
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
     const base = parseSrcinfo(srcinfo);
     const one = (key: string) => base.global[key]?.[0];
     const epoch = one("epoch");

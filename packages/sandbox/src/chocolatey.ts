@@ -39,7 +39,23 @@ async function startNugetServer(root: string): Promise<{ url: string; stop(): Pr
   const cli = join(dirname(createRequire(import.meta.url).resolve("nuget-server/package.json")), "dist", "cli.mjs");
   const child = spawn(
     process.execPath,
-    ["--import", loopbackPreload, cli, "--port", "1", "--package-dir", join(root, "packages"), "--config-file", join(root, "config.json"), "--users-file", join(root, "users.json"), "--auth-mode", "none", "--log-level", "error"],
+    [
+      "--import",
+      loopbackPreload,
+      cli,
+      "--port",
+      "1",
+      "--package-dir",
+      join(root, "packages"),
+      "--config-file",
+      join(root, "config.json"),
+      "--users-file",
+      join(root, "users.json"),
+      "--auth-mode",
+      "none",
+      "--log-level",
+      "error",
+    ],
     { cwd: root, env: { ...process.env, NUGET_SERVER_DUPLICATE_PACKAGE_POLICY: "error" }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
@@ -101,7 +117,9 @@ export async function startChocolatey(): Promise<ChocolateySandbox> {
   }
 
   async function entry(id: string, version: string): Promise<string> {
-    const nupkg = await fetch(`${nuget.url}/v3/package/${id.toLowerCase()}/${version.toLowerCase()}/${id.toLowerCase()}.${version.toLowerCase()}.nupkg`);
+    const nupkg = await fetch(
+      `${nuget.url}/v3/package/${id.toLowerCase()}/${version.toLowerCase()}/${id.toLowerCase()}.${version.toLowerCase()}.nupkg`,
+    );
     if (!nupkg.ok) throw new Error(`nuget-server answered ${nupkg.status} for the nupkg`);
     const bytes = Buffer.from(await nupkg.arrayBuffer());
     const ok = approved.has(key(id, version));
@@ -139,10 +157,19 @@ export async function startChocolatey(): Promise<ChocolateySandbox> {
 
     if (req.method === "PUT" && /^\/api\/v2\/package\/?$/.test(path)) {
       if (req.headers["x-nuget-apikey"] !== apiKey) return text(res, 403, "The specified API key is invalid.");
-      const form = await new Request(url, { method: "PUT", headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit).formData();
+      const form = await new Request(url, {
+        method: "PUT",
+        headers: req.headers as Record<string, string>,
+        body: Readable.toWeb(req) as ReadableStream,
+        duplex: "half",
+      }).formData();
       const file = form.get("package");
       if (!(file instanceof Blob)) return text(res, 400, "A multipart `package` file is required.");
-      const published = await fetch(`${nuget.url}/api/publish`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: Buffer.from(await file.arrayBuffer()) });
+      const published = await fetch(`${nuget.url}/api/publish`, {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream" },
+        body: Buffer.from(await file.arrayBuffer()),
+      });
       const answer = (await published.json()) as { id?: string; version?: string; error?: string };
       if (published.status === 201 && answer.id && answer.version && !sandbox.moderation) sandbox.approve(answer.id, answer.version);
       return text(res, published.status, answer.error ?? "Created");
@@ -159,7 +186,11 @@ export async function startChocolatey(): Promise<ChocolateySandbox> {
     if (req.method === "GET" && path === "/api/v2/FindPackagesById()") {
       const id = (url.searchParams.get("id") ?? "").replace(/^'|'$/g, "");
       const entries = await Promise.all((await versions(id)).map((v) => entry(id, v)));
-      return atom(res, 200, `<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">FindPackagesById</title>${entries.join("")}</feed>`);
+      return atom(
+        res,
+        200,
+        `<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">FindPackagesById</title>${entries.join("")}</feed>`,
+      );
     }
 
     return text(res, 404, "Not found.");

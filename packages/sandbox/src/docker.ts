@@ -93,12 +93,15 @@ export async function startDockerRegistry({ auth = "none" }: DockerRegistryOptio
   const stop = async () => {
     child.kill("SIGTERM");
     await exited;
-    if (tokens) await new Promise<void>((resolve) => tokens!.close(() => resolve()));
+    if (tokens) await new Promise<void>((resolve) => tokens.close(() => resolve()));
     await rm(root, { recursive: true, force: true });
   };
 
   for (let attempt = 0; ; attempt++) {
-    const answer = await fetch(`${url}/v2/`).then((r) => r.status, () => 0);
+    const answer = await fetch(`${url}/v2/`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (answer === 200 || answer === 401) break;
     if (child.exitCode !== null || attempt > 100) {
       await stop();
@@ -117,8 +120,19 @@ async function startTokenService(root: string): Promise<{ server: Server; url: s
   const key = join(root, "token.key");
   const certificate = join(root, "token.crt");
   await promisify(execFile)("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-    "-subj", `/CN=${service}`, "-keyout", key, "-out", certificate,
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    `/CN=${service}`,
+    "-keyout",
+    key,
+    "-out",
+    certificate,
   ]);
   const privateKey = await readFile(key, "utf8");
   const der = (await readFile(certificate, "utf8")).replace(/-----[^-]+-----|\s/g, "");
@@ -146,7 +160,9 @@ async function startTokenService(root: string): Promise<{ server: Server; url: s
       JSON.stringify({ iss: service, sub: user.name, aud: service, exp: now + 600, nbf: now - 10, iat: now, jti: randomUUID(), access }),
     );
     const signature = sign("sha256", Buffer.from(`${header}.${claims}`), privateKey).toString("base64url");
-    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: `${header}.${claims}.${signature}`, expires_in: 600 }));
+    response
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ token: `${header}.${claims}.${signature}`, expires_in: 600 }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -17,14 +17,26 @@ describe("@octokit/fixtures replay", () => {
       const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: "v1.0.0" });
       expect(release.upload_url).toBe(`${replay.url}/api/uploads/repos/${owner}/${repo}/releases/1000/assets{?name,label}`);
       const { data: asset } = await octokit.rest.repos.uploadReleaseAsset({
-        owner, repo, release_id: release.id, url: release.upload_url, name: "test-upload.txt", label: "test",
-        data: hello, headers: { "content-type": "text/plain" },
+        owner,
+        repo,
+        release_id: release.id,
+        url: release.upload_url,
+        name: "test-upload.txt",
+        label: "test",
+        data: hello,
+        headers: { "content-type": "text/plain" },
       });
       expect(asset).toMatchObject({ id: 1000, name: "test-upload.txt", state: "uploaded" });
       const { data: assets } = await octokit.rest.repos.listReleaseAssets({ owner, repo, release_id: release.id });
       expect(assets.map((a) => a.name)).toEqual(["test-upload.txt"]);
       await octokit.rest.repos.getReleaseAsset({ owner, repo, asset_id: asset.id });
-      const renamed = await octokit.rest.repos.updateReleaseAsset({ owner, repo, asset_id: asset.id, name: "new-filename.txt", label: "new label" });
+      const renamed = await octokit.rest.repos.updateReleaseAsset({
+        owner,
+        repo,
+        asset_id: asset.id,
+        name: "new-filename.txt",
+        label: "new label",
+      });
       expect(renamed.data.name).toBe("new-filename.txt");
       expect((await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: asset.id })).status).toBe(204);
       replay.done();
@@ -41,11 +53,20 @@ describe("@octokit/fixtures replay", () => {
       const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: "v1.0.0" });
       const upload = () =>
         octokit.rest.repos.uploadReleaseAsset({
-          owner, repo, release_id: release.id, url: release.upload_url, name: "test-upload.txt", label: "test",
-          data: hello, headers: { "content-type": "text/plain" },
+          owner,
+          repo,
+          release_id: release.id,
+          url: release.upload_url,
+          name: "test-upload.txt",
+          label: "test",
+          data: hello,
+          headers: { "content-type": "text/plain" },
         });
       const conflict = await upload().catch((error: { status: number; response: { data: unknown } }) => error);
-      expect(conflict).toMatchObject({ status: 422, response: { data: { errors: [{ resource: "ReleaseAsset", code: "already_exists", field: "name" }] } } });
+      expect(conflict).toMatchObject({
+        status: 422,
+        response: { data: { errors: [{ resource: "ReleaseAsset", code: "already_exists", field: "name" }] } },
+      });
       const { data: assets } = await octokit.rest.repos.listReleaseAssets({ owner, repo, release_id: release.id });
       const old = assets.find((a) => a.name === "test-upload.txt");
       await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old!.id });
@@ -62,11 +83,19 @@ describe("@octokit/fixtures replay", () => {
       const octokit = github(replay.url);
       const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner, repo: "release-assets", tag: "v1.0.0" });
       const wrongBody = octokit.rest.repos.uploadReleaseAsset({
-        owner, repo: "release-assets", release_id: release.id, url: release.upload_url, name: "test-upload.txt", label: "test",
-        data: "other bytes", headers: { "content-type": "text/plain" },
+        owner,
+        repo: "release-assets",
+        release_id: release.id,
+        url: release.upload_url,
+        name: "test-upload.txt",
+        label: "test",
+        data: "other bytes",
+        headers: { "content-type": "text/plain" },
       });
       await expect(wrongBody).rejects.toMatchObject({ status: 501 });
-      expect(() => replay.done()).toThrow(/matches no recorded request: body "other bytes"[\s\S]*DELETE https:\/\/api.github.com\/repos\/octokit-fixture-org\/release-assets\/releases\/assets\/1000 not requested/);
+      expect(() => replay.done()).toThrow(
+        /matches no recorded request: body "other bytes"[\s\S]*DELETE https:\/\/api.github.com\/repos\/octokit-fixture-org\/release-assets\/releases\/assets\/1000 not requested/,
+      );
     } finally {
       await replay.stop();
     }

@@ -41,7 +41,7 @@ function recording(scenario: string): Interaction[] {
   return JSON.parse(readFileSync(file, "utf8")) as Interaction[];
 }
 
-const mediaType = (value: unknown): string => String(value ?? "").split(";")[0]!.trim().toLowerCase();
+const mediaType = (value: unknown): string => (typeof value === "string" ? value : "").split(";")[0]!.trim().toLowerCase();
 
 function sameQuery(a: URLSearchParams, b: URLSearchParams): boolean {
   const sorted = (q: URLSearchParams) => [...q.entries()].sort().join("&");
@@ -56,7 +56,8 @@ function mismatch(recorded: Interaction, req: IncomingMessage, body: Buffer): st
   }
   if (recorded.reqheaders.authorization !== undefined && !req.headers.authorization) return "no authorization header";
   if (typeof recorded.body === "string") {
-    if (body.toString("utf8") !== recorded.body) return `body ${JSON.stringify(body.toString("utf8"))}, recorded ${JSON.stringify(recorded.body)}`;
+    if (body.toString("utf8") !== recorded.body)
+      return `body ${JSON.stringify(body.toString("utf8"))}, recorded ${JSON.stringify(recorded.body)}`;
   } else {
     let parsed: unknown;
     try {

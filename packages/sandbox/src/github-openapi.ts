@@ -75,7 +75,8 @@ export function openApiChecker(): OpenApiChecker {
       const key = `${method.toUpperCase()} ${found.template} ${status}`;
       // Errors the description leaves undocumented for an operation (a 404 on most of them) still come in
       // GitHub's general error shape.
-      const schema = operation.responses[String(status)]?.content?.["application/json"]?.schema ?? (status >= 400 ? BASIC_ERROR : undefined);
+      const schema =
+        operation.responses[String(status)]?.content?.["application/json"]?.schema ?? (status >= 400 ? BASIC_ERROR : undefined);
       if (!schema) throw new Error(`${key}: the description has no JSON body for this status`);
       let validate = compiled.get(key);
       if (!validate) {

@@ -16,7 +16,7 @@ function client(token = gh.token): Octokit {
   const octokit = new Octokit({ auth: token, baseUrl: gh.url, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
   octokit.hook.wrap("request", async (request, options) => {
     const validate = (status: number, url: string, headers: Record<string, unknown>, data: unknown) => {
-      if (String(headers["content-type"] ?? "").startsWith("application/json")) {
+      if ((typeof headers["content-type"] === "string" ? headers["content-type"] : "").startsWith("application/json")) {
         checked.add(checker.check(String(options.method), url, status, data));
       }
     };
@@ -78,7 +78,13 @@ describe("GitHub stand-in", () => {
     await octokit.rest.repos.getReleaseAsset({ owner, repo, asset_id: uploaded.data.id });
     await octokit.rest.repos.updateReleaseAsset({ owner, repo, asset_id: uploaded.data.id, label: "Tool" });
     const spare = await octokit.rest.repos.uploadReleaseAsset({
-      owner, repo, release_id, url: created.data.upload_url, name: "spare.txt", data: "x", headers: { "content-type": "text/plain" },
+      owner,
+      repo,
+      release_id,
+      url: created.data.upload_url,
+      name: "spare.txt",
+      data: "x",
+      headers: { "content-type": "text/plain" },
     });
     await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: spare.data.id });
     await octokit.rest.repos.listReleases({ owner, repo, per_page: 1 });
@@ -101,7 +107,12 @@ describe("GitHub stand-in", () => {
     const main = await octokit.rest.git.getRef({ owner, repo, ref: "heads/main" });
     await octokit.rest.git.createRef({ owner, repo, ref: "refs/heads/bump", sha: main.data.object.sha });
     const put = await octokit.rest.repos.createOrUpdateFileContents({
-      owner, repo, path: "pkg/tool.rb", message: "add", branch: "bump", content: Buffer.from("v1").toString("base64"),
+      owner,
+      repo,
+      path: "pkg/tool.rb",
+      message: "add",
+      branch: "bump",
+      content: Buffer.from("v1").toString("base64"),
     });
     expect(put.status).toBe(201);
     const update = { owner, repo, path: "pkg/tool.rb", message: "bump", branch: "bump", content: Buffer.from("v2").toString("base64") };
@@ -112,7 +123,14 @@ describe("GitHub stand-in", () => {
     expect(gh.readFile(`${owner}/${repo}`, "pkg/tool.rb", "bump")).toBe("v2");
     expect(gh.readFile(`${owner}/${repo}`, "pkg/tool.rb")).toBeUndefined();
     await octokit.rest.repos.getBranch({ owner, repo, branch: "bump" });
-    await octokit.rest.repos.deleteFile({ owner, repo, path: "docs/a.md", message: "rm", branch: "bump", sha: "2e65efe2a145dda7ee51d1741299f848e5bf752e" });
+    await octokit.rest.repos.deleteFile({
+      owner,
+      repo,
+      path: "docs/a.md",
+      message: "rm",
+      branch: "bump",
+      sha: "2e65efe2a145dda7ee51d1741299f848e5bf752e",
+    });
     expect(gh.readFile(`${owner}/${repo}`, "docs/a.md", "bump")).toBeUndefined();
     expect(await status(octokit.rest.git.updateRef({ owner, repo, ref: "heads/main", sha: updated.data.commit.sha! }))).toBe(200);
     expect(gh.readFile(`${owner}/${repo}`, "pkg/tool.rb")).toBe("v2");
@@ -128,17 +146,33 @@ describe("GitHub stand-in", () => {
     const forkMain = await octokit.rest.git.getRef({ owner: "ferry-sandbox", repo, ref: "heads/main" });
     await octokit.rest.git.createRef({ owner: "ferry-sandbox", repo, ref: "refs/heads/tool-1.0.0", sha: forkMain.data.object.sha });
     await octokit.rest.repos.createOrUpdateFileContents({
-      owner: "ferry-sandbox", repo, path: "pkg/tool.rb", message: "tool 1.0.0", branch: "tool-1.0.0",
-      sha: (await octokit.rest.repos.getContent({ owner: "ferry-sandbox", repo, path: "pkg/tool.rb" }) as { data: { sha: string } }).data.sha,
+      owner: "ferry-sandbox",
+      repo,
+      path: "pkg/tool.rb",
+      message: "tool 1.0.0",
+      branch: "tool-1.0.0",
+      sha: ((await octokit.rest.repos.getContent({ owner: "ferry-sandbox", repo, path: "pkg/tool.rb" })) as { data: { sha: string } }).data
+        .sha,
       content: Buffer.from("v3").toString("base64"),
     });
-    const pr = await octokit.rest.pulls.create({ owner, repo, title: "tool 1.0.0", head: "ferry-sandbox:tool-1.0.0", base: "main", body: "new version" });
-    expect((await octokit.rest.pulls.list({ owner, repo, head: "ferry-sandbox:tool-1.0.0" })).data.map((p) => p.number)).toEqual([pr.data.number]);
+    const pr = await octokit.rest.pulls.create({
+      owner,
+      repo,
+      title: "tool 1.0.0",
+      head: "ferry-sandbox:tool-1.0.0",
+      base: "main",
+      body: "new version",
+    });
+    expect((await octokit.rest.pulls.list({ owner, repo, head: "ferry-sandbox:tool-1.0.0" })).data.map((p) => p.number)).toEqual([
+      pr.data.number,
+    ]);
     await octokit.rest.pulls.get({ owner, repo, pull_number: pr.data.number });
     const found = await octokit.rest.search.issuesAndPullRequests({ q: `repo:${owner}/${repo} is:pr is:open in:title "tool 1.0.0"` });
     expect(found.data.items.map((i) => i.number)).toEqual([pr.data.number]);
     await octokit.rest.pulls.update({ owner, repo, pull_number: pr.data.number, state: "closed" });
-    expect(gh.pulls(`${owner}/${repo}`)).toMatchObject([{ head: "ferry-sandbox:tool-1.0.0", base: "main", state: "closed", files: { "pkg/tool.rb": "v3" } }]);
+    expect(gh.pulls(`${owner}/${repo}`)).toMatchObject([
+      { head: "ferry-sandbox:tool-1.0.0", base: "main", state: "closed", files: { "pkg/tool.rb": "v3" } },
+    ]);
 
     expect(await status(octokit.rest.repos.get({ owner, repo: "missing" }))).toBe(404);
 
@@ -212,8 +246,13 @@ describe("GitHub stand-in", () => {
     const bytes = Buffer.from("binary\x00payload");
     const upload = (name: string) =>
       octokit.rest.repos.uploadReleaseAsset({
-        owner: "acme", repo: "assets", release_id: release.id, url: release.upload_url, name,
-        data: bytes as unknown as string, headers: { "content-type": "application/octet-stream" },
+        owner: "acme",
+        repo: "assets",
+        release_id: release.id,
+        url: release.upload_url,
+        name,
+        data: bytes as unknown as string,
+        headers: { "content-type": "application/octet-stream" },
       });
     const asset = (await upload("tool_linux_amd64.tar.gz")).data;
     const conflict = await upload("tool_linux_amd64.tar.gz").catch((error: { status: number; response: { data: unknown } }) => error);
@@ -234,7 +273,9 @@ describe("GitHub stand-in", () => {
     expect(Buffer.from(await published.arrayBuffer())).toEqual(bytes);
     expect(await status(upload("late.txt"))).toBe(422);
     expect(await status(octokit.rest.repos.deleteReleaseAsset({ owner: "acme", repo: "assets", asset_id: asset.id }))).toBe(422);
-    expect(await status(octokit.rest.repos.updateRelease({ owner: "acme", repo: "assets", release_id: release.id, draft: true }))).toBe(422);
+    expect(await status(octokit.rest.repos.updateRelease({ owner: "acme", repo: "assets", release_id: release.id, draft: true }))).toBe(
+      422,
+    );
 
     const state = gh.release("acme/assets", "v1.0.0");
     expect(state).toMatchObject({ draft: false, latest: true, assets: [{ name: "tool_linux_amd64.tar.gz", size: bytes.length }] });
@@ -273,7 +314,9 @@ describe("GitHub stand-in", () => {
 
   it("answers 401 Bad credentials to a wrong or missing token, and accepts extra tokens", async () => {
     gh.createRepo("acme/private");
-    const wrong = await client("ghp_wrong").rest.repos.get({ owner: "acme", repo: "private" }).catch((e: { status: number; response: { data: unknown } }) => e);
+    const wrong = await client("ghp_wrong")
+      .rest.repos.get({ owner: "acme", repo: "private" })
+      .catch((e: { status: number; response: { data: unknown } }) => e);
     expect(wrong).toMatchObject({ status: 401, response: { data: { message: "Bad credentials" } } });
     expect((await fetch(`${gh.url}/user`)).status).toBe(401);
     const other = await startGitHub({ token: "ghs_main", extraTokens: ["ghs_rotated"] });
@@ -293,7 +336,12 @@ describe("GitHub stand-in", () => {
     await octokit.rest.repos.createFork({ owner: "winget", repo: "pkgs" });
     const parentHead = await octokit.rest.git.getRef({ owner: "winget", repo: "pkgs", ref: "heads/master" });
     const put = await octokit.rest.repos.createOrUpdateFileContents({
-      owner: "winget", repo: "pkgs", path: "b.yaml", message: "upstream moves", content: Buffer.from("2").toString("base64"), branch: "master",
+      owner: "winget",
+      repo: "pkgs",
+      path: "b.yaml",
+      message: "upstream moves",
+      content: Buffer.from("2").toString("base64"),
+      branch: "master",
     });
     expect(put.data.commit.parents?.[0]?.sha).toBe(parentHead.data.object.sha);
     expect(gh.readFile("ferry-sandbox/pkgs", "b.yaml")).toBeUndefined();

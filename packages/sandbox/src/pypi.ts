@@ -52,7 +52,8 @@ export interface PyPISandbox {
 const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, "-");
 
 /** A looser PEP 440 check than warehouse's packaging.version, enough to refuse non-versions. */
-const pep440 = /^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?$/;
+const pep440 =
+  /^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?$/;
 
 class BadRequest extends Error {
   constructor(
@@ -125,16 +126,21 @@ export async function startPyPI(): Promise<PyPISandbox> {
   async function upload(req: IncomingMessage, attempt: { filename: string }): Promise<void> {
     const expected = `Basic ${Buffer.from(`__token__:${token}`).toString("base64")}`;
     if (req.headers.authorization !== expected) {
-      throw new BadRequest(403, "Invalid or non-existent authentication information. See " + url + "/help/#invalid-auth for more information.");
+      throw new BadRequest(
+        403,
+        "Invalid or non-existent authentication information. See " + url + "/help/#invalid-auth for more information.",
+      );
     }
     const form = await new Request("http://sandbox/", {
       method: "POST",
       headers: req.headers as Record<string, string>,
       body: Readable.toWeb(req) as ReadableStream,
       duplex: "half",
-    } as RequestInit).formData().catch(() => {
-      throw new BadRequest(400, "Invalid form data.");
-    });
+    })
+      .formData()
+      .catch(() => {
+        throw new BadRequest(400, "Invalid form data.");
+      });
     const field = (key: string) => {
       const value = form.get(key);
       return typeof value === "string" ? value : undefined;
@@ -143,18 +149,22 @@ export async function startPyPI(): Promise<PyPISandbox> {
     if (field("protocol_version") !== "1") throw new BadRequest(400, "Unknown protocol version.");
     const name = field("name");
     const version = field("version");
-    if (!name || !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name)) throw new BadRequest(400, `'${name ?? ""}' is an invalid value for Name.`);
+    if (!name || !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name))
+      throw new BadRequest(400, `'${name ?? ""}' is an invalid value for Name.`);
     if (!version || !pep440.test(version)) throw new BadRequest(400, `'${version ?? ""}' is an invalid value for Version.`);
     const filetype = field("filetype");
     if (filetype !== "bdist_wheel" && filetype !== "sdist") throw new BadRequest(400, "Invalid value for filetype.");
     const content = form.get("content");
     if (!content || typeof content === "string") throw new BadRequest(400, "Upload payload does not have a file.");
-    const filename = (content as File).name;
+    const filename = content.name;
     attempt.filename = filename;
     const bytes = Buffer.from(await content.arrayBuffer());
 
     const prefix = normalize(name).replace(/-/g, "_");
-    const filePrefix = filename.split("-")[0]?.toLowerCase().replace(/[-_.]+/g, "_");
+    const filePrefix = filename
+      .split("-")[0]
+      ?.toLowerCase()
+      .replace(/[-_.]+/g, "_");
     if (filePrefix !== prefix || !filename.includes(`-${version}`)) {
       throw new BadRequest(400, `Start filename for '${name}' with '${prefix}-${version}'.`);
     }
@@ -163,14 +173,18 @@ export async function startPyPI(): Promise<PyPISandbox> {
     }
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     const supplied = field("sha256_digest");
-    if (supplied && supplied !== sha256) throw new BadRequest(400, "The digest supplied does not match a digest calculated from the uploaded file.");
+    if (supplied && supplied !== sha256)
+      throw new BadRequest(400, "The digest supplied does not match a digest calculated from the uploaded file.");
     const blake2b256 = createHash("blake2b512").update(bytes).digest("hex").slice(0, 64);
 
     const existing = files.get(filename);
     if (existing) {
       // Warehouse answers a byte-identical re-upload with 200 and stores nothing new.
       if (existing.sha256 === sha256) return;
-      throw new BadRequest(400, `File already exists ('${filename}', with blake2_256 hash '${blake2b256}'). See ${url}/help/#file-name-reuse for more information.`);
+      throw new BadRequest(
+        400,
+        `File already exists ('${filename}', with blake2_256 hash '${blake2b256}'). See ${url}/help/#file-name-reuse for more information.`,
+      );
     }
 
     let project = projects.get(normalize(name));
@@ -248,7 +262,8 @@ export async function startPyPI(): Promise<PyPISandbox> {
   async function oidc(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) {
     if (path === "/_/oidc/audience") return sendJson(res, 200, { audience: "pypi" });
     if (path === "/_actions/id-token") {
-      if (req.headers.authorization?.toLowerCase() !== `bearer ${idRequestToken}`) return sendJson(res, 401, { message: "Bad credentials" });
+      if (req.headers.authorization?.toLowerCase() !== `bearer ${idRequestToken}`)
+        return sendJson(res, 401, { message: "Bad credentials" });
       if (query.get("audience") !== "pypi") return sendJson(res, 400, { message: "Unexpected audience" });
       const jwt = `sandbox-jwt.${randomBytes(16).toString("hex")}.sig`;
       issuedJwts.add(jwt);
@@ -257,7 +272,10 @@ export async function startPyPI(): Promise<PyPISandbox> {
     if (path === "/_/oidc/mint-token" && req.method === "POST") {
       const { token: jwt } = JSON.parse((await readBody(req)).toString() || "{}") as { token?: string };
       if (!jwt || !issuedJwts.has(jwt)) {
-        return sendJson(res, 422, { message: "Token request failed", errors: [{ code: "invalid-publisher", description: "valid token, but no corresponding publisher" }] });
+        return sendJson(res, 422, {
+          message: "Token request failed",
+          errors: [{ code: "invalid-publisher", description: "valid token, but no corresponding publisher" }],
+        });
       }
       issuedJwts.delete(jwt);
       return sendJson(res, 200, { success: true, token, expires: Math.floor(Date.now() / 1000) + 900 });
@@ -279,7 +297,9 @@ export async function startPyPI(): Promise<PyPISandbox> {
           if (!(error instanceof BadRequest)) throw error;
           uploads.push({ filename: attempt.filename, status: error.status });
           // Warehouse puts the message in the status line (twine shows it) and in the body.
-          res.writeHead(error.status, error.message.replace(/[^\x20-\x7e]/g, ""), { "content-type": "text/plain" }).end(`${error.status} ${error.message}\n`);
+          res
+            .writeHead(error.status, error.message.replace(/[^\x20-\x7e]/g, ""), { "content-type": "text/plain" })
+            .end(`${error.status} ${error.message}\n`);
         }
         return;
       }
@@ -288,11 +308,14 @@ export async function startPyPI(): Promise<PyPISandbox> {
       let m: RegExpMatchArray | null;
       if (path === "/simple/") {
         const links = [...projects.values()].map((p) => `    <a href="${url}/simple/${normalize(p.name)}/">${normalize(p.name)}</a><br />`);
-        return void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<!DOCTYPE html>\n<html>\n  <body>\n${links.join("\n")}\n  </body>\n</html>\n`);
+        return void res
+          .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+          .end(`<!DOCTYPE html>\n<html>\n  <body>\n${links.join("\n")}\n  </body>\n</html>\n`);
       }
       if ((m = path.match(/^\/simple\/([^/]+)\/?$/))) return simpleIndex(req, res, decodeURIComponent(m[1]!));
       if ((m = path.match(/^\/pypi\/([^/]+)\/json$/))) return releaseJson(res, decodeURIComponent(m[1]!));
-      if ((m = path.match(/^\/pypi\/([^/]+)\/([^/]+)\/json$/))) return releaseJson(res, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      if ((m = path.match(/^\/pypi\/([^/]+)\/([^/]+)\/json$/)))
+        return releaseJson(res, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
       if ((m = path.match(/^\/packages\/([^/]+)$/))) {
         const file = files.get(decodeURIComponent(m[1]!));
         if (!file) return notFound(res);

@@ -24,6 +24,8 @@ export interface SandboxSetup {
   options: Record<string, Record<string, unknown>>;
 }
 
+const text = (value: unknown, fallback: string) => (typeof value === "string" ? value : fallback);
+
 /** How to start the stand-in for each registry, given the GitHub stand-in they may share. */
 const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
   async npm() {
@@ -37,15 +39,15 @@ const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
   pypi: () => startPyPI(),
   crates: () => startCrates(),
   docker: () => startDockerRegistry(),
-  snap: ({ project, options }) => startSnapStore({ names: [String(options.snap?.name ?? project)] }),
+  snap: ({ project, options }) => startSnapStore({ names: [text(options.snap?.name, project)] }),
   chocolatey: () => startChocolatey(),
-  async winget({ github, options }) {
-    github.createRepo(String(options.winget?.repository ?? "microsoft/winget-pkgs"), { defaultBranch: "master" });
-    return { env: { WINGET_TOKEN: github.token }, stop: async () => {} };
+  winget({ github, options }) {
+    github.createRepo(text(options.winget?.repository, "microsoft/winget-pkgs"), { defaultBranch: "master" });
+    return Promise.resolve({ env: { WINGET_TOKEN: github.token }, stop: () => Promise.resolve() });
   },
   async flathub({ github, options }) {
-    const appId = String(options.flathub?.appId);
-    github.createRepo(String(options.flathub?.repository ?? `flathub/${appId}`), { defaultBranch: "master" });
+    const appId = text(options.flathub?.appId, "");
+    github.createRepo(text(options.flathub?.repository, `flathub/${appId}`), { defaultBranch: "master" });
     const store = await startFlathub();
     return { env: { ...store.env, FLATHUB_TOKEN: github.token }, stop: store.stop };
   },

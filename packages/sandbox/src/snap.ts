@@ -125,7 +125,7 @@ export async function startSnapStore({ names = ["hello"] }: { names?: string[] }
         headers: req.headers as Record<string, string>,
         body: Readable.toWeb(req) as ReadableStream,
         duplex: "half",
-      } as RequestInit).formData();
+      }).formData();
       const binary = form.get("binary");
       if (!(binary instanceof Blob)) return send(res, 400, { successful: false, errors: [{ code: "missing-binary" }] });
       const id = randomBytes(8).toString("hex");
@@ -138,7 +138,8 @@ export async function startSnapStore({ names = ["hello"] }: { names?: string[] }
       const name = decodeURIComponent(info[1]!);
       if (req.headers["snap-device-series"] !== "16") return send(res, 400, { "error-list": [{ code: "missing-series" }] });
       const released = Object.entries(channelMap.get(name) ?? {});
-      if (released.length === 0) return send(res, 404, { "error-list": [{ code: "resource-not-found", message: "No snap named " + name }] });
+      if (released.length === 0)
+        return send(res, 404, { "error-list": [{ code: "resource-not-found", message: "No snap named " + name }] });
       const entries = released.flatMap(([channel, arches]) =>
         Object.entries(arches).map(([architecture, number]) => {
           const revision = revisions.get(name)!.find((r) => r.revision === number)!;
@@ -155,13 +156,16 @@ export async function startSnapStore({ names = ["hello"] }: { names?: string[] }
       return send(res, 200, { name, "snap-id": `sandbox-${name}`, "channel-map": entries });
     }
 
-    if (!authorized(req)) return send(res, 401, { error_list: [{ code: "macaroon-permission-required", message: "Authentication is required." }] });
+    if (!authorized(req))
+      return send(res, 401, { error_list: [{ code: "macaroon-permission-required", message: "Authentication is required." }] });
 
     if (route === "POST /dev/api/snap-push/") {
       const body = JSON.parse((await readBody(req)).toString()) as { name?: string; updown_id?: string; series?: string };
       const snap = body.updown_id ? uploads.get(body.updown_id) : undefined;
-      if (!body.name || !registered.has(body.name)) return send(res, 404, { error_list: [{ code: "resource-not-found", message: `Snap not found for name=${body.name}` }] });
-      if (!snap || body.series !== "16") return send(res, 400, { error_list: [{ code: "invalid-field", message: "updown_id and series 16 are required." }] });
+      if (!body.name || !registered.has(body.name))
+        return send(res, 404, { error_list: [{ code: "resource-not-found", message: `Snap not found for name=${body.name}` }] });
+      if (!snap || body.series !== "16")
+        return send(res, 400, { error_list: [{ code: "invalid-field", message: "updown_id and series 16 are required." }] });
       const revision = await review(body.name, snap);
       const id = randomBytes(8).toString("hex");
       statuses.set(id, { name: body.name, revision: revision.revision, polls: 0 });
@@ -190,23 +194,37 @@ export async function startSnapStore({ names = ["hello"] }: { names?: string[] }
       const body = JSON.parse((await readBody(req)).toString()) as { name?: string; revision?: string; channels?: string[] };
       const revision = (revisions.get(body.name ?? "") ?? []).find((r) => String(r.revision) === body.revision);
       if (!revision) return send(res, 404, { error_list: [{ code: "revision-not-found", message: `No revision ${body.revision}.` }] });
-      if (revision.status !== "Approved") return send(res, 400, { error_list: [{ code: "invalid-revision", message: "The revision is not approved." }] });
+      if (revision.status !== "Approved")
+        return send(res, 400, { error_list: [{ code: "invalid-revision", message: "The revision is not approved." }] });
       const channels = (body.channels ?? []).map((c) => (c.includes("/") ? c : `latest/${c}`));
       if (revision.grade === "devel" && channels.some((c) => /\/(stable|candidate)$/.test(c))) {
-        return send(res, 400, { error_list: [{ code: "invalid-field", message: "devel snaps cannot be released to stable or candidate." }] });
+        return send(res, 400, {
+          error_list: [{ code: "invalid-field", message: "devel snaps cannot be released to stable or candidate." }],
+        });
       }
       const map = channelMap.get(body.name!) ?? {};
       for (const channel of channels) for (const arch of revision.architectures) (map[channel] ??= {})[arch] = revision.revision;
       channelMap.set(body.name!, map);
-      return send(res, 200, { success: true, channel_map: channels.map((channel) => ({ channel, revision: revision.revision, version: revision.version })) });
+      return send(res, 200, {
+        success: true,
+        channel_map: channels.map((channel) => ({ channel, revision: revision.revision, version: revision.version })),
+      });
     }
 
     const map = /^GET \/api\/v2\/snaps\/([^/]+)\/channel-map$/.exec(route);
     if (map) {
       const name = decodeURIComponent(map[1]!);
-      if (!registered.has(name)) return send(res, 404, { "error-list": [{ code: "resource-not-found", message: `Snap not found for name=${name}` }] });
+      if (!registered.has(name))
+        return send(res, 404, { "error-list": [{ code: "resource-not-found", message: `Snap not found for name=${name}` }] });
       const entries = Object.entries(channelMap.get(name) ?? {}).flatMap(([channel, arches]) =>
-        Object.entries(arches).map(([architecture, revision]) => ({ architecture, channel, revision, progressive: { percentage: null, paused: null, "current-percentage": null }, "expiration-date": null, when: new Date(0).toISOString() })),
+        Object.entries(arches).map(([architecture, revision]) => ({
+          architecture,
+          channel,
+          revision,
+          progressive: { percentage: null, paused: null, "current-percentage": null },
+          "expiration-date": null,
+          when: new Date(0).toISOString(),
+        })),
       );
       const list = (revisions.get(name) ?? []).map(({ snapYaml: _yaml, ...rest }) => rest);
       return send(res, 200, { "channel-map": entries, revisions: list, snap: { name, "default-track": "latest" } });
@@ -220,7 +238,14 @@ export async function startSnapStore({ names = ["hello"] }: { names?: string[] }
     const file = join(work, `${randomBytes(6).toString("hex")}.snap`);
     await writeFile(file, snap);
     const { stdout } = await run("unsquashfs", ["-cat", file, "meta/snap.yaml"]);
-    const yaml = parseYaml(stdout) as { name: string; version: string; architectures?: string[]; confinement?: string; grade?: string; base?: string };
+    const yaml = parseYaml(stdout) as {
+      name: string;
+      version: string;
+      architectures?: string[];
+      confinement?: string;
+      grade?: string;
+      base?: string;
+    };
     if (yaml.name !== name) throw new Error(`snap.yaml names ${yaml.name}, not ${name}`);
     const list = revisions.get(name) ?? [];
     const revision: SnapRevision = {

@@ -33,7 +33,7 @@ export async function startVerdaccio(): Promise<VerdaccioSandbox> {
     web: { enable: false },
     log: { type: "stdout", format: "json", level: "fatal" },
   };
-  const server = (await runServer(config as never)) as Server;
+  const server = (await runServer(config)) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);

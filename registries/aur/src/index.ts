@@ -1,6 +1,18 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FerryError, checkStep, defineRegistry, fail, openRepoFiles, pass, secretCheck, toolCheck, type Context, type Prepared, type Presence } from "@ferry/core";
+import {
+  FerryError,
+  checkStep,
+  defineRegistry,
+  fail,
+  openRepoFiles,
+  pass,
+  secretCheck,
+  toolCheck,
+  type Context,
+  type Prepared,
+  type Presence,
+} from "@ferry/core";
 import { aurOptions, type AurOptions } from "./options.ts";
 import { describePackage, packageName, packageSums, parseSrcinfo, renderPkgbuild, renderSrcinfo, type AurPackage } from "./render.ts";
 import { readInfo, readPublishedFile } from "./rpc.ts";
@@ -55,7 +67,9 @@ async function presence(ctx: Ctx, pkg: AurPackage): Promise<Presence> {
   return {
     state: "present",
     matches,
-    detail: matches ? `${pkg.pkgname} ${info.Version} with the same sha256sums.` : `${pkg.pkgname} ${info.Version} with other sha256sums than this release.`,
+    detail: matches
+      ? `${pkg.pkgname} ${info.Version} with the same sha256sums.`
+      : `${pkg.pkgname} ${info.Version} with other sha256sums than this release.`,
   };
 }
 
@@ -76,7 +90,12 @@ const gitBase = (ctx: Ctx) => (ctx.options.git ?? ctx.env("FERRY_AUR_GIT") ?? "s
 const knownHostsOf = (ctx: Ctx) => ctx.options.knownHosts ?? ctx.env("FERRY_AUR_KNOWN_HOSTS") ?? aurKnownHosts;
 
 /** Opens the package's AUR git repository with the deploy key and the pinned host keys. */
-async function withRepo<T>(ctx: Ctx, pkgname: string, author: string | undefined, use: (repo: ReturnType<typeof openRepoFiles>) => Promise<T>): Promise<T> {
+async function withRepo<T>(
+  ctx: Ctx,
+  pkgname: string,
+  author: string | undefined,
+  use: (repo: ReturnType<typeof openRepoFiles>) => Promise<T>,
+): Promise<T> {
   const key = requireKey(ctx);
   const base = gitBase(ctx);
   const host = base.replace(/^[a-z+]+:\/\/([^@/]*@)?/i, "").split("/")[0] ?? base;
@@ -149,11 +168,17 @@ export default defineRegistry<AurOptions, AurPrepared>({
   },
 
   async doctor(ctx) {
-    const tools = await Promise.all(["git", "ssh", "ssh-keygen"].map((tool) => toolCheck(ctx, tool, `Install ${tool} (OpenSSH and git) and make sure it is on PATH.`)));
+    const tools = await Promise.all(
+      ["git", "ssh", "ssh-keygen"].map((tool) => toolCheck(ctx, tool, `Install ${tool} (OpenSSH and git) and make sure it is on PATH.`)),
+    );
     const pin = pinsHost(knownHostsOf(ctx), gitBase(ctx));
     const pinned = pin?.pinned
       ? pass("AUR host key pinned", `known_hosts has ${pin.host}`)
-      : fail("AUR host key pinned", pin ? `known_hosts has no line for ${pin.host}` : `${gitBase(ctx)} is not an ssh:// URL`, "Set `knownHosts` (or FERRY_AUR_KNOWN_HOSTS) to the host's published keys.");
+      : fail(
+          "AUR host key pinned",
+          pin ? `known_hosts has no line for ${pin.host}` : `${gitBase(ctx)} is not an ssh:// URL`,
+          "Set `knownHosts` (or FERRY_AUR_KNOWN_HOSTS) to the host's published keys.",
+        );
     const key = secretCheck(ctx, [keyName], keyFix);
     if (!key.ok || tools.some((t) => !t.ok)) return [...tools, pinned, key];
     const parses = await checkStep(`${keyName} parses`, async () => {
@@ -169,7 +194,9 @@ export default defineRegistry<AurOptions, AurPrepared>({
     const pkgname = packageName(ctx);
     // Reading the package's repository over SSH proves the key, the host key and the connection; pushing rights are the account's.
     const reach = await checkStep(`AUR git reachable as ${pkgname}`, () =>
-      withRepo(ctx, pkgname, undefined, async (repo) => ((await repo.read(".SRCINFO")) === undefined ? `${pkgname} is new on the AUR; the first publish creates it` : `${pkgname} exists`)),
+      withRepo(ctx, pkgname, undefined, async (repo) =>
+        (await repo.read(".SRCINFO")) === undefined ? `${pkgname} is new on the AUR; the first publish creates it` : `${pkgname} exists`,
+      ),
     );
     return [...tools, pinned, key, parses, reach];
   },

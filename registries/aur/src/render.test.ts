@@ -21,8 +21,18 @@ const sample: AurPackage = {
   binary: "hello",
   command: "hello",
   sources: [
-    { arch: "x86_64", file: "hello-1.2.3rc1-x86_64.tar.gz", url: "https://github.com/ferry-test/hello/releases/download/v1.2.3-rc.1/hello_1.2.3-rc.1_linux_amd64.tar.gz", sha256: "a".repeat(64) },
-    { arch: "aarch64", file: "hello-1.2.3rc1-aarch64.tar.gz", url: "https://github.com/ferry-test/hello/releases/download/v1.2.3-rc.1/hello_1.2.3-rc.1_linux_arm64.tar.gz", sha256: "b".repeat(64) },
+    {
+      arch: "x86_64",
+      file: "hello-1.2.3rc1-x86_64.tar.gz",
+      url: "https://github.com/ferry-test/hello/releases/download/v1.2.3-rc.1/hello_1.2.3-rc.1_linux_amd64.tar.gz",
+      sha256: "a".repeat(64),
+    },
+    {
+      arch: "aarch64",
+      file: "hello-1.2.3rc1-aarch64.tar.gz",
+      url: "https://github.com/ferry-test/hello/releases/download/v1.2.3-rc.1/hello_1.2.3-rc.1_linux_arm64.tar.gz",
+      sha256: "b".repeat(64),
+    },
   ],
 };
 
@@ -35,7 +45,14 @@ const printSrcinfo = async (pkgbuild: string) => {
 
 describe("describePackage", () => {
   it("maps the release's Linux archives to Arch architectures and the version to a pkgver", async () => {
-    const release = await makeRelease({ version: "1.2.3-rc.1", targets: [["darwin", "arm64"], ["linux", "arm64"], ["linux", "amd64"]] });
+    const release = await makeRelease({
+      version: "1.2.3-rc.1",
+      targets: [
+        ["darwin", "arm64"],
+        ["linux", "arm64"],
+        ["linux", "amd64"],
+      ],
+    });
     dirs.push(release.project.dir);
     const ctx = createContext({ registry: "aur", options: aurOptions.parse({}), ...release, env: {} });
     const pkg = describePackage(ctx);

@@ -9,7 +9,7 @@ const archNames: Array<[Arch, AurArch]> = [
 
 type AurArch = "x86_64" | "aarch64";
 
-export interface AurSource {
+interface AurSource {
   arch: AurArch;
   /** The name makepkg saves the download as (`name::url`), unique per version and arch. */
   file: string;
@@ -113,10 +113,7 @@ export function renderPkgbuild(pkg: AurPackage): string {
     `license=(${sq(pkg.license)})`,
     `provides=(${sq(pkg.provides)})`,
     `conflicts=(${sq(pkg.provides)})`,
-    ...pkg.sources.flatMap((s) => [
-      `source_${s.arch}=(${dq(`${s.file}::${s.url}`)})`,
-      `sha256sums_${s.arch}=(${sq(s.sha256)})`,
-    ]),
+    ...pkg.sources.flatMap((s) => [`source_${s.arch}=(${dq(`${s.file}::${s.url}`)})`, `sha256sums_${s.arch}=(${sq(s.sha256)})`]),
     "",
     "package() {",
     `  install -Dm755 "$srcdir/${escape(pkg.binary)}" "$pkgdir/usr/bin/${escape(pkg.command)}"`,
@@ -168,5 +165,4 @@ export function parseSrcinfo(text: string): Srcinfo {
 }
 
 /** The checksums this package declares, in .SRCINFO's terms. */
-export const packageSums = (pkg: AurPackage): Record<string, string[]> =>
-  Object.fromEntries(pkg.sources.map((s) => [s.arch, [s.sha256]]));
+export const packageSums = (pkg: AurPackage): Record<string, string[]> => Object.fromEntries(pkg.sources.map((s) => [s.arch, [s.sha256]]));

@@ -17,7 +17,7 @@ interface RpcAnswer {
   results?: AurInfo[];
 }
 
-export const webBase = (ctx: Ctx): string =>
+const webBase = (ctx: Ctx): string =>
   (ctx.options.rpc ?? ctx.env("FERRY_AUR_RPC") ?? "https://aur.archlinux.org").replace(/\/+$/, "");
 
 /**

@@ -34,11 +34,17 @@ export function normalizePrivateKey(raw: string, registry = "aur"): string {
     });
   }
   const [, label = "", inner = ""] = match;
-  const lines = inner.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = inner
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   // PEM headers ("Proc-Type: 4,ENCRYPTED") come first and end with a blank line; a key that lost its
   // newlines cannot be told apart from them, so only a key with intact lines keeps them.
   const headers = lines.filter((line) => line.includes(":"));
-  const body = lines.filter((line) => !line.includes(":")).join("").replace(/\s+/g, "");
+  const body = lines
+    .filter((line) => !line.includes(":"))
+    .join("")
+    .replace(/\s+/g, "");
   const width = label === "OPENSSH PRIVATE KEY" ? 70 : 64;
   const wrapped = body.match(new RegExp(`.{1,${width}}`, "g")) ?? [];
   const head = headers.length ? [...headers, ""] : [];
@@ -113,7 +119,9 @@ export function explainSshFailure(error: unknown, host: string, registry = "aur"
   // repo-files reports git's (redacted) output as `why`, whatever code it chose.
   if (!(error instanceof FerryError)) return error;
   const output = error.details.why ?? "";
-  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|host key for .* is not known|No .* host key is known/i.test(output)) {
+  if (
+    /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|host key for .* is not known|No .* host key is known/i.test(output)
+  ) {
     return new FerryError("RegistryRefused", {
       registry,
       what: `The SSH host key of ${host} does not match the pinned known_hosts, so nothing was pushed.`,
@@ -126,7 +134,9 @@ export function explainSshFailure(error: unknown, host: string, registry = "aur"
     return new FerryError("RegistryRefused", {
       registry,
       what: `${host} refused the SSH key in AUR_SSH_PRIVATE_KEY.`,
-      why: /Load key/i.test(output) ? "ssh could not read the key (a passphrase-protected or damaged key)." : "The key is not registered on the account that may push this package.",
+      why: /Load key/i.test(output)
+        ? "ssh could not read the key (a passphrase-protected or damaged key)."
+        : "The key is not registered on the account that may push this package.",
       fix: "Add the key's public half under My Account → SSH Public Key on the AUR, and store the private key without a passphrase.",
       cause: error,
     });

@@ -2,7 +2,16 @@ import { openAsBlob } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { checkStep, chocolateyVersion, defineRegistry, FerryError, secretCheck, type Context, type Prepared, type Presence } from "@ferry/core";
+import {
+  checkStep,
+  chocolateyVersion,
+  defineRegistry,
+  FerryError,
+  secretCheck,
+  type Context,
+  type Prepared,
+  type Presence,
+} from "@ferry/core";
 import { countVersions, feedUrl, inModeration, pushUrl, readEntry, type FeedEntry } from "./feed.ts";
 import { chocolateyOptions, type ChocolateyOptions } from "./options.ts";
 import { packageId, packNupkg, type Nupkg } from "./render.ts";
@@ -71,16 +80,18 @@ export default defineRegistry<ChocolateyOptions, ChocolateyPrepared>({
     form.set("package", await openAsBlob(nupkg.file), basename(nupkg.file));
     const url = `${pushUrl(ctx)}api/v2/package/`;
     // A multipart body is sent once; a failed push is safe to re-run (exists() is asked first).
-    const response = await fetch(url, { method: "PUT", body: form, headers: { "X-NuGet-ApiKey": apiKey }, signal: ctx.signal }).catch((error: unknown) => {
-      if (ctx.signal.aborted) throw error;
-      throw new FerryError("RegistryUnreachable", {
-        registry: ctx.registry,
-        what: `${new URL(url).host} did not answer the push of ${basename(nupkg.file)}.`,
-        why: String((error as Error).cause ?? error),
-        fix: "Check that the push endpoint is reachable, then re-run.",
-        cause: error,
-      });
-    });
+    const response = await fetch(url, { method: "PUT", body: form, headers: { "X-NuGet-ApiKey": apiKey }, signal: ctx.signal }).catch(
+      (error: unknown) => {
+        if (ctx.signal.aborted) throw error;
+        throw new FerryError("RegistryUnreachable", {
+          registry: ctx.registry,
+          what: `${new URL(url).host} did not answer the push of ${basename(nupkg.file)}.`,
+          why: String((error as Error).cause ?? error),
+          fix: "Check that the push endpoint is reachable, then re-run.",
+          cause: error,
+        });
+      },
+    );
     if (response.status === 409) {
       // Someone (or an earlier run) pushed this version: fine only if it is this package.
       const entry = await readEntry(ctx, nupkg.id, nupkg.version);
@@ -110,14 +121,21 @@ export default defineRegistry<ChocolateyOptions, ChocolateyPrepared>({
     const entry = await readEntry(ctx, id, version);
     if (!entry) return undefined;
     if (inModeration(entry)) {
-      return { state: "awaiting-review", detail: `${id} ${version} is in moderation (${entry.status ?? "not approved"}) on ${new URL(feedUrl(ctx)).host}` };
+      return {
+        state: "awaiting-review",
+        detail: `${id} ${version} is in moderation (${entry.status ?? "not approved"}) on ${new URL(feedUrl(ctx)).host}`,
+      };
     }
     return { state: "verified", detail: `${id} ${version} is ${entry.status ?? "listed"} on ${new URL(feedUrl(ctx)).host}` };
   },
 
   async doctor(ctx) {
     // NuGet feeds have no read-only call that authenticates an API key; the first push is what proves it.
-    const key = secretCheck(ctx, ["CHOCOLATEY_API_KEY"], "Copy the API key from your account page on community.chocolatey.org and store it as the secret CHOCOLATEY_API_KEY.");
+    const key = secretCheck(
+      ctx,
+      ["CHOCOLATEY_API_KEY"],
+      "Copy the API key from your account page on community.chocolatey.org and store it as the secret CHOCOLATEY_API_KEY.",
+    );
     const id = packageId(ctx);
     const feed = await checkStep(`${new URL(feedUrl(ctx)).host} feed answers`, async () => {
       const count = await countVersions(ctx, id);

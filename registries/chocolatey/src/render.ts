@@ -57,7 +57,7 @@ function metadata(ctx: Context<ChocolateyOptions>) {
  */
 const nuspecNamespace = "http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd";
 
-export function renderNuspec(ctx: Context<ChocolateyOptions>): string {
+function renderNuspec(ctx: Context<ChocolateyOptions>): string {
   const m = metadata(ctx);
   return (
     declaration +
@@ -90,7 +90,7 @@ const ps = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * sha256; Chocolatey then shims the .exe onto PATH. Chocolatey's helpers know only 32- and
  * 64-bit x86 URLs, so a windows arm64 build is not offered (Windows on Arm runs the amd64 one).
  */
-export function renderInstallScript(ctx: Context<ChocolateyOptions>): string {
+function renderInstallScript(ctx: Context<ChocolateyOptions>): string {
   const artifact = findArtifact(ctx.manifest, "windows", "amd64");
   if (!artifact || artifact.format !== "zip") {
     throw new FerryError("InputMissing", {
@@ -137,7 +137,11 @@ function opcParts(ctx: Context<ChocolateyOptions>, nuspec: string) {
       "@xmlns": "http://schemas.openxmlformats.org/package/2006/relationships",
       Relationship: [
         { "@Type": "http://schemas.microsoft.com/packaging/2010/07/manifest", "@Target": `/${m.id}.nuspec`, "@Id": "R0" },
-        { "@Type": "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "@Target": `/${corePath}`, "@Id": "R1" },
+        {
+          "@Type": "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+          "@Target": `/${corePath}`,
+          "@Id": "R1",
+        },
       ],
     },
   });
@@ -172,6 +176,8 @@ export async function packNupkg(ctx: Context<ChocolateyOptions>, dir: string): P
   zip.end();
   const file = join(dir, `${id}.${version}.nupkg`);
   await pipeline(zip.outputStream as unknown as Readable, createWriteStream(file));
-  const sha512 = createHash("sha512").update(await readFile(file)).digest("base64");
+  const sha512 = createHash("sha512")
+    .update(await readFile(file))
+    .digest("base64");
   return { id, version, file, sha512, parts };
 }

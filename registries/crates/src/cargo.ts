@@ -72,7 +72,10 @@ export async function readMetadata(ctx: Context<CrateOptions>): Promise<Crate> {
   const manifestPath = resolve(ctx.project.dir, ctx.options.manifest);
   const { env } = cargoRegistry(ctx);
   const { stdout } = await ctx.exec("cargo", ["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath], { env });
-  const metadata = JSON.parse(stdout) as { packages: Array<{ name: string; version: string; manifest_path: string }>; target_directory: string };
+  const metadata = JSON.parse(stdout) as {
+    packages: Array<{ name: string; version: string; manifest_path: string }>;
+    target_directory: string;
+  };
   const pkg = metadata.packages.find((p) => resolve(p.manifest_path) === manifestPath);
   if (!pkg) {
     throw new FerryError("ConfigInvalid", {
@@ -85,12 +88,18 @@ export async function readMetadata(ctx: Context<CrateOptions>): Promise<Crate> {
 }
 
 /** Runs `cargo package` and answers the .crate's path and sha256 (cargo's output is reproducible for the same sources). */
-export async function packageCrate(ctx: Context<CrateOptions>, crate: Crate, { verify, targetDir }: { verify: boolean; targetDir: string }) {
+export async function packageCrate(
+  ctx: Context<CrateOptions>,
+  crate: Crate,
+  { verify, targetDir }: { verify: boolean; targetDir: string },
+) {
   const { args, env } = cargoRegistry(ctx);
   const flags = ["--manifest-path", crate.manifestPath, "--target-dir", targetDir, ...args, ...(verify ? [] : ["--no-verify"])];
   await ctx.exec("cargo", ["package", ...flags], { env });
   const path = join(targetDir, "package", `${crate.name}-${crate.version}.crate`);
-  const sha256 = createHash("sha256").update(await readFile(path)).digest("hex");
+  const sha256 = createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
   return { path, sha256 };
 }
 

@@ -34,7 +34,11 @@ const sha256 = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(byte
 export async function pullBase(client: RegistryClient, reference: string, digest: string, platform: Platform): Promise<BaseImage> {
   const registry = "docker";
   const mismatch = (what: string) =>
-    new FerryError("ArtifactCorrupt", { registry, what: `The base image ${reference}: ${what}.`, fix: "Check the base option's registry and digest." });
+    new FerryError("ArtifactCorrupt", {
+      registry,
+      what: `The base image ${reference}: ${what}.`,
+      fix: "Check the base option's registry and digest.",
+    });
   const fetched = async (ref: string): Promise<Manifest> => {
     const { bytes } = await client.getManifest(ref);
     if (sha256(bytes) !== ref) throw mismatch(`the manifest ${ref} does not match its digest`);

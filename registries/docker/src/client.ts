@@ -6,7 +6,7 @@ import { request as undiciRequest, type Response } from "undici";
 import type { Repository } from "./reference.ts";
 
 /** What a manifest HEAD/GET asks for: image indexes and manifests, OCI and Docker. Without it distribution answers 404. */
-export const manifestAccept = [
+const manifestAccept = [
   "application/vnd.oci.image.index.v1+json",
   "application/vnd.docker.distribution.manifest.list.v2+json",
   "application/vnd.oci.image.manifest.v1+json",
@@ -31,7 +31,7 @@ export function readCredentials(ctx: Context<unknown>): Credentials {
 }
 
 /** `Bearer realm="…",service="…",scope="…"` → its scheme and parameters. */
-export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
+function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
   const scheme = header.trim().split(/\s+/, 1)[0]?.toLowerCase() ?? "";
   const params: Record<string, string> = {};
   for (const match of header.slice(scheme.length).matchAll(/([A-Za-z_]+)=(?:"([^"]*)"|([^,\s]*))/g)) {

@@ -27,7 +27,7 @@ export interface DockerOptions {
   labels: Record<string, string>;
 }
 
-export interface Image {
+interface Image {
   platform: Platform;
   config: Rendered;
   manifest: Rendered;
@@ -49,7 +49,7 @@ export function target(ctx: Context<DockerOptions>): Repository {
 export const tagsOf = (ctx: Context<DockerOptions>) => dockerTags(ctx.version);
 
 /** Annotations on the manifests and index, and labels in the configs: ferry's defaults under the user's. */
-export function labelsOf(ctx: Context<DockerOptions>): Record<string, string> {
+function labelsOf(ctx: Context<DockerOptions>): Record<string, string> {
   const { project, manifest, version } = ctx;
   return sortedRecord({
     "org.opencontainers.image.description": project.description,

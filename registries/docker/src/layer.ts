@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { Header } from "tar";
 
-export const layerMediaType = "application/vnd.oci.image.layer.v1.tar+gzip";
+const layerMediaType = "application/vnd.oci.image.layer.v1.tar+gzip";
 
 /** A layer as an image manifest and config refer to it. */
 export interface Layer {
@@ -19,7 +19,7 @@ export interface Layer {
 }
 
 /** Every entry's mtime: the Unix epoch, like the config's `created` (see docs/registries/docker.md). */
-export const epoch = new Date(0);
+const epoch = new Date(0);
 const block = 512;
 
 function header(path: string, type: "File" | "Directory", size: number): Buffer {

@@ -23,7 +23,7 @@ const digestPattern = /^sha256:[0-9a-f]{64}$/;
 const loopback = (host: string) => /^(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?::\d+)?$/.test(host);
 
 /** The API base of a registry host: plain http only for loopback registries (the sandbox), https otherwise. */
-export const apiBase = (host: string): string => {
+const apiBase = (host: string): string => {
   // Docker Hub's API is not served on docker.io itself.
   const served = host === "docker.io" || host === "index.docker.io" ? "registry-1.docker.io" : host;
   return `${loopback(served) ? "http" : "https"}://${served}`;

@@ -20,11 +20,17 @@ const layer = {
 describe("rendering", () => {
   it("renders the config, manifest and index as compact, ordered JSON", () => {
     const config = renderConfig({ platform: platformOf("arm64"), binary: "hello", layer, labels });
-    expect(config.bytes.toString()).toMatchInlineSnapshot(`"{"created":"1970-01-01T00:00:00Z","architecture":"arm64","variant":"v8","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Entrypoint":["/usr/local/bin/hello"],"Labels":{"org.opencontainers.image.title":"hello","org.opencontainers.image.version":"1.2.3"}},"rootfs":{"type":"layers","diff_ids":["sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"ferry: COPY hello /usr/local/bin/hello"}]}"`);
+    expect(config.bytes.toString()).toMatchInlineSnapshot(
+      `"{"created":"1970-01-01T00:00:00Z","architecture":"arm64","variant":"v8","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Entrypoint":["/usr/local/bin/hello"],"Labels":{"org.opencontainers.image.title":"hello","org.opencontainers.image.version":"1.2.3"}},"rootfs":{"type":"layers","diff_ids":["sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"ferry: COPY hello /usr/local/bin/hello"}]}"`,
+    );
     const manifest = renderManifest(config.descriptor, [layer], labels);
-    expect(manifest.bytes.toString()).toMatchInlineSnapshot(`"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:604d8d1b37aaab3c88527f02109f8a5a71f8350251e4e1e4699ff876df96de31","size":520},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","size":1234}],"annotations":{"org.opencontainers.image.title":"hello","org.opencontainers.image.version":"1.2.3"}}"`);
+    expect(manifest.bytes.toString()).toMatchInlineSnapshot(
+      `"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:604d8d1b37aaab3c88527f02109f8a5a71f8350251e4e1e4699ff876df96de31","size":520},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","size":1234}],"annotations":{"org.opencontainers.image.title":"hello","org.opencontainers.image.version":"1.2.3"}}"`,
+    );
     const index = renderIndex([{ manifest: manifest.descriptor, platform: platformOf("arm64") }], labels);
-    expect(index.bytes.toString()).toMatchInlineSnapshot(`"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:279f901b4058904db99f31d3b4ed602ab97d2ad82f6711b01b8cacf00c668094","size":502,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}}],"annotations":{"org.opencontainers.image.title":"hello","org.opencontainers.image.version":"1.2.3"}}"`);
+    expect(index.bytes.toString()).toMatchInlineSnapshot(
+      `"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:279f901b4058904db99f31d3b4ed602ab97d2ad82f6711b01b8cacf00c668094","size":502,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}}],"annotations":{"org.opencontainers.image.title":"hello","org.opencontainers.image.version":"1.2.3"}}"`,
+    );
   });
 
   it("keeps a base image's config, drops its Cmd and appends the layer", () => {

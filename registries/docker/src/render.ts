@@ -3,14 +3,14 @@ import type { Arch } from "@ferry/core";
 import type { Descriptor } from "./client.ts";
 import type { Layer } from "./layer.ts";
 
-export const mediaTypes = {
+const mediaTypes = {
   index: "application/vnd.oci.image.index.v1+json",
   manifest: "application/vnd.oci.image.manifest.v1+json",
   config: "application/vnd.oci.image.config.v1+json",
 } as const;
 
 /** Every image's `created` and history date (the layer's mtimes match): fixed, so re-renders give equal digests. */
-export const created = "1970-01-01T00:00:00Z";
+const created = "1970-01-01T00:00:00Z";
 
 export interface Platform {
   architecture: Arch;
@@ -28,7 +28,7 @@ export interface Rendered {
   bytes: Buffer;
 }
 
-export function render(mediaType: string, value: unknown): Rendered {
+function render(mediaType: string, value: unknown): Rendered {
   const bytes = Buffer.from(JSON.stringify(value));
   return { descriptor: { mediaType, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`, size: bytes.length }, bytes };
 }

@@ -92,7 +92,12 @@ async function stage(ctx: Ctx): Promise<Stage> {
     return { stage: "merged", matches: await branchMatches(ctx, ours) };
   }
   if (!(await appRepositoryExists(ctx))) return undefined;
-  const pull = await findOpenPullRequest(ctx, { upstream: repository(ctx), branch: branchName(ctx), title: prTitle(ctx), token: token(ctx) });
+  const pull = await findOpenPullRequest(ctx, {
+    upstream: repository(ctx),
+    branch: branchName(ctx),
+    title: prTitle(ctx),
+    token: token(ctx),
+  });
   if (!pull) return undefined;
   // The manifest decides what users download; the metainfo's release date may legitimately differ.
   const file = manifestFile(ctx.options.appId);
@@ -117,7 +122,8 @@ async function appRepositoryExists(ctx: Ctx): Promise<boolean> {
   }
 }
 
-const tokenFix = (ctx: Ctx) => `Create a token (classic, scope public_repo) for the account that will own the fork, and set ${ctx.options.token}.`;
+const tokenFix = (ctx: Ctx) =>
+  `Create a token (classic, scope public_repo) for the account that will own the fork, and set ${ctx.options.token}.`;
 
 /** A brand-new app goes through Flathub's review as a pull request to flathub/flathub, by hand. */
 async function requireAppRepository(ctx: Ctx): Promise<void> {
@@ -186,7 +192,10 @@ export default defineRegistry<FlathubOptions, FlathubPrepared>({
       });
     }
     if (found.stage === "published") return { state: "verified", detail: describeStage(ctx, found) };
-    return { state: "awaiting-review", detail: found.stage === "pull-request" ? `pull request #${found.number}` : describeStage(ctx, found) };
+    return {
+      state: "awaiting-review",
+      detail: found.stage === "pull-request" ? `pull request #${found.number}` : describeStage(ctx, found),
+    };
   },
 
   async doctor(ctx) {
@@ -197,6 +206,12 @@ export default defineRegistry<FlathubOptions, FlathubPrepared>({
     if (!user[0]?.ok) return [set, ...user];
     const app = await githubRepoChecks(github(ctx), { repository: repository(ctx), tokenName, push: false });
     const newApp = `${ctx.options.appId} is not on Flathub yet: its first submission is a pull request to flathub/flathub, reviewed by hand (${submissionDocs}); ferry sends the updates after that.`;
-    return [set, ...user, ...app.filter((c) => c.name !== `${tokenName} accepted`).map((c) => (c.ok || c.name !== `${repository(ctx)} exists` ? c : { ...c, fix: newApp }))];
+    return [
+      set,
+      ...user,
+      ...app
+        .filter((c) => c.name !== `${tokenName} accepted`)
+        .map((c) => (c.ok || c.name !== `${repository(ctx)} exists` ? c : { ...c, fix: newApp })),
+    ];
   },
 });

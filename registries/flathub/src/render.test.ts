@@ -77,7 +77,9 @@ describe("AppStream metainfo", () => {
   it("has no errors under appstreamcli validate", async () => {
     const file = await written("com.example.Hello.metainfo.xml", metainfo);
     // Exit status 3 means warnings only; anything with an error exits 1 or 2 and rejects.
-    const result = await run("appstreamcli", ["validate", "--no-net", "--no-color", file]).catch((error: { code: number; stdout: string }) => error);
+    const result = await run("appstreamcli", ["validate", "--no-net", "--no-color", file]).catch(
+      (error: { code: number; stdout: string }) => error,
+    );
     expect("code" in result ? result.code : 0, "stdout" in result ? result.stdout : "").not.toBeOneOf([1, 2]);
     expect(result.stdout).not.toMatch(/^E:/m);
   });

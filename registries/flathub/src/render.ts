@@ -27,7 +27,7 @@ export interface FlathubApp {
   downloads: Download[];
 }
 
-export interface Download {
+interface Download {
   arch: "x86_64" | "aarch64";
   url: string;
   sha256: string;
@@ -126,7 +126,13 @@ export function renderManifest(app: FlathubApp): string {
 }
 
 const attribute = "@_";
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: attribute, format: true, indentBy: "  ", suppressEmptyNode: true });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: attribute,
+  format: true,
+  indentBy: "  ",
+  suppressEmptyNode: true,
+});
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: attribute, isArray: (name) => name === "release" });
 
 /** The AppStream metainfo, with every release newest first. */
@@ -147,7 +153,7 @@ export function renderMetainfo(app: FlathubApp): string {
       releases: { release: app.releases.map((r) => ({ [`${attribute}version`]: r.version, [`${attribute}date`]: r.date })) },
     },
   };
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(component) as string}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(component)}`;
 }
 
 /** AppStream wants a developer ID in reverse-DNS; the app ID without its last part is the conventional one. */

@@ -12,7 +12,7 @@ export function registryUrl(ctx: Ctx): string {
 }
 
 /** `@scope/name` → `@scope%2fname`, the form npm itself puts in request paths. */
-export const escapeName = (name: string): string => encodeURIComponent(name).replace(/^%40/, "@").replace("%2F", "%2f");
+const escapeName = (name: string): string => encodeURIComponent(name).replace(/^%40/, "@").replace("%2F", "%2f");
 
 export type Remote = { state: "absent" } | { state: "present"; shasum: string; integrity: string | undefined };
 
@@ -50,7 +50,11 @@ export const sameTarball = (remote: Remote, pkg: RenderedPackage): boolean =>
  * manifest with its dist checksums, the dist-tag, and the tarball as a base64 attachment).
  * Answers "conflict" (with the registry's words) when it refused in a way that may mean the version exists.
  */
-export async function putPackage(ctx: Ctx, pkg: RenderedPackage, token: string): Promise<{ state: "published" } | { state: "conflict"; why: string }> {
+export async function putPackage(
+  ctx: Ctx,
+  pkg: RenderedPackage,
+  token: string,
+): Promise<{ state: "published" } | { state: "conflict"; why: string }> {
   const registry = registryUrl(ctx);
   const tarball = await readFile(pkg.tarball);
   const unscoped = pkg.name.replace(/^@[^/]+\//, "");
@@ -164,7 +168,8 @@ export async function publishToken(ctx: Ctx, name: string): Promise<string> {
   const response = await ctx.http(url, { method: "POST", headers: { accept: "application/json", authorization: `Bearer ${idToken}` } });
   if (!response.ok) throw await refused(ctx, response, `POST ${url.pathname} (trusted publishing)`);
   const { token: exchanged } = await readJson<{ token?: string }>(response, ctx.registry);
-  if (!exchanged) throw new FerryError("RegistryRefused", { registry: ctx.registry, what: `${url.host} exchanged the ID token for no token.` });
+  if (!exchanged)
+    throw new FerryError("RegistryRefused", { registry: ctx.registry, what: `${url.host} exchanged the ID token for no token.` });
   addSecret(exchanged);
   return exchanged;
 }

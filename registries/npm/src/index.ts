@@ -44,7 +44,11 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
     const present = packages.filter((_, i) => found[i]?.state === "present");
     const different = packages.filter((p, i) => found[i]?.state === "present" && !sameTarball(found[i], p));
     if (different.length > 0) {
-      return { state: "present", matches: false, detail: `different contents: ${different.map((p) => `${p.name}@${p.version}`).join(", ")}` };
+      return {
+        state: "present",
+        matches: false,
+        detail: `different contents: ${different.map((p) => `${p.name}@${p.version}`).join(", ")}`,
+      };
     }
     if (present.length === packages.length) {
       return { state: "present", matches: true, detail: packages.map((p) => `${p.name}@${p.version}`).join(", ") };
@@ -115,7 +119,11 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
         return [pass("npm credentials", "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time")];
       }
       return [
-        secretCheck(ctx, ["NODE_AUTH_TOKEN", "NPM_TOKEN"], "Set NPM_TOKEN to an automation token, or configure trusted publishing on npmjs.com and give the workflow `permissions: id-token: write`."),
+        secretCheck(
+          ctx,
+          ["NODE_AUTH_TOKEN", "NPM_TOKEN"],
+          "Set NPM_TOKEN to an automation token, or configure trusted publishing on npmjs.com and give the workflow `permissions: id-token: write`.",
+        ),
       ];
     }
     const set = secretCheck(ctx, ["NODE_AUTH_TOKEN", "NPM_TOKEN"], "");

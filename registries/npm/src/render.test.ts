@@ -10,7 +10,14 @@ const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 async function context(version = "1.2.3") {
-  const release = await makeRelease({ version, targets: [["linux", "amd64"], ["darwin", "arm64"], ["windows", "amd64"]] });
+  const release = await makeRelease({
+    version,
+    targets: [
+      ["linux", "amd64"],
+      ["darwin", "arm64"],
+      ["windows", "amd64"],
+    ],
+  });
   dirs.push(release.project.dir);
   return createContext({ registry: "npm", options: npmOptions.parse({ package: "@hello/cli" }), ...release, env: {} });
 }

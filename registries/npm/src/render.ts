@@ -34,7 +34,7 @@ const npmEpoch = new Date("1985-10-26T08:15:00.000Z");
 /** npm's rule for package names (lower case, URL-safe, optionally scoped). */
 const validName = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 
-export const mainPackageName = (ctx: Context<NpmOptions>): string => ctx.options.package ?? ctx.project.name;
+const mainPackageName = (ctx: Context<NpmOptions>): string => ctx.options.package ?? ctx.project.name;
 
 /** Renders every package of this release into `dir`. */
 export function render(ctx: Context<NpmOptions>, dir: string): Promise<Rendering> {
@@ -102,7 +102,11 @@ async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Re
     name,
     ...common,
     bin: { [project.binary]: shim },
-    optionalDependencies: Object.fromEntries(Object.values(platforms).sort().map((p) => [p, version])),
+    optionalDependencies: Object.fromEntries(
+      Object.values(platforms)
+        .sort()
+        .map((p) => [p, version]),
+    ),
   };
   await mkdir(join(root, "bin"), { recursive: true });
   await writeFile(join(root, shim), renderShim(project.binary, platforms), { mode: 0o755 });
@@ -113,14 +117,19 @@ async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Re
 }
 
 /** `@hello/cli` → `@hello/cli-linux-x64`. */
-export const platformName = (name: string, artifact: Pick<Artifact, "os" | "arch">): string =>
+const platformName = (name: string, artifact: Pick<Artifact, "os" | "arch">): string =>
   `${name}-${npmOs[artifact.os]}-${npmCpu[artifact.arch]}`;
 
 /** `@hello/cli` → `hello-cli`, as `npm pack` names files. */
 const flatName = (name: string): string => name.replace(/^@/, "").replace("/", "-");
 
 /** Writes package.json, then a gzipped tarball of it and `files` under `package/`, byte-for-byte reproducible. */
-async function pack(root: string, manifest: Record<string, unknown> & { name: string; version: string }, files: string[], dir: string): Promise<RenderedPackage> {
+async function pack(
+  root: string,
+  manifest: Record<string, unknown> & { name: string; version: string },
+  files: string[],
+  dir: string,
+): Promise<RenderedPackage> {
   await writeFile(join(root, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o644 });
   await chmod(join(root, "package.json"), 0o644);
   const tarball = join(dir, `${flatName(manifest.name)}-${manifest.version}.tgz`);
@@ -202,7 +211,10 @@ async function renderDirectory(ctx: Context<NpmOptions>, dir: string, directory:
   return { packages: [pkg], files: [tarball] };
 }
 
-async function readPackageJson(ctx: Context<NpmOptions>, root: string): Promise<Record<string, unknown> & { name: string; version: string }> {
+async function readPackageJson(
+  ctx: Context<NpmOptions>,
+  root: string,
+): Promise<Record<string, unknown> & { name: string; version: string }> {
   const path = join(root, "package.json");
   const text = await readFile(path, "utf8").catch(() => undefined);
   const parsed = text === undefined ? undefined : parseJson(text);

@@ -48,13 +48,19 @@ export async function readRelease(ctx: Context<unknown>, index: string, name: st
   return new Map(body.urls.map((file) => [file.filename, file.digests?.sha256 ?? ""]));
 }
 
-export const withSlash = (url: string) => (url.endsWith("/") ? url : `${url}/`);
+const withSlash = (url: string) => (url.endsWith("/") ? url : `${url}/`);
 
 /** The upload API's answer: accepted, or refused because a file of that name is already there. */
 export type UploadResult = "uploaded" | "exists";
 
 /** Uploads one file as twine does: multipart form, `:action=file_upload`, Basic auth as `__token__`. */
-export async function uploadWheel(ctx: Context<unknown>, endpoints: Endpoints, token: string, metadata: WheelMetadata, wheel: Wheel): Promise<UploadResult> {
+export async function uploadWheel(
+  ctx: Context<unknown>,
+  endpoints: Endpoints,
+  token: string,
+  metadata: WheelMetadata,
+  wheel: Wheel,
+): Promise<UploadResult> {
   const form = new FormData();
   const fields: Array<[string, string]> = [
     [":action", "file_upload"],

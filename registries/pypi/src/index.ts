@@ -10,9 +10,14 @@ const name = "pypi";
 const options = z
   .object({
     /** The distribution name on PyPI. @default the project's name */
-    name: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, "not a valid Python distribution name").optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, "not a valid Python distribution name")
+      .optional(),
     /** Wheel platform tags per target (`linux_amd64`, …), replacing the defaults (e.g. a musllinux tag). @default the manylinux/macosx/win tags in the docs */
-    platforms: z.partialRecord(z.enum(Object.keys(defaultPlatformTags) as [Platform, ...Platform[]]), z.string().regex(/^[a-z0-9_.]+$/)).default({}),
+    platforms: z
+      .partialRecord(z.enum(Object.keys(defaultPlatformTags) as [Platform, ...Platform[]]), z.string().regex(/^[a-z0-9_.]+$/))
+      .default({}),
     /** The upload API. @default FERRY_PYPI_UPLOAD_URL, else https://upload.pypi.org/legacy/ */
     repository: z.string().url().optional(),
     /** The index whose JSON API answers exists() and verify(). @default FERRY_PYPI_URL, else https://pypi.org */
@@ -145,7 +150,6 @@ export default defineRegistry({
   },
 
   doctor: (ctx) => Promise.resolve(checks(ctx)),
-
 });
 
 function differs(wheel: Wheel, meta: WheelMetadata): FerryError {
@@ -159,11 +163,16 @@ function differs(wheel: Wheel, meta: WheelMetadata): FerryError {
 
 /** `ferry doctor`: the credentials are there and have a PyPI token's shape. */
 function checks(ctx: Ctx): Check[] {
-  const fix = "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`.";
+  const fix =
+    "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`.";
   const token = ctx.secret("PYPI_TOKEN");
   if (!token) {
     const oidc = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL") && ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-    return [oidc ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available") : secretCheck(ctx, ["PYPI_TOKEN"], fix)];
+    return [
+      oidc
+        ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available")
+        : secretCheck(ctx, ["PYPI_TOKEN"], fix),
+    ];
   }
   // PyPI offers no read-only call that authenticates a token: only an upload would tell.
   const shape = "PYPI_TOKEN looks like a PyPI API token";

@@ -1,7 +1,16 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import yauzl from "yauzl";
-import { buildWheel, escapeName, normalizeName, renderMetadata, renderRecord, renderWheelFile, wheelFilename, type WheelMetadata } from "./wheel.ts";
+import {
+  buildWheel,
+  escapeName,
+  normalizeName,
+  renderMetadata,
+  renderRecord,
+  renderWheelFile,
+  wheelFilename,
+  type WheelMetadata,
+} from "./wheel.ts";
 
 const metadata: WheelMetadata = {
   name: "Hello.World",
@@ -20,11 +29,11 @@ const binary = Buffer.from('#!/bin/sh\necho "hello 1.2.3-rc.1"\n');
 function unzip(bytes: Buffer): Promise<Map<string, [number, string]>> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
+      if (error || !zip) return reject(error ?? new Error("unreadable zip"));
       const entries = new Map<string, [number, string]>();
       zip.on("entry", (entry: yauzl.Entry) => {
         zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError);
+          if (streamError || !stream) return reject(streamError ?? new Error("unreadable zip entry"));
           const chunks: Buffer[] = [];
           stream.on("data", (c: Buffer) => chunks.push(c));
           stream.on("end", () => {

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import type { Arch, Os } from "@ferry/core";
 import yazl from "yazl";
@@ -113,7 +112,7 @@ export async function buildWheel(input: WheelInput): Promise<Wheel> {
   const zip = new yazl.ZipFile();
   for (const file of files) zip.addBuffer(file.bytes, file.path, { mtime: epoch, mode: file.mode, compress: true });
   zip.end();
-  const bytes = await buffer(zip.outputStream as unknown as Readable);
+  const bytes = await buffer(zip.outputStream);
   return {
     filename: wheelFilename(metadata, platformTag),
     bytes,

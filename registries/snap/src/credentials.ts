@@ -23,7 +23,7 @@ function decode(credentials: string): Decoded {
   for (const text of [Buffer.from(credentials.trim(), "base64").toString("utf8"), credentials]) {
     try {
       const value = JSON.parse(text) as unknown;
-      if (value && typeof value === "object") return value as Decoded;
+      if (value && typeof value === "object") return value;
     } catch {
       // not this encoding; try the next
     }
@@ -51,7 +51,7 @@ interface Packet {
 /** Macaroon v1 binary: packets of 4 hex digits (the packet's whole length), `key value`, newline. */
 function parseV1(data: Buffer): Packet[] {
   const packets: Packet[] = [];
-  for (let at = 0; at < data.length; ) {
+  for (let at = 0; at < data.length;) {
     const size = Number.parseInt(data.subarray(at, at + 4).toString("ascii"), 16);
     if (!Number.isInteger(size) || size < 6 || at + size > data.length) throw new Error("bad packet");
     const body = data.subarray(at + 4, at + size - 1);
@@ -79,7 +79,7 @@ const hmac = (key: Buffer, data: Buffer) => createHmac("sha256", key).update(dat
  * HMAC(0³², HMAC(0³², root signature) ‖ HMAC(0³², discharge signature)), as libmacaroons and
  * pymacaroons' prepare_for_request do. Both macaroons are in the v1 serialization snapcraft stores.
  */
-export function bindDischarge(root: string, discharge: string, registry: string): string {
+function bindDischarge(root: string, discharge: string, registry: string): string {
   try {
     const rootSignature = signature(parseV1(Buffer.from(root, "base64")));
     const packets = parseV1(Buffer.from(discharge, "base64"));

@@ -1,11 +1,30 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkStep, defineRegistry, FerryError, readJson, secretCheck, snapChannel, snapVersion, toolCheck, type Context, type Prepared } from "@ferry/core";
+import {
+  checkStep,
+  defineRegistry,
+  FerryError,
+  readJson,
+  secretCheck,
+  snapChannel,
+  snapVersion,
+  toolCheck,
+  type Context,
+  type Prepared,
+} from "@ferry/core";
 import { authorizationHeader } from "./credentials.ts";
 import { snapOptions, type SnapOptions } from "./options.ts";
 import { buildSnap, channelOf, linuxArtifacts, renderSnapYaml, snapName, type BuiltSnap } from "./render.ts";
-import { dashboardUrl, pushSnap, readChannelMap, releaseRevision, waitForProcessing, type ChannelMap, type StoreRevision } from "./store.ts";
+import {
+  dashboardUrl,
+  pushSnap,
+  readChannelMap,
+  releaseRevision,
+  waitForProcessing,
+  type ChannelMap,
+  type StoreRevision,
+} from "./store.ts";
 
 /** The device API's public view: what `snap install` would get per channel and architecture. */
 interface SnapInfo {
@@ -16,7 +35,8 @@ interface SnapPrepared extends Prepared {
   snaps: BuiltSnap[];
 }
 
-const apiUrl = (ctx: Context<SnapOptions>) => (ctx.options.api ?? ctx.env("FERRY_SNAP_API_URL") ?? "https://api.snapcraft.io").replace(/\/+$/, "");
+const apiUrl = (ctx: Context<SnapOptions>) =>
+  (ctx.options.api ?? ctx.env("FERRY_SNAP_API_URL") ?? "https://api.snapcraft.io").replace(/\/+$/, "");
 
 /** A revision the store holds back for a human reviewer: it exists but cannot be released yet. */
 const inReview = (revision: StoreRevision | undefined) => /review/i.test(revision?.status ?? "");
@@ -119,23 +139,32 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
     }
     const info = response.ok ? await readJson<SnapInfo>(response, ctx.registry) : {};
     const visible = (arch: string) =>
-      (info["channel-map"] ?? []).find((e) => e.channel.architecture === arch && e.channel.track === ctx.options.track && e.channel.risk === risk && e.version === version);
+      (info["channel-map"] ?? []).find(
+        (e) => e.channel.architecture === arch && e.channel.track === ctx.options.track && e.channel.risk === risk && e.version === version,
+      );
     const arches = linuxArtifacts(ctx).map((a) => a.arch);
     const missing = arches.filter((arch) => !visible(arch));
     if (missing.length === 0) {
-      return { state: "verified", detail: `${version} is on ${channelOf(ctx, risk)} for ${arches.map((a) => `${a} (revision ${visible(a)?.revision})`).join(", ")}` };
+      return {
+        state: "verified",
+        detail: `${version} is on ${channelOf(ctx, risk)} for ${arches.map((a) => `${a} (revision ${visible(a)?.revision})`).join(", ")}`,
+      };
     }
     // Not public: held back for a reviewer (awaiting review), or not visible yet (asked again).
     const map = await readChannelMap(ctx);
     const held = missing.map((arch) => lookup(ctx, map, arch).uploaded.find(inReview));
     if (held.every(Boolean)) {
-      return { state: "awaiting-review", detail: `revisions ${held.map((r) => r?.revision).join(", ")} of ${version} wait for the store's manual review` };
+      return {
+        state: "awaiting-review",
+        detail: `revisions ${held.map((r) => r?.revision).join(", ")} of ${version} wait for the store's manual review`,
+      };
     }
     return undefined;
   },
 
   async doctor(ctx) {
-    const fix = "Run `snapcraft export-login --snaps=<name> --acls package_access,package_push,package_update,package_release -` and store the output as the secret SNAPCRAFT_STORE_CREDENTIALS.";
+    const fix =
+      "Run `snapcraft export-login --snaps=<name> --acls package_access,package_push,package_update,package_release -` and store the output as the secret SNAPCRAFT_STORE_CREDENTIALS.";
     const tool = await toolCheck(ctx, "mksquashfs", "Install squashfs-tools (apt-get install squashfs-tools).");
     const set = secretCheck(ctx, ["SNAPCRAFT_STORE_CREDENTIALS"], fix);
     if (!set.ok) return [tool, set];

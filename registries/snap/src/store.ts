@@ -7,7 +7,7 @@ import type { SnapOptions } from "./options.ts";
 import { snapName } from "./render.ts";
 
 /** One entry of the dashboard's channel map: which revision an architecture gets on a channel. */
-export interface ChannelMapEntry {
+interface ChannelMapEntry {
   architecture: string;
   channel: string;
   revision: number;
@@ -38,8 +38,10 @@ export interface UploadStatus {
 const endpoint = (ctx: Context<SnapOptions>, option: "storage" | "dashboard", variable: string, fallback: string) =>
   (ctx.options[option] ?? ctx.env(variable) ?? fallback).replace(/\/+$/, "");
 
-export const storageUrl = (ctx: Context<SnapOptions>) => endpoint(ctx, "storage", "FERRY_SNAP_STORAGE_URL", "https://storage.snapcraftcontent.com");
-export const dashboardUrl = (ctx: Context<SnapOptions>) => endpoint(ctx, "dashboard", "FERRY_SNAP_DASHBOARD_URL", "https://dashboard.snapcraft.io");
+const storageUrl = (ctx: Context<SnapOptions>) =>
+  endpoint(ctx, "storage", "FERRY_SNAP_STORAGE_URL", "https://storage.snapcraftcontent.com");
+export const dashboardUrl = (ctx: Context<SnapOptions>) =>
+  endpoint(ctx, "dashboard", "FERRY_SNAP_DASHBOARD_URL", "https://dashboard.snapcraft.io");
 
 function authorization(ctx: Context<SnapOptions>): string {
   const credentials = ctx.secret("SNAPCRAFT_STORE_CREDENTIALS");
@@ -54,7 +56,11 @@ function authorization(ctx: Context<SnapOptions>): string {
   return authorizationHeader(credentials, ctx.registry);
 }
 
-async function refused(ctx: Context<SnapOptions>, response: { status: number; text(): Promise<string> }, what: string): Promise<FerryError> {
+async function refused(
+  ctx: Context<SnapOptions>,
+  response: { status: number; text(): Promise<string> },
+  what: string,
+): Promise<FerryError> {
   const body = (await response.text()).slice(0, 500);
   const denied = response.status === 401 || response.status === 403;
   return new FerryError("RegistryRefused", {
@@ -90,16 +96,18 @@ export async function pushSnap(ctx: Context<SnapOptions>, file: string): Promise
   const form = new FormData();
   form.set("binary", await openAsBlob(file), basename(file));
   // A multipart body cannot be replayed, so this request is sent once; a failure is safe to re-run.
-  const upload = await fetch(`${storageUrl(ctx)}/unscanned-upload/`, { method: "POST", body: form, signal: ctx.signal }).catch((error: unknown) => {
-    if (ctx.signal.aborted) throw error;
-    throw new FerryError("RegistryUnreachable", {
-      registry: ctx.registry,
-      what: `${new URL(storageUrl(ctx)).host} did not answer the upload of ${basename(file)}.`,
-      why: String((error as Error).cause ?? error),
-      fix: "Check that the storage service is reachable, then re-run; nothing was released.",
-      cause: error,
-    });
-  });
+  const upload = await fetch(`${storageUrl(ctx)}/unscanned-upload/`, { method: "POST", body: form, signal: ctx.signal }).catch(
+    (error: unknown) => {
+      if (ctx.signal.aborted) throw error;
+      throw new FerryError("RegistryUnreachable", {
+        registry: ctx.registry,
+        what: `${new URL(storageUrl(ctx)).host} did not answer the upload of ${basename(file)}.`,
+        why: String((error as Error).cause ?? error),
+        fix: "Check that the storage service is reachable, then re-run; nothing was released.",
+        cause: error,
+      });
+    },
+  );
   if (!upload.ok) throw await refused(ctx, upload, `Uploading ${basename(file)}`);
   const uploaded = await readJson<{ successful?: boolean; upload_id?: string }>(upload as never, ctx.registry);
   if (!uploaded.successful || !uploaded.upload_id) {
@@ -127,7 +135,7 @@ export async function waitForProcessing(ctx: Context<SnapOptions>, statusUrl: st
   }
 }
 
-export async function readStatus(ctx: Context<SnapOptions>, statusUrl: string): Promise<UploadStatus> {
+async function readStatus(ctx: Context<SnapOptions>, statusUrl: string): Promise<UploadStatus> {
   const response = await ctx.http(statusUrl, { headers: { authorization: authorization(ctx), accept: "application/json" } });
   if (!response.ok) throw await refused(ctx, response, "Reading the upload's status");
   return readJson<UploadStatus>(response, ctx.registry);
@@ -142,6 +150,9 @@ export async function releaseRevision(ctx: Context<SnapOptions>, revision: numbe
   if (!response.ok) throw await refused(ctx, response, `Releasing revision ${revision} to ${channel}`);
   const body = await readJson<{ success?: boolean }>(response, ctx.registry);
   if (body.success !== true) {
-    throw new FerryError("RegistryRefused", { registry: ctx.registry, what: `The store did not release revision ${revision} to ${channel}.` });
+    throw new FerryError("RegistryRefused", {
+      registry: ctx.registry,
+      what: `The store did not release revision ${revision} to ${channel}.`,
+    });
   }
 }

@@ -32,7 +32,8 @@ function token(ctx: Ctx): string | undefined {
   return named ?? (ctx.options.token === "WINGET_TOKEN" ? ctx.secret("WINGET_CREATE_GITHUB_TOKEN") : undefined);
 }
 
-const tokenFix = (ctx: Ctx) => `Create a token (classic, scope public_repo) for the account that will own the fork, and set ${ctx.options.token}.`;
+const tokenFix = (ctx: Ctx) =>
+  `Create a token (classic, scope public_repo) for the account that will own the fork, and set ${ctx.options.token}.`;
 
 function requireToken(ctx: Ctx): string {
   const value = token(ctx);
@@ -64,7 +65,10 @@ function digests(installerYaml: string | undefined): string {
   if (installerYaml === undefined) return "";
   const data = parse(installerYaml) as { InstallerSha256?: string; Installers?: Array<{ InstallerSha256?: string }> } | null;
   const found = (data?.Installers ?? []).map((i) => i.InstallerSha256 ?? data?.InstallerSha256 ?? "");
-  return found.map((d) => d.toUpperCase()).sort().join(",");
+  return found
+    .map((d) => d.toUpperCase())
+    .sort()
+    .join(",");
 }
 
 /** Reads the version's folder in the upstream's default branch: undefined when it is not there. */
@@ -148,7 +152,8 @@ export default defineRegistry<WingetOptions, WingetPrepared>({
         fix: "Release a new version; winget-pkgs keeps one manifest per version.",
       });
     }
-    if (merged) return { state: "verified", detail: `${manifestDir(ctx.options.identifier, ctx.version.semver)} is in ${ctx.options.repository}` };
+    if (merged)
+      return { state: "verified", detail: `${manifestDir(ctx.options.identifier, ctx.version.semver)} is in ${ctx.options.repository}` };
     const pull = await findPull(ctx);
     if (!pull || !(await holdsFiles(ctx, ctx.github(token(ctx)), pull.headRepo, pull.headSha, render(ctx)))) return undefined;
     return { state: "awaiting-review", detail: `pull request #${pull.number}` };

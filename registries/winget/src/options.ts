@@ -7,7 +7,7 @@ export const wingetOptions = z
      * It decides the manifest's folder: manifests/h/Hello/Hello/<version>/.
      */
     identifier: z.string().regex(/^[^.\s\\/:*?"<>|\x01-\x1f]{1,32}(\.[^.\s\\/:*?"<>|\x01-\x1f]{1,32}){1,7}$/, {
-      message: "must be Publisher.Package: dot-separated parts without spaces or any of \\ / : * ? \" < > |",
+      message: 'must be Publisher.Package: dot-separated parts without spaces or any of \\ / : * ? " < > |',
     }),
     /**
      * The publisher's display name.
@@ -28,7 +28,10 @@ export const wingetOptions = z
      * The manifest schema version written into every file; winget-pkgs accepts 1.10.0 and later.
      * @default "1.10.0"
      */
-    manifestVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default("1.10.0"),
+    manifestVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/)
+      .default("1.10.0"),
     /**
      * The environment variable holding a GitHub token (classic scope public_repo) of the account
      * that forks the repository and opens the pull request.

@@ -14,8 +14,18 @@ const pkg: WingetPackage = {
   homepage: "https://example.com/hello",
   command: "hello",
   installers: [
-    { architecture: "arm64", url: "https://github.com/o/hello/releases/download/v1.2.3/hello_1.2.3_windows_arm64.zip", sha256: "ab".repeat(32), binary: "hello.exe" },
-    { architecture: "x64", url: "https://github.com/o/hello/releases/download/v1.2.3/hello_1.2.3_windows_amd64.zip", sha256: "cd".repeat(32), binary: "hello.exe" },
+    {
+      architecture: "arm64",
+      url: "https://github.com/o/hello/releases/download/v1.2.3/hello_1.2.3_windows_arm64.zip",
+      sha256: "ab".repeat(32),
+      binary: "hello.exe",
+    },
+    {
+      architecture: "x64",
+      url: "https://github.com/o/hello/releases/download/v1.2.3/hello_1.2.3_windows_amd64.zip",
+      sha256: "cd".repeat(32),
+      binary: "hello.exe",
+    },
   ],
 };
 
@@ -39,7 +49,9 @@ describe("winget manifests", () => {
   it("passes the official v1.10.0 schemas, each with its schema header", () => {
     for (const [path, text] of Object.entries(files)) {
       const data = parse(text) as { ManifestType: keyof typeof schemas };
-      expect(text.split("\n")[0]).toBe(`# yaml-language-server: $schema=https://aka.ms/winget-manifest.${data.ManifestType}.1.10.0.schema.json`);
+      expect(text.split("\n")[0]).toBe(
+        `# yaml-language-server: $schema=https://aka.ms/winget-manifest.${data.ManifestType}.1.10.0.schema.json`,
+      );
       expect(schemas[data.ManifestType](data), path).toEqual([]);
     }
   });

@@ -20,7 +20,7 @@ export interface WingetPackage {
   installers: WingetInstaller[];
 }
 
-export interface WingetInstaller {
+interface WingetInstaller {
   architecture: "x64" | "arm64";
   url: string;
   sha256: string;
@@ -46,9 +46,7 @@ const architectures: Record<Artifact["arch"], WingetInstaller["architecture"]> =
 /** The package description of this release, from the project, the options and the windows zips. */
 export function describePackage(ctx: Context<WingetOptions>): WingetPackage {
   const { options, project } = ctx;
-  const zips = ctx.manifest.artifacts
-    .filter((a) => a.os === "windows" && a.format === "zip")
-    .sort((a, b) => a.arch.localeCompare(b.arch));
+  const zips = ctx.manifest.artifacts.filter((a) => a.os === "windows" && a.format === "zip").sort((a, b) => a.arch.localeCompare(b.arch));
   return {
     identifier: options.identifier,
     version: ctx.version.semver,

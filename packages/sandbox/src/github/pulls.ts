@@ -34,7 +34,10 @@ export const pullRoutes: Route[] = [
         (!head || `${p.head.repo.owner}:${p.head.ref}`.toLowerCase() === head.toLowerCase()) &&
         (!base || p.base.ref === base),
     );
-    return paginate(req, [...pulls].reverse().map((p) => shapes.pull(env.base, env.state, p)));
+    return paginate(
+      req,
+      [...pulls].reverse().map((p) => shapes.pull(env.base, env.state, p)),
+    );
   }),
   route("POST", "/repos/{o}/{r}/pulls", (req, env) => {
     const repo = repoOf(env, req);

@@ -56,7 +56,10 @@ export const releaseRoutes: Route[] = [
   route("GET", "/repos/{o}/{r}/releases", (req, env) => {
     const repo = repoOf(env, req);
     const newestFirst = [...repo.releases].reverse();
-    return paginate(req, newestFirst.map((r) => shapes.release(env.base, env.state, repo, r)));
+    return paginate(
+      req,
+      newestFirst.map((r) => shapes.release(env.base, env.state, repo, r)),
+    );
   }),
   route("GET", "/repos/{o}/{r}/releases/latest", (req, env) => {
     const repo = repoOf(env, req);
@@ -132,7 +135,10 @@ export const releaseRoutes: Route[] = [
   route("GET", "/repos/{o}/{r}/releases/{id}/assets", (req, env) => {
     const repo = repoOf(env, req);
     const release = releaseOf(req, repo);
-    return paginate(req, release.assets.map((a) => shapes.asset(env.base, env.state, repo, release, a)));
+    return paginate(
+      req,
+      release.assets.map((a) => shapes.asset(env.base, env.state, repo, release, a)),
+    );
   }),
   route("POST", "/api/uploads/repos/{o}/{r}/releases/{id}/assets", (req, env) => {
     const repo = repoOf(env, req);

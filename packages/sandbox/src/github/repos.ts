@@ -126,7 +126,10 @@ export const repoRoutes: Route[] = [
     return { status: 202, body: shapes.repository(env.base, fork) };
   }),
   route("GET", "/repos/{o}/{r}/forks", (req, env) =>
-    paginate(req, repoOf(env, req).forks.map((f) => shapes.repository(env.base, f))),
+    paginate(
+      req,
+      repoOf(env, req).forks.map((f) => shapes.repository(env.base, f)),
+    ),
   ),
   // Fast-forward only: a fork branch that has its own commits answers 409, where GitHub would try a merge.
   route("POST", "/repos/{o}/{r}/merge-upstream", (req, env) => {

@@ -94,7 +94,7 @@ export function paginate(req: ApiRequest, items: unknown[]): Reply {
     const q = new URLSearchParams(req.query);
     q.set("per_page", String(perPage));
     q.set("page", String(p));
-    return `<${req.href}?${q}>; rel="${rel}"`;
+    return `<${req.href}?${q.toString()}>; rel="${rel}"`;
   };
   const links = [
     ...(page > 1 ? [link(page - 1, "prev"), link(1, "first")] : []),

@@ -11,7 +11,7 @@ const userId = (login: string): number => {
   return userIds.get(login)!;
 };
 
-export function simpleUser(base: string, login: string) {
+function simpleUser(base: string, login: string) {
   const url = `${base}/users/${login}`;
   const id = userId(login);
   return {
@@ -160,9 +160,7 @@ export function repository(base: string, repo: Repo, withFamily = true): Record<
     updated_at: repo.pushedAt,
     network_count: forkCount,
     subscribers_count: 0,
-    ...(withFamily && repo.parent && root
-      ? { parent: repository(base, repo.parent, false), source: repository(base, root, false) }
-      : {}),
+    ...(withFamily && repo.parent && root ? { parent: repository(base, repo.parent, false), source: repository(base, root, false) } : {}),
   };
 }
 
@@ -391,7 +389,13 @@ export function issueSearchItem(base: string, state: GitHubState, p: Pull) {
     closed_at: p.closedAt,
     author_association: "OWNER",
     draft: false,
-    pull_request: { url: `${api}/pulls/${p.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: null },
+    pull_request: {
+      url: `${api}/pulls/${p.number}`,
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      merged_at: null,
+    },
     body: p.body,
     score: 1,
   };

@@ -68,7 +68,7 @@ export interface Repo {
 /** GitHub timestamps have second precision. */
 export const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 
-export const sha1 = (data: string | Buffer): string => createHash("sha1").update(data).digest("hex");
+const sha1 = (data: string | Buffer): string => createHash("sha1").update(data).digest("hex");
 export const sha256 = (data: Buffer): string => createHash("sha256").update(data).digest("hex");
 
 /** The git blob id of a file, which is what the contents API calls `sha`. */
