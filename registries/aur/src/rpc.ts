@@ -17,8 +17,7 @@ interface RpcAnswer {
   results?: AurInfo[];
 }
 
-const webBase = (ctx: Ctx): string =>
-  (ctx.options.rpc ?? ctx.env("FERRY_AUR_RPC") ?? "https://aur.archlinux.org").replace(/\/+$/, "");
+const webBase = (ctx: Ctx): string => (ctx.options.rpc ?? ctx.env("FERRY_AUR_RPC") ?? "https://aur.archlinux.org").replace(/\/+$/, "");
 
 /**
  * Asks the AUR RPC about one package. The RPC answers 200 in every case: `resultcount: 0` is
