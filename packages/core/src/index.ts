@@ -18,3 +18,4 @@ export * from "./release.ts";
 export * from "./report.ts";
 export * from "./merge.ts";
 export * from "./doctor.ts";
+export * from "./file-registry.ts";
