@@ -156,9 +156,9 @@ export async function uploadAsset(github: Octokit, release: Release, path: strin
 /** After a 422: deletes the asset that holds the name if the caller allows it. */
 async function replaceExisting(github: Octokit, release: Release, name: string, options: UploadOptions): Promise<boolean> {
   const [owner, repo] = new URL(release.url).pathname.split("/").slice(-4, -2) as [string, string];
-  const assets = await call(`listing the assets of ${release.tag_name}`, () =>
-    github.rest.repos.listReleaseAssets({ owner, repo, release_id: release.id, per_page: 100 }),
-  );
+  const assets = await call(`listing the assets of ${release.tag_name}`, async () => ({
+    data: await github.paginate(github.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id }),
+  }));
   const existing = (assets as Asset[]).find((a) => a.name === name);
   if (!existing || !options.replace?.(existing)) return false;
   await call(`replacing ${name}`, () => github.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: existing.id }));

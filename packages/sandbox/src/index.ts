@@ -9,3 +9,4 @@ export * from "./aur.ts";
 export * from "./flathub.ts";
 export * from "./crates.ts";
 export * from "./chocolatey.ts";
+export * from "./github-fixtures.ts";
