@@ -91,8 +91,9 @@ describe("pypi against the PyPI stand-in", () => {
       "hello_py-1.2.3-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
       "hello_py-1.2.3-py3-none-win_amd64.whl",
       "hello_py-1.2.3-py3-none-win_arm64.whl",
+      "METADATA",
     ]);
-    const wheels = prepared.files.map((f) => join(ctx.outDir, f));
+    const wheels = prepared.wheels.map((w) => join(ctx.outDir, w.filename));
     const check = await run("twine", ["check", "--strict", ...wheels]);
     expect(check.stdout.match(/PASSED/g)).toHaveLength(6);
     expect(published.detail).toBe("hello-py 1.2.3: uploaded 6 wheels");

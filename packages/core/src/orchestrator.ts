@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { CommonOptions } from "./config.ts";
@@ -166,7 +167,8 @@ async function steps(
   phase("prepare");
   await resetDir(ctx.outDir);
   const prepared = await adapter.prepare(ctx);
-  const files = prepared.files.map((f) => relativeTo(input.distDir, f));
+  // Adapters name their files absolutely or relative to their outDir; the report shows them relative to dist/.
+  const files = prepared.files.map((f) => relativeTo(input.distDir, resolve(ctx.outDir, f)));
   if (input.dryRun) {
     return { status: "planned", detail: unknownState ? `would publish; registry state unknown: ${unknownState}` : "would publish", files };
   }

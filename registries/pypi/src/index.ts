@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { defineRegistry, fail, FerryError, pass, pep440Version, secretCheck, type Check, type Context, type Prepared } from "@ferry/core";
 import { z } from "zod";
 import { readRelease, uploadToken, uploadWheel, type Endpoints, type ReleaseFiles } from "./api.ts";
-import { buildWheel, defaultPlatformTags, type Platform, type Wheel, type WheelMetadata } from "./wheel.ts";
+import { buildWheel, defaultPlatformTags, renderMetadata, type Platform, type Wheel, type WheelMetadata } from "./wheel.ts";
 
 const name = "pypi";
 
@@ -113,7 +113,9 @@ export default defineRegistry({
     const meta = metadata(ctx);
     const wheels = await renderWheels(ctx, meta);
     for (const wheel of wheels) await writeFile(join(ctx.outDir, wheel.filename), wheel.bytes);
-    return { files: wheels.map((w) => w.filename), metadata: meta, wheels };
+    // The core metadata every wheel carries, beside them in plain text so a dry run shows it.
+    await writeFile(join(ctx.outDir, "METADATA"), renderMetadata(meta));
+    return { files: [...wheels.map((w) => w.filename), "METADATA"], metadata: meta, wheels };
   },
 
   async publish(ctx, prepared: PreparedWheels) {
