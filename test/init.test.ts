@@ -188,7 +188,7 @@ describe("ferry init detects", () => {
     expect(check.code, check.stderr).toBe(0);
     const plan = await ferry(["plan", "--tag", "v0.1.0"], { cwd: dir });
     expect(plan.code).toBe(1);
-    expect(plan.stderr + plan.stdout).toContain("set build.command to build linux/amd64 into");
+    expect(plan.stderr + plan.stdout).toMatch(/set build\.command to build (linux|darwin|windows)\/(amd64|arm64) into/);
     expect(workflowProblems(await read(dir, workflow))).toEqual([]);
   });
 

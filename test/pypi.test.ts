@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -93,22 +93,21 @@ describe("pypi against the PyPI stand-in", () => {
       "hello_py-1.2.3-py3-none-win_arm64.whl",
       "METADATA",
     ]);
-    const wheels = prepared.wheels.map((w) => join(ctx.outDir, w.filename));
+    const wheels = prepared.dists.map((d) => join(ctx.outDir, d.filename));
     const check = await run("twine", ["check", "--strict", ...wheels]);
     expect(check.stdout.match(/PASSED/g)).toHaveLength(6);
-    expect(published.detail).toBe("hello-py 1.2.3: uploaded 6 wheels");
-    expect(verified).toEqual({ state: "verified", detail: "hello-py==1.2.3 lists every wheel with its sha256" });
+    expect(published.detail).toBe("hello-py 1.2.3: uploaded 6 files");
+    expect(verified).toEqual({ state: "verified", detail: "hello-py==1.2.3 lists every file with its sha256" });
 
     const venv = await pipInstall("hello-py==1.2.3");
     const { stdout } = await run(join(venv, "bin", "hello-py"));
     expect(stdout.trim()).toBe("hello-py 1.2.3");
 
-    expect(await pypi.exists(ctx)).toEqual({ state: "present", matches: true, detail: "hello-py 1.2.3: 6 wheels with equal sha256" });
+    expect(await pypi.exists(ctx)).toEqual({ state: "present", matches: true, detail: "hello-py 1.2.3: 6 files with equal sha256" });
 
     // pip read the PEP 691 JSON page; the PEP 503 HTML page lists the same files with their digests.
     const html = await (await fetch(`${index.url}/simple/hello-py/`)).text();
-    for (const wheel of prepared.wheels)
-      expect(html).toContain(`/packages/${wheel.filename}#sha256=${wheel.sha256}">${wheel.filename}</a>`);
+    for (const wheel of prepared.dists) expect(html).toContain(`/packages/${wheel.filename}#sha256=${wheel.sha256}">${wheel.filename}</a>`);
   }, 120_000);
 
   it("re-renders identical bytes and a re-run uploads nothing", async () => {
@@ -118,7 +117,7 @@ describe("pypi against the PyPI stand-in", () => {
     const before = index.uploads.length;
     const second = await release(ctx);
     expect((await readFile(join(ctx.outDir, second.prepared.files[0]!))).equals(bytes)).toBe(true);
-    expect(second.published.detail).toBe("rerun-py 1.2.3: uploaded 0 wheels, 1 already there");
+    expect(second.published.detail).toBe("rerun-py 1.2.3: uploaded 0 files, 1 already there");
     expect(index.uploads.length).toBe(before);
   });
 
@@ -170,7 +169,7 @@ describe("pypi against the PyPI stand-in", () => {
 
     expect(await pypi.exists(ctx)).toEqual({ state: "absent" });
     const { published } = await release(ctx);
-    expect(published.detail).toBe("partial-py 1.2.3: uploaded 2 wheels, 1 already there");
+    expect(published.detail).toBe("partial-py 1.2.3: uploaded 2 files, 1 already there");
     expect(await pypi.exists(ctx)).toMatchObject({ state: "present", matches: true });
   }, 60_000);
 
@@ -224,6 +223,62 @@ describe("pypi against the PyPI stand-in", () => {
       expect(text).not.toContain(index.token);
     }
   });
+
+  it("uploads a project's prebuilt wheel and sdist as they are, and refuses ones of another version", async () => {
+    const ctx = await context({ name: "greet", targets: [["linux", "amd64"]] }, index.env, { dist: "pydist" });
+    const dir = ctx.project.dir;
+    await mkdir(join(dir, "src", "greet"), { recursive: true });
+    await writeFile(
+      join(dir, "pyproject.toml"),
+      [
+        "[build-system]",
+        'requires = ["setuptools>=61"]',
+        'build-backend = "setuptools.build_meta"',
+        "[project]",
+        'name = "greet"',
+        'version = "1.2.3"',
+        'description = "Says hello"',
+        'requires-python = ">=3.8"',
+        'classifiers = ["Programming Language :: Python :: 3"]',
+        "[project.scripts]",
+        'greet = "greet:main"',
+      ].join("\n"),
+    );
+    await writeFile(join(dir, "src", "greet", "__init__.py"), 'def main():\n    print("greet 1.2.3")\n');
+    // Debian's python3 carries python-build, setuptools and wheel; an isolated build would need the network.
+    await run("/usr/bin/python3", ["-m", "build", "--no-isolation", "--outdir", "pydist", "."], {
+      cwd: dir,
+      env: { ...process.env, SOURCE_DATE_EPOCH: "946684800" },
+    });
+
+    expect(await pypi.exists(ctx)).toEqual({ state: "absent" });
+    const { prepared, published, verified } = await release(ctx);
+    expect(prepared.files).toEqual(["greet-1.2.3-py3-none-any.whl", "greet-1.2.3.tar.gz", "METADATA"]);
+    expect(published.detail).toBe("greet 1.2.3: uploaded 2 files");
+    expect(verified?.state).toBe("verified");
+    for (const filename of ["greet-1.2.3-py3-none-any.whl", "greet-1.2.3.tar.gz"])
+      expect(index.file(filename)!.bytes.equals(await readFile(join(dir, "pydist", filename)))).toBe(true);
+    expect(index.file("greet-1.2.3.tar.gz")).toMatchObject({ packagetype: "sdist", pythonVersion: "source" });
+    const info = (await (await fetch(`${index.url}/pypi/greet/1.2.3/json`)).json()) as { info: Record<string, unknown> };
+    expect(info.info).toMatchObject({
+      summary: "Says hello",
+      requires_python: ">=3.8",
+      classifiers: ["Programming Language :: Python :: 3"],
+    });
+
+    const venv = await pipInstall("greet==1.2.3");
+    expect((await run(join(venv, "bin", "greet"))).stdout.trim()).toBe("greet 1.2.3");
+    expect(await pypi.exists(ctx)).toEqual({ state: "present", matches: true, detail: "greet 1.2.3: 2 files with equal sha256" });
+
+    const later = await context({ name: "greet", version: "1.2.4" }, index.env, { dist: join(dir, "pydist") });
+    const mismatch = await thrown(pypi.exists(later));
+    expect(mismatch.code).toBe("ConfigInvalid");
+    expect(mismatch.exitCode).toBe(2);
+    expect(mismatch.message).toContain("greet-1.2.3-py3-none-any.whl is version 1.2.3, but the release is 1.2.4");
+
+    const empty = await context({ name: "greet" }, index.env, { dist: "nothing-here" });
+    expect((await thrown(pypi.exists(empty))).message).toContain("nothing-here (option `dist`) does not exist");
+  }, 120_000);
 
   it("throws, never answers absent, when the index cannot be reached", async () => {
     const ctx = await context({ name: "down-py", targets: [["linux", "amd64"]] }, { ...index.env, FERRY_PYPI_URL: "http://127.0.0.1:9" });

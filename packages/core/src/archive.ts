@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { buffer } from "node:stream/consumers";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { create as createTar, extract as extractTar } from "tar";
+import { create as createTar, extract as extractTar, list as listTar } from "tar";
 import yazl from "yazl";
 import yauzl from "yauzl";
 import { FerryError } from "./errors.ts";
@@ -94,4 +95,52 @@ function extractZipEntry(archive: string, name: string, out: string): Promise<vo
       zip.readEntry();
     });
   });
+}
+
+/**
+ * Reads the small entries of a tar.gz or zip whose names `wanted` accepts, into memory: name → bytes.
+ * For metadata files inside packages (a wheel's METADATA, an sdist's PKG-INFO), not for binaries.
+ */
+export async function readEntries(
+  archive: string,
+  format: "tar.gz" | "zip",
+  wanted: (name: string) => boolean,
+): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  if (format === "tar.gz") {
+    const reads: Array<Promise<void>> = [];
+    await listTar({
+      file: archive,
+      strict: true,
+      filter: (name) => wanted(name),
+      onReadEntry: (entry) => void reads.push(buffer(entry).then((bytes) => void found.set(entry.path, bytes))),
+    });
+    await Promise.all(reads);
+    return found;
+  }
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(archive, { lazyEntries: true }, (error, file) =>
+      error || !file ? reject(error ?? new Error("unreadable zip")) : resolve(file),
+    ),
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on("entry", (entry: yauzl.Entry) => {
+        if (!wanted(entry.fileName)) return zip.readEntry();
+        zip.openReadStream(entry, (error, stream) => {
+          if (error || !stream) return reject(error ?? new Error("unreadable zip entry"));
+          buffer(stream).then((bytes) => {
+            found.set(entry.fileName, bytes);
+            zip.readEntry();
+          }, reject);
+        });
+      });
+      zip.on("end", resolve);
+      zip.on("error", reject);
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+  return found;
 }

@@ -97,13 +97,12 @@ export async function startPyPI(): Promise<PyPISandbox> {
 
   function infoJson(project: Project, version: string, release: Release) {
     const text = (key: string) => (typeof release.info[key] === "string" ? release.info[key] : null);
-    const projectUrls = Object.fromEntries(
-      [release.info.project_urls ?? []].flat().map((entry) => entry.split(/,\s*/, 2) as [string, string]),
-    );
+    const list = (key: string) => [release.info[key] ?? []].flat();
+    const projectUrls = Object.fromEntries(list("project_urls").map((entry) => entry.split(/,\s*/, 2) as [string, string]));
     return {
       author: text("author"),
       author_email: text("author_email"),
-      classifiers: [],
+      classifiers: list("classifiers"),
       description: text("description"),
       description_content_type: text("description_content_type"),
       home_page: text("home_page"),
@@ -113,8 +112,8 @@ export async function startPyPI(): Promise<PyPISandbox> {
       project_url: `${url}/project/${project.name}/`,
       project_urls: Object.keys(projectUrls).length ? projectUrls : null,
       release_url: `${url}/project/${project.name}/${version}/`,
-      requires_dist: null,
-      requires_python: null,
+      requires_dist: list("requires_dist").length ? list("requires_dist") : null,
+      requires_python: text("requires_python"),
       summary: text("summary"),
       version,
       yanked: false,

@@ -1,6 +1,7 @@
 import { addSecret, FerryError, readJson, type Context } from "@ferry/core";
 import { FormData } from "undici";
-import { normalizeName, type Wheel, type WheelMetadata } from "./wheel.ts";
+import { metadataFields, type Distribution } from "./dist.ts";
+import { normalizeName } from "./wheel.ts";
 
 const registry = "pypi";
 
@@ -53,34 +54,24 @@ const withSlash = (url: string) => (url.endsWith("/") ? url : `${url}/`);
 /** The upload API's answer: accepted, or refused because a file of that name is already there. */
 export type UploadResult = "uploaded" | "exists";
 
-/** Uploads one file as twine does: multipart form, `:action=file_upload`, Basic auth as `__token__`. */
-export async function uploadWheel(
+/** Uploads one file as twine does: multipart form, `:action=file_upload`, its core metadata, Basic auth as `__token__`. */
+export async function uploadDistribution(
   ctx: Context<unknown>,
   endpoints: Endpoints,
   token: string,
-  metadata: WheelMetadata,
-  wheel: Wheel,
+  dist: Distribution,
 ): Promise<UploadResult> {
   const form = new FormData();
   const fields: Array<[string, string]> = [
     [":action", "file_upload"],
     ["protocol_version", "1"],
-    ["metadata_version", "2.1"],
-    ["name", metadata.name],
-    ["version", metadata.version],
-    ["filetype", "bdist_wheel"],
-    ["pyversion", "py3"],
-    ["sha256_digest", wheel.sha256],
-    ["summary", metadata.summary],
-    ["description", metadata.description],
-    ["description_content_type", "text/plain"],
-    ["home_page", metadata.homepage],
-    [metadata.author.includes("@") ? "author_email" : "author", metadata.author],
-    ["license", metadata.license],
-    ...Object.entries(metadata.projectUrls).map(([label, url]): [string, string] => ["project_urls", `${label}, ${url}`]),
+    ["filetype", dist.filetype],
+    ["pyversion", dist.pyversion],
+    ["sha256_digest", dist.sha256],
+    ...metadataFields(dist.metadata),
   ];
   for (const [key, value] of fields) if (value !== "") form.append(key, value);
-  form.append("content", new Blob([wheel.bytes]), wheel.filename);
+  form.append("content", await dist.content(), dist.filename);
 
   const response = await ctx.http(endpoints.repository, {
     method: "POST",
@@ -93,7 +84,7 @@ export async function uploadWheel(
   const denied = response.status === 401 || response.status === 403;
   throw new FerryError("RegistryRefused", {
     registry,
-    what: `${new URL(endpoints.repository).host} refused ${wheel.filename} (${response.status}).`,
+    what: `${new URL(endpoints.repository).host} refused ${dist.filename} (${response.status}).`,
     why: text.trim().slice(0, 500),
     fix: denied
       ? "Check that PYPI_TOKEN is an API token with upload rights for this project (or that trusted publishing is configured for this workflow)."

@@ -1,9 +1,14 @@
+import { createWriteStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream } from "node:stream/web";
 import { defineRegistry, fail, FerryError, pass, pep440Version, secretCheck, type Check, type Context, type Prepared } from "@ferry/core";
 import { z } from "zod";
-import { readRelease, uploadToken, uploadWheel, type Endpoints, type ReleaseFiles } from "./api.ts";
-import { buildWheel, defaultPlatformTags, renderMetadata, type Platform, type Wheel, type WheelMetadata } from "./wheel.ts";
+import { readRelease, uploadDistribution, uploadToken, type Endpoints, type ReleaseFiles } from "./api.ts";
+import { metadataField, readDistributions, wheelDistribution, type Distribution } from "./dist.ts";
+import { buildWheel, defaultPlatformTags, normalizeName, renderMetadata, type Platform, type WheelMetadata } from "./wheel.ts";
 
 const name = "pypi";
 
@@ -18,20 +23,33 @@ const options = z
     platforms: z
       .partialRecord(z.enum(Object.keys(defaultPlatformTags) as [Platform, ...Platform[]]), z.string().regex(/^[a-z0-9_.]+$/))
       .default({}),
+    /**
+     * A directory of prebuilt wheels and sdists (relative to the project) to upload as they are,
+     * instead of wheels made from the release binaries. @default none: ferry makes the wheels
+     */
+    dist: z.string().min(1).optional(),
     /** The upload API. @default FERRY_PYPI_UPLOAD_URL, else https://upload.pypi.org/legacy/ */
     repository: z.string().url().optional(),
     /** The index whose JSON API answers exists() and verify(). @default FERRY_PYPI_URL, else https://pypi.org */
     index: z.string().url().optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => !(o.dist && Object.keys(o.platforms).length), {
+    message: "`platforms` tags the wheels ferry makes; with `dist` the prebuilt files are uploaded as they are. Drop one of them.",
+    path: ["platforms"],
+  });
 
 type Options = z.infer<typeof options>;
 type Ctx = Context<Options>;
 
-interface PreparedWheels extends Prepared {
-  metadata: WheelMetadata;
-  wheels: Wheel[];
+/** What this release uploads: one project version and its files. */
+interface Upload {
+  name: string;
+  version: string;
+  dists: Distribution[];
 }
+
+type PreparedUpload = Prepared & Upload;
 
 function endpoints(ctx: Ctx): Endpoints {
   return {
@@ -54,8 +72,14 @@ function metadata(ctx: Ctx): WheelMetadata {
   };
 }
 
+/** The files to upload: the prebuilt ones under `dist`, else the wheels made from the release binaries. */
+function upload(ctx: Ctx): Promise<Upload> {
+  return ctx.options.dist ? prebuilt(ctx, ctx.options.dist) : renderWheels(ctx);
+}
+
 /** One wheel per release binary, rendered in memory: the same release always gives the same bytes. */
-async function renderWheels(ctx: Ctx, meta: WheelMetadata): Promise<Wheel[]> {
+async function renderWheels(ctx: Ctx): Promise<Upload> {
+  const meta = metadata(ctx);
   if (ctx.manifest.artifacts.length === 0) {
     throw new FerryError("InputMissing", {
       registry: name,
@@ -63,26 +87,56 @@ async function renderWheels(ctx: Ctx, meta: WheelMetadata): Promise<Wheel[]> {
       fix: "Build the release with at least one target, or skip pypi.",
     });
   }
-  const wheels: Wheel[] = [];
+  const text = renderMetadata(meta);
+  const dists: Distribution[] = [];
   for (const artifact of ctx.manifest.artifacts) {
     const platform: Platform = `${artifact.os}_${artifact.arch}`;
     const binaryName = artifact.binary.split("/").pop() ?? artifact.binary;
-    wheels.push(
-      await buildWheel({
-        metadata: meta,
-        platformTag: ctx.options.platforms[platform] ?? defaultPlatformTags[platform],
-        binaryName,
-        binary: await readFile(await ctx.binary(artifact)),
-      }),
-    );
+    const wheel = await buildWheel({
+      metadata: meta,
+      platformTag: ctx.options.platforms[platform] ?? defaultPlatformTags[platform],
+      binaryName,
+      binary: await readFile(await ctx.binary(artifact)),
+    });
+    dists.push(wheelDistribution(wheel, text));
   }
-  return wheels.sort((a, b) => a.filename.localeCompare(b.filename));
+  return { name: meta.name, version: meta.version, dists: dists.sort((a, b) => a.filename.localeCompare(b.filename)) };
+}
+
+/** The prebuilt files, checked to be one project at this release's version (and the configured name, if any). */
+async function prebuilt(ctx: Ctx, dir: string): Promise<Upload> {
+  const dists = await readDistributions(resolve(ctx.project.dir, dir), dir);
+  const version = pep440Version(ctx.version);
+  const names = new Set<string>();
+  for (const dist of dists) {
+    const found = metadataField(dist.metadata, "Version");
+    if (found !== version) {
+      throw new FerryError("ConfigInvalid", {
+        registry: name,
+        what: `${dir}/${dist.filename} is version ${found ?? "(none)"}, but the release is ${version}.`,
+        why: "PyPI publishes the version in the files' metadata, and it must match the tag.",
+        fix: `Set the project's version to ${version} (pyproject.toml), rebuild ${dir}, and run again.`,
+      });
+    }
+    names.add(metadataField(dist.metadata, "Name") ?? "");
+  }
+  const [first, ...others] = [...names];
+  const wanted = ctx.options.name;
+  if (others.length || !first || (wanted && normalizeName(wanted) !== normalizeName(first))) {
+    throw new FerryError("ConfigInvalid", {
+      registry: name,
+      what: `${dir} holds ${[...names].map((n) => n || "(no name)").join(", ")}${wanted ? `, but the option \`name\` is ${wanted}` : ""}.`,
+      why: "One release uploads one PyPI project.",
+      fix: `Leave only ${wanted ?? "one project"}'s files in ${dir}${wanted ? ", or correct the option `name`" : ""}.`,
+    });
+  }
+  return { name: first, version, dists };
 }
 
 /** How the index's files compare with ours. */
-function compare(wheels: Wheel[], remote: ReleaseFiles) {
-  const differing = wheels.filter((w) => remote.has(w.filename) && remote.get(w.filename) !== w.sha256);
-  const missing = wheels.filter((w) => !remote.has(w.filename));
+function compare(dists: Distribution[], remote: ReleaseFiles) {
+  const differing = dists.filter((d) => remote.has(d.filename) && remote.get(d.filename) !== d.sha256);
+  const missing = dists.filter((d) => !remote.has(d.filename));
   return { differing, missing };
 }
 
@@ -92,74 +146,80 @@ export default defineRegistry({
   options,
 
   async exists(ctx) {
-    const meta = metadata(ctx);
-    const remote = await readRelease(ctx, endpoints(ctx).index, meta.name, meta.version);
+    const release = await upload(ctx);
+    const remote = await readRelease(ctx, endpoints(ctx).index, release.name, release.version);
     if (!remote) return { state: "absent" };
-    const wheels = await renderWheels(ctx, meta);
-    const { differing, missing } = compare(wheels, remote);
+    const { differing, missing } = compare(release.dists, remote);
     if (differing.length) {
       return {
         state: "present",
         matches: false,
-        detail: `${meta.name} ${meta.version} has ${differing.map((w) => w.filename).join(", ")} with other contents`,
+        detail: `${release.name} ${release.version} has ${differing.map((d) => d.filename).join(", ")} with other contents`,
       };
     }
-    // Some wheels up and the rest missing (an interrupted run): publish uploads only the missing ones.
+    // Some files up and the rest missing (an interrupted run): publish uploads only the missing ones.
     if (missing.length) return { state: "absent" };
-    return { state: "present", matches: true, detail: `${meta.name} ${meta.version}: ${wheels.length} wheels with equal sha256` };
+    return {
+      state: "present",
+      matches: true,
+      detail: `${release.name} ${release.version}: ${files(release.dists.length)} with equal sha256`,
+    };
   },
 
   async prepare(ctx) {
-    const meta = metadata(ctx);
-    const wheels = await renderWheels(ctx, meta);
-    for (const wheel of wheels) await writeFile(join(ctx.outDir, wheel.filename), wheel.bytes);
-    // The core metadata every wheel carries, beside them in plain text so a dry run shows it.
-    await writeFile(join(ctx.outDir, "METADATA"), renderMetadata(meta));
-    return { files: [...wheels.map((w) => w.filename), "METADATA"], metadata: meta, wheels };
+    const release = await upload(ctx);
+    for (const dist of release.dists) {
+      const content = await dist.content();
+      await pipeline(Readable.fromWeb(content.stream() as ReadableStream<Uint8Array>), createWriteStream(join(ctx.outDir, dist.filename)));
+    }
+    // The core metadata the files carry, beside them in plain text so a dry run shows it.
+    await writeFile(join(ctx.outDir, "METADATA"), release.dists[0]!.metadata);
+    return { files: [...release.dists.map((d) => d.filename), "METADATA"], ...release };
   },
 
-  async publish(ctx, prepared: PreparedWheels) {
-    const { metadata: meta, wheels } = prepared;
+  async publish(ctx, prepared: PreparedUpload) {
     const where = endpoints(ctx);
     const token = await uploadToken(ctx, where.index);
-    const before = (await readRelease(ctx, where.index, meta.name, meta.version)) ?? new Map<string, string>();
+    const before = (await readRelease(ctx, where.index, prepared.name, prepared.version)) ?? new Map<string, string>();
     const uploaded: string[] = [];
-    for (const wheel of wheels) {
-      if (before.get(wheel.filename) === wheel.sha256) continue;
-      if (before.has(wheel.filename)) throw differs(wheel, meta);
-      const result = await uploadWheel(ctx, where, token, meta, wheel);
+    for (const dist of prepared.dists) {
+      if (before.get(dist.filename) === dist.sha256) continue;
+      if (before.has(dist.filename)) throw differs(dist, prepared);
+      const result = await uploadDistribution(ctx, where, token, dist);
       if (result === "exists") {
         // Uploaded by an earlier, interrupted attempt: fine when it is the same file.
-        const now = await readRelease(ctx, where.index, meta.name, meta.version);
-        if (now?.get(wheel.filename) !== wheel.sha256) throw differs(wheel, meta);
+        const now = await readRelease(ctx, where.index, prepared.name, prepared.version);
+        if (now?.get(dist.filename) !== dist.sha256) throw differs(dist, prepared);
         continue;
       }
-      uploaded.push(wheel.filename);
-      ctx.log(`uploaded ${wheel.filename}`);
+      uploaded.push(dist.filename);
+      ctx.log(`uploaded ${dist.filename}`);
     }
-    const kept = wheels.length - uploaded.length;
-    return { detail: `${meta.name} ${meta.version}: uploaded ${uploaded.length} wheels${kept ? `, ${kept} already there` : ""}` };
+    const kept = prepared.dists.length - uploaded.length;
+    return { detail: `${prepared.name} ${prepared.version}: uploaded ${files(uploaded.length)}${kept ? `, ${kept} already there` : ""}` };
   },
 
   async verify(ctx) {
-    const meta = metadata(ctx);
-    const remote = await readRelease(ctx, endpoints(ctx).index, meta.name, meta.version);
+    const release = await upload(ctx);
+    const remote = await readRelease(ctx, endpoints(ctx).index, release.name, release.version);
     if (!remote) return undefined;
-    const { differing, missing } = compare(await renderWheels(ctx, meta), remote);
-    if (differing.length) throw differs(differing[0]!, meta);
+    const { differing, missing } = compare(release.dists, remote);
+    if (differing.length) throw differs(differing[0]!, release);
     if (missing.length) return undefined;
-    return { state: "verified", detail: `${meta.name}==${meta.version} lists every wheel with its sha256` };
+    return { state: "verified", detail: `${release.name}==${release.version} lists every file with its sha256` };
   },
 
   doctor: (ctx) => Promise.resolve(checks(ctx)),
 });
 
-function differs(wheel: Wheel, meta: WheelMetadata): FerryError {
+const files = (count: number) => `${count} ${count === 1 ? "file" : "files"}`;
+
+function differs(dist: Distribution, release: Upload): FerryError {
   return new FerryError("PublishedContentDiffers", {
     registry: name,
-    what: `PyPI already has ${wheel.filename} with other contents than this release's.`,
-    why: "PyPI never lets a file name be reused, so this version's wheel cannot be replaced.",
-    fix: `Release a new version; ${meta.name} ${meta.version} stays as it is.`,
+    what: `PyPI already has ${dist.filename} with other contents than this release's.`,
+    why: "PyPI never lets a file name be reused, so this version's file cannot be replaced.",
+    fix: `Release a new version; ${release.name} ${release.version} stays as it is.`,
   });
 }
 
