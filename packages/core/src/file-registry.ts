@@ -5,11 +5,19 @@ import type { Context, Prepared, Registry } from "./registry.ts";
 import { checkRepoFiles, filePresence, openRepoFiles, type FilePresenceInput, type RepoTarget } from "./repo-files.ts";
 
 /** A registry that is one file in a repository: a Homebrew formula, a Scoop manifest, a Nix derivation. */
-export interface FileRegistrySpec<Options> {
+/** The options a one-file registry shares: `repoFilesOptions` and the name of its token's secret. */
+interface RepoOptions {
+  git?: string | undefined;
+  branch?: string | undefined;
+  author?: string | undefined;
+  token: string;
+}
+
+export interface FileRegistrySpec<Options extends RepoOptions> {
   name: string;
   options: z.ZodType<Options>;
-  /** The repository (GitHub contents API or git) and branch. */
-  where(ctx: Context<Options>): RepoTarget;
+  /** `owner/name` of the GitHub repository written through the contents API, unless a git URL is set (option `git` or FERRY_<NAME>_GIT). */
+  repository(ctx: Context<Options>): string | undefined;
   /** The file's path in the repository. */
   path(ctx: Context<Options>): string;
   /** The file for this release; a pure function of the context, so re-runs compare equal. */
@@ -32,8 +40,15 @@ interface FilePrepared extends Prepared {
  * checksums, prepare() renders it, publish() commits it only when it changed, verify() reads it back.
  * Prereleases are skipped unless asked for: these files hold one version, the stable one.
  */
-export function defineFileRegistry<Options>(spec: FileRegistrySpec<Options>): Registry<Options, FilePrepared> {
-  const repo = (ctx: Context<Options>) => openRepoFiles(ctx, spec.where(ctx));
+export function defineFileRegistry<Options extends RepoOptions>(spec: FileRegistrySpec<Options>): Registry<Options, FilePrepared> {
+  const where = (ctx: Context<Options>): RepoTarget => ({
+    repository: spec.repository(ctx),
+    git: ctx.options.git ?? ctx.env(`FERRY_${spec.name.toUpperCase()}_GIT`),
+    branch: ctx.options.branch,
+    token: ctx.options.token,
+    author: ctx.options.author,
+  });
+  const repo = (ctx: Context<Options>) => openRepoFiles(ctx, where(ctx));
   return {
     name: spec.name,
     needs: ["binaries"],
@@ -81,6 +96,6 @@ export function defineFileRegistry<Options>(spec: FileRegistrySpec<Options>): Re
       return { state: "verified", detail: `${path} in ${files.location} has ${spec.version(ctx)}` };
     },
 
-    doctor: (ctx) => checkRepoFiles(ctx, spec.where(ctx)),
+    doctor: (ctx) => checkRepoFiles(ctx, where(ctx)),
   };
 }

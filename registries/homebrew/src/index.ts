@@ -29,13 +29,7 @@ const formulaName = (ctx: Context<Options>) => ctx.options.formula ?? ctx.projec
 export default defineFileRegistry<Options>({
   name: "homebrew",
   options,
-  where: (ctx) => ({
-    repository: ctx.options.tap,
-    git: ctx.options.git ?? ctx.env("FERRY_HOMEBREW_GIT"),
-    branch: ctx.options.branch,
-    token: ctx.options.token,
-    author: ctx.options.author,
-  }),
+  repository: (ctx) => ctx.options.tap,
   path: (ctx) => `${ctx.options.cask ? "Casks" : "Formula"}/${formulaName(ctx)}.rb`,
   render: (ctx) =>
     (ctx.options.cask ? renderCask : renderFormula)({

@@ -32,13 +32,7 @@ const pname = (ctx: Context<Options>) => ctx.options.pname ?? ctx.project.name;
 export default defineFileRegistry<Options>({
   name: "nix",
   options,
-  where: (ctx) => ({
-    repository: ctx.options.repository,
-    git: ctx.options.git ?? ctx.env("FERRY_NIX_GIT"),
-    branch: ctx.options.branch,
-    token: ctx.options.token,
-    author: ctx.options.author,
-  }),
+  repository: (ctx) => ctx.options.repository,
   path: (ctx) => ctx.options.path ?? `pkgs/${pname(ctx)}/default.nix`,
   render: (ctx) => renderDerivation({ project: ctx.project, version: ctx.version, manifest: ctx.manifest, pname: pname(ctx) }),
   message: (ctx) => `${pname(ctx)}: ${nixVersion(ctx.version)}`,

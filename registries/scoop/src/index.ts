@@ -27,13 +27,7 @@ const appName = (ctx: Context<Options>) => ctx.options.app ?? ctx.project.name;
 export default defineFileRegistry<Options>({
   name: "scoop",
   options,
-  where: (ctx) => ({
-    repository: ctx.options.bucket,
-    git: ctx.options.git ?? ctx.env("FERRY_SCOOP_GIT"),
-    branch: ctx.options.branch,
-    token: ctx.options.token,
-    author: ctx.options.author,
-  }),
+  repository: (ctx) => ctx.options.bucket,
   path: (ctx) => `bucket/${appName(ctx)}.json`,
   render: (ctx) => renderScoop({ project: ctx.project, version: ctx.version, manifest: ctx.manifest }),
   message: (ctx) => `${appName(ctx)}: Update to version ${ctx.version.semver}`,
