@@ -62,6 +62,21 @@ async function thrown(promise: Promise<unknown>): Promise<FerryError> {
   return error as FerryError;
 }
 
+/** Real twine uploading a file to the sandbox index. */
+const twineUpload = (file: string) =>
+  run("twine", [
+    "upload",
+    "--non-interactive",
+    "--disable-progress-bar",
+    "--repository-url",
+    index.uploadUrl,
+    "-u",
+    "__token__",
+    "-p",
+    index.token,
+    file,
+  ]);
+
 /** A fresh venv that installs from the sandbox's simple index only. */
 async function pipInstall(requirement: string): Promise<string> {
   const venv = await mkdtemp(join(tmpdir(), "ferry-venv-"));
@@ -153,18 +168,7 @@ describe("pypi against the PyPI stand-in", () => {
     await resetDir(ctx.outDir);
     const { files } = await pypi.prepare(ctx);
     const first = join(ctx.outDir, files[0]!);
-    await run("twine", [
-      "upload",
-      "--non-interactive",
-      "--disable-progress-bar",
-      "--repository-url",
-      index.uploadUrl,
-      "-u",
-      "__token__",
-      "-p",
-      index.token,
-      first,
-    ]);
+    await twineUpload(first);
     expect(index.uploads.at(-1)).toEqual({ filename: files[0], status: 200 });
 
     expect(await pypi.exists(ctx)).toEqual({ state: "absent" });
@@ -183,18 +187,9 @@ describe("pypi against the PyPI stand-in", () => {
     expect(error.code).toBe("PublishedContentDiffers");
 
     // Real twine sees the stand-in refuse the file name reuse the way PyPI does.
-    const reuse = await run("twine", [
-      "upload",
-      "--non-interactive",
-      "--disable-progress-bar",
-      "--repository-url",
-      index.uploadUrl,
-      "-u",
-      "__token__",
-      "-p",
-      index.token,
-      join(other.outDir, "conflict_py-1.2.3-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"),
-    ]).catch((e: { stdout: string; stderr: string }) => e);
+    const reuse = await twineUpload(join(other.outDir, "conflict_py-1.2.3-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")).catch(
+      (e: { stdout: string; stderr: string }) => e,
+    );
     expect(`${reuse.stdout}${reuse.stderr}`).toMatch(/400 Bad Request[\s\S]*File already exists/);
   }, 60_000);
 

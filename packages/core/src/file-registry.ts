@@ -4,7 +4,6 @@ import type { z } from "zod";
 import type { Context, Prepared, Registry } from "./registry.ts";
 import { checkRepoFiles, filePresence, openRepoFiles, type FilePresenceInput, type RepoTarget } from "./repo-files.ts";
 
-/** A registry that is one file in a repository: a Homebrew formula, a Scoop manifest, a Nix derivation. */
 /** The options a one-file registry shares: `repoFilesOptions` and the name of its token's secret. */
 interface RepoOptions {
   git?: string | undefined;
@@ -12,6 +11,8 @@ interface RepoOptions {
   author?: string | undefined;
   token: string;
 }
+
+/** A registry that is one file in a repository: a Homebrew formula, a Scoop manifest, a Nix derivation. */
 
 export interface FileRegistrySpec<Options extends RepoOptions> {
   name: string;

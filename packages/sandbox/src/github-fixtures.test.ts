@@ -8,6 +8,19 @@ const github = (url: string) =>
   new Octokit({ auth: "token-under-test", baseUrl: url, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
 const hello = "Hello, world!\n";
 
+/** The recorded upload: test-upload.txt, labelled "test", to the release of `repo`. */
+const uploadTestFile = (octokit: Octokit, repo: string, release: { id: number; upload_url: string }, data = hello) =>
+  octokit.rest.repos.uploadReleaseAsset({
+    owner,
+    repo,
+    release_id: release.id,
+    url: release.upload_url,
+    name: "test-upload.txt",
+    label: "test",
+    data,
+    headers: { "content-type": "text/plain" },
+  });
+
 describe("@octokit/fixtures replay", () => {
   it("release-assets: get by tag, upload, list, get, rename, delete", async () => {
     const replay = await startFixtureReplay("release-assets");
@@ -16,16 +29,7 @@ describe("@octokit/fixtures replay", () => {
       const repo = "release-assets";
       const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: "v1.0.0" });
       expect(release.upload_url).toBe(`${replay.url}/api/uploads/repos/${owner}/${repo}/releases/1000/assets{?name,label}`);
-      const { data: asset } = await octokit.rest.repos.uploadReleaseAsset({
-        owner,
-        repo,
-        release_id: release.id,
-        url: release.upload_url,
-        name: "test-upload.txt",
-        label: "test",
-        data: hello,
-        headers: { "content-type": "text/plain" },
-      });
+      const { data: asset } = await uploadTestFile(octokit, repo, release);
       expect(asset).toMatchObject({ id: 1000, name: "test-upload.txt", state: "uploaded" });
       const { data: assets } = await octokit.rest.repos.listReleaseAssets({ owner, repo, release_id: release.id });
       expect(assets.map((a) => a.name)).toEqual(["test-upload.txt"]);
@@ -51,17 +55,7 @@ describe("@octokit/fixtures replay", () => {
       const octokit = github(replay.url);
       const repo = "release-assets-conflict";
       const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: "v1.0.0" });
-      const upload = () =>
-        octokit.rest.repos.uploadReleaseAsset({
-          owner,
-          repo,
-          release_id: release.id,
-          url: release.upload_url,
-          name: "test-upload.txt",
-          label: "test",
-          data: hello,
-          headers: { "content-type": "text/plain" },
-        });
+      const upload = () => uploadTestFile(octokit, repo, release);
       const conflict = await upload().catch((error: { status: number; response: { data: unknown } }) => error);
       expect(conflict).toMatchObject({
         status: 422,
@@ -82,16 +76,7 @@ describe("@octokit/fixtures replay", () => {
     try {
       const octokit = github(replay.url);
       const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner, repo: "release-assets", tag: "v1.0.0" });
-      const wrongBody = octokit.rest.repos.uploadReleaseAsset({
-        owner,
-        repo: "release-assets",
-        release_id: release.id,
-        url: release.upload_url,
-        name: "test-upload.txt",
-        label: "test",
-        data: "other bytes",
-        headers: { "content-type": "text/plain" },
-      });
+      const wrongBody = uploadTestFile(octokit, "release-assets", release, "other bytes");
       await expect(wrongBody).rejects.toMatchObject({ status: 501 });
       expect(() => replay.done()).toThrow(
         /matches no recorded request: body "other bytes"[\s\S]*DELETE https:\/\/api.github.com\/repos\/octokit-fixture-org\/release-assets\/releases\/assets\/1000 not requested/,

@@ -42,14 +42,14 @@ const options = z
 type Options = z.infer<typeof options>;
 type Ctx = Context<Options>;
 
-/** What this release uploads: one project version and its files. */
+/** What this release uploads: one project version, and its files (rendered only when asked for). */
 interface Upload {
   name: string;
   version: string;
-  dists: Distribution[];
+  dists(): Promise<Distribution[]>;
 }
 
-type PreparedUpload = Prepared & Upload;
+type PreparedUpload = Prepared & Pick<Upload, "name" | "version"> & { dists: Distribution[] };
 
 function endpoints(ctx: Ctx): Endpoints {
   return {
@@ -72,14 +72,18 @@ function metadata(ctx: Ctx): WheelMetadata {
   };
 }
 
-/** The files to upload: the prebuilt ones under `dist`, else the wheels made from the release binaries. */
-function upload(ctx: Ctx): Promise<Upload> {
-  return ctx.options.dist ? prebuilt(ctx, ctx.options.dist) : renderWheels(ctx);
+/**
+ * The files to upload: the prebuilt ones under `dist` (read at once: they name the project), else
+ * the wheels made from the release binaries (rendered only when the index's answer needs them).
+ */
+async function upload(ctx: Ctx): Promise<Upload> {
+  if (ctx.options.dist) return prebuilt(ctx, ctx.options.dist);
+  const meta = metadata(ctx);
+  return { name: meta.name, version: meta.version, dists: () => renderWheels(ctx, meta) };
 }
 
 /** One wheel per release binary, rendered in memory: the same release always gives the same bytes. */
-async function renderWheels(ctx: Ctx): Promise<Upload> {
-  const meta = metadata(ctx);
+async function renderWheels(ctx: Ctx, meta: WheelMetadata): Promise<Distribution[]> {
   if (ctx.manifest.artifacts.length === 0) {
     throw new FerryError("InputMissing", {
       registry: name,
@@ -100,7 +104,7 @@ async function renderWheels(ctx: Ctx): Promise<Upload> {
     });
     dists.push(wheelDistribution(wheel, text));
   }
-  return { name: meta.name, version: meta.version, dists: dists.sort((a, b) => a.filename.localeCompare(b.filename)) };
+  return dists.sort((a, b) => a.filename.localeCompare(b.filename));
 }
 
 /** The prebuilt files, checked to be one project at this release's version (and the configured name, if any). */
@@ -130,7 +134,7 @@ async function prebuilt(ctx: Ctx, dir: string): Promise<Upload> {
       fix: `Leave only ${wanted ?? "one project"}'s files in ${dir}${wanted ? ", or correct the option `name`" : ""}.`,
     });
   }
-  return { name: first, version, dists };
+  return { name: first, version, dists: () => Promise.resolve(dists) };
 }
 
 /** How the index's files compare with ours. */
@@ -149,7 +153,8 @@ export default defineRegistry({
     const release = await upload(ctx);
     const remote = await readRelease(ctx, endpoints(ctx).index, release.name, release.version);
     if (!remote) return { state: "absent" };
-    const { differing, missing } = compare(release.dists, remote);
+    const dists = await release.dists();
+    const { differing, missing } = compare(dists, remote);
     if (differing.length) {
       return {
         state: "present",
@@ -162,19 +167,20 @@ export default defineRegistry({
     return {
       state: "present",
       matches: true,
-      detail: `${release.name} ${release.version}: ${files(release.dists.length)} with equal sha256`,
+      detail: `${release.name} ${release.version}: ${files(dists.length)} with equal sha256`,
     };
   },
 
   async prepare(ctx) {
     const release = await upload(ctx);
-    for (const dist of release.dists) {
+    const dists = await release.dists();
+    for (const dist of dists) {
       const content = await dist.content();
       await pipeline(Readable.fromWeb(content.stream() as ReadableStream<Uint8Array>), createWriteStream(join(ctx.outDir, dist.filename)));
     }
     // The core metadata the files carry, beside them in plain text so a dry run shows it.
-    await writeFile(join(ctx.outDir, "METADATA"), release.dists[0]!.metadata);
-    return { files: [...release.dists.map((d) => d.filename), "METADATA"], ...release };
+    await writeFile(join(ctx.outDir, "METADATA"), dists[0]!.metadata);
+    return { files: [...dists.map((d) => d.filename), "METADATA"], name: release.name, version: release.version, dists };
   },
 
   async publish(ctx, prepared: PreparedUpload) {
@@ -203,7 +209,7 @@ export default defineRegistry({
     const release = await upload(ctx);
     const remote = await readRelease(ctx, endpoints(ctx).index, release.name, release.version);
     if (!remote) return undefined;
-    const { differing, missing } = compare(release.dists, remote);
+    const { differing, missing } = compare(await release.dists(), remote);
     if (differing.length) throw differs(differing[0]!, release);
     if (missing.length) return undefined;
     return { state: "verified", detail: `${release.name}==${release.version} lists every file with its sha256` };
@@ -214,7 +220,7 @@ export default defineRegistry({
 
 const files = (count: number) => `${count} ${count === 1 ? "file" : "files"}`;
 
-function differs(dist: Distribution, release: Upload): FerryError {
+function differs(dist: Distribution, release: Pick<Upload, "name" | "version">): FerryError {
   return new FerryError("PublishedContentDiffers", {
     registry: name,
     what: `PyPI already has ${dist.filename} with other contents than this release's.`,
