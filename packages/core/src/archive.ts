@@ -32,6 +32,13 @@ export function hashingStream(): Transform & { result(): WrittenFile } {
   return Object.assign(stream, { result: () => ({ size, sha256: hash.digest("hex") }) });
 }
 
+/** The sha256 of a file on disk, streamed. */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(path), hash);
+  return hash.digest("hex");
+}
+
 /** Streams a source to a file, returning its size and sha256. */
 export async function writeHashed(source: Readable | AsyncIterable<Uint8Array>, out: string): Promise<WrittenFile> {
   await mkdir(dirname(out), { recursive: true });

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
-import { access, readFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { join } from "node:path";
 import type { Octokit } from "@octokit/rest";
+import { hashFile } from "./archive.ts";
 import { buildRelease } from "./build.ts";
 import type { Config, Target } from "./config.ts";
 import { FerryError } from "./errors.ts";
@@ -61,12 +61,7 @@ async function metadataFiles(distDir: string) {
   return Promise.all(
     ["checksums.txt", "manifest.json"].map(async (name) => {
       const path = join(distDir, name);
-      return {
-        path,
-        sha256: createHash("sha256")
-          .update(await readFile(path))
-          .digest("hex"),
-      };
+      return { path, sha256: await hashFile(path) };
     }),
   );
 }

@@ -1,7 +1,5 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { cratesVersion, FerryError, type Context } from "@ferry/core";
+import { cratesVersion, FerryError, hashFile, type Context } from "@ferry/core";
 
 const registry = "crates";
 const cratesIo = "sparse+https://index.crates.io/";
@@ -97,10 +95,7 @@ export async function packageCrate(
   const flags = ["--manifest-path", crate.manifestPath, "--target-dir", targetDir, ...args, ...(verify ? [] : ["--no-verify"])];
   await ctx.exec("cargo", ["package", ...flags], { env });
   const path = join(targetDir, "package", `${crate.name}-${crate.version}.crate`);
-  const sha256 = createHash("sha256")
-    .update(await readFile(path))
-    .digest("hex");
-  return { path, sha256 };
+  return { path, sha256: await hashFile(path) };
 }
 
 /** The files `cargo package` would put in the crate. */

@@ -1,9 +1,7 @@
-import { createHash } from "node:crypto";
-import { createReadStream, openAsBlob } from "node:fs";
+import { openAsBlob } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { FerryError, readEntries } from "@ferry/core";
+import { FerryError, hashFile, readEntries } from "@ferry/core";
 import type { Wheel } from "./wheel.ts";
 
 const registry = "pypi";
@@ -76,11 +74,9 @@ async function readDistribution(path: string, filename: string, shownAs: string)
       fix: "Rebuild it with the project's build backend (e.g. `python -m build`).",
     });
   }
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(path), hash);
   return {
     filename,
-    sha256: hash.digest("hex"),
+    sha256: await hashFile(path),
     filetype: wheel ? "bdist_wheel" : "sdist",
     pyversion: wheel ? wheelParts(filename).at(-3)! : "source",
     metadata: [...entries.values()][0]!.toString("utf8"),
