@@ -1,4 +1,4 @@
-// Validates rendered files against the registries' official JSON schemas in ../shared/schemas/.
+// Validates rendered files against the registries' official JSON schemas, vendored in test/schemas/ (SOURCES.md).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Ajv } from "ajv";
@@ -7,10 +7,8 @@ import addFormatsModule from "ajv-formats";
 // ajv-formats is CommonJS with a default export; under NodeNext its callable is on .default.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-const repoRoot = resolve(import.meta.dirname, "..");
-
-/** Path of an official schema, relative to ../shared/schemas/. */
-const schemaPath = (relative: string): string => resolve(repoRoot, "../shared/schemas", relative);
+/** Path of an official schema, relative to test/schemas/. */
+const schemaPath = (relative: string): string => resolve(import.meta.dirname, "schemas", relative);
 
 /**
  * A draft-07 validator for one schema file; it returns ajv's errors as readable lines (empty when valid),
