@@ -157,6 +157,40 @@ describe("docker", () => {
     expect((JSON.parse(stdout) as { Tags: string[] }).Tags.sort()).toEqual(["3", "3.0", "3.0.0", "3.1.0-rc.1", "latest"]);
   });
 
+  it("moves a floating tag that a failed run left on the previous release", async () => {
+    await release(await context({ version: "4.0.0" }, { image: "ferry-test/converge" }));
+    const next = await context({ version: "4.1.0" }, { image: "ferry-test/converge" });
+    const { prepared } = await release(next);
+    // As a run stopped after the version tag leaves it: latest still on 4.0.0.
+    await run("skopeo", [
+      "copy",
+      "--all",
+      "--src-tls-verify=false",
+      "--dest-tls-verify=false",
+      `docker://${open.host}/ferry-test/converge:4.0.0`,
+      `docker://${open.host}/ferry-test/converge:latest`,
+    ]);
+    expect(await docker.exists(next)).toEqual({ state: "absent" });
+    expect((await release(next)).verified).toMatchObject({ state: "verified" });
+    expect(sha256(Buffer.from((await skopeoIndex(open.host, "ferry-test/converge", "latest")).text))).toBe(
+      prepared.index.descriptor.digest,
+    );
+    expect(await docker.exists(next)).toMatchObject({ state: "present", matches: true });
+  });
+
+  it("never moves a floating tag backwards: an older release takes only the tags it is the newest of", async () => {
+    const newer = await release(await context({ version: "6.0.0" }, { image: "ferry-test/older" }));
+    const older = await context({ version: "5.9.0" }, { image: "ferry-test/older" });
+    const { prepared, published, verified } = await release(older);
+    expect(verified).toMatchObject({ state: "verified" });
+    expect(published.detail).toContain("latest kept on a newer version");
+    const digestOf = async (tag: string) => sha256(Buffer.from((await skopeoIndex(open.host, "ferry-test/older", tag)).text));
+    expect(await digestOf("latest")).toBe(newer.prepared.index.descriptor.digest);
+    expect(await digestOf("6")).toBe(newer.prepared.index.descriptor.digest);
+    for (const tag of ["5.9.0", "5.9", "5"]) expect(await digestOf(tag)).toBe(prepared.index.descriptor.digest);
+    expect(await docker.exists(older)).toMatchObject({ state: "present", matches: true });
+  });
+
   it("answers the registry's Bearer challenge with a token from its realm", async () => {
     const ctx = await context({ version: "1.0.0" }, { image: "ferry-test/private" }, guarded.env);
     expect(await docker.exists(ctx)).toEqual({ state: "absent" });

@@ -4,7 +4,9 @@ import {
   aurVersion,
   chocolateyVersion,
   cratesVersion,
+  dockerFloatingTags,
   dockerTags,
+  isNewest,
   nixVersion,
   npmDistTag,
   npmVersion,
@@ -55,6 +57,13 @@ describe("per-registry versions", () => {
     expect(dockerTags(rc)).toEqual({ version: "1.2.3-rc.1", floating: [] });
     expect(dockerTags(stable)).toEqual({ version: "1.2.3", floating: ["1.2", "1", "latest"] });
     expect(dockerTags(parseVersion("v1.2.3+build.5")).version).toBe("1.2.3_build.5");
+  });
+  it("latest never moves backwards: only the highest stable version takes it", () => {
+    expect(isNewest(stable, ["v1.2.2", "1.2.4-rc.1", "nightly"])).toBe(true);
+    expect(isNewest(stable, ["1.10.0"])).toBe(false);
+    expect(isNewest(rc, [])).toBe(false);
+    expect(dockerFloatingTags(stable, ["1.2.3", "1.3.0", "1.20.0", "2.0.0_build.1", "latest"])).toEqual(["1.2"]);
+    expect(dockerFloatingTags(stable, ["1.2.2", "1.2.9-rc.1", "0.9.0"])).toEqual(["1.2", "1", "latest"]);
   });
   it("AUR: no hyphens, sorts below the release", () => {
     expect(aurVersion(rc)).toBe("1.2.3rc1");

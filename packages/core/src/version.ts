@@ -85,6 +85,32 @@ export function dockerTags(v: Version): { version: string; floating: string[] } 
   return { version, floating: [`${v.major}.${v.minor}`, `${v.major}`, "latest"] };
 }
 
+/**
+ * The rule for older versions: "latest" (a floating tag, npm's dist-tag, GitHub's latest release)
+ * never moves backwards. True when `v` is a stable release at least as high as every stable
+ * version in `others` (versions or tags; what is not SemVer is ignored).
+ */
+export function isNewest(v: Version, others: Iterable<string>): boolean {
+  if (v.isPrerelease) return false;
+  for (const other of others) {
+    const parsed = semver.parse(other.replace(/^v/, "").replace(/_/g, "+"));
+    if (parsed && parsed.prerelease.length === 0 && semver.gt(parsed, v.semver)) return false;
+  }
+  return true;
+}
+
+/**
+ * The floating Docker tags this release takes, given the repository's tags: `1.2`, `1` and
+ * `latest` each name the highest stable version they cover, so an older release leaves them.
+ */
+export function dockerFloatingTags(v: Version, tags: readonly string[]): string[] {
+  const covered = (floating: string) => {
+    if (floating === "latest") return tags;
+    return tags.filter((tag) => tag.startsWith(`${floating}.`) && /^\d+\.\d+\.\d+/.test(tag));
+  };
+  return dockerTags(v).floating.filter((floating) => isNewest(v, covered(floating)));
+}
+
 /** AUR pkgver: no hyphens, and a prerelease must sort below the release under vercmp: 1.2.3-rc.1 → 1.2.3rc1. */
 export function aurVersion(v: Version): string {
   if (!v.isPrerelease) return core(v);

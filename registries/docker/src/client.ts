@@ -201,6 +201,22 @@ export class RegistryClient {
     await response.body?.cancel();
   }
 
+  /** Every tag of the repository (none when the registry does not know it yet), following `Link: rel="next"` pages. */
+  async listTags(): Promise<string[]> {
+    const tags: string[] = [];
+    for (let path: string | undefined = "tags/list?n=1000"; path;) {
+      const response = await this.request(path);
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return tags;
+      }
+      if (response.status !== 200) return this.refuse(response, "GET tags/list");
+      tags.push(...((await readJson<{ tags?: string[] | null }>(response, this.registry)).tags ?? []));
+      path = /<([^>]+)>;\s*rel="?next"?/.exec(response.headers.get("link") ?? "")?.[1];
+    }
+    return tags;
+  }
+
   async hasBlob(digest: string): Promise<boolean> {
     const response = await this.request(`blobs/${digest}`, { method: "HEAD" });
     if (response.status === 404) return false;

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { checkStep, defineRegistry, FerryError, pass, type Context, type Prepared } from "@ferry/core";
+import { checkStep, defineRegistry, dockerFloatingTags, FerryError, pass, type Context, type Prepared } from "@ferry/core";
 import { z } from "zod";
 import { readCredentials, RegistryClient } from "./client.ts";
 import { assemble, tagsOf, target, type DockerOptions, type Images } from "./image.ts";
@@ -60,18 +60,22 @@ export default defineRegistry({
 
   async exists(ctx) {
     const tag = tagsOf(ctx).version;
-    const remote = await client(ctx).headManifest(tag);
+    const registry = client(ctx);
+    const remote = await registry.headManifest(tag);
     if (!remote) return { state: "absent" };
-    // Only the version tag is checked: the floating tags (1.2, 1, latest) are moved freely.
     const { index } = await assemble(ctx);
-    const matches = remote.digest === index.descriptor.digest;
-    return {
-      state: "present",
-      matches,
-      detail: matches
-        ? `${where(ctx, tag)} is ${remote.digest}`
-        : `${where(ctx, tag)} is ${remote.digest}, but this release's index is ${index.descriptor.digest}`,
-    };
+    const digest = index.descriptor.digest;
+    if (remote.digest !== digest) {
+      return { state: "present", matches: false, detail: `${where(ctx, tag)} is ${remote.digest}, but this release's index is ${digest}` };
+    }
+    // The version tag is there; the floating tags this release holds (1.2, 1, latest) must follow it too,
+    // else publish() runs again: it skips what is there and moves them.
+    const behind = await floatingBehind(ctx, registry, digest);
+    if (behind.length) {
+      ctx.log(`${where(ctx, tag)} is there, but ${behind.join(", ")} ${behind.length > 1 ? "do" : "does"} not point to it yet`);
+      return { state: "absent" };
+    }
+    return { state: "present", matches: true, detail: `${where(ctx, tag)} is ${remote.digest}` };
   },
 
   async prepare(ctx) {
@@ -80,7 +84,7 @@ export default defineRegistry({
 
   async publish(ctx, prepared: DockerPrepared) {
     const registry = client(ctx);
-    const { version, floating } = tagsOf(ctx);
+    const { version } = tagsOf(ctx);
     let uploaded = 0;
     const seen = new Set<string>();
     for (const image of prepared.images) {
@@ -97,9 +101,13 @@ export default defineRegistry({
     // Checked again right before tagging: the version tag is never moved to other content.
     const current = await registry.headManifest(version);
     if (current && current.digest !== digest) throw conflict(ctx, version, current.digest, digest);
-    for (const tag of [version, ...floating]) await registry.putManifest(tag, mediaType, prepared.index.bytes);
+    // The version tag first: a floating tag never points to an image that has no version tag.
+    await registry.putManifest(version, mediaType, prepared.index.bytes);
+    const { floating, kept } = await floatingOf(ctx, registry);
+    for (const tag of floating) await registry.putManifest(tag, mediaType, prepared.index.bytes);
     ctx.log(`uploaded ${uploaded} of ${seen.size} blobs; tagged ${[version, ...floating].join(", ")}`);
-    return { detail: `${where(ctx, version)} (${digest}; also ${floating.join(", ") || "no floating tags"})` };
+    const note = kept.length ? `; ${kept.join(", ")} kept on a newer version` : "";
+    return { detail: `${where(ctx, version)} (${digest}; also ${floating.join(", ") || "no floating tags"}${note})` };
   },
 
   async verify(ctx) {
@@ -108,6 +116,7 @@ export default defineRegistry({
     const remote = await client(ctx).headManifest(tag);
     if (!remote) return undefined;
     if (remote.digest !== expected) throw conflict(ctx, tag, remote.digest, expected);
+    if ((await floatingBehind(ctx, client(ctx), expected)).length) return undefined;
     return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}` };
   },
 
@@ -126,6 +135,21 @@ export default defineRegistry({
     return [set, accepted];
   },
 });
+
+/** The floating tags this release takes (never moving one backwards), and those a newer version keeps. */
+async function floatingOf(ctx: Ctx, registry: RegistryClient): Promise<{ floating: string[]; kept: string[] }> {
+  const floating = dockerFloatingTags(ctx.version, await registry.listTags());
+  return { floating, kept: tagsOf(ctx).floating.filter((tag) => !floating.includes(tag)) };
+}
+
+/** The floating tags this release takes that do not point to its index yet. */
+async function floatingBehind(ctx: Ctx, registry: RegistryClient, digest: string): Promise<string[]> {
+  const behind: string[] = [];
+  for (const tag of (await floatingOf(ctx, registry)).floating) {
+    if ((await registry.headManifest(tag))?.digest !== digest) behind.push(tag);
+  }
+  return behind;
+}
 
 function conflict(ctx: Ctx, tag: string, found: string, expected: string): FerryError {
   return new FerryError("PublishedContentDiffers", {
