@@ -312,6 +312,25 @@ describe("GitHub stand-in", () => {
     expect(((await limited.json()) as { message: string }).message).toMatch(/secondary rate limit/);
   });
 
+  it("paces the core client's writes per host, not a second apart, and waits out a secondary limit on a write", async () => {
+    gh.createRepo("acme/paced");
+    const [first, second] = [createGitHub({ token: gh.token, api: gh.url }), createGitHub({ token: gh.token, api: gh.url })];
+    const started = Date.now();
+    // Ten writes from two clients: a process-wide queue of one write a second would take at least nine seconds.
+    await Promise.all(
+      [first, second].flatMap((octokit, c) =>
+        [0, 1, 2, 3, 4].map((i) => octokit.rest.repos.createRelease({ owner: "acme", repo: "paced", tag_name: `v${c}.${i}`, draft: true })),
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    gh.failNext("POST", /^\/repos\/acme\/paced\/releases$/, 403);
+    const limited = Date.now();
+    await first.rest.repos.createRelease({ owner: "acme", repo: "paced", tag_name: "v2.0", draft: true });
+    expect(Date.now() - limited).toBeGreaterThanOrEqual(1000);
+    expect(gh.requests.filter((r) => r.method === "POST" && r.path === "/repos/acme/paced/releases")).toHaveLength(12);
+  });
+
   it("answers 401 Bad credentials to a wrong or missing token, and accepts extra tokens", async () => {
     gh.createRepo("acme/private");
     const wrong = await client("ghp_wrong")
