@@ -4,6 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { execa } from "execa";
 import pLimit from "p-limit";
 import { writeArchive } from "./archive.ts";
+import { makeAssets } from "./assets.ts";
 import { fillTemplate, type Config, type Target } from "./config.ts";
 import { FerryError } from "./errors.ts";
 import { renderChecksums, writeManifest, type Artifact, type ReleaseManifest } from "./manifest.ts";
@@ -27,8 +28,8 @@ export const assetUrl = (serverUrl: string, repository: string, tag: string, nam
   `${serverUrl.replace(/\/$/, "")}/${repository}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(name)}`;
 
 /**
- * Builds every target, archives it and hashes each archive as it is written, then writes
- * manifest.json and checksums.txt into dist/. Returns the manifest.
+ * Builds every target, archives it and hashes each archive as it is written, makes the other
+ * release files (assets.ts), then writes manifest.json and checksums.txt into dist/. Returns the manifest.
  */
 export async function buildRelease(input: BuildInput): Promise<ReleaseManifest> {
   const { config, version, distDir, log } = input;
@@ -45,6 +46,8 @@ export async function buildRelease(input: BuildInput): Promise<ReleaseManifest> 
     url: `${input.serverUrl.replace(/\/$/, "")}/${config.project.repository}/releases/tag/${encodeURIComponent(version.tag)}`,
     artifacts,
   };
+  const files = await makeAssets({ config, version, distDir, serverUrl: input.serverUrl, manifest, log });
+  if (files.length) manifest.files = files;
   await writeManifest(join(distDir, "manifest.json"), manifest);
   await writeFile(join(distDir, "checksums.txt"), renderChecksums(manifest));
   log(`built ${artifacts.length} archive${artifacts.length === 1 ? "" : "s"} into ${distDir}`);

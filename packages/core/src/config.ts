@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
-import { architectures, operatingSystems, type Arch, type Os } from "./manifest.ts";
+import { architectures, fileKinds, operatingSystems, type Arch, type Os } from "./manifest.ts";
 import type { Prepared, Project, Registry } from "./registry.ts";
 
 const target = z
@@ -64,6 +64,26 @@ const releaseSchema = z
     name: z.string().optional(),
     /** Release notes (Markdown). @default "" */
     notes: z.string().default(""),
+    /**
+     * Extra files attached to the release as they are, relative to the project; templates allowed
+     * ({{version}}, {{tag}}, {{project}}, {{binary}}). A path, or `{ path, kind, os, arch }`. @default []
+     */
+    files: z
+      .array(
+        z.union([
+          z.string(),
+          z
+            .object({
+              path: z.string(),
+              /** @default "file" */
+              kind: z.enum(fileKinds).optional(),
+              os: z.enum(operatingSystems).optional(),
+              arch: z.enum(architectures).optional(),
+            })
+            .strict(),
+        ]),
+      )
+      .default([]),
   })
   .strict();
 
@@ -100,7 +120,7 @@ const fileSchema = (registryNames: readonly string[]) =>
       project: projectSchema,
       build: buildSchema,
       archives: archivesSchema.default({ name: "{{project}}_{{version}}_{{os}}_{{arch}}", files: [] }),
-      release: releaseSchema.default({ notes: "" }),
+      release: releaseSchema.default({ notes: "", files: [] }),
       registries: z
         .record(z.string(), z.record(z.string(), z.unknown()).nullable())
         .default({})

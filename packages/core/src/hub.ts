@@ -5,7 +5,7 @@ import { hashFile } from "./archive.ts";
 import { buildRelease } from "./build.ts";
 import type { Config, Target } from "./config.ts";
 import { FerryError } from "./errors.ts";
-import { parseManifest, readManifest, type ReleaseManifest } from "./manifest.ts";
+import { parseManifest, readManifest, releaseAssets, type ReleaseManifest } from "./manifest.ts";
 import { findRelease, githubError, publishRelease } from "./release.ts";
 import type { Version } from "./version.ts";
 
@@ -38,7 +38,7 @@ export function runHub(input: HubInput): Hub {
   const released = built.then(async (manifest) => {
     if (input.dryRun) return manifest.url;
     const files = [
-      ...manifest.artifacts.map((a) => ({ path: join(distDir, a.name), sha256: a.sha256 })),
+      ...releaseAssets(manifest).map((a) => ({ path: join(distDir, a.name), sha256: a.sha256 })),
       ...(await metadataFiles(distDir)),
     ];
     const url = await publishRelease({

@@ -19,3 +19,4 @@ export * from "./report.ts";
 export * from "./merge.ts";
 export * from "./doctor.ts";
 export * from "./file-registry.ts";
+export * from "./assets.ts";

@@ -21,6 +21,21 @@ const artifactSchema = z.object({
   url: z.string().url(),
 });
 
+/** What a release file other than an archive is, for spokes and installers that look for one. */
+export const fileKinds = ["deb", "rpm", "apk", "installer", "package", "sbom", "signature", "file"] as const;
+
+const fileSchema = z.object({
+  /** The asset's file name on the release, e.g. `hello_1.2.3_amd64.deb`. */
+  name: z.string(),
+  kind: z.enum(fileKinds),
+  /** The platform the file is for, when it is for one. */
+  os: z.enum(operatingSystems).optional(),
+  arch: z.enum(architectures).optional(),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  url: z.string().url(),
+});
+
 export const releaseManifestSchema = z.object({
   schema: z.literal(1),
   project: z.string(),
@@ -30,9 +45,14 @@ export const releaseManifestSchema = z.object({
   /** The release page. */
   url: z.string().url(),
   artifacts: z.array(artifactSchema),
+  /** Release assets besides the archives: Linux packages, installers, files the project attaches. */
+  files: z.array(fileSchema).optional(),
 });
 
 export type Artifact = z.infer<typeof artifactSchema>;
+export type FileKind = (typeof fileKinds)[number];
+/** A release asset that is not an archive. */
+export type AssetFile = z.infer<typeof fileSchema>;
 /** manifest.json: every artifact of a release with its checksum, the single source of truth for spokes. */
 export type ReleaseManifest = z.infer<typeof releaseManifestSchema>;
 
@@ -60,16 +80,24 @@ export async function readManifest(path: string): Promise<ReleaseManifest> {
   return parseManifest(await readFile(path, "utf8"), path);
 }
 
-/** Writes manifest.json with a stable key and artifact order, so equal releases give equal bytes. */
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/** Writes manifest.json with a stable key and asset order, so equal releases give equal bytes. */
 export async function writeManifest(path: string, manifest: ReleaseManifest): Promise<void> {
-  const artifacts = [...manifest.artifacts].sort((a, b) => a.name.localeCompare(b.name));
-  await writeFile(path, `${JSON.stringify({ ...manifest, artifacts }, null, 2)}\n`);
+  const { files, ...rest } = manifest;
+  const sorted = { ...rest, artifacts: [...manifest.artifacts].sort(byName), ...(files?.length ? { files: [...files].sort(byName) } : {}) };
+  await writeFile(path, `${JSON.stringify(sorted, null, 2)}\n`);
+}
+
+/** Every asset of the release besides checksums.txt and manifest.json: archives first, then the other files. */
+export function releaseAssets(manifest: ReleaseManifest): Array<{ name: string; sha256: string }> {
+  return [...manifest.artifacts, ...(manifest.files ?? [])];
 }
 
 /** checksums.txt in `sha256sum` format. */
 export function renderChecksums(manifest: ReleaseManifest): string {
-  return [...manifest.artifacts]
-    .sort((a, b) => a.name.localeCompare(b.name))
+  return releaseAssets(manifest)
+    .sort(byName)
     .map((a) => `${a.sha256}  ${a.name}\n`)
     .join("");
 }

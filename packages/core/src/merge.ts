@@ -1,13 +1,14 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { FerryError } from "./errors.ts";
-import { readManifest, renderChecksums, writeManifest, type Artifact, type ReleaseManifest } from "./manifest.ts";
+import { readManifest, renderChecksums, writeManifest, type Artifact, type AssetFile, type ReleaseManifest } from "./manifest.ts";
 
 /**
  * Joins the partial manifests of a split build (one `ferry build --target` per runner) into
- * dist/: copies each archive, and writes manifest.json and checksums.txt exactly as a
- * single-machine build would. Partial builds of another release, or two different archives for
- * the same name or platform, are refused.
+ * dist/: copies each archive and release file, and writes manifest.json and checksums.txt exactly
+ * as a single-machine build would. Partial builds of another release, two different archives for
+ * the same name or platform, or two different files of one name, are refused. A file every runner
+ * makes alike (an installer, an attached file) is kept once.
  */
 export async function mergeBuilds(dirs: string[], distDir: string, tag: string): Promise<ReleaseManifest> {
   if (!dirs.length) {
@@ -21,6 +22,7 @@ export async function mergeBuilds(dirs: string[], distDir: string, tag: string):
   if (first!.manifest.tag !== tag) throw conflict(`${first!.dir} holds a build of ${first!.manifest.tag}, not ${tag}.`);
   const byName = new Map<string, { dir: string; artifact: Artifact }>();
   const byPlatform = new Map<string, string>();
+  const files = new Map<string, { dir: string; file: AssetFile }>();
   for (const { dir, manifest } of parts) {
     for (const key of ["project", "version", "tag", "repository", "url"] as const) {
       if (manifest[key] !== first!.manifest[key]) {
@@ -38,12 +40,20 @@ export async function mergeBuilds(dirs: string[], distDir: string, tag: string):
       byPlatform.set(platform, artifact.name);
       byName.set(artifact.name, { dir, artifact });
     }
+    for (const file of manifest.files ?? []) {
+      const seen = files.get(file.name);
+      if (seen && seen.file.sha256 !== file.sha256)
+        throw conflict(`${file.name} was made twice with different contents (in ${seen.dir} and ${dir}).`);
+      files.set(file.name, { dir, file });
+    }
   }
   await mkdir(distDir, { recursive: true });
-  await Promise.all(
-    [...byName.values()].map(({ dir, artifact }) => copyFile(join(dir, artifact.name), join(distDir, basename(artifact.name)))),
-  );
+  const assets = [...byName.values()].map(({ dir, artifact }) => ({ dir, name: artifact.name }));
+  assets.push(...[...files.values()].map(({ dir, file }) => ({ dir, name: file.name })));
+  await Promise.all(assets.map(({ dir, name }) => copyFile(join(dir, name), join(distDir, basename(name)))));
   const manifest: ReleaseManifest = { ...first!.manifest, artifacts: [...byName.values()].map((v) => v.artifact) };
+  delete manifest.files;
+  if (files.size) manifest.files = [...files.values()].map((v) => v.file);
   await writeManifest(join(distDir, "manifest.json"), manifest);
   await writeFile(join(distDir, "checksums.txt"), renderChecksums(manifest));
   return manifest;
