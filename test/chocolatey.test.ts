@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import chocolatey from "../registries/chocolatey/src/index.ts";
 import type { ChocolateyOptions } from "../registries/chocolatey/src/options.ts";
 import { makeRelease, type FixtureOptions } from "./fixtures.ts";
+import { expectServed } from "./served-urls.ts";
 
 const run = promisify(execFile);
 let feed: ChocolateySandbox;
@@ -104,6 +106,11 @@ describe("chocolatey", { timeout: 180_000 }, () => {
     feed.approve("hello", "1.2.3");
     expect(await chocolatey.verify(ctx, published)).toMatchObject({ state: "verified", detail: expect.stringContaining("Approved") });
     expect(await chocolatey.exists(ctx)).toEqual({ state: "present", matches: true, detail: "hello 1.2.3 is on the feed" });
+    // Each entry's content src downloads the package whose hash the entry lists.
+    const atom = await (await fetch(`${feed.url}api/v2/FindPackagesById()?id='hello'`)).text();
+    const served = await expectServed(atom, feed.url);
+    const [, src, hash] = /src="([^"]+)"[\s\S]*?<d:PackageHash>([^<]+)</.exec(atom)!;
+    expect(createHash("sha512").update(served.get(src!)!).digest("base64")).toBe(hash);
 
     const pushes = () => feed.requests.filter((r) => r.startsWith("PUT ")).length;
     const before = pushes();

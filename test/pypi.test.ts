@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,6 +7,7 @@ import { promisify } from "node:util";
 import { createContext, FerryError, resetDir, type Context } from "@ferry/core";
 import { startPyPI, type PyPISandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectServed } from "./served-urls.ts";
 import pypi from "../registries/pypi/src/index.ts";
 import { makeRelease, type FixtureOptions } from "./fixtures.ts";
 
@@ -123,6 +125,13 @@ describe("pypi against the PyPI stand-in", () => {
     // pip read the PEP 691 JSON page; the PEP 503 HTML page lists the same files with their digests.
     const html = await (await fetch(`${index.url}/simple/hello-py/`)).text();
     for (const wheel of prepared.dists) expect(html).toContain(`/packages/${wheel.filename}#sha256=${wheel.sha256}">${wheel.filename}</a>`);
+
+    // Every URL the JSON API and the simple pages name answers, and each file URL serves the bytes it lists.
+    const json = (await (await fetch(`${index.url}/pypi/hello-py/json`)).json()) as {
+      urls: Array<{ url: string; digests: { sha256: string } }>;
+    };
+    const served = await expectServed([json, html], index.url);
+    for (const file of json.urls) expect(createHash("sha256").update(served.get(file.url)!).digest("hex")).toBe(file.digests.sha256);
   }, 120_000);
 
   it("re-renders identical bytes and a re-run uploads nothing", async () => {

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { promisify } from "node:util";
 import { createContext, type Context } from "@ferry/core";
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import snap from "../registries/snap/src/index.ts";
 import type { SnapOptions } from "../registries/snap/src/options.ts";
 import { makeRelease, type FixtureOptions } from "./fixtures.ts";
+import { expectServed } from "./served-urls.ts";
 
 const run = promisify(execFile);
 let store: SnapStoreSandbox;
@@ -101,6 +103,15 @@ describe("snap", { timeout: 60_000 }, () => {
     ]);
 
     expect(await snap.exists(ctx)).toEqual({ state: "present", matches: true, detail: expect.stringContaining("latest/stable") });
+    // The snap info names a download per architecture; each serves the revision it describes.
+    const info = (await (await fetch(`${store.url}/v2/snaps/info/hello`, { headers: { "Snap-Device-Series": "16" } })).json()) as {
+      "channel-map": Array<{ download: { url: string; "sha3-384": string; size: number } }>;
+    };
+    const served = await expectServed(info, store.url);
+    for (const { download } of info["channel-map"]) {
+      const bytes = served.get(download.url)!;
+      expect([bytes.length, createHash("sha3-384").update(bytes).digest("hex")]).toEqual([download.size, download["sha3-384"]]);
+    }
     const before = uploads();
     const { published } = await release(ctx);
     expect(uploads()).toBe(before);

@@ -83,7 +83,8 @@ async function startNugetServer(root: string): Promise<{ url: string; stop(): Pr
  * speaks NuGet v3 and stores and validates the packages; a gateway in front of it offers the v2
  * calls ferry makes, from the NuGet v2 protocol: `PUT api/v2/package/` (multipart `package`,
  * `X-NuGet-ApiKey`; 201, or 409 for a version that exists), `Packages(Id='…',Version='…')` and
- * `FindPackagesById()?id='…'` (Atom entries with PackageStatus, IsApproved and PackageHash).
+ * `FindPackagesById()?id='…'` (Atom entries with PackageStatus, IsApproved and PackageHash), and
+ * `GET api/v2/package/<id>/<version>`, the download each entry's content src names.
  */
 export async function startChocolatey(): Promise<ChocolateySandbox> {
   const root = await mkdtemp(join(tmpdir(), "ferry-chocolatey-"));
@@ -116,12 +117,16 @@ export async function startChocolatey(): Promise<ChocolateySandbox> {
     return ((await response.json()) as { versions: string[] }).versions;
   }
 
+  /** The .nupkg nuget-server stores for a version, from its v3 package base address. */
+  async function nupkg(id: string, version: string): Promise<Buffer> {
+    const [lowerId, lowerVersion] = [id.toLowerCase(), version.toLowerCase()];
+    const response = await fetch(`${nuget.url}/v3/package/${lowerId}/${lowerVersion}/${lowerId}.${lowerVersion}.nupkg`);
+    if (!response.ok) throw new Error(`nuget-server answered ${response.status} for the nupkg`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
   async function entry(id: string, version: string): Promise<string> {
-    const nupkg = await fetch(
-      `${nuget.url}/v3/package/${id.toLowerCase()}/${version.toLowerCase()}/${id.toLowerCase()}.${version.toLowerCase()}.nupkg`,
-    );
-    if (!nupkg.ok) throw new Error(`nuget-server answered ${nupkg.status} for the nupkg`);
-    const bytes = Buffer.from(await nupkg.arrayBuffer());
+    const bytes = await nupkg(id, version);
     const ok = approved.has(key(id, version));
     return [
       `<entry xmlns="http://www.w3.org/2005/Atom" xmlns:d="http://schemas.microsoft.com/ado/2007/08/dataservices" xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata">`,
@@ -173,6 +178,16 @@ export async function startChocolatey(): Promise<ChocolateySandbox> {
       const answer = (await published.json()) as { id?: string; version?: string; error?: string };
       if (published.status === 201 && answer.id && answer.version && !sandbox.moderation) sandbox.approve(answer.id, answer.version);
       return text(res, published.status, answer.error ?? "Created");
+    }
+
+    const download = /^\/api\/v2\/package\/([^/]+)\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && download) {
+      const [, id, version] = download as unknown as [string, string, string];
+      const found = (await versions(id)).find((v) => v.toLowerCase() === version.toLowerCase());
+      if (!found) return text(res, 404, "Not found.");
+      const bytes = await nupkg(id, found);
+      res.writeHead(200, { "content-type": "application/zip", "content-length": bytes.length });
+      return void res.end(bytes);
     }
 
     const single = /^\/api\/v2\/Packages\(Id='([^']+)',Version='([^']+)'\)$/.exec(path);

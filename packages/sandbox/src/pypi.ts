@@ -241,6 +241,18 @@ export async function startPyPI(): Promise<PyPISandbox> {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
   }
 
+  /** The project and release pages that the JSON API's package_url, project_url and release_url name. */
+  function projectPage(res: ServerResponse, requested: string, version?: string) {
+    const project = projectFor(res, requested, (n) => `${url}/project/${n}/${version ? `${version}/` : ""}`);
+    if (!project) return;
+    const shown = version ?? [...project.releases.keys()].at(-1);
+    const release = shown === undefined ? undefined : project.releases.get(shown);
+    if (!release) return notFound(res);
+    const links = release.files.map((f) => `    <a href="${fileUrl(f)}">${f.filename}</a> sha256 ${f.sha256}<br />`).join("\n");
+    const html = `<!DOCTYPE html>\n<html>\n  <head>\n    <title>${project.name} ${shown}</title>\n  </head>\n  <body>\n    <h1>${project.name} ${shown}</h1>\n${links}\n  </body>\n</html>\n`;
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+  }
+
   function releaseJson(res: ServerResponse, requested: string, version?: string) {
     const project = projectFor(res, requested, (n) => `${url}/pypi/${n}/${version ? `${version}/` : ""}json`);
     if (!project) return;
@@ -315,6 +327,15 @@ export async function startPyPI(): Promise<PyPISandbox> {
       if ((m = path.match(/^\/pypi\/([^/]+)\/json$/))) return releaseJson(res, decodeURIComponent(m[1]!));
       if ((m = path.match(/^\/pypi\/([^/]+)\/([^/]+)\/json$/)))
         return releaseJson(res, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      if ((m = path.match(/^\/project\/([^/]+)\/(?:([^/]+)\/)?$/)))
+        return projectPage(res, decodeURIComponent(m[1]!), m[2] === undefined ? undefined : decodeURIComponent(m[2]));
+      if (path === "/help/") {
+        return void res
+          .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+          .end(
+            `<!DOCTYPE html>\n<html>\n  <body>\n    <h2 id="invalid-auth">Invalid authentication</h2>\n    <h2 id="file-name-reuse">File name reuse</h2>\n  </body>\n</html>\n`,
+          );
+      }
       if ((m = path.match(/^\/packages\/([^/]+)$/))) {
         const file = files.get(decodeURIComponent(m[1]!));
         if (!file) return notFound(res);

@@ -65,6 +65,8 @@ export async function startSnapStore({ names = ["hello"] }: { names?: string[] }
   const work = await mkdtemp(join(tmpdir(), "ferry-snapstore-"));
   const registered = new Set(names);
   const uploads = new Map<string, Buffer>();
+  /** The bytes of each revision, by download file name (`<name>_<revision>.snap`), as the CDN serves them. */
+  const downloads = new Map<string, Buffer>();
   const revisions = new Map<string, SnapRevision[]>();
   const channelMap = new Map<string, Record<string, Record<string, number>>>();
   const statuses = new Map<string, { name: string; revision: number; polls: number }>();
@@ -131,6 +133,14 @@ export async function startSnapStore({ names = ["hello"] }: { names?: string[] }
       const id = randomBytes(8).toString("hex");
       uploads.set(id, Buffer.from(await binary.arrayBuffer()));
       return send(res, 200, { successful: true, upload_id: id });
+    }
+
+    const download = /^GET \/download\/([^/]+\.snap)$/.exec(route);
+    if (download) {
+      const bytes = downloads.get(decodeURIComponent(download[1]!));
+      if (!bytes) return send(res, 404, { "error-list": [{ code: "resource-not-found", message: route }] });
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length });
+      return void res.end(bytes);
     }
 
     const info = /^GET \/v2\/snaps\/info\/([^/]+)$/.exec(route);
@@ -262,6 +272,7 @@ export async function startSnapStore({ names = ["hello"] }: { names?: string[] }
       snapYaml: stdout,
     };
     revisions.set(name, [...list, revision]);
+    downloads.set(`${name}_${revision.revision}.snap`, snap);
     return revision;
   }
 
