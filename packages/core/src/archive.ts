@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { buffer } from "node:stream/consumers";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -16,8 +17,8 @@ export interface WrittenFile {
   sha256: string;
 }
 
-/** A fixed timestamp for archive entries, so the same inputs always give the same bytes. */
-const epoch = new Date("2000-01-01T00:00:00Z");
+/** The entries' timestamp when no SOURCE_DATE_EPOCH is known: fixed, so the same inputs always give the same bytes. */
+export const defaultMtime = new Date("2000-01-01T00:00:00Z");
 
 /** Read size for whole-file streams: MiB reads keep hashing and compression at the speed of the native code. */
 const readSize = 1 << 20;
@@ -49,26 +50,50 @@ export async function hashFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Streams a source to a file, returning its size and sha256. */
-export async function writeHashed(source: Readable | AsyncIterable<Uint8Array>, out: string): Promise<WrittenFile> {
+/** A temporary name beside `path`, for writing a file that is then renamed into place. */
+export const temporaryPath = (path: string): string =>
+  join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+
+/**
+ * Streams a source (through a transform, if given) to a file, returning its size and sha256. The
+ * file appears only when it is complete: it is written under a temporary name and renamed into place.
+ */
+export async function writeHashed(source: Readable | AsyncIterable<Uint8Array>, out: string, through?: Transform): Promise<WrittenFile> {
   await mkdir(dirname(out), { recursive: true });
   const hasher = hashingStream();
-  await pipeline(source, hasher, createWriteStream(out));
+  const temporary = temporaryPath(out);
+  try {
+    await (through
+      ? pipeline(source, through, hasher, createWriteStream(temporary))
+      : pipeline(source, hasher, createWriteStream(temporary)));
+    await rename(temporary, out);
+  } finally {
+    await rm(temporary, { force: true });
+  }
   return hasher.result();
 }
 
 /**
- * Writes a tar.gz or zip of files under `dir` (executable bits kept, timestamps fixed), hashing it as
- * it is written. Compression runs in zlib's streams, on libuv's thread pool, not on the main thread.
+ * Writes a tar.gz or zip of files under `dir` (executable bits kept, every entry's timestamp
+ * `mtime`), hashing it as it is written. Compression runs in zlib's streams, on libuv's thread
+ * pool, not on the main thread.
  */
-export async function writeArchive(format: "tar.gz" | "zip", dir: string, names: string[], out: string): Promise<WrittenFile> {
+export async function writeArchive(
+  format: "tar.gz" | "zip",
+  dir: string,
+  names: string[],
+  out: string,
+  mtime: Date = defaultMtime,
+): Promise<WrittenFile> {
   const sorted = [...names].sort();
   if (format === "zip") {
+    // Zip's DOS timestamps are read as local time: shift so that every time zone writes the same bytes.
+    const local = new Date(mtime.getTime() + mtime.getTimezoneOffset() * 60_000);
     const zip = new yazl.ZipFile();
     for (const name of sorted) {
       const { mode } = await stat(join(dir, name));
       zip.addReadStream(createReadStream(join(dir, name), { highWaterMark: readSize }), name, {
-        mtime: epoch,
+        mtime: local,
         mode,
         compressionLevel: gzipLevel,
       });
@@ -77,30 +102,32 @@ export async function writeArchive(format: "tar.gz" | "zip", dir: string, names:
     return writeHashed(zip.outputStream as unknown as Readable, out);
   }
   // node-tar's own gzip compresses synchronously on the main thread; zlib's stream does not.
-  const tar = createTar({ portable: true, mtime: epoch, cwd: dir }, sorted);
-  await mkdir(dirname(out), { recursive: true });
-  const hasher = hashingStream();
-  await pipeline(tar, createGzip({ level: gzipLevel, chunkSize: readSize }), hasher, createWriteStream(out));
-  return hasher.result();
+  const tar = createTar({ portable: true, mtime, cwd: dir }, sorted);
+  return writeHashed(tar, out, createGzip({ level: gzipLevel, chunkSize: readSize }));
 }
 
-/** Extracts one file from a tar.gz or zip archive. */
+/** Extracts one file from a tar.gz or zip archive; `out` appears only once it is complete. */
 export async function extractFile(archive: string, format: "tar.gz" | "zip", name: string, out: string): Promise<void> {
   await mkdir(dirname(out), { recursive: true });
-  if (format === "tar.gz") {
-    const dir = await mkdtemp(join(dirname(out), ".extract-"));
-    await extractTar({ file: archive, cwd: dir, strict: true, filter: (p) => p === name });
-    await rename(join(dir, name), out).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
-  } else {
-    await extractZipEntry(archive, name, out);
-  }
-  await stat(out).catch(() => {
-    throw new FerryError("ArtifactCorrupt", {
-      what: `${archive} has no ${name}.`,
-      fix: "Rebuild the release archives with `ferry build`.",
+  const dir = await mkdtemp(join(dirname(out), ".extract-"));
+  const extracted = join(dir, "entry");
+  try {
+    if (format === "tar.gz") {
+      await extractTar({ file: archive, cwd: dir, strict: true, filter: (p) => p === name });
+      await rename(join(dir, name), extracted).catch(() => undefined);
+    } else {
+      await extractZipEntry(archive, name, extracted);
+    }
+    await stat(extracted).catch(() => {
+      throw new FerryError("ArtifactCorrupt", {
+        what: `${archive} has no ${name}.`,
+        fix: "Rebuild the release archives with `ferry build`.",
+      });
     });
-  });
+    await rename(extracted, out);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function extractZipEntry(archive: string, name: string, out: string): Promise<void> {

@@ -1,13 +1,11 @@
-import { access, mkdir, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import type { Octokit } from "@octokit/rest";
-import { extractFile, writeHashed } from "./archive.ts";
-import { FerryError } from "./errors.ts";
+import { createArchiveCache, type ArchiveCache } from "./cache.ts";
 import { exec } from "./exec.ts";
 import { createGitHub } from "./github.ts";
 import { createHttp } from "./http.ts";
-import type { Artifact, ReleaseManifest } from "./manifest.ts";
+import type { ReleaseManifest } from "./manifest.ts";
 import type { Context, Project } from "./registry.ts";
 import { secret } from "./secrets.ts";
 import type { Version } from "./version.ts";
@@ -18,8 +16,10 @@ export interface ContextInput<Options> {
   project: Project;
   version: Version;
   manifest: ReleaseManifest;
-  /** dist/: holds the archives when they were built here; adapters render into dist/ferry/<registry>/. */
+  /** ferry's output directory: holds the archives when they were built here; adapters render into <output>/ferry/<registry>/. */
   distDir: string;
+  /** Shared by every registry of a run; a context of its own gets one for `distDir`. */
+  cache?: ArchiveCache;
   env?: NodeJS.ProcessEnv;
   dryRun?: boolean;
   signal?: AbortSignal;
@@ -33,47 +33,7 @@ export function createContext<Options>(input: ContextInput<Options>): Context<Op
   const { registry, distDir, env = process.env, signal = new AbortController().signal, log = () => {} } = input;
   const http = createHttp(registry);
   const clients = new Map<string, Octokit>();
-  const pending = new Map<string, Promise<string>>();
-
-  /** Runs a file-producing step once per output path, even when adapters ask concurrently. */
-  const once = (path: string, make: () => Promise<void>): Promise<string> => {
-    let promise = pending.get(path);
-    if (!promise) {
-      promise = exists(path).then((found) => (found ? path : make().then(() => path)));
-      pending.set(path, promise);
-    }
-    return promise;
-  };
-
-  const archive = (artifact: Artifact): Promise<string> => {
-    const local = join(distDir, artifact.name);
-    return exists(local).then((found) =>
-      found
-        ? local
-        : once(join(distDir, ".downloads", artifact.name), () => download(artifact, join(distDir, ".downloads", artifact.name))),
-    );
-  };
-
-  const download = async (artifact: Artifact, out: string): Promise<void> => {
-    const response = await http(artifact.url, { signal });
-    if (!response.ok || !response.body) {
-      throw new FerryError("ManifestMissing", {
-        registry,
-        what: `Downloading ${artifact.name} answered ${response.status}.`,
-        why: `The release manifest lists it at ${artifact.url}.`,
-        fix: "Check that the release is published and still has this asset, or run `ferry release` to build it.",
-      });
-    }
-    const written = await writeHashed(Readable.fromWeb(response.body), out);
-    if (written.sha256 !== artifact.sha256) {
-      await rm(out, { force: true });
-      throw new FerryError("ArtifactCorrupt", {
-        registry,
-        what: `${artifact.name} downloaded with sha256 ${written.sha256}, but the manifest says ${artifact.sha256}.`,
-        fix: "The release asset was changed or corrupted; rebuild and re-release it.",
-      });
-    }
-  };
+  const cache = input.cache ?? createArchiveCache(distDir, { signal });
 
   return {
     registry,
@@ -93,23 +53,13 @@ export function createContext<Options>(input: ContextInput<Options>): Context<Op
       if (!client) clients.set(key, (client = createGitHub({ token: auth, api: githubApi(env), log })));
       return client;
     },
-    archive,
-    async binary(artifact) {
-      const out = join(distDir, ".binaries", `${artifact.os}_${artifact.arch}`, artifact.binary);
-      const file = await archive(artifact);
-      return once(out, () => extractFile(file, artifact.format, artifact.binary, out));
-    },
+    archive: (artifact) => cache.archive(artifact),
+    binary: (artifact) => cache.binary(artifact),
     log,
     signal,
     dryRun: input.dryRun ?? false,
   };
 }
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 /** Creates (empty) the directory an adapter renders into. */
 export async function resetDir(dir: string): Promise<void> {

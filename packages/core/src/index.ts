@@ -20,3 +20,4 @@ export * from "./merge.ts";
 export * from "./doctor.ts";
 export * from "./file-registry.ts";
 export * from "./assets.ts";
+export * from "./cache.ts";

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { CommonOptions } from "./config.ts";
+import { createArchiveCache, type ArchiveCache } from "./cache.ts";
 import { createContext, resetDir } from "./context.ts";
 import { asFerryError, FerryError, type ErrorCode } from "./errors.ts";
 import type { ReleaseManifest } from "./manifest.ts";
@@ -64,11 +65,13 @@ export async function runSpokes(input: RunSpokesInput): Promise<TargetResult[]> 
   input.built.catch(() => {});
   input.released.catch(() => {});
   const limit = pLimit(input.concurrency ?? 4);
+  // One cache for the run: every registry gets the same checked archives and extracted binaries.
+  const cache = createArchiveCache(input.distDir);
   return Promise.all(
     input.spokes.map((spoke) =>
       limit(async () => {
         const started = Date.now();
-        const outcome = await runSpoke(input, spoke).catch((error: unknown) => failure(error, spoke.adapter.name));
+        const outcome = await runSpoke(input, spoke, cache).catch((error: unknown) => failure(error, spoke.adapter.name));
         const result: TargetResult = { registry: spoke.adapter.name, files: [], ...outcome, durationMs: Date.now() - started };
         input.onResult?.(result);
         return result;
@@ -85,7 +88,7 @@ function failure(error: unknown, registry: string, status: "failed" | "blocked" 
   return { status, detail: message, error: { code: ferry.code, message } };
 }
 
-async function runSpoke(input: RunSpokesInput, { adapter, options, common }: Spoke): Promise<Outcome> {
+async function runSpoke(input: RunSpokesInput, { adapter, options, common }: Spoke, cache: ArchiveCache): Promise<Outcome> {
   const name = adapter.name;
   const phase = (p: Phase) => input.onPhase?.(name, p);
   if (input.version.isPrerelease && adapter.skipsPrereleases && !common.prerelease) {
@@ -112,6 +115,7 @@ async function runSpoke(input: RunSpokesInput, { adapter, options, common }: Spo
     version: input.version,
     manifest,
     distDir: input.distDir,
+    cache,
     ...(input.env ? { env: input.env } : {}),
     dryRun: input.dryRun ?? false,
     signal: controller.signal,
