@@ -9,6 +9,7 @@ import { startPyPI, type PyPISandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectServed } from "./served-urls.ts";
 import pypi from "../registries/pypi/src/index.ts";
+import { startFaultProxy, transientFaults } from "./fault-proxy.ts";
 import { makeRelease, type FixtureOptions } from "./fixtures.ts";
 
 const run = promisify(execFile);
@@ -185,6 +186,26 @@ describe("pypi against the PyPI stand-in", () => {
     expect(published.detail).toBe("partial-py 1.2.3: uploaded 2 files, 1 already there");
     expect(await pypi.exists(ctx)).toMatchObject({ state: "present", matches: true });
   }, 60_000);
+
+  it("sends an upload again after a 503, a 429 (Retry-After), a reset or a lost answer: every wheel arrives once", async () => {
+    const proxy = await startFaultProxy(index.url);
+    try {
+      for (const fault of transientFaults) {
+        proxy.set({ fault });
+        const name = `flaky-${fault}-py`;
+        const ctx = await context({ name, targets: [["linux", "amd64"]] }, { ...index.env, FERRY_PYPI_UPLOAD_URL: `${proxy.url}/legacy/` });
+        const { verified, published } = await release(ctx);
+        expect(proxy.injected, fault).toBe(1);
+        expect(verified?.state, fault).toBe("verified");
+        // A lost answer's file is there when it is sent again; the index takes an identical file as PyPI does.
+        expect(published.detail, fault).toBe(`${name} 1.2.3: uploaded 1 file`);
+        const listed = (await (await fetch(`${index.url}/pypi/${name}/1.2.3/json`)).json()) as { urls: unknown[] };
+        expect(listed.urls, fault).toHaveLength(1);
+      }
+    } finally {
+      await proxy.stop();
+    }
+  }, 90_000);
 
   it("refuses to replace a wheel with other contents", async () => {
     const targets: FixtureOptions["targets"] = [["linux", "amd64"]];

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createContext, FerryError, openRepoFiles, type Context } from "@ferry/core";
 import { createBareRepo, startGitHub, startGitRepos, type GitHubStandIn, type GitReposSandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startTcpFaultProxy, type TcpFaultProxy } from "./fault-proxy.ts";
 import { makeRelease, type FixtureRelease } from "./fixtures.ts";
 import { commits, history, show } from "./git-repos.ts";
 
@@ -110,6 +111,50 @@ exit 0
     expect(show(bare, "OTHER.md")).toBe("other\n");
     expect(show(bare, "Formula/hello.rb")).toBe("class Hello\nend\n");
     expect(logs.join("\n")).toMatch(/moved while publishing/);
+  });
+});
+
+describe("repo files over a git connection that fails", () => {
+  let repos: GitReposSandbox;
+  let proxy: TcpFaultProxy;
+  let url: string;
+  beforeAll(async () => {
+    repos = await startGitRepos(["flaky"]);
+    proxy = await startTcpFaultProxy(Number(new URL(repos.urls.flaky!).port));
+    url = repos.urls.flaky!.replace(/:\d+\//, `:${proxy.port}/`);
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await repos?.stop();
+  });
+
+  it("tries a dropped connection again", async () => {
+    proxy.set("reset");
+    const repo = openRepoFiles(context(), { git: url, token: "UNUSED_TOKEN" });
+    const { commit } = await repo.write({ files: { "a.txt": "a\n" }, message: "a" });
+    expect(proxy.injected).toBe(1);
+    expect(commits(repos.dirs.flaky!)[0]).toBe(commit);
+    expect(logs.join("\n")).toMatch(/git ls-remote .* failed .*; retrying \(2\/3\)/);
+  });
+
+  it("pushes again when the answer to a push was lost, and the branch holds the commit once", async () => {
+    proxy.set("lost-answer");
+    const before = commits(repos.dirs.flaky!).length;
+    const repo = openRepoFiles(context(), { git: url, token: "UNUSED_TOKEN" });
+    const { commit } = await repo.write({ files: { "b.txt": "b\n" }, message: "b" });
+    expect(proxy.injected).toBe(1);
+    expect(commits(repos.dirs.flaky!)).toHaveLength(before + 1);
+    expect(commits(repos.dirs.flaky!)[0]).toBe(commit);
+    expect(logs.join("\n")).toMatch(/git push .* failed .*; retrying/);
+  });
+
+  it("fails with the reason when the connection never works", async () => {
+    proxy.set("reset-always");
+    const repo = openRepoFiles(context(), { git: url, token: "UNUSED_TOKEN" });
+    const error = await repo.read("a.txt").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FerryError);
+    expect((error as FerryError).code).toBe("RegistryUnreachable");
+    expect(proxy.injected).toBe(3);
   });
 });
 

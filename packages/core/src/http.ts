@@ -1,8 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { fetch, type RequestInit, type Response } from "undici";
+import { fetch, type BodyInit, type RequestInit, type Response } from "undici";
 import { FerryError } from "./errors.ts";
 
-export interface HttpOptions extends RequestInit {
+export interface HttpOptions extends Omit<RequestInit, "body"> {
+  /**
+   * The request body, or a function that makes it afresh for each attempt (for a stream, which
+   * is read once). Strings, bytes, Blobs (also file-backed ones from `openAsBlob`), FormData and
+   * URLSearchParams are sent again as they are.
+   */
+  body?: BodyInit | null | (() => BodyInit | Promise<BodyInit>);
   /** Attempts in all, for network errors, 5xx and 429. @default 4 */
   attempts?: number;
 }
@@ -23,20 +29,34 @@ function delay(n: number, response: Response | undefined, baseMs: number): numbe
 }
 
 /**
+ * Bodies that can be sent again as they are: everything but a stream. Blob and FormData are
+ * told by their tag, since Node's own and undici's package each have their classes.
+ */
+const replayable = (body: HttpOptions["body"]) =>
+  body == null ||
+  typeof body === "string" ||
+  typeof body === "function" ||
+  body instanceof Uint8Array ||
+  body instanceof ArrayBuffer ||
+  ["[object Blob]", "[object File]", "[object FormData]", "[object URLSearchParams]"].includes(Object.prototype.toString.call(body));
+
+/**
  * fetch with the retries every registry call needs. Answers with the last response (the caller
  * decides what a status means); throws RegistryUnreachable only when no answer came at all.
- * A request with a streamed body cannot be replayed and is sent once.
+ * Every attempt sends the whole body again (a body function makes it afresh); a bare stream
+ * cannot be replayed and is sent once. A request the server took but whose answer was lost is
+ * sent again: callers of writes treat "already there with the same content" as success.
  */
 export function createHttp(registry: string, { baseDelayMs = 500 } = {}): Http {
   return async (url, init = {}) => {
-    const { attempts = 4, ...request } = init;
-    const replayable = request.body == null || typeof request.body === "string" || request.body instanceof Uint8Array;
-    const tries = replayable ? attempts : 1;
+    const { attempts = 4, body, ...request } = init;
+    const tries = replayable(body) ? attempts : 1;
     let lastError: unknown;
     for (let n = 1; n <= tries; n++) {
       let response: Response | undefined;
       try {
-        response = await fetch(url, request);
+        const payload = typeof body === "function" ? await body() : body;
+        response = await fetch(url, { ...request, ...(payload == null ? {} : { body: payload }) });
         if (!retryable(response.status) || n === tries) return response;
         await response.body?.cancel();
       } catch (error) {

@@ -18,6 +18,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import semver from "semver";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
@@ -141,8 +142,21 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
       GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
     });
   }
-  const git = (args: string[], cwd?: string) =>
+  const local = (args: string[], cwd?: string) =>
     ctx.exec("git", args, { env, stripFinalNewline: false, ...(cwd ? { cwd } : {}) }).then((r) => r.stdout);
+  /** ls-remote, fetch and push go over the network: a transient failure is tried again (three tries in all). */
+  const git = async (args: string[], cwd?: string) => {
+    if (!["ls-remote", "fetch", "push"].includes(args[0]!)) return local(args, cwd);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await local(args, cwd);
+      } catch (error) {
+        if (attempt >= 3 || !transient(error) || ctx.signal.aborted) throw error;
+        ctx.log(`git ${args[0]} ${url} failed (${firstLine(error)}); retrying (${attempt + 1}/3)`);
+        await sleep(gitRetryDelayMs * attempt, undefined, { signal: ctx.signal });
+      }
+    }
+  };
 
   let resolved: string | undefined;
   /** The branch and its head commit (undefined for a branch that does not exist yet). */
@@ -232,6 +246,24 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
     },
   };
 }
+
+const gitRetryDelayMs = 1000;
+
+/**
+ * git's messages for a network failure (a dropped or refused connection, a 5xx, a timeout, a
+ * write to a closed connection), as
+ * opposed to an answer (rejected, denied, not found). A push whose answer was lost is simply
+ * pushed again: the branch already has the commit, and git says "Everything up-to-date".
+ */
+const transient = (error: unknown) =>
+  error instanceof FerryError &&
+  !rejected(error) &&
+  /connection (reset|refused|closed|timed out)|timed out|early EOF|unexpected disconnect|hung up unexpectedly|RPC failed|returned error: 5\d\d|HTTP 5\d\d|Could not resolve host|Broken pipe|kex_exchange_identification|Connection closed by|protocol error|expected flush|Failed to connect|Recv failure|Send failure|Empty reply from server|signal SIGPIPE/i.test(
+    error.message,
+  );
+
+const firstLine = (error: unknown) =>
+  (error instanceof FerryError ? (error.details.why ?? error.message) : String(error)).split("\n")[0]!.slice(0, 200);
 
 const rejected = (error: unknown) =>
   error instanceof FerryError && /\[rejected\]|non-fast-forward|fetch first|stale info/.test(error.details.why ?? "");
