@@ -17,6 +17,7 @@ import {
   githubApi,
   loadConfig,
   redact,
+  releaseText,
   rememberEnvironmentSecrets,
   runHub,
   runSpokes,
@@ -25,10 +26,10 @@ import {
   mergeBuilds,
   type Config,
   type ReleaseManifest,
+  type ReleaseText,
   type Report,
   type Spoke,
   type Target,
-  type TargetResult,
 } from "@ferry/core";
 import { startSandbox } from "@ferry/sandbox";
 import { doctor } from "./doctor.ts";
@@ -206,7 +207,7 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   const dryRun = command === "plan" || Boolean(flags["dry-run"]);
   const concurrency = positiveNumber(flags.concurrency, "concurrency", 4);
   const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1000;
-  const version = await resolveVersion(flags.tag, config.project.dir, process.env);
+  const version = await resolveVersion(flags.tag, config.project.dir, process.env, config.release.tagPrefix);
   const distDir = resolve(config.project.dir, flags.dist ?? "dist");
   // A split build is merged before anything else, so that bad partial builds stop the run with nothing published.
   const manifest = flags.merge
@@ -295,10 +296,15 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
   const github = createGitHub({ token, api, log });
   const serverUrl = env.GITHUB_SERVER_URL || webBase(api);
   const hubInput = { config, version, distDir, github, log };
+  // Rendered before anything is built or written, so that a bad template or changelog stops the run early.
+  const text =
+    command === "release" || command === "plan"
+      ? await releaseText({ config, version, github: token ? github : undefined, log })
+      : undefined;
   const hub =
     command === "publish"
       ? await existingRelease(hubInput)
-      : runHub({ ...hubInput, serverUrl, dryRun: dryRun || command === "build", targets: plan.targets, manifest: plan.manifest });
+      : runHub({ ...hubInput, serverUrl, dryRun: dryRun || command === "build", targets: plan.targets, manifest: plan.manifest, text });
 
   if (command === "build") {
     await hub.built;
@@ -335,23 +341,35 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     exitCode: exitCodeOf(releaseState, targets),
   };
 
-  out(plan.json ? formatJson(report) : formatReport(report) + (dryRun ? await renderedFiles(distDir, targets) : ""));
+  const preview = async () =>
+    (await releasePreview(distDir, await hub.built.catch(() => undefined), text)) +
+    (await shownFiles(
+      distDir,
+      targets.flatMap((t) => t.files),
+    ));
+  out(plan.json ? formatJson(report) : formatReport(report) + (dryRun ? await preview() : ""));
   if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, formatStepSummary(report));
   if (env.GITHUB_ACTIONS === "true") out(formatAnnotations(report));
   return report.exitCode;
 }
 
-/** A dry run shows every rendered file: text files in full (up to 8 KiB), others by size. */
-async function renderedFiles(distDir: string, targets: TargetResult[]): Promise<string> {
+/** A dry run shows the release first: its title and notes, its archives and files with their digests, checksums.txt and manifest.json. */
+async function releasePreview(distDir: string, manifest: ReleaseManifest | undefined, text: ReleaseText | undefined): Promise<string> {
+  if (!manifest) return "";
+  let shown = text ? `\n--- release ${manifest.tag}: ${text.name}\n${text.notes ? `${text.notes}\n` : "(no notes)\n"}` : "";
+  for (const a of [...manifest.artifacts, ...(manifest.files ?? [])]) shown += `\n--- ${a.name} (${a.size} bytes, sha256 ${a.sha256})\n`;
+  return redact(shown) + (await shownFiles(distDir, ["checksums.txt", "manifest.json"]));
+}
+
+/** Files under dist/, as a dry run shows them: text files in full (up to 8 KiB), others by size. */
+async function shownFiles(distDir: string, files: string[]): Promise<string> {
   let text = "";
-  for (const target of targets) {
-    for (const file of target.files) {
-      const path = join(distDir, file);
-      const { size } = await stat(path);
-      const bytes = size <= 8192 ? await readFile(path) : undefined;
-      const printable = bytes && !bytes.includes(0);
-      text += `\n--- ${file} (${size} bytes)\n${printable ? bytes.toString("utf8").replace(/\n?$/, "\n") : ""}`;
-    }
+  for (const file of files) {
+    const path = join(distDir, file);
+    const { size } = await stat(path);
+    const bytes = size <= 8192 ? await readFile(path) : undefined;
+    const printable = bytes && !bytes.includes(0);
+    text += `\n--- ${file} (${size} bytes)\n${printable ? bytes.toString("utf8").replace(/\n?$/, "\n") : ""}`;
   }
   return redact(text);
 }

@@ -3,9 +3,10 @@ import { access } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { writeHashed } from "./archive.ts";
 import { assetUrl } from "./build.ts";
-import { fillTemplate, type Config } from "./config.ts";
+import type { Config } from "./config.ts";
 import { FerryError } from "./errors.ts";
 import type { AssetFile, ReleaseManifest } from "./manifest.ts";
+import { fillTemplate } from "./template.ts";
 import type { Version } from "./version.ts";
 
 export interface AssetInput {
@@ -53,9 +54,9 @@ export async function makeAssets(input: AssetInput & { serverUrl: string }, make
 async function attachedFiles({ config, version, distDir }: AssetInput): Promise<MadeFile[]> {
   const values = { version: version.semver, tag: version.tag, project: config.project.name, binary: config.project.binary };
   const made: MadeFile[] = [];
-  for (const entry of config.release.files) {
+  for (const [index, entry] of config.release.files.entries()) {
     const { path: template, kind = "file", os, arch } = typeof entry === "string" ? { path: entry } : entry;
-    const source = resolve(config.project.dir, fillTemplate(template, values));
+    const source = resolve(config.project.dir, fillTemplate(template, values, `release.files.${index}`));
     const name = basename(source);
     await access(source, constants.R_OK).catch(() => {
       throw new FerryError("InputMissing", {

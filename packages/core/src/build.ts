@@ -5,10 +5,11 @@ import { execa } from "execa";
 import pLimit from "p-limit";
 import { writeArchive } from "./archive.ts";
 import { makeAssets } from "./assets.ts";
-import { fillTemplate, type Config, type Target } from "./config.ts";
+import type { Config, Target } from "./config.ts";
 import { FerryError } from "./errors.ts";
 import { renderChecksums, writeManifest, type Artifact, type ReleaseManifest } from "./manifest.ts";
 import { redact } from "./secrets.ts";
+import { fillTemplate } from "./template.ts";
 import type { Version } from "./version.ts";
 
 export interface BuildInput {
@@ -62,12 +63,13 @@ async function buildTarget(input: BuildInput, { os, arch }: Target): Promise<Art
   const staging = join(distDir, ".build", `${os}_${arch}`);
   await mkdir(staging, { recursive: true });
   const output = join(staging, binary);
-  const values = { os, arch, ext, version: version.semver, tag: version.tag, project: project.name, binary: project.binary, output };
+  const named = { os, arch, ext, version: version.semver, tag: version.tag, project: project.name, binary: project.binary };
+  const values = { ...named, output };
 
   if (build.command) {
     log(`building ${os}/${arch}`);
-    const env = Object.fromEntries(Object.entries(build.env).map(([k, v]) => [k, fillTemplate(v, values)]));
-    const result = await execa(fillTemplate(build.command, values), {
+    const env = Object.fromEntries(Object.entries(build.env).map(([k, v]) => [k, fillTemplate(v, values, `build.env.${k}`)]));
+    const result = await execa(fillTemplate(build.command, values, "build.command"), {
       shell: true,
       cwd: resolve(project.dir, build.dir),
       env,
@@ -87,7 +89,7 @@ async function buildTarget(input: BuildInput, { os, arch }: Target): Promise<Art
       });
     }
   } else {
-    const source = resolve(project.dir, fillTemplate(build.prebuilt!, values));
+    const source = resolve(project.dir, fillTemplate(build.prebuilt!, values, "build.prebuilt"));
     await copyFile(source, output).catch(() => {
       throw new FerryError("InputMissing", {
         what: `The prebuilt binary for ${os}/${arch} is not at ${source}.`,
@@ -113,7 +115,7 @@ async function buildTarget(input: BuildInput, { os, arch }: Target): Promise<Art
     extras.push(basename(file));
   }
   const format = os === "windows" ? "zip" : "tar.gz";
-  const name = `${fillTemplate(archives.name, values)}.${format}`;
+  const name = `${fillTemplate(archives.name, named, "archives.name")}.${format}`;
   const written = await writeArchive(format, staging, [binary, ...extras], join(distDir, name));
   return { name, os, arch, format, binary, ...written, url: assetUrl(input.serverUrl, project.repository, version.tag, name) };
 }

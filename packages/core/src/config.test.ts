@@ -75,3 +75,36 @@ it("explains unparsable YAML", async () => {
   const error = (await load(path).catch((e: unknown) => e)) as FerryError;
   expect(error.code).toBe("ConfigInvalid");
 });
+
+it("refuses an unknown placeholder in any template, naming its key", async () => {
+  const path = await write(
+    valid
+      .replace("command: go build -o {{output}} .", 'command: go build -o {{output}} .\n  env: { GOOS: "{{goos}}" }')
+      .replace(
+        "registries:",
+        'archives:\n  name: "{{project}}_{{output}}"\nrelease:\n  name: "{{.Version}}"\n  notes: "{{changes}} {{changelog}}"\n  files: ["a-{{os}}.tgz"]\nregistries:',
+      ),
+  );
+  const message = ((await load(path).catch((e: unknown) => e)) as FerryError).message;
+  expect(message).toContain(
+    "build.env.GOOS: unknown placeholder {{goos}}; known here: {{project}}, {{binary}}, {{version}}, {{tag}}, {{os}}, {{arch}}, {{ext}}, {{output}}",
+  );
+  expect(message).toContain("archives.name: unknown placeholder {{output}}");
+  expect(message).toContain("release.name: unknown placeholder {{.Version}}");
+  expect(message).toContain("release.notes: unknown placeholder {{changelog}}");
+  expect(message).toContain("release.files.0: unknown placeholder {{os}}");
+});
+
+it("reads release templates, where changes come from, and a tag prefix", async () => {
+  const config = await load(
+    await write(`${valid}release:\n  name: "hello {{version}}"\n  changes: { from: changelog }\n  tagPrefix: cli/\n`),
+  );
+  expect(config.release).toEqual({
+    name: "hello {{version}}",
+    notes: "{{changes}}",
+    changes: { from: "changelog", file: "CHANGELOG.md" },
+    tagPrefix: "cli/",
+    files: [],
+  });
+  expect((await load(await write(valid))).release).toMatchObject({ name: "{{tag}}", notes: "{{changes}}", changes: { from: "commits" } });
+});

@@ -6,6 +6,14 @@ import { z } from "zod";
 import { FerryError } from "./errors.ts";
 import { architectures, fileKinds, operatingSystems, type Arch, type Os } from "./manifest.ts";
 import type { Prepared, Project, Registry } from "./registry.ts";
+import {
+  archivePlaceholders,
+  buildPlaceholders,
+  filePlaceholders,
+  notesPlaceholders,
+  releasePlaceholders,
+  templateString,
+} from "./template.ts";
 
 const target = z
   .string()
@@ -36,11 +44,11 @@ const buildSchema = z
     /** Platforms to build, `<os>/<arch>`. */
     targets: z.array(target).min(1),
     /** Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in. */
-    command: z.string().optional(),
+    command: templateString(buildPlaceholders).optional(),
     /** Extra environment for the command; values are templates too. */
-    env: z.record(z.string(), z.string()).default({}),
+    env: z.record(z.string(), templateString(buildPlaceholders)).default({}),
     /** Instead of a command: where each target's binary already is (a template, relative to the project). */
-    prebuilt: z.string().optional(),
+    prebuilt: templateString(buildPlaceholders).optional(),
     /** Directory the command runs in, relative to the project. @default "." */
     dir: z.string().default("."),
   })
@@ -52,18 +60,40 @@ const buildSchema = z
 const archivesSchema = z
   .object({
     /** Archive name without extension. @default "{{project}}_{{version}}_{{os}}_{{arch}}" */
-    name: z.string().default("{{project}}_{{version}}_{{os}}_{{arch}}"),
+    name: templateString(archivePlaceholders).default("{{project}}_{{version}}_{{os}}_{{arch}}"),
     /** Extra files to include (README, LICENSE), relative to the project. @default [] */
     files: z.array(z.string()).default([]),
   })
   .strict();
 
+const changesSchema = z
+  .object({
+    /**
+     * Where `{{changes}}` comes from: `commits` (the commits since the previous tag, grouped by
+     * conventional-commit type when the history uses them), `github` (GitHub's generated release
+     * notes) or `changelog` (this version's section of a Keep a Changelog file). @default "commits"
+     */
+    from: z.enum(["commits", "github", "changelog"]).default("commits"),
+    /** The changelog, relative to the project, for `from: changelog`. @default "CHANGELOG.md" */
+    file: z.string().min(1).default("CHANGELOG.md"),
+  })
+  .strict();
+
 const releaseSchema = z
   .object({
-    /** Release title. @default the tag */
-    name: z.string().optional(),
-    /** Release notes (Markdown). @default "" */
-    notes: z.string().default(""),
+    /** Release title, a template. @default "{{tag}}" */
+    name: templateString(releasePlaceholders).default("{{tag}}"),
+    /** Release notes (Markdown), a template; `{{changes}}` is the list of changes. @default "{{changes}}" */
+    notes: templateString(notesPlaceholders).default("{{changes}}"),
+    changes: changesSchema.default({ from: "commits", file: "CHANGELOG.md" }),
+    /**
+     * What comes before the version in this project's tags, when several projects share a
+     * repository: `cli/` releases from tags like `cli/v1.2.3`. @default ""
+     */
+    tagPrefix: z
+      .string()
+      .regex(/^([\w.@/-]*[/@_-])?$/, "expected letters, digits, '.', '_', '@', '/' or '-', ending in '/', '-', '_' or '@'")
+      .default(""),
     /**
      * Extra files attached to the release as they are, relative to the project; templates allowed
      * ({{version}}, {{tag}}, {{project}}, {{binary}}). A path, or `{ path, kind, os, arch }`. @default []
@@ -71,10 +101,10 @@ const releaseSchema = z
     files: z
       .array(
         z.union([
-          z.string(),
+          templateString(filePlaceholders),
           z
             .object({
-              path: z.string(),
+              path: templateString(filePlaceholders),
               /** @default "file" */
               kind: z.enum(fileKinds).optional(),
               os: z.enum(operatingSystems).optional(),
@@ -120,7 +150,13 @@ const fileSchema = (registryNames: readonly string[]) =>
       project: projectSchema,
       build: buildSchema,
       archives: archivesSchema.default({ name: "{{project}}_{{version}}_{{os}}_{{arch}}", files: [] }),
-      release: releaseSchema.default({ notes: "", files: [] }),
+      release: releaseSchema.default({
+        name: "{{tag}}",
+        notes: "{{changes}}",
+        changes: { from: "commits", file: "CHANGELOG.md" },
+        tagPrefix: "",
+        files: [],
+      }),
       registries: z
         .record(z.string(), z.record(z.string(), z.unknown()).nullable())
         .default({})
@@ -237,9 +273,4 @@ export function configJsonSchema(adapters: ReadonlyArray<Registry<unknown, Prepa
     registries: registries.optional(),
   });
   return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
-}
-
-/** Fills {{key}} placeholders; an unknown key is left for the user to notice rather than guessed. */
-export function fillTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (match, key: string) => values[key] ?? match);
 }

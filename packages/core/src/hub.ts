@@ -6,6 +6,7 @@ import { buildRelease } from "./build.ts";
 import type { Config, Target } from "./config.ts";
 import { FerryError } from "./errors.ts";
 import { parseManifest, readManifest, releaseAssets, type ReleaseManifest } from "./manifest.ts";
+import type { ReleaseText } from "./notes.ts";
 import { findRelease, githubError, publishRelease } from "./release.ts";
 import type { Version } from "./version.ts";
 
@@ -21,6 +22,8 @@ export interface HubInput {
   targets?: Target[] | undefined;
   /** A release already built (e.g. merged from a split build); nothing is built here then. */
   manifest?: ReleaseManifest | undefined;
+  /** The release's title and notes (see releaseText); needed unless this is a dry run. */
+  text?: ReleaseText | undefined;
 }
 
 export interface Hub {
@@ -37,6 +40,7 @@ export function runHub(input: HubInput): Hub {
     : buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log, ...(input.targets ? { targets: input.targets } : {}) });
   const released = built.then(async (manifest) => {
     if (input.dryRun) return manifest.url;
+    if (!input.text) throw new Error("runHub: a release needs its title and notes");
     const files = [
       ...releaseAssets(manifest).map((a) => ({ path: join(distDir, a.name), sha256: a.sha256 })),
       ...(await metadataFiles(distDir)),
@@ -45,8 +49,8 @@ export function runHub(input: HubInput): Hub {
       github: input.github,
       repository: config.project.repository,
       version,
-      name: config.release.name ?? version.tag,
-      notes: config.release.notes,
+      name: input.text.name,
+      notes: input.text.notes,
       files,
       log,
     });

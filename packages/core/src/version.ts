@@ -37,6 +37,21 @@ export function parseVersion(tag: string): Version {
   };
 }
 
+/**
+ * A tag of a project that shares its repository (`cli/v1.2.3` with the prefix `cli/`): the version
+ * is what follows the prefix, the tag stays whole (it names the GitHub release and its downloads).
+ */
+export function parseTag(tag: string, prefix: string): Version {
+  if (!tag.startsWith(prefix)) {
+    throw new FerryError("VersionInvalid", {
+      what: `The tag "${tag}" does not start with "${prefix}", the release.tagPrefix in ferry.yaml.`,
+      why: "Each project of a repository releases from its own tags, such as cli/v1.2.3.",
+      fix: `Pass a tag like ${prefix}v1.2.3, or fix release.tagPrefix.`,
+    });
+  }
+  return { ...parseVersion(tag.slice(prefix.length)), tag };
+}
+
 const core = (v: Version) => `${v.major}.${v.minor}.${v.patch}`;
 
 function unsupported(v: Version, registry: string, why: string): FerryError {

@@ -91,6 +91,11 @@ describe("GitHub stand-in", () => {
     await octokit.rest.repos.updateRelease({ owner, repo, release_id, draft: false, make_latest: "true" });
     await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: "v1.0.0" });
     expect((await octokit.rest.repos.getLatestRelease({ owner, repo })).data.id).toBe(release_id);
+    const notes = await octokit.rest.repos.generateReleaseNotes({ owner, repo, tag_name: "v1.1.0" });
+    expect(notes.data).toEqual({ name: "v1.1.0", body: `**Full Changelog**: ${gh.url}/${owner}/${repo}/compare/v1.0.0...v1.1.0` });
+    const since = await octokit.rest.repos.generateReleaseNotes({ owner, repo, tag_name: "v1.1.0", previous_tag_name: "v0.1.0" });
+    expect(since.data.body).toContain("/compare/v0.1.0...v1.1.0");
+    expect(await status(octokit.rest.repos.generateReleaseNotes({ owner, repo, tag_name: "" }))).toBe(422);
     const other = await octokit.rest.repos.createRelease({ owner, repo, tag_name: "v0.9.0" });
     expect(await status(octokit.rest.repos.createRelease({ owner, repo, tag_name: "v0.9.0" }))).toBe(422);
     await octokit.rest.repos.deleteRelease({ owner, repo, release_id: other.data.id });
@@ -207,6 +212,8 @@ describe("GitHub stand-in", () => {
         "POST /repos/{owner}/{repo}/pulls 201",
         "POST /repos/{owner}/{repo}/releases 201",
         "POST /repos/{owner}/{repo}/releases 422",
+        "POST /repos/{owner}/{repo}/releases/generate-notes 200",
+        "POST /repos/{owner}/{repo}/releases/generate-notes 422",
         "POST /repos/{owner}/{repo}/releases/{release_id}/assets 201",
         "PUT /repos/{owner}/{repo}/contents/{path} 200",
         "PUT /repos/{owner}/{repo}/contents/{path} 201",

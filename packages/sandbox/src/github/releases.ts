@@ -100,6 +100,20 @@ export const releaseRoutes: Route[] = [
     applyPublish(repo, release, str(body.make_latest));
     return json(env, repo, release, 201);
   }),
+  // "Generate release notes content for a release". GitHub lists the pull requests merged between the two
+  // tags; the stand-in has no git history, so it answers with what GitHub writes when there are none: the
+  // compare link. Without previous_tag_name GitHub starts from the newest other published release.
+  route("POST", "/repos/{o}/{r}/releases/generate-notes", (req, env) => {
+    const repo = repoOf(env, req);
+    const body = jsonBody(req);
+    const tagName = str(body.tag_name);
+    if (!tagName) throw validationFailed([{ resource: "Release", code: "missing_field", field: "tag_name" }]);
+    const previous = str(body.previous_tag_name) ?? [...repo.releases].reverse().find((r) => !r.draft && r.tagName !== tagName)?.tagName;
+    const link = previous
+      ? `${env.base}/${repo.fullName}/compare/${previous}...${tagName}`
+      : `${env.base}/${repo.fullName}/commits/${tagName}`;
+    return { status: 200, body: { name: tagName, body: `**Full Changelog**: ${link}` } };
+  }),
   route("GET", "/repos/{o}/{r}/releases/{id}", (req, env) => {
     const repo = repoOf(env, req);
     return json(env, repo, releaseOf(req, repo));
