@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/", "**/dist/", "examples/**/dist/", ".flatpak-builder/"] },
+  { ignores: ["**/node_modules/", "**/dist/", "examples/**/dist/", ".flatpak-builder/", "build/", "action/"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

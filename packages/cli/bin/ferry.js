@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// ferry runs from its TypeScript sources; tsx compiles them on the fly.
+// ferry from its TypeScript sources (tsx compiles them on the fly); users run the bundle (scripts/build.ts).
 import { register } from "tsx/esm/api";
 
 register();
-await import("../src/main.ts");
+await import("../src/cli.ts");

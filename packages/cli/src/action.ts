@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { appendFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { appendFile, readdir, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { formatReport, successful, type Report } from "@ferry/core";
 import { execa } from "execa";
 
@@ -8,7 +8,6 @@ import { execa } from "execa";
  * The GitHub Action's step (action.yml): runs ferry with the action's inputs, keeps the JSON
  * report for the outputs while the log still shows the human report and the annotations.
  */
-const bin = resolve(import.meta.dirname, "../bin/ferry.js");
 const reporting = new Set(["release", "publish", "plan"]);
 
 /** The registries that went out, and those that did not, as the action's outputs list them. */
@@ -20,11 +19,15 @@ function actionOutputs(report: Report): { published: string; failed: string } {
   return { published: published.join(","), failed: failed.join(",") };
 }
 
-/** ferry's arguments from the inputs (INPUT_* variables) and the word-split `args` input. */
-function ferryArgs(env: NodeJS.ProcessEnv, extra: string[]): string[] {
-  const command = env.INPUT_COMMAND?.trim() || "release";
-  const args = [command];
+/**
+ * ferry's arguments from the inputs (the runner passes `dry-run` as INPUT_DRY-RUN) and the `args`
+ * input, split into words, with `*` and `?` in a word's last segment matched against the files
+ * in `cwd`, as a shell would (`--merge dist-*`).
+ */
+async function ferryArgs(env: NodeJS.ProcessEnv, cwd: string): Promise<string[]> {
   const value = (name: string) => env[`INPUT_${name}`]?.trim() || undefined;
+  const command = value("COMMAND") ?? "release";
+  const args = [command];
   for (const [input, flag] of [
     ["ONLY", "--only"],
     ["SKIP", "--skip"],
@@ -34,22 +37,42 @@ function ferryArgs(env: NodeJS.ProcessEnv, extra: string[]): string[] {
     const given = value(input);
     if (given) args.push(flag, given);
   }
-  if (value("DRY_RUN") === "true") args.push("--dry-run");
-  args.push(...extra);
+  if (value("DRY-RUN") === "true") args.push("--dry-run");
+  for (const word of value("ARGS")?.split(/\s+/) ?? []) args.push(...(await expand(word, cwd)));
   if (reporting.has(command)) args.push("--json");
   return args;
 }
 
-/** Runs ferry for the action and writes the step's outputs; resolves to ferry's exit code. */
-export async function runAction(): Promise<number> {
+async function expand(word: string, cwd: string): Promise<string[]> {
+  const dir = dirname(word);
+  const pattern = basename(word);
+  if (!/[*?]/.test(pattern) || /[*?]/.test(dir)) return [word];
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
+  const names = await readdir(resolve(cwd, dir)).catch(() => []);
+  const matches = names.filter((n) => regex.test(n) && !n.startsWith(".")).sort();
+  return matches.length ? matches.map((n) => (dir === "." && !word.startsWith("./") ? n : join(dir, n))) : [word];
+}
+
+/**
+ * Runs ferry (the script `bin`, with the Node that runs the action) for the action and writes the
+ * step's outputs; resolves to ferry's exit code.
+ */
+export async function runAction(bin: string): Promise<number> {
   const env = { ...process.env };
   // A token the caller set on the step wins over the action's github-token input.
-  if (!env.GITHUB_TOKEN && env.INPUT_GITHUB_TOKEN) env.GITHUB_TOKEN = env.INPUT_GITHUB_TOKEN;
-  delete env.INPUT_GITHUB_TOKEN;
-  const args = ferryArgs(env, process.argv.slice(2));
+  if (!env.GITHUB_TOKEN && env["INPUT_GITHUB-TOKEN"]) env.GITHUB_TOKEN = env["INPUT_GITHUB-TOKEN"];
+  delete env["INPUT_GITHUB-TOKEN"];
+  const cwd = resolve(env["INPUT_WORKING-DIRECTORY"]?.trim() || ".");
+  const args = await ferryArgs(env, cwd);
   const json = args.includes("--json");
 
-  const run = await execa("node", [bin, ...args], {
+  const run = await execa(process.execPath, [bin, ...args], {
+    cwd,
     env,
     stdin: "ignore",
     stdout: json ? "pipe" : "inherit",

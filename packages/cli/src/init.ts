@@ -1,10 +1,10 @@
 import { access, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
 import { configFiles, FerryError } from "@ferry/core";
 import { detectProject, gitHubRepository, type Project } from "./detect.ts";
 import { defaultRegistries, renderConfig, renderWorkflow } from "./scaffold.ts";
+import { parseCommandLine } from "./usage.ts";
 
 const workflowPath = join(".github", "workflows", "release.yml");
 
@@ -50,20 +50,12 @@ export async function init(argv: string[], cwd = process.cwd(), env = process.en
 }
 
 function parseInitFlags(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        yes: { type: "boolean", short: "y", default: false },
-        force: { type: "boolean", default: false },
-        split: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new FerryError("UsageInvalid", { what: (error as Error).message, fix: "Usage: ferry init [--yes] [--force] [--split]" });
-  }
+  const options = {
+    yes: { type: "boolean", short: "y", default: false },
+    force: { type: "boolean", default: false },
+    split: { type: "boolean", default: false },
+  } as const;
+  return parseCommandLine(argv, options, "init", false).values;
 }
 
 function describe(p: Project): string {

@@ -1,7 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { appendFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import {
   asFerryError,
   configJsonSchema,
@@ -31,44 +30,13 @@ import {
   type Spoke,
   type Target,
 } from "@ferry/core";
-import { startSandbox } from "@ferry/sandbox";
 import { doctor } from "./doctor.ts";
 import { init } from "./init.ts";
 import { liveProgress, plainProgress } from "./progress.ts";
 import { loadRegistry, registryNames } from "./registries.ts";
+import { startSandbox } from "./sandbox.ts";
+import { parseCommandLine, unknownCommand } from "./usage.ts";
 import { resolveVersion } from "./version.ts";
-
-const usage = `ferry — one release, every registry
-
-Usage: ferry <command> [options]
-
-Commands:
-  release     build, publish the GitHub release, then every registry
-  build       build and archive into dist/ (no upload)
-  publish     publish an existing release to the registries (reuses its manifest.json)
-  plan        what a release would do, with every rendered file (same as release --dry-run)
-  init        write ferry.yaml and a release workflow for this project (--yes, --force, --split)
-  check       validate ferry.yaml
-  doctor      check every registry's secrets, repositories and tools (writes nothing)
-  schema      print the JSON Schema of ferry.yaml
-  sandbox     start local stand-ins of GitHub and the registries, and print their settings
-
-Options:
-  -c, --config <path>     ferry.yaml (default: ./ferry.yaml, .yml or .json)
-      --tag <tag>         the release tag (default: GITHUB_REF, or the tag at HEAD)
-      --only <a,b>        only these registries
-      --skip <c>          not these registries
-      --dry-run           stop after rendering; write nothing remotely
-      --json              print the report as JSON
-      --concurrency <n>   registries run at once (default 4)
-      --sandbox           run against local stand-ins (a rehearsal)
-      --dist <dir>        output directory (default: <project>/dist)
-      --target <os/arch>  build only this target (repeatable; a split build's share)
-      --merge <dirs…>     release the partial builds in these directories instead of building
-      --verify-timeout <s>  how long to wait for a registry to show a publish (default 300)
-
-Exit codes: 0 done, 1 a registry failed or was blocked, 2 bad input (nothing published), 130 interrupted.
-`;
 
 const options = {
   config: { type: "string", short: "c" },
@@ -83,17 +51,13 @@ const options = {
   "verify-timeout": { type: "string" },
   target: { type: "string", multiple: true },
   merge: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 type Flags = ReturnType<typeof parseFlags>["values"];
 
 function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new FerryError("UsageInvalid", { what: (error as Error).message, fix: "Run `ferry --help` for the options." });
-  }
+  const command = argv.find((a) => !a.startsWith("-")) ?? "";
+  return parseCommandLine(argv, options, command);
 }
 
 const out = (text: string) => process.stdout.write(text);
@@ -104,10 +68,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "init") return init(argv.slice(1)); // init has flags of its own
   const { values: flags, positionals } = parseFlags(argv);
   const [command, ...rest] = positionals;
-  if (flags.help || !command) {
-    out(usage);
-    return command || flags.help ? 0 : 2;
-  }
+  if (!command) throw new FerryError("UsageInvalid", { what: "No command was given.", fix: "Run `ferry --help` for the commands." });
   if (rest.length && !flags.merge)
     throw new FerryError("UsageInvalid", { what: `Unexpected argument "${rest[0]}".`, fix: "Run `ferry --help`." });
   switch (command) {
@@ -141,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     case "plan":
       return run(command, flags, rest);
     default:
-      throw new FerryError("UsageInvalid", { what: `Unknown command "${command}".`, fix: "Run `ferry --help` for the commands." });
+      throw unknownCommand(command);
   }
 }
 
@@ -172,10 +133,14 @@ function selectSpokes(config: Config, flags: Flags): Config["registries"] {
   return config.registries.filter((r) => (!only || only.includes(r.name)) && !skip.includes(r.name));
 }
 
-function positiveNumber(value: string | undefined, flag: string, fallback: number): number {
+function positiveNumber(value: string | undefined, flag: string, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new FerryError("UsageInvalid", { what: `--${flag} must be a positive number, not "${value}".` });
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new FerryError("UsageInvalid", {
+      what: `--${flag} must be a positive ${integer ? "whole number (1 or more)" : "number"}, not "${value}".`,
+    });
+  }
   return n;
 }
 
@@ -195,6 +160,8 @@ function selectTargets(config: Config, flags: Flags): Target[] | undefined {
 }
 
 async function run(command: "build" | "release" | "publish" | "plan", flags: Flags, mergeDirs: string[]): Promise<number> {
+  const concurrency = positiveNumber(flags.concurrency, "concurrency", 4, true);
+  const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1000;
   const config = await readConfig(flags);
   const targets = selectTargets(config, flags);
   if (flags.merge && command !== "release" && command !== "plan") {
@@ -205,8 +172,6 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   }
   const selected = command === "build" ? [] : selectSpokes(config, flags);
   const dryRun = command === "plan" || Boolean(flags["dry-run"]);
-  const concurrency = positiveNumber(flags.concurrency, "concurrency", 4);
-  const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1000;
   const version = await resolveVersion(flags.tag, config.project.dir, process.env, config.release.tagPrefix);
   const distDir = resolve(config.project.dir, flags.dist ?? "dist");
   // A split build is merged before anything else, so that bad partial builds stop the run with nothing published.

@@ -1,8 +1,6 @@
 import { stringify } from "yaml";
 import type { Project } from "./detect.ts";
-
-/** The GitHub Action that runs ferry in the generated workflows. */
-const ferryAction = "ferry-dev/ferry@v1";
+import { actionReference as ferryAction } from "./distribution.ts";
 
 const goTargets = ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"];
 

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
@@ -7,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 
 export interface ChocolateySandbox {
   /** FERRY_CHOCOLATEY_SOURCE (the v2 gateway) and CHOCOLATEY_API_KEY. */
@@ -34,9 +36,14 @@ net.Server.prototype.listen = function (...args) {
   return listen.apply(this, args);
 };`)}`;
 
+/** The sandbox package carries nuget-server bundled beside its own script (scripts/build.ts). */
+const bundled = fileURLToPath(new URL("./nuget-server/cli.mjs", import.meta.url));
+
 /** Starts the npm package nuget-server (storage, nupkg validation, the v3 feed) on 127.0.0.1. */
 async function startNugetServer(root: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const cli = join(dirname(createRequire(import.meta.url).resolve("nuget-server/package.json")), "dist", "cli.mjs");
+  const cli = existsSync(bundled)
+    ? bundled
+    : join(dirname(createRequire(import.meta.url).resolve("nuget-server/package.json")), "dist", "cli.mjs");
   const child = spawn(
     process.execPath,
     [

@@ -21,7 +21,8 @@ export interface VerdaccioSandbox {
 export async function startVerdaccio(): Promise<VerdaccioSandbox> {
   const root = await mkdtemp(join(tmpdir(), "ferry-verdaccio-"));
   const config = {
-    self_path: root,
+    // Inside a file of root, so that whatever Verdaccio resolves beside its configuration stays in root.
+    self_path: join(root, "config.yaml"),
     config_path: join(root, "config.yaml"),
     storage: join(root, "storage"),
     plugins: join(root, "plugins"),

@@ -1,0 +1,1853 @@
+import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
+import {
+  parseCommandLine,
+  unknownCommand,
+  version
+} from "./chunk-VYVNDIYV.js";
+import {
+  configFiles,
+  configJsonSchema,
+  createContext,
+  createGitHub,
+  emptyManifest,
+  execa,
+  existingRelease,
+  exitCodeOf,
+  failedCheck,
+  findConfig,
+  formatAnnotations,
+  formatJson,
+  formatReport,
+  formatStepSummary,
+  githubApi,
+  githubDoctor,
+  loadConfig,
+  mergeBuilds,
+  parseTag,
+  parseVersion,
+  redact,
+  releaseText,
+  rememberEnvironmentSecrets,
+  require_dist,
+  require_semver,
+  runHub,
+  runSpokes,
+  secret,
+  webBase
+} from "./chunk-VDQ6EYPD.js";
+import {
+  FerryError,
+  __toESM,
+  asFerryError
+} from "./chunk-CR2TE6IW.js";
+
+// packages/cli/src/main.ts
+import { readFile as readFile2, stat } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
+import { join as join3, resolve as resolve2 } from "node:path";
+
+// packages/cli/src/doctor.ts
+import { resolve } from "node:path";
+
+// packages/cli/src/registries.ts
+var registries = {
+  aur: () => import("./src-D7WETOTX.js"),
+  chocolatey: () => import("./src-V6MXUASE.js"),
+  crates: () => import("./src-PNAIKBQX.js"),
+  docker: () => import("./src-JHCIWRMB.js"),
+  flathub: () => import("./src-KNM35UXZ.js"),
+  homebrew: () => import("./src-7G5ESOAF.js"),
+  nix: () => import("./src-7QH74C5P.js"),
+  npm: () => import("./src-ZT7REJKZ.js"),
+  pypi: () => import("./src-445LMXZD.js"),
+  scoop: () => import("./src-DHZOC42Q.js"),
+  snap: () => import("./src-RENXRBCV.js"),
+  winget: () => import("./src-IVEUAN2I.js")
+};
+var registryNames = Object.keys(registries);
+async function loadRegistry(name) {
+  const load = registries[name];
+  return load ? (await load()).default : void 0;
+}
+
+// packages/cli/src/doctor.ts
+var timeoutMs = 12e4;
+async function doctor({ config, selected, env, json, write }) {
+  rememberEnvironmentSecrets(env);
+  const version2 = parseVersion("v0.0.0");
+  const groups = await Promise.all([
+    guarded("github", () => githubDoctor(env, config.project.repository)),
+    ...selected.map(
+      (entry) => guarded(entry.name, async (signal) => {
+        const adapter = await loadRegistry(entry.name);
+        if (!adapter.doctor) return [{ name: "prerequisites", ok: true, detail: "this registry has no doctor checks" }];
+        const ctx = createContext({
+          registry: entry.name,
+          options: entry.options,
+          project: config.project,
+          version: version2,
+          manifest: emptyManifest({ project: config.project, version: version2 }),
+          distDir: resolve(config.project.dir, "dist"),
+          env,
+          dryRun: true,
+          signal
+        });
+        return adapter.doctor(ctx);
+      })
+    )
+  ]);
+  const lines2 = groups.flat().map((line) => ({ ...line, detail: redact(line.detail), ...line.fix ? { fix: redact(line.fix) } : {} }));
+  const failed = lines2.filter((line) => !line.ok).length;
+  const exitCode = failed ? 1 : 0;
+  write(json ? `${JSON.stringify({ checks: lines2, failed, exitCode }, null, 2)}
+` : format(lines2, failed));
+  return exitCode;
+}
+async function guarded(registry, run2) {
+  const controller = new AbortController();
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`No answer within ${timeoutMs / 1e3}s`));
+    }, timeoutMs);
+  });
+  try {
+    const checks = await Promise.race([run2(controller.signal), timeout]);
+    return checks.map((check) => ({ registry, ...check }));
+  } catch (error) {
+    return [{ registry, ...failedCheck("checks ran", error) }];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function format(lines2, failed) {
+  const width = Math.max(...lines2.map((line) => line.registry.length));
+  const text = lines2.map((line) => {
+    const head = `${line.ok ? "ok  " : "fail"}  ${line.registry.padEnd(width)}  ${line.name}: ${line.detail}`;
+    return line.ok || !line.fix ? head : `${head} \u2014 fix: ${line.fix}`;
+  });
+  const summary = failed ? `${failed} of ${lines2.length} checks failed` : `all ${lines2.length} checks passed`;
+  return `${text.join("\n")}
+
+${summary}
+`;
+}
+
+// packages/cli/src/init.ts
+import { access as access2, mkdir, writeFile } from "node:fs/promises";
+import { dirname, join as join2, relative } from "node:path";
+import { createInterface } from "node:readline/promises";
+
+// packages/cli/src/detect.ts
+import { access, readdir, readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+
+// node_modules/.pnpm/smol-toml@1.9.1/node_modules/smol-toml/dist/error.js
+function getLineColFromPtr(string, ptr) {
+  let lines2 = string.slice(0, ptr).split(/\r?\n/);
+  return [lines2.length, lines2.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+  let lines2 = string.split(/\r?\n/);
+  let codeblock = "";
+  let numberLen = (Math.log10(line + 1) | 0) + 1;
+  for (let i = line - 1; i <= line + 1; i++) {
+    let l = lines2[i - 1];
+    if (!l)
+      continue;
+    codeblock += i.toString().padEnd(numberLen, " ");
+    codeblock += ":  ";
+    codeblock += l;
+    codeblock += "\n";
+    if (i === line) {
+      codeblock += " ".repeat(numberLen + column + 2);
+      codeblock += "^\n";
+    }
+  }
+  return codeblock;
+}
+var TomlError = class _TomlError extends Error {
+  line;
+  column;
+  codeblock;
+  constructor(message, options2) {
+    const [line, column] = getLineColFromPtr(options2.toml, options2.ptr);
+    const codeblock = makeCodeBlock(options2.toml, line, column);
+    super(`Invalid TOML document: ${message}
+
+${codeblock}`, options2);
+    this.line = line;
+    this.column = column;
+    this.codeblock = codeblock;
+  }
+  /** @internal */
+  static x(message, ctx, ptr) {
+    throw new _TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+  }
+};
+
+// node_modules/.pnpm/smol-toml@1.9.1/node_modules/smol-toml/dist/primitive.js
+function parseString(ctx) {
+  let startPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p++);
+  let first = c;
+  let isLiteral = c === 39;
+  let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+  if (isMultiline) {
+    if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10)
+      ctx.p++;
+    else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
+      ctx.p += 2;
+  }
+  let parsed = "";
+  let sliceStart = ctx.p;
+  let state = 0;
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    c = ctx.s.charCodeAt(ctx.p);
+    if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
+      state = state && 3;
+    } else if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in strings", ctx);
+    } else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+      if (isMultiline) {
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+      }
+      if (!state) {
+        let s = ctx.s.slice(sliceStart, ctx.p);
+        parsed = parsed ? parsed + s : s;
+      }
+      ctx.p += isMultiline ? 3 : 1;
+      return parsed;
+    } else if (!state) {
+      if (!isLiteral && c === 92) {
+        parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
+        state = 1;
+      }
+    } else if (state === 1) {
+      if (c === 120 || c === 117 || c === 85) {
+        let errPtr = ctx.p++ - 1;
+        let value = 0;
+        let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+        for (let j = 0; j < len; j++, ctx.p++) {
+          let hex = ctx.s.charCodeAt(ctx.p);
+          let digit = (
+            /* 0-9 */
+            hex >= 48 && hex <= 57 ? hex - 48 : (
+              /* A-F */
+              hex >= 65 && hex <= 70 ? hex - 65 + 10 : (
+                /* a-f */
+                hex >= 97 && hex <= 102 ? hex - 97 + 10 : -1
+              )
+            )
+          );
+          if (digit < 0)
+            TomlError.x("invalid non-hex character in unicode escape", ctx);
+          value = value << 4 | digit;
+        }
+        if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) {
+          TomlError.x("invalid unicode escape", ctx, errPtr);
+        }
+        parsed += String.fromCodePoint(value);
+        sliceStart = ctx.p--;
+        state = 0;
+      } else if (isMultiline && (c === 32 || c === 9)) {
+        state = 2;
+      } else {
+        if (c === 98)
+          parsed += "\b";
+        else if (c === 116)
+          parsed += "	";
+        else if (c === 110)
+          parsed += "\n";
+        else if (c === 102)
+          parsed += "\f";
+        else if (c === 114)
+          parsed += "\r";
+        else if (c === 101)
+          parsed += "\x1B";
+        else if (c === 34)
+          parsed += '"';
+        else if (c === 92)
+          parsed += "\\";
+        else
+          TomlError.x("unrecognised escape sequence", ctx);
+        sliceStart = ctx.p + 1;
+        state = 0;
+      }
+    } else if (c !== 32 && c !== 9) {
+      if (state === 2)
+        TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+      state = !isLiteral && c === 92 ? 1 : 0;
+      sliceStart = ctx.p;
+    }
+  }
+  TomlError.x("unfinished string", ctx, startPtr);
+}
+
+// node_modules/.pnpm/smol-toml@1.9.1/node_modules/smol-toml/dist/date.js
+var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+var TomlDate = class _TomlDate extends Date {
+  #hasDate = false;
+  #hasTime = false;
+  #offset = null;
+  constructor(date, fasttype, unsafeDelim) {
+    let hasDate = true;
+    let hasTime = true;
+    let offset = "Z";
+    let c;
+    if (typeof date === "string") {
+      if (fasttype)
+        prep: {
+          if (fasttype < 3) {
+            if (+date.slice(11, 13) > 23) {
+              date = "";
+              break prep;
+            }
+            if (fasttype === 2) {
+              offset = null;
+              date += "Z";
+            } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) {
+              offset = date.slice(date.length - 6);
+            }
+            if (unsafeDelim)
+              date = date.slice(0, 10) + "T" + date.slice(11);
+          } else if (fasttype === 4) {
+            date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
+          }
+          hasDate = fasttype !== 4;
+          hasTime = fasttype !== 3;
+        }
+      else {
+        let match = date.match(DATE_TIME_RE);
+        if (match) {
+          if (!match[1]) {
+            hasDate = false;
+            date = `0000-01-01T${date}`;
+          }
+          hasTime = !!match[2];
+          hasTime && date[10] === " " && (date = date.replace(" ", "T"));
+          if (match[2] && +match[2] > 23) {
+            date = "";
+          } else {
+            offset = match[3] || null;
+            if (!offset && hasTime)
+              date += "Z";
+          }
+        } else {
+          date = "";
+        }
+      }
+    }
+    super(date);
+    if (!isNaN(this.getTime())) {
+      this.#hasDate = hasDate;
+      this.#hasTime = hasTime;
+      this.#offset = offset;
+    }
+  }
+  isDateTime() {
+    return this.#hasDate && this.#hasTime;
+  }
+  isLocal() {
+    return !this.#hasDate || !this.#hasTime || !this.#offset;
+  }
+  isDate() {
+    return this.#hasDate && !this.#hasTime;
+  }
+  isTime() {
+    return this.#hasTime && !this.#hasDate;
+  }
+  isValid() {
+    return this.#hasDate || this.#hasTime;
+  }
+  toISOString() {
+    let iso = super.toISOString();
+    if (this.isDate())
+      return iso.slice(0, 10);
+    if (this.isTime())
+      return iso.slice(11, 23);
+    if (this.#offset === null)
+      return iso.slice(0, -1);
+    if (this.#offset === "Z" || this.#offset === "z")
+      return iso;
+    let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+    offset = this.#offset[0] === "-" ? offset : -offset;
+    let offsetDate = new Date(this.getTime() - offset * 6e4);
+    return offsetDate.toISOString().slice(0, -1) + this.#offset;
+  }
+  static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+    let date = new _TomlDate(jsDate);
+    date.#offset = offset;
+    return date;
+  }
+  static wrapAsLocalDateTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalDate(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasTime = false;
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasDate = false;
+    date.#offset = null;
+    return date;
+  }
+};
+
+// node_modules/.pnpm/smol-toml@1.9.1/node_modules/smol-toml/dist/extract.js
+function isDigit(char, base = 10) {
+  return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
+}
+function isEndOfValue(char, delim) {
+  return char === 32 || char === 9 || char === 10 || char === 13 || // Structure end or next value delimiter
+  delim && (char === delim || char === 44) || // Comment
+  char === 35;
+}
+function extractValue(ctx, end) {
+  let errPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p);
+  if (c === 91 || c === 123) {
+    ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
+    let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+    ctx.d++;
+    return value;
+  }
+  if (c === 34 || c === 39) {
+    return parseString(ctx);
+  }
+  if (c === 116) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, true;
+  }
+  if (c === 102) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, false;
+  }
+  if (c === 43 || c === 45) {
+    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) {
+    return parseDate(ctx, c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 2) === 58) {
+    return parseTime(ctx, c, end);
+  }
+  return parseNumber(ctx, ctx.p, c, 0, end);
+}
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+  let c = startChr;
+  let state = 0;
+  let hasUnderscores = false;
+  if (c === 105) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, (sign || 1) / 0;
+  }
+  if (c === 110) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, NaN;
+  }
+  if (c === 48) {
+    if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+      return ctx.bi === true ? 0n : 0;
+    if (!sign) {
+      if (c === 120)
+        return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+      else if (c === 98)
+        return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+      else if (c === 111)
+        return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+    }
+    if (c === 46)
+      state = 2;
+    else if (c === 101 || c === 69)
+      state = 4;
+    else
+      TomlError.x("illegal leading zero", ctx, startPtr);
+  } else if (!isDigit(c))
+    TomlError.x("invalid value", ctx, startPtr);
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (!state)
+      state = 1;
+    if (c === 95) {
+      if (!(state & 1))
+        TomlError.x("illegal underscore", ctx);
+      state += 11;
+      hasUnderscores = true;
+    } else if (state === 1 && c === 46)
+      state = 2;
+    else if ((state === 1 || state === 3) && (c === 101 || c === 69))
+      state = 4;
+    else if (state === 4 && (c === 43 || c === 45)) {
+      state = 6;
+    } else if (!isDigit(c))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (state > 9)
+      state -= 11;
+    else if (!(state & 1))
+      state++;
+  }
+  if (!state) {
+    let val = (startChr - 48) * (sign || 1);
+    return ctx.bi === true ? BigInt(val) : val;
+  }
+  if (!(state & 1))
+    TomlError.x("unfinished numeric value", ctx, startPtr);
+  let str = ctx.s.slice(startPtr, ctx.p);
+  if (hasUnderscores)
+    str = str.replaceAll("_", "");
+  return state > 1 ? parseFloat(str) : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+  let c, underscore = 1;
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (c === 95) {
+      if (underscore & 1)
+        TomlError.x("illegal underscore", ctx);
+      underscore = 3;
+    } else if (!isDigit(c, base))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (underscore & 1)
+      underscore--;
+  }
+  if (underscore & 1)
+    TomlError.x("unfinished numeric value", ctx);
+  let str = ctx.s.slice(startPtr + 2, ctx.p);
+  if (underscore)
+    str = str.replaceAll("_", "");
+  return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+  if (ctx.bi !== true)
+    int: {
+      let val = parseInt(str, base);
+      if (!Number.isSafeInteger(val)) {
+        if (ctx.bi)
+          break int;
+        TomlError.x("integer value cannot be represented losslessly", ctx, startPtr);
+      }
+      return val;
+    }
+  return base === 10 ? BigInt(str) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str);
+}
+function parseDate(ctx, c, endChr) {
+  let startPtr = ctx.p++, unsafeSeparator;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+    return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+  }
+  ctx.p += 5;
+  if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+    TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
+  if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) {
+    let t2 = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t2, 3, false, startPtr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 3) !== 58)
+    TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
+  if (ctx.s.charCodeAt(ctx.p += 3) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  if (c = ctx.s.charCodeAt(ctx.p)) {
+    if (c === 90 || c === 122) {
+      let t2 = ctx.s.slice(startPtr, ++ctx.p);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, "[+00:00]");
+    }
+    if (c === 43 || c === 45) {
+      let t2 = ctx.s.slice(startPtr, ctx.p += 6);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+    }
+  }
+  let t = ctx.s.slice(startPtr, ctx.p);
+  return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+  let start = ctx.p;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+    return parseNumber(ctx, --ctx.p, c, 0, endChr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 4) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  let t = ctx.s.slice(start, ctx.p);
+  return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+  if (ctx.ld) {
+    let date = new TomlDate(str, type, unsafeDelim);
+    if (!date.isValid())
+      TomlError.x("invalid date", ctx, errPtr);
+    return date;
+  }
+  try {
+    if (temporalSuffix)
+      str += temporalSuffix;
+    switch (type) {
+      case 1:
+        return Temporal.ZonedDateTime.from(str);
+      case 2:
+        return Temporal.PlainDateTime.from(str);
+      case 3:
+        return Temporal.PlainDate.from(str);
+      case 4:
+        return Temporal.PlainTime.from(str);
+    }
+  } catch (e) {
+    TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
+  }
+}
+
+// node_modules/.pnpm/smol-toml@1.9.1/node_modules/smol-toml/dist/util.js
+function skipComment(ctx) {
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    let c = ctx.s.charCodeAt(ctx.p);
+    if (c === 10)
+      break;
+    if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+      ctx.p++;
+      break;
+    }
+    if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in comments", ctx);
+    }
+  }
+}
+function skipVoid(ctx, banNewLines, banComments) {
+  let c;
+  while (ctx.p < ctx.s.length) {
+    while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
+      ctx.p++;
+    if (banComments || c !== 35)
+      break;
+    skipComment(ctx);
+  }
+}
+
+// node_modules/.pnpm/smol-toml@1.9.1/node_modules/smol-toml/dist/struct.js
+function parseKey(ctx, end = 61) {
+  let startPtr;
+  let state = 0;
+  let parsed = [];
+  let sliceStart;
+  let c = ctx.s.charCodeAt(startPtr = ctx.p);
+  do {
+    if (c === end) {
+      if (!state)
+        TomlError.x("unexpected end of key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      return ctx.p++, parsed;
+    } else if (c === 46) {
+      if (!state)
+        TomlError.x("illegal empty bare key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      state = 0;
+    } else if (!state && (c === 34 || c === 39)) {
+      if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+        TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
+      parsed.push(parseString(ctx));
+      state = 2;
+      ctx.p--;
+    } else if (c === 32 || c === 9) {
+      if (state === 1) {
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+        state = 2;
+      }
+    } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) {
+      TomlError.x("illegal character in key", ctx);
+    } else if (!state) {
+      state = 1;
+      sliceStart = ctx.p;
+    }
+  } while (c = ctx.s.charCodeAt(++ctx.p));
+  TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
+}
+function parseInlineTable(ctx) {
+  let startPtr = ctx.p++;
+  let res = /* @__PURE__ */ Object.create(null);
+  let seen = /* @__PURE__ */ new Set();
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
+      ctx.p++;
+      return res;
+    }
+    let k;
+    let t = res;
+    let hasOwn = false;
+    let errPtr = ctx.p;
+    let key = parseKey(ctx);
+    for (let i = 0; i < key.length; i++) {
+      if (i)
+        t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      k = key[i];
+      if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) {
+        TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+      }
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor")) {
+        t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
+        break;
+      }
+      if (!hasOwn && unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+      }
+    }
+    if (hasOwn) {
+      TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+    }
+    skipVoid(ctx, true, true);
+    let value = extractValue(
+      ctx,
+      125
+      /* } */
+    );
+    if (t && typeof (t[k] = value) === "object")
+      seen.add(value);
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished table", ctx, startPtr);
+}
+function parseArray(ctx) {
+  let startPtr = ctx.p++;
+  let res = [];
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
+      ctx.p++;
+      return res;
+    }
+    res.push(extractValue(
+      ctx,
+      93
+      /* ] */
+    ));
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished array", ctx, startPtr);
+}
+
+// node_modules/.pnpm/smol-toml@1.9.1/node_modules/smol-toml/dist/parse.js
+function peekTable(ctx, key, table, meta, type) {
+  let t = table;
+  let m = meta;
+  let k;
+  let hasOwn = false;
+  let state;
+  for (let i = 0; i < key.length; i++) {
+    if (i) {
+      t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      m = (state = m[k]).c;
+      if (type === 0 && (state.t === 1 || state.t === 2)) {
+        return null;
+      }
+      if (state.t === 2) {
+        let l = t.length - 1;
+        t = t[l];
+        m = m[l].c;
+      }
+    }
+    k = key[i];
+    if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) {
+      return null;
+    }
+    if (!hasOwn) {
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor"))
+        return false;
+      if (unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+      }
+      m[k] = {
+        t: i < key.length - 1 && type === 2 ? 3 : type,
+        d: false,
+        i: 0,
+        c: /* @__PURE__ */ Object.create(null)
+      };
+    }
+  }
+  state = m[k];
+  if (state.t !== type && !(type === 1 && state.t === 3)) {
+    return null;
+  }
+  if (type === 2) {
+    if (!state.d) {
+      state.d = true;
+      t[k] = [];
+    }
+    t[k].push(t = /* @__PURE__ */ Object.create(null));
+    state.c[state.i++] = state = { t: 1, d: false, i: 0, c: /* @__PURE__ */ Object.create(null) };
+  }
+  if (state.d) {
+    return null;
+  }
+  state.d = true;
+  if (type === 1) {
+    t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+  } else if (type === 0 && hasOwn) {
+    return null;
+  }
+  return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+  if (peek === null || ctx.uk === 2)
+    TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
+}
+function parse(toml, options2 = {}) {
+  let ctx = {
+    s: toml,
+    p: 0,
+    d: options2.maxDepth ?? 1e3,
+    bi: options2.integersAsBigInt ?? false,
+    ld: options2.useLegacyDate ?? true,
+    uk: options2.unsafeKeyBehaviour === "throw" ? 2 : options2.unsafeKeyBehaviour === "drop" ? 1 : 0
+  };
+  let res = /* @__PURE__ */ Object.create(null);
+  let meta = /* @__PURE__ */ Object.create(null);
+  let tmp;
+  let skipping = false;
+  let tbl = res;
+  let m = meta;
+  if (toml.charCodeAt(0) === 65279)
+    ctx.p++;
+  skipVoid(ctx);
+  while (ctx.p < toml.length) {
+    if (toml.charCodeAt(ctx.p) === 91) {
+      let isTableArray = toml.charCodeAt(++ctx.p) === 91;
+      tmp = ctx.p += +isTableArray;
+      skipping = false;
+      let k = parseKey(
+        ctx,
+        93
+        /* ] */
+      );
+      if (isTableArray) {
+        if (toml.charCodeAt(ctx.p) !== 93) {
+          TomlError.x("expected end of table array declaration", ctx);
+        }
+        ctx.p++;
+      }
+      let p = peekTable(
+        ctx,
+        k,
+        res,
+        meta,
+        isTableArray ? 2 : 1
+        /* Type.EXPLICIT */
+      );
+      if (!p) {
+        validateTablePeek(ctx, p, tmp);
+        skipping = true;
+      } else {
+        m = p[2];
+        tbl = p[1];
+      }
+    } else {
+      tmp = ctx.p;
+      let k = parseKey(ctx);
+      let p = peekTable(
+        ctx,
+        k,
+        tbl,
+        m,
+        0
+        /* Type.DOTTED */
+      );
+      if (!p && !skipping)
+        validateTablePeek(ctx, p, tmp);
+      skipVoid(ctx, true, true);
+      let v = extractValue(ctx, void 0);
+      if (p && !skipping)
+        p[1][p[0]] = v;
+    }
+    skipVoid(ctx, true);
+    if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) {
+      TomlError.x("each key-value declaration must be followed by an end-of-line", ctx);
+    }
+    skipVoid(ctx);
+  }
+  return res;
+}
+
+// node_modules/.pnpm/smol-toml@1.9.1/node_modules/smol-toml/dist/stringify.js
+var HAS_WELLFORMED = !!"".isWellFormed;
+
+// packages/cli/src/detect.ts
+var placeholderRepository = "OWNER/NAME";
+async function detectProject(dir, env) {
+  const plain = { kind: "plain", name: basename(dir) };
+  const found = await fromGoMod(dir) ?? await fromCargoToml(dir) ?? await fromPackageJson(dir) ?? plain;
+  const name = projectName(found.name);
+  const repository2 = await gitHubRemote(dir) ?? gitHubRepository(env.GITHUB_REPOSITORY) ?? found.repository;
+  const files = await existing(dir, ["README.md", "README", "LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING"]);
+  return {
+    kind: found.kind,
+    name,
+    description: found.description || await readmeSummary(dir) || `The ${name} command-line tool.`,
+    license: found.license || await licenseOf(dir, files) || "NOASSERTION",
+    homepage: found.homepage || `https://github.com/${repository2 ?? placeholderRepository}`,
+    repository: repository2 ?? placeholderRepository,
+    repositoryKnown: repository2 !== void 0,
+    binary: projectName(found.binary ?? found.name),
+    files,
+    goPackage: found.goPackage,
+    npmPackage: found.npmPackage,
+    nodeBin: found.nodeBin,
+    npmLock: found.npmLock
+  };
+}
+async function fromGoMod(dir) {
+  const text = await readText(join(dir, "go.mod"));
+  const module = text?.match(/^module\s+"?([^\s"]+)"?/m)?.[1];
+  if (!module) return void 0;
+  const parts = module.split("/").filter((p) => !/^v\d+$/.test(p));
+  const name = parts.at(-1) ?? basename(dir);
+  return { kind: "go", name, repository: gitHubRepository(module), goPackage: await goMainPackage(dir, name) };
+}
+async function goMainPackage(dir, name) {
+  if (await exists(join(dir, "main.go"))) return ".";
+  const commands = await readdir(join(dir, "cmd"), { withFileTypes: true }).then(
+    (entries) => entries.filter((e) => e.isDirectory()).map((e) => e.name),
+    () => []
+  );
+  const command = commands.includes(name) ? name : commands.length === 1 ? commands[0] : void 0;
+  return command ? `./cmd/${command}` : ".";
+}
+async function fromCargoToml(dir) {
+  const text = await readText(join(dir, "Cargo.toml"));
+  if (text === void 0) return void 0;
+  const manifest = parse(text);
+  const pkg = manifest.package ?? {};
+  const name = typeof pkg.name === "string" ? pkg.name : basename(dir);
+  const bin = manifest.bin?.find((b) => typeof b.name === "string")?.name;
+  return {
+    kind: "rust",
+    name,
+    binary: bin ?? name,
+    description: stringOf(pkg.description),
+    license: stringOf(pkg.license),
+    homepage: stringOf(pkg.homepage),
+    repository: gitHubRepository(stringOf(pkg.repository))
+  };
+}
+async function fromPackageJson(dir) {
+  const text = await readText(join(dir, "package.json"));
+  if (text === void 0) return void 0;
+  const pkg = JSON.parse(text);
+  const npmPackage = stringOf(pkg.name) ?? basename(dir);
+  const name = npmPackage.replace(/^@[^/]+\//, "");
+  const bins = typeof pkg.bin === "string" ? [[name, pkg.bin]] : Object.entries(pkg.bin ?? {});
+  const repository2 = typeof pkg.repository === "object" && pkg.repository ? pkg.repository.url : pkg.repository;
+  return {
+    kind: "node",
+    name,
+    npmPackage,
+    binary: bins[0]?.[0],
+    nodeBin: bins[0]?.[1].replace(/^\.\//, ""),
+    description: stringOf(pkg.description),
+    license: stringOf(pkg.license),
+    homepage: stringOf(pkg.homepage),
+    repository: gitHubRepository(stringOf(repository2)),
+    npmLock: await exists(join(dir, "package-lock.json"))
+  };
+}
+async function gitHubRemote(dir) {
+  const result = await execa("git", ["remote", "get-url", "origin"], { cwd: dir, reject: false });
+  return result.exitCode === 0 ? gitHubRepository(result.stdout.trim()) : void 0;
+}
+function gitHubRepository(value) {
+  if (!value) return void 0;
+  const match = value.match(/^(?:git\+)?(?:https?|ssh|git):\/\/(?:[^@/]+@)?github\.com\/([\w-]+)\/([\w.-]+?)(?:\.git)?\/?$/) ?? value.match(/^(?:[^@/]+@)?github\.com[:/]([\w-]+)\/([\w.-]+?)(?:\.git)?(?:\/.*)?$/) ?? // GitHub owners have no dots, which keeps a Go module path like example.com/hello out.
+  value.match(/^(?:github:)?([\w-]+)\/([\w.-]+)$/);
+  return match ? `${match[1]}/${match[2]}` : void 0;
+}
+function projectName(value) {
+  const name = value.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "");
+  return name || "app";
+}
+async function readmeSummary(dir) {
+  for (const file of ["README.md", "README"]) {
+    const text = await readText(join(dir, file));
+    const line = text?.split("\n").map((l) => l.trim()).find((l) => l && !/^([#[!<>`=|-]|\*\s)/.test(l));
+    if (line) return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+  }
+  return void 0;
+}
+async function licenseOf(dir, files) {
+  const file = files.find((f) => /^(LICENSE|COPYING)/.test(f));
+  const head = file ? (await readText(join(dir, file)))?.slice(0, 2e3) : void 0;
+  if (!head) return void 0;
+  const known = [
+    [/MIT License|Permission is hereby granted, free of charge/i, "MIT"],
+    [/Apache License[\s\S]*Version 2\.0/i, "Apache-2.0"],
+    [/Mozilla Public License[\s\S]*2\.0/i, "MPL-2.0"],
+    [/GNU AFFERO GENERAL PUBLIC LICENSE[\s\S]*Version 3/i, "AGPL-3.0-only"],
+    [/GNU LESSER GENERAL PUBLIC LICENSE[\s\S]*Version 3/i, "LGPL-3.0-only"],
+    [/GNU GENERAL PUBLIC LICENSE[\s\S]*Version 3/i, "GPL-3.0-only"],
+    [/GNU GENERAL PUBLIC LICENSE[\s\S]*Version 2/i, "GPL-2.0-only"],
+    [/ISC License/i, "ISC"],
+    [/unlicense|released into the public domain/i, "Unlicense"]
+  ];
+  return known.find(([pattern]) => pattern.test(head))?.[1] ?? (/BSD/.test(head) ? bsd(head) : void 0);
+}
+function bsd(head) {
+  return /3-Clause|Neither the name/i.test(head) ? "BSD-3-Clause" : "BSD-2-Clause";
+}
+function stringOf(value) {
+  return typeof value === "string" && value.trim() ? value.trim() : void 0;
+}
+async function readText(path) {
+  return readFile(path, "utf8").catch(() => void 0);
+}
+async function exists(path) {
+  return access(path).then(
+    () => true,
+    () => false
+  );
+}
+async function existing(dir, names) {
+  const found = [];
+  for (const name of names) if (await exists(join(dir, name))) found.push(name);
+  return found;
+}
+
+// packages/cli/src/scaffold.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// packages/cli/src/distribution.ts
+var repository = "ferry-dev/ferry";
+var actionReference = `${repository}@v1`;
+var sandboxPackageName = "@ferry-dev/sandbox";
+
+// packages/cli/src/scaffold.ts
+var goTargets = ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"];
+var owner = (p) => p.repository.split("/")[0];
+var words = (value) => value.split(/[^A-Za-z0-9]+/).filter(Boolean);
+var pascal = (value) => words(value).map((w) => w[0].toUpperCase() + w.slice(1)).join("") || "App";
+var registryTemplates = [
+  {
+    name: "homebrew",
+    hint: (p) => `Homebrew: a formula in ${owner(p)}/homebrew-tap (create that repository first). Secret: HOMEBREW_TAP_TOKEN.`,
+    secrets: ["HOMEBREW_TAP_TOKEN"],
+    options: (p) => ({ tap: `${owner(p)}/homebrew-tap` })
+  },
+  {
+    name: "scoop",
+    hint: (p) => `Scoop: a manifest in ${owner(p)}/scoop-bucket (create that repository first). Secret: SCOOP_BUCKET_TOKEN.`,
+    secrets: ["SCOOP_BUCKET_TOKEN"],
+    options: (p) => ({ bucket: `${owner(p)}/scoop-bucket` })
+  },
+  {
+    name: "npm",
+    hint: (p) => p.kind === "node" ? "npm: this package, packed from its directory as it is. Secret: NPM_TOKEN, or npm trusted publishing." : "npm: one package per platform binary and a launcher. Secret: NPM_TOKEN, or npm trusted publishing.",
+    secrets: ["NPM_TOKEN"],
+    trustedPublishing: true,
+    options: (p) => p.kind === "node" ? { package: p.npmPackage, directory: "." } : { package: p.name }
+  },
+  {
+    name: "pypi",
+    hint: () => "PyPI: one wheel per platform binary. Secret: PYPI_TOKEN, or PyPI trusted publishing.",
+    secrets: ["PYPI_TOKEN"],
+    trustedPublishing: true,
+    options: (p) => ({ name: p.name })
+  },
+  {
+    name: "crates",
+    hint: () => "crates.io: the crate's sources, as cargo publish sends them. Secret: CARGO_REGISTRY_TOKEN.",
+    secrets: ["CARGO_REGISTRY_TOKEN"],
+    options: () => ({ manifest: "Cargo.toml" })
+  },
+  {
+    name: "docker",
+    hint: () => "Docker/OCI: an image per linux binary, written without a Docker engine. Secrets: DOCKER_USERNAME, DOCKER_PASSWORD.",
+    secrets: ["DOCKER_USERNAME", "DOCKER_PASSWORD"],
+    options: (p) => ({ image: `ghcr.io/${owner(p).toLowerCase()}/${p.name}` })
+  },
+  {
+    name: "winget",
+    hint: () => "WinGet: a pull request to microsoft/winget-pkgs. Secret: WINGET_TOKEN.",
+    secrets: ["WINGET_TOKEN"],
+    options: (p) => ({ identifier: `${pascal(owner(p))}.${pascal(p.name)}` })
+  },
+  {
+    name: "aur",
+    hint: (p) => `AUR: the ${p.name}-bin package (an AUR account with an SSH key first). Secret: AUR_SSH_PRIVATE_KEY.`,
+    secrets: ["AUR_SSH_PRIVATE_KEY"],
+    options: () => ({})
+  },
+  {
+    name: "nix",
+    hint: (p) => `Nix: a package file in ${owner(p)}/nur-packages (create that repository first). Secret: NIX_REPO_TOKEN.`,
+    secrets: ["NIX_REPO_TOKEN"],
+    options: (p) => ({ repository: `${owner(p)}/nur-packages` })
+  },
+  {
+    name: "flathub",
+    hint: () => "Flathub: a pull request to the app's Flathub repository. Secret: FLATHUB_TOKEN.",
+    secrets: ["FLATHUB_TOKEN"],
+    options: (p) => ({ appId: `io.github.${owner(p).replace(/-/g, "_").replace(/^(\d)/, "_$1")}.${pascal(p.name)}` })
+  },
+  {
+    name: "snap",
+    hint: (p) => `Snap Store: a snap per linux binary (snapcraft register ${p.name} first). Secret: SNAPCRAFT_STORE_CREDENTIALS.`,
+    secrets: ["SNAPCRAFT_STORE_CREDENTIALS"],
+    options: () => ({})
+  },
+  {
+    name: "chocolatey",
+    hint: () => "Chocolatey: a package for the windows/amd64 zip. Secret: CHOCOLATEY_API_KEY.",
+    secrets: ["CHOCOLATEY_API_KEY"],
+    options: () => ({})
+  }
+];
+function defaultRegistries(p) {
+  switch (p.kind) {
+    case "go":
+      return ["homebrew", "scoop"];
+    case "rust":
+      return ["crates"];
+    case "node":
+      return ["npm"];
+    case "plain":
+      return [];
+  }
+}
+var scalar = (value) => (0, import_yaml.stringify)(value, { lineWidth: 0 }).trimEnd();
+function renderConfig(p, enabled) {
+  const lines2 = [
+    `# ferry.yaml: how ${p.name} is built, and where each release goes.`,
+    "# `ferry check` validates it, `ferry plan --tag v0.1.0` shows what a release would do,",
+    "# `ferry schema` prints every key. Registries are described in ferry's docs/registries/<name>.md.",
+    "",
+    "# The project, as every registry shows it.",
+    "project:",
+    `  name: ${scalar(p.name)}`,
+    `  description: ${scalar(p.description)}`,
+    `  homepage: ${scalar(p.homepage)}`,
+    `  license: ${scalar(p.license)} # an SPDX identifier`,
+    `  repository: ${scalar(p.repository)}${p.repositoryKnown ? " # the GitHub repository that holds the releases" : " # TODO: the GitHub repository (owner/name) that holds the releases"}`,
+    ...p.binary !== p.name ? [`  binary: ${scalar(p.binary)}`] : [],
+    "",
+    "# One binary per target. The command runs once per target with {{os}}, {{arch}}, {{version}},",
+    "# {{ext}} (.exe on Windows) and {{output}} (where the binary must be written) filled in.",
+    "build:",
+    ...buildSection(p),
+    "",
+    "# Files packed beside the binary in every archive.",
+    "archives:",
+    `  files: ${p.files.length ? `[${p.files.map(scalar).join(", ")}]` : "[]"}`,
+    "",
+    "# Where each release goes after the GitHub Release. Each registry reads its secret from the",
+    "# environment; .github/workflows/release.yml passes them from the repository's secrets.",
+    enabled.length ? "registries:" : "registries: {}"
+  ];
+  const on = registryTemplates.filter((r) => enabled.includes(r.name));
+  const off = registryTemplates.filter((r) => !enabled.includes(r.name));
+  for (const r of on) lines2.push(`  # ${r.hint(p)}`, ...section(r, p));
+  if (off.length) {
+    lines2.push("", "  # More registries: uncomment a section here and its secret in the release workflow.");
+    for (const r of off) lines2.push(`  # ${r.hint(p)}`, ...section(r, p).map((l) => `  # ${l.slice(2)}`));
+  }
+  return `${lines2.join("\n")}
+`;
+}
+function section(r, p) {
+  return (0, import_yaml.stringify)({ [r.name]: r.options(p) }, { lineWidth: 0 }).trimEnd().split("\n").map((l) => `  ${l}`);
+}
+function buildSection(p) {
+  const targets = (list) => ["  targets:", ...list.map((t) => `    - ${t}`)];
+  switch (p.kind) {
+    case "go":
+      return [
+        "  # Go cross-compiles every target on one machine. -X main.version sets `var version string`",
+        "  # in package main, when there is one.",
+        `  command: ${scalar(`go build -trimpath -ldflags "-s -w -X main.version={{version}}" -o {{output}} ${p.goPackage ?? "."}`)}`,
+        "  env:",
+        '    CGO_ENABLED: "0"',
+        '    GOOS: "{{os}}"',
+        '    GOARCH: "{{arch}}"',
+        ...targets(targetsOf(p))
+      ];
+    case "rust":
+      return [
+        "  # A native build, for the machine that runs it (a linux/amd64 CI runner). For more targets,",
+        "  # build each with its --target (e.g. cross or cargo-zigbuild: `cargo zigbuild --release",
+        "  # --target aarch64-unknown-linux-gnu`) and copy target/<triple>/release/<binary> to {{output}},",
+        "  # or use `ferry init --split` to build each target on its own runner.",
+        "  # Cargo.toml's version must be the tag's (v1.2.3 is 1.2.3) for crates.io.",
+        `  command: ${scalar(`cargo build --release && cp target/release/${p.binary}{{ext}} {{output}}`)}`,
+        ...targets(targetsOf(p))
+      ];
+    case "node":
+      if (p.nodeBin) {
+        return [
+          `  # The GitHub Release carries ${p.nodeBin} as it is: a Node script, run by the user's node.`,
+          "  # package.json's version must be the tag's (v1.2.3 is 1.2.3) for npm.",
+          `  prebuilt: ${scalar(p.nodeBin)}`,
+          ...targets(targetsOf(p))
+        ];
+      }
+      return placeholderBuild(targets(targetsOf(p)));
+    case "plain":
+      return placeholderBuild(targets(targetsOf(p)));
+  }
+}
+function placeholderBuild(targets) {
+  return [
+    "  # TODO: replace with the command that builds one binary for {{os}}/{{arch}} into {{output}},",
+    '  # e.g. `make build GOOS={{os}} GOARCH={{arch}} OUT={{output}}`; or set `prebuilt: "bin/{{os}}-{{arch}}/app{{ext}}"`',
+    "  # instead when the binaries are built elsewhere.",
+    `  command: ${scalar('echo "ferry.yaml: set build.command to build {{os}}/{{arch}} into {{output}}" >&2; exit 1')}`,
+    ...targets
+  ];
+}
+var runners = { linux: "ubuntu-latest", darwin: "macos-latest", windows: "windows-latest" };
+function renderWorkflow(p, enabled, { split }) {
+  const on = registryTemplates.filter((r) => enabled.includes(r.name));
+  const off = registryTemplates.filter((r) => !enabled.includes(r.name));
+  const trusted = on.some((r) => r.trustedPublishing);
+  const checkout = [
+    "      - uses: actions/checkout@v4",
+    "        with:",
+    "          fetch-depth: 0 # every tag, for the version and the notes"
+  ];
+  const permissions = [
+    "    permissions:",
+    "      contents: write # create the GitHub Release and upload its assets",
+    trusted ? "      id-token: write # npm and PyPI trusted publishing" : "      # id-token: write # uncomment for npm or PyPI trusted publishing"
+  ];
+  const secrets = [
+    ...on.length ? ["        env:"] : ["        # env:"],
+    ...on.flatMap((r) => r.secrets.map((s) => `          ${s}: \${{ secrets.${s} }}`)),
+    "          # The registries that are commented out in ferry.yaml:",
+    ...off.flatMap((r) => r.secrets.map((s) => `          # ${s}: \${{ secrets.${s} }}`))
+  ];
+  const header = [
+    `# Releases ${p.name} with ferry when a version tag (v1.2.3) is pushed: builds every target,`,
+    "# publishes the GitHub Release, then every registry in ferry.yaml. Secrets are repository",
+    "# secrets (Settings > Secrets and variables > Actions); GITHUB_TOKEN is passed by the action.",
+    "name: release",
+    "",
+    "on:",
+    "  push:",
+    '    tags: ["v*"]',
+    ""
+  ];
+  if (!split) {
+    return lines([
+      ...header,
+      "# Nothing by default; the job asks for what it needs.",
+      "permissions: {}",
+      "",
+      "jobs:",
+      "  release:",
+      "    runs-on: ubuntu-latest",
+      ...permissions,
+      "    steps:",
+      ...checkout,
+      ...toolchain(p),
+      `      - uses: ${actionReference}`,
+      ...secrets
+    ]);
+  }
+  const matrix = targetsOf(p).flatMap((t) => {
+    const [os, arch] = t.split("/");
+    return [`          - os: ${os}`, `            arch: ${arch}`, `            runner: ${runners[os]}`];
+  });
+  return lines([
+    ...header,
+    "permissions:",
+    "  contents: read",
+    "",
+    "jobs:",
+    "  # Refuses a broken ferry.yaml before anything is built.",
+    "  plan:",
+    "    runs-on: ubuntu-latest",
+    "    steps:",
+    "      - uses: actions/checkout@v4",
+    `      - uses: ${actionReference}`,
+    "        with:",
+    "          command: check",
+    "",
+    "  # Each target on a runner of its own system; each uploads its share of dist/.",
+    "  build:",
+    "    needs: plan",
+    "    strategy:",
+    "      matrix:",
+    "        include:",
+    ...matrix,
+    "    runs-on: ${{ matrix.runner }}",
+    "    steps:",
+    ...checkout,
+    ...toolchain(p),
+    `      - uses: ${actionReference}`,
+    "        with:",
+    "          command: build",
+    "          args: --target ${{ matrix.os }}/${{ matrix.arch }}",
+    "      - uses: actions/upload-artifact@v4",
+    "        with:",
+    "          name: dist-${{ matrix.os }}-${{ matrix.arch }}",
+    "          path: dist/",
+    "          if-no-files-found: error",
+    "",
+    "  # Joins the shares, publishes the GitHub Release, then every registry.",
+    "  release:",
+    "    needs: build",
+    "    runs-on: ubuntu-latest",
+    ...permissions,
+    "    steps:",
+    ...checkout,
+    ...p.kind === "rust" || p.kind === "node" ? toolchain(p) : [],
+    "      - uses: actions/download-artifact@v4",
+    "        with:",
+    "          pattern: dist-*",
+    `      - uses: ${actionReference}`,
+    "        with:",
+    "          command: release",
+    "          args: --merge dist-*",
+    ...secrets
+  ]);
+}
+function targetsOf(p) {
+  if (p.kind === "rust") return ["linux/amd64"];
+  if (p.kind === "node" && p.nodeBin) return ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64"];
+  return goTargets;
+}
+function toolchain(p) {
+  switch (p.kind) {
+    case "go":
+      return ["      - uses: actions/setup-go@v5", "        with:", "          go-version-file: go.mod"];
+    case "rust":
+      return ["      - uses: dtolnay/rust-toolchain@stable"];
+    case "node":
+      return [
+        "      - uses: actions/setup-node@v4",
+        "        with:",
+        "          node-version: lts/*",
+        ...p.npmLock ? ["      - run: npm ci --ignore-scripts"] : []
+      ];
+    case "plain":
+      return ["      # TODO: set up the toolchain your build command needs."];
+  }
+}
+var lines = (list) => `${list.join("\n")}
+`;
+
+// packages/cli/src/init.ts
+var workflowPath = join2(".github", "workflows", "release.yml");
+async function init(argv, cwd = process.cwd(), env = process.env) {
+  const flags = parseInitFlags(argv);
+  const project = await detectProject(cwd, env);
+  const written = ["ferry.yaml", workflowPath];
+  if (!flags.force) {
+    const present = [];
+    for (const file of [...configFiles, workflowPath]) if (await exists2(join2(cwd, file))) present.push(file);
+    if (present.length) {
+      throw new FerryError("UsageInvalid", {
+        what: `${present.join(" and ")} already exist${present.length === 1 ? "s" : ""} in ${cwd}; nothing was written.`,
+        fix: "Run `ferry init --force` to replace them, or edit them by hand."
+      });
+    }
+  }
+  const interactive = !flags.yes && process.stdin.isTTY && process.stdout.isTTY && !env.CI;
+  if (interactive && !await confirm(project)) {
+    process.stderr.write("nothing was written\n");
+    return 2;
+  }
+  const registries2 = defaultRegistries(project);
+  await writeFile(join2(cwd, "ferry.yaml"), renderConfig(project, registries2));
+  await mkdir(dirname(join2(cwd, workflowPath)), { recursive: true });
+  await writeFile(join2(cwd, workflowPath), renderWorkflow(project, registries2, { split: flags.split }));
+  const out2 = (text) => process.stdout.write(text);
+  out2(`detected a ${describe(project)}: ${project.name}
+`);
+  for (const file of written) out2(`wrote ${relative(cwd, join2(cwd, file))}
+`);
+  out2(`registries: ${registries2.join(", ") || "none yet (uncomment them in ferry.yaml)"}
+`);
+  if (!project.repositoryKnown) out2("set project.repository in ferry.yaml: no GitHub remote was found\n");
+  if (project.kind === "plain" || project.kind === "node" && !project.nodeBin) out2("set build.command in ferry.yaml\n");
+  out2("next: ferry plan --tag v0.1.0\n");
+  return 0;
+}
+function parseInitFlags(argv) {
+  const options2 = {
+    yes: { type: "boolean", short: "y", default: false },
+    force: { type: "boolean", default: false },
+    split: { type: "boolean", default: false }
+  };
+  return parseCommandLine(argv, options2, "init", false).values;
+}
+function describe(p) {
+  return { go: "Go module", rust: "Cargo crate", node: "Node package", plain: "project" }[p.kind];
+}
+async function confirm(project) {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const ask = async (label, value) => (await rl.question(`${label} (${value}): `)).trim() || value;
+    process.stdout.write(`Detected a ${describe(project)}. Press Enter to keep a value.
+`);
+    project.name = await ask("name", project.name);
+    project.description = await ask("description", project.description);
+    const repository2 = gitHubRepository(await ask("GitHub repository", project.repository));
+    if (repository2 && repository2 !== project.repository) {
+      if (project.homepage === `https://github.com/${project.repository}`) project.homepage = `https://github.com/${repository2}`;
+      project.repository = repository2;
+      project.repositoryKnown = true;
+    }
+    return !/^n/i.test((await rl.question("Write ferry.yaml and the release workflow? [Y/n] ")).trim());
+  } finally {
+    rl.close();
+  }
+}
+async function exists2(path) {
+  return access2(path).then(
+    () => true,
+    () => false
+  );
+}
+
+// packages/cli/src/progress.ts
+var time = () => (/* @__PURE__ */ new Date()).toISOString().slice(11, 19);
+function plainProgress(write) {
+  return {
+    log: (scope, message) => write(`${time()} [${scope}] ${redact(message)}
+`),
+    phase: (registry, phase) => write(`${time()} [${registry}] ${phase}
+`),
+    result: (r) => write(`${time()} [${r.registry}] ${r.status}: ${redact(r.detail)}
+`),
+    stop: () => {
+    }
+  };
+}
+function liveProgress(stream, registries2) {
+  const state = new Map(registries2.map((r) => [r, "queued"]));
+  let drawn = 0;
+  const draw = () => {
+    const width = Math.max(...registries2.map((r) => r.length), 0);
+    let out2 = drawn ? `\x1B[${drawn}A` : "";
+    for (const [registry, status] of state) out2 += `\x1B[2K  ${registry.padEnd(width)}  ${status}
+`;
+    drawn = state.size;
+    stream.write(out2);
+  };
+  return {
+    log: (scope, message) => {
+      if (!state.has(scope)) {
+        stream.write(`${drawn ? `\x1B[${drawn}A\x1B[J` : ""}${redact(message)}
+`);
+        drawn = 0;
+        draw();
+      }
+    },
+    phase: (registry, phase) => {
+      state.set(registry, `${phase}\u2026`);
+      draw();
+    },
+    result: (r) => {
+      state.set(r.registry, r.status);
+      draw();
+    },
+    stop: () => {
+    }
+  };
+}
+
+// packages/cli/src/sandbox.ts
+async function startSandbox(setup) {
+  let sandbox2;
+  try {
+    sandbox2 = await import("@ferry-dev/sandbox");
+  } catch (error) {
+    if (error.code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new FerryError("InputMissing", {
+      what: `The sandbox needs the package ${sandboxPackageName}, which is not installed.`,
+      why: "The local stand-ins (Verdaccio, a GitHub API, git and the other registries) ship apart from ferry.",
+      fix: `Install it beside ferry: \`npm install --global ${sandboxPackageName}@${version}\`.`,
+      cause: error
+    });
+  }
+  return sandbox2.startSandbox(setup);
+}
+
+// packages/cli/src/version.ts
+var import_semver = __toESM(require_semver(), 1);
+async function resolveVersion(tag, dir, env, prefix = "") {
+  if (tag) return parseTag(tag, prefix);
+  if (env.GITHUB_REF?.startsWith("refs/tags/")) return parseTag(env.GITHUB_REF.slice("refs/tags/".length), prefix);
+  const listed = await execa("git", ["tag", "--points-at", "HEAD"], { cwd: dir, reject: false });
+  const atHead = listed.failed ? [] : listed.stdout.split("\n").flatMap((t) => ownTag(t.trim(), prefix));
+  const newest = atHead.sort((a, b) => import_semver.default.rcompare(a.semver, b.semver))[0];
+  if (newest) return newest;
+  throw new FerryError("VersionInvalid", {
+    what: "No release tag was given.",
+    why: `There is no --tag, GITHUB_REF is not a tag, and HEAD has no tag${prefix ? ` starting with "${prefix}"` : ""}.`,
+    fix: `Pass --tag ${prefix}v1.2.3, or run on a tagged commit.`
+  });
+}
+function ownTag(tag, prefix) {
+  if (!tag.startsWith(prefix)) return [];
+  try {
+    return [parseTag(tag, prefix)];
+  } catch {
+    return [];
+  }
+}
+
+// packages/cli/src/main.ts
+var options = {
+  config: { type: "string", short: "c" },
+  tag: { type: "string" },
+  only: { type: "string" },
+  skip: { type: "string" },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+  concurrency: { type: "string" },
+  sandbox: { type: "boolean" },
+  dist: { type: "string" },
+  "verify-timeout": { type: "string" },
+  target: { type: "string", multiple: true },
+  merge: { type: "boolean" }
+};
+function parseFlags(argv) {
+  const command = argv.find((a) => !a.startsWith("-")) ?? "";
+  return parseCommandLine(argv, options, command);
+}
+var out = (text) => process.stdout.write(text);
+var err = (text) => process.stderr.write(redact(text));
+async function main(argv) {
+  rememberEnvironmentSecrets();
+  if (argv[0] === "init") return init(argv.slice(1));
+  const { values: flags, positionals } = parseFlags(argv);
+  const [command, ...rest] = positionals;
+  if (!command) throw new FerryError("UsageInvalid", { what: "No command was given.", fix: "Run `ferry --help` for the commands." });
+  if (rest.length && !flags.merge)
+    throw new FerryError("UsageInvalid", { what: `Unexpected argument "${rest[0]}".`, fix: "Run `ferry --help`." });
+  switch (command) {
+    case "schema": {
+      const adapters = await Promise.all(registryNames.map(async (n) => await loadRegistry(n)));
+      out(`${JSON.stringify(configJsonSchema(adapters), null, 2)}
+`);
+      return 0;
+    }
+    case "check": {
+      const config = await readConfig(flags);
+      out(
+        `${config.path} is valid: ${config.build.targets.length} targets, registries: ${config.registries.map((r) => r.name).join(", ") || "none"}
+`
+      );
+      return 0;
+    }
+    case "doctor": {
+      const config = await readConfig(flags);
+      const selected = selectSpokes(config, flags);
+      const running = flags.sandbox ? await startSandbox(sandboxSetup(config, selected)) : void 0;
+      try {
+        return await doctor({ config, selected, env: { ...process.env, ...running?.env }, json: Boolean(flags.json), write: out });
+      } finally {
+        await running?.stop();
+      }
+    }
+    case "sandbox":
+      return sandbox(flags);
+    case "build":
+    case "release":
+    case "publish":
+    case "plan":
+      return run(command, flags, rest);
+    default:
+      throw unknownCommand(command);
+  }
+}
+async function readConfig(flags) {
+  const path = flags.config ? resolve2(flags.config) : await findConfig(process.cwd());
+  return loadConfig(path, registryNames, loadRegistry);
+}
+function selectSpokes(config, flags) {
+  const list = (value) => value ? value.split(",").map((s) => s.trim()).filter(Boolean) : void 0;
+  const only = list(flags.only);
+  const skip = list(flags.skip) ?? [];
+  const configured = config.registries.map((r) => r.name);
+  for (const name of [...only ?? [], ...skip]) {
+    if (!configured.includes(name)) {
+      throw new FerryError("UsageInvalid", {
+        what: `"${name}" is not a registry in ${config.path}.`,
+        fix: `Choose from: ${configured.join(", ") || "(none configured)"}.`
+      });
+    }
+  }
+  return config.registries.filter((r) => (!only || only.includes(r.name)) && !skip.includes(r.name));
+}
+function positiveNumber(value, flag, fallback, integer = false) {
+  if (value === void 0) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || integer && !Number.isInteger(n)) {
+    throw new FerryError("UsageInvalid", {
+      what: `--${flag} must be a positive ${integer ? "whole number (1 or more)" : "number"}, not "${value}".`
+    });
+  }
+  return n;
+}
+function selectTargets(config, flags) {
+  if (!flags.target) return void 0;
+  return flags.target.map((wanted) => {
+    const found = config.build.targets.find((t) => `${t.os}/${t.arch}` === wanted);
+    if (!found) {
+      throw new FerryError("UsageInvalid", {
+        what: `--target ${wanted} is not one of the build targets in ${config.path}.`,
+        fix: `Choose from: ${config.build.targets.map((t) => `${t.os}/${t.arch}`).join(", ")}.`
+      });
+    }
+    return found;
+  });
+}
+async function run(command, flags, mergeDirs) {
+  const concurrency = positiveNumber(flags.concurrency, "concurrency", 4, true);
+  const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1e3;
+  const config = await readConfig(flags);
+  const targets = selectTargets(config, flags);
+  if (flags.merge && command !== "release" && command !== "plan") {
+    throw new FerryError("UsageInvalid", {
+      what: "--merge goes with `ferry release` (or `ferry plan`).",
+      fix: "Run `ferry release --merge <dirs\u2026>`."
+    });
+  }
+  const selected = command === "build" ? [] : selectSpokes(config, flags);
+  const dryRun = command === "plan" || Boolean(flags["dry-run"]);
+  const version2 = await resolveVersion(flags.tag, config.project.dir, process.env, config.release.tagPrefix);
+  const distDir = resolve2(config.project.dir, flags.dist ?? "dist");
+  const manifest = flags.merge ? await mergeBuilds(
+    mergeDirs.map((d) => resolve2(d)),
+    distDir,
+    version2.tag
+  ) : void 0;
+  let env = process.env;
+  let stopSandbox = async () => {
+  };
+  if (flags.sandbox) {
+    const sandbox2 = await startSandbox(sandboxSetup(config, selected));
+    stopSandbox = sandbox2.stop;
+    env = { ...process.env, ...sandbox2.env };
+    rememberEnvironmentSecrets(env);
+    if (sandbox2.unsupported.length)
+      err(`sandbox: no stand-in for ${sandbox2.unsupported.join(", ")}; they run against their real endpoints
+`);
+  }
+  try {
+    return await release(command, {
+      config,
+      selected,
+      dryRun,
+      concurrency,
+      verifyTimeoutMs,
+      version: version2,
+      distDir,
+      env,
+      json: Boolean(flags.json),
+      targets,
+      manifest
+    });
+  } finally {
+    await stopSandbox();
+  }
+}
+function sandboxSetup(config, selected) {
+  return {
+    repository: config.project.repository,
+    project: config.project.name,
+    registries: selected.map((r) => r.name),
+    options: Object.fromEntries(selected.map((r) => [r.name, r.options]))
+  };
+}
+async function release(command, plan) {
+  const { config, selected, dryRun, version: version2, distDir, env } = plan;
+  const token = secret("GITHUB_TOKEN", env) ?? secret("GH_TOKEN", env);
+  const needsGitHub = command === "publish" || command === "release" && !dryRun;
+  if (needsGitHub && !token) {
+    throw new FerryError("SecretMissing", {
+      what: "GITHUB_TOKEN is not set.",
+      why: `ferry ${command} reads or writes the GitHub release.`,
+      fix: "Set GITHUB_TOKEN (in Actions: `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` with `permissions: contents: write`)."
+    });
+  }
+  const spokes = [];
+  for (const entry of selected) spokes.push({ adapter: await loadRegistry(entry.name), options: entry.options, common: entry.common });
+  const interactive = process.stderr.isTTY && !env.CI && !plan.json;
+  const progress = interactive ? liveProgress(
+    process.stderr,
+    spokes.map((s) => s.adapter.name)
+  ) : plainProgress(err);
+  const log = (message) => progress.log("hub", message);
+  const api = githubApi(env);
+  const github = createGitHub({ token, api, log });
+  const serverUrl = env.GITHUB_SERVER_URL || webBase(api);
+  const hubInput = { config, version: version2, distDir, github, log };
+  const text = command === "release" || command === "plan" ? await releaseText({ config, version: version2, github: token ? github : void 0, log }) : void 0;
+  const hub = command === "publish" ? await existingRelease(hubInput) : runHub({ ...hubInput, serverUrl, dryRun: dryRun || command === "build", targets: plan.targets, manifest: plan.manifest, text });
+  if (command === "build") {
+    await hub.built;
+    out(`built ${version2.tag} into ${distDir}
+`);
+    return 0;
+  }
+  const targets = await runSpokes({
+    spokes,
+    project: config.project,
+    version: version2,
+    built: hub.built,
+    released: hub.released,
+    distDir,
+    env,
+    dryRun,
+    concurrency: plan.concurrency,
+    verifyTimeoutMs: plan.verifyTimeoutMs,
+    onPhase: progress.phase,
+    onResult: progress.result,
+    log: progress.log
+  });
+  const releaseState = await hub.released.then(
+    (url) => ({ status: dryRun ? "built" : command === "publish" ? "reused" : "published", url }),
+    (error) => ({ status: "failed", error: redact(asFerryError(error, "github").message) })
+  );
+  progress.stop();
+  const report = {
+    tag: version2.tag,
+    version: version2.semver,
+    dryRun,
+    release: releaseState,
+    targets,
+    exitCode: exitCodeOf(releaseState, targets)
+  };
+  const preview = async () => await releasePreview(distDir, await hub.built.catch(() => void 0), text) + await shownFiles(
+    distDir,
+    targets.flatMap((t) => t.files)
+  );
+  out(plan.json ? formatJson(report) : formatReport(report) + (dryRun ? await preview() : ""));
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, formatStepSummary(report));
+  if (env.GITHUB_ACTIONS === "true") out(formatAnnotations(report));
+  return report.exitCode;
+}
+async function releasePreview(distDir, manifest, text) {
+  if (!manifest) return "";
+  let shown = text ? `
+--- release ${manifest.tag}: ${text.name}
+${text.notes ? `${text.notes}
+` : "(no notes)\n"}` : "";
+  for (const a of [...manifest.artifacts, ...manifest.files ?? []]) shown += `
+--- ${a.name} (${a.size} bytes, sha256 ${a.sha256})
+`;
+  return redact(shown) + await shownFiles(distDir, ["checksums.txt", "manifest.json"]);
+}
+async function shownFiles(distDir, files) {
+  let text = "";
+  for (const file of files) {
+    const path = join3(distDir, file);
+    const { size } = await stat(path);
+    const bytes = size <= 8192 ? await readFile2(path) : void 0;
+    const printable = bytes && !bytes.includes(0);
+    text += `
+--- ${file} (${size} bytes)
+${printable ? bytes.toString("utf8").replace(/\n?$/, "\n") : ""}`;
+  }
+  return redact(text);
+}
+async function sandbox(flags) {
+  const config = flags.config ? await readConfig(flags) : await findConfig(process.cwd()).then(
+    () => readConfig(flags),
+    () => void 0
+  );
+  const running = await startSandbox(
+    config ? sandboxSetup(config, selectSpokes(config, flags)) : { repository: "ferry-sandbox/hello", project: "hello", registries: registryNames }
+  );
+  for (const [name, value] of Object.entries(running.env)) out(`export ${name}=${JSON.stringify(value)}
+`);
+  out("# sandbox running; press Ctrl-C to stop\n");
+  await new Promise((resolve3) => process.once("SIGINT", resolve3).once("SIGTERM", resolve3));
+  await running.stop();
+  return 0;
+}
+process.once("SIGINT", () => {
+  if (process.argv.includes("sandbox")) return;
+  err("interrupted\n");
+  process.exit(130);
+});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    const ferry = asFerryError(error);
+    err(`${ferry.message}
+`);
+    if (ferry.code === "ToolFailed" && !(error instanceof FerryError) && process.env.FERRY_DEBUG) err(`${error.stack}
+`);
+    process.exit(ferry.exitCode);
+  }
+);
+/*! Bundled license information:
+
+smol-toml/dist/error.js:
+smol-toml/dist/primitive.js:
+smol-toml/dist/date.js:
+smol-toml/dist/extract.js:
+smol-toml/dist/util.js:
+smol-toml/dist/struct.js:
+smol-toml/dist/parse.js:
+smol-toml/dist/stringify.js:
+smol-toml/dist/index.js:
+  (*!
+   * Copyright (c) Squirrel Chat et al., All rights reserved.
+   * SPDX-License-Identifier: BSD-3-Clause
+   *
+   * Redistribution and use in source and binary forms, with or without
+   * modification, are permitted provided that the following conditions are met:
+   *
+   * 1. Redistributions of source code must retain the above copyright notice, this
+   *    list of conditions and the following disclaimer.
+   * 2. Redistributions in binary form must reproduce the above copyright notice,
+   *    this list of conditions and the following disclaimer in the
+   *    documentation and/or other materials provided with the distribution.
+   * 3. Neither the name of the copyright holder nor the names of its contributors
+   *    may be used to endorse or promote products derived from this software without
+   *    specific prior written permission.
+   *
+   * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+   * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+   * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+   * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+   * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+   * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+   * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+   * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+   * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+   * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+   *)
+*/

@@ -1,0 +1,219 @@
+import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
+import {
+  checkStep,
+  cratesVersion,
+  defineRegistry,
+  external_exports,
+  hashFile,
+  secretCheck,
+  toolCheck
+} from "./chunk-VDQ6EYPD.js";
+import {
+  FerryError
+} from "./chunk-CR2TE6IW.js";
+
+// registries/crates/src/index.ts
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join as join2 } from "node:path";
+
+// registries/crates/src/cargo.ts
+import { join, resolve } from "node:path";
+var registry = "crates";
+var cratesIo = "sparse+https://index.crates.io/";
+function indexUrl(ctx) {
+  const url = ctx.options.index ?? ctx.env("FERRY_CRATES_INDEX") ?? cratesIo;
+  if (!url.startsWith("sparse+http")) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `The index "${url}" is not a sparse index URL.`,
+      why: "ferry reads crates through the sparse protocol only.",
+      fix: "Set `index` (or FERRY_CRATES_INDEX) to a URL of the form sparse+https://host/path/."
+    });
+  }
+  return url.endsWith("/") ? url : `${url}/`;
+}
+function cargoRegistry(ctx, token) {
+  const url = indexUrl(ctx);
+  const env = {};
+  const home = ctx.env("CARGO_HOME");
+  if (home) env.CARGO_HOME = home;
+  if (url === cratesIo) {
+    if (token) env.CARGO_REGISTRY_TOKEN = token;
+    return { args: [], env };
+  }
+  env.CARGO_REGISTRIES_FERRY_INDEX = url;
+  if (token) env.CARGO_REGISTRIES_FERRY_TOKEN = token;
+  return { args: ["--registry", "ferry"], env };
+}
+async function readCrate(ctx) {
+  const crate = await readMetadata(ctx);
+  const expected = cratesVersion(ctx.version);
+  if (crate.version !== expected) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `${ctx.options.manifest} says version ${crate.version}, but the release is ${expected}.`,
+      why: "crates.io publishes the version in Cargo.toml, and it must match the tag.",
+      fix: `Set \`version = "${expected}"\` in ${ctx.options.manifest}, commit, and tag again.`
+    });
+  }
+  return crate;
+}
+async function readMetadata(ctx) {
+  const manifestPath = resolve(ctx.project.dir, ctx.options.manifest);
+  const { env } = cargoRegistry(ctx);
+  const { stdout } = await ctx.exec("cargo", ["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath], { env });
+  const metadata = JSON.parse(stdout);
+  const pkg = metadata.packages.find((p) => resolve(p.manifest_path) === manifestPath);
+  if (!pkg) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `${ctx.options.manifest} has no [package] to publish.`,
+      fix: "Point the option `manifest` at the Cargo.toml of the crate itself, not a virtual workspace manifest."
+    });
+  }
+  return { name: pkg.name, version: pkg.version, manifestPath, targetDirectory: metadata.target_directory };
+}
+async function packageCrate(ctx, crate, { verify, targetDir }) {
+  const { args, env } = cargoRegistry(ctx);
+  const flags = ["--manifest-path", crate.manifestPath, "--target-dir", targetDir, ...args, ...verify ? [] : ["--no-verify"]];
+  await ctx.exec("cargo", ["package", ...flags], { env });
+  const path = join(targetDir, "package", `${crate.name}-${crate.version}.crate`);
+  return { path, sha256: await hashFile(path) };
+}
+async function packageList(ctx, crate) {
+  const { args, env } = cargoRegistry(ctx);
+  const { stdout } = await ctx.exec("cargo", ["package", "--list", "--manifest-path", crate.manifestPath, ...args], { env });
+  return `${stdout.trim()}
+`;
+}
+
+// registries/crates/src/sparse.ts
+var registry2 = "crates";
+function indexPath(name2) {
+  const lower = name2.toLowerCase();
+  if (lower.length <= 2) return `${lower.length}/${lower}`;
+  if (lower.length === 3) return `3/${lower[0]}/${lower}`;
+  return `${lower.slice(0, 2)}/${lower.slice(2, 4)}/${lower}`;
+}
+async function readIndex(ctx, index, name2) {
+  const url = new URL(indexPath(name2), index.replace(/^sparse\+/, ""));
+  const response = await ctx.http(url, { headers: { "cache-control": "no-cache" } });
+  if ([404, 410, 451].includes(response.status)) {
+    await response.body?.cancel();
+    return [];
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    throw new FerryError("RegistryRefused", {
+      registry: registry2,
+      what: `${url.host} answered ${response.status} to GET ${url.pathname}.`,
+      why: text.slice(0, 200),
+      fix: "Check the index URL (option `index` or FERRY_CRATES_INDEX), then re-run."
+    });
+  }
+  try {
+    return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
+  } catch {
+    throw new FerryError("RegistryRefused", {
+      registry: registry2,
+      what: `${url.href} is not a sparse index file (one JSON object per line).`,
+      fix: "Point the option `index` (or FERRY_CRATES_INDEX) at a cargo sparse index."
+    });
+  }
+}
+
+// registries/crates/src/index.ts
+var name = "crates";
+var options = external_exports.object({
+  /** Cargo.toml of the crate, relative to the project's directory. @default "Cargo.toml" */
+  manifest: external_exports.string().default("Cargo.toml"),
+  /** The registry's sparse index. @default FERRY_CRATES_INDEX, else sparse+https://index.crates.io/ */
+  index: external_exports.string().optional()
+}).strict();
+async function findVersion(ctx, crate) {
+  const entries = await readIndex(ctx, indexUrl(ctx), crate.name);
+  return entries.find((e) => e.vers === crate.version);
+}
+function differs(crate, entry, sha256) {
+  return new FerryError("PublishedContentDiffers", {
+    registry: name,
+    what: `${crate.name} ${crate.version} is published with cksum ${entry.cksum}, but these sources package to ${sha256}.`,
+    why: "A crate version can never be replaced, only yanked.",
+    fix: "Release a new version (the tag and Cargo.toml both), or check out the sources that were published."
+  });
+}
+var src_default = defineRegistry({
+  name,
+  needs: ["source"],
+  options,
+  async exists(ctx) {
+    const crate = await readCrate(ctx);
+    const entry = await findVersion(ctx, crate);
+    if (!entry) return { state: "absent" };
+    const scratch = await mkdtemp(join2(tmpdir(), "ferry-crates-"));
+    try {
+      const { sha256 } = await packageCrate(ctx, crate, { verify: false, targetDir: scratch });
+      const yanked = entry.yanked ? " (yanked)" : "";
+      return {
+        state: "present",
+        matches: entry.cksum === sha256,
+        detail: `${crate.name} ${crate.version}${yanked} with cksum ${entry.cksum}${entry.cksum === sha256 ? "" : `, these sources give ${sha256}`}`
+      };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+  async prepare(ctx) {
+    const crate = await readCrate(ctx);
+    await writeFile(join2(ctx.outDir, "package-list.txt"), await packageList(ctx, crate));
+    const packaged = await packageCrate(ctx, crate, { verify: true, targetDir: crate.targetDirectory });
+    const file = basename(packaged.path);
+    await copyFile(packaged.path, join2(ctx.outDir, file));
+    return { files: [file, "package-list.txt"], crate, sha256: packaged.sha256 };
+  },
+  async publish(ctx, prepared) {
+    const { crate, sha256 } = prepared;
+    const token = ctx.secret("CARGO_REGISTRY_TOKEN");
+    if (!token) {
+      throw new FerryError("SecretMissing", {
+        registry: name,
+        what: "CARGO_REGISTRY_TOKEN is not set.",
+        fix: "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN."
+      });
+    }
+    const { args, env } = cargoRegistry(ctx, token);
+    try {
+      await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
+    } catch (error) {
+      const entry = await findVersion(ctx, crate);
+      if (!entry) throw error;
+      if (entry.cksum !== sha256) throw differs(crate, entry, sha256);
+      return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
+    }
+    return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
+  },
+  async verify(ctx) {
+    const crate = await readCrate(ctx);
+    const entry = await findVersion(ctx, crate);
+    if (!entry) return void 0;
+    return { state: "verified", detail: `the index lists ${crate.name} ${crate.version} with cksum ${entry.cksum}` };
+  },
+  async doctor(ctx) {
+    const cargo = await toolCheck(ctx, "cargo", "Install Rust's toolchain (https://rustup.rs) so that cargo is on PATH.");
+    const token = secretCheck(
+      ctx,
+      ["CARGO_REGISTRY_TOKEN"],
+      "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN."
+    );
+    if (!cargo.ok) return [cargo, token];
+    const manifest = await checkStep(`${ctx.options.manifest} readable`, async () => {
+      const crate = await readMetadata(ctx);
+      return `${crate.name} ${crate.version}; the release tag must be this version`;
+    });
+    return [cargo, token, manifest];
+  }
+});
+export {
+  src_default as default
+};

@@ -1,0 +1,480 @@
+import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
+import {
+  Qn,
+  addSecret,
+  checkStep,
+  defineRegistry,
+  external_exports,
+  npmDistTag,
+  npmVersion,
+  pass,
+  readJson,
+  redact,
+  secretCheck
+} from "./chunk-VDQ6EYPD.js";
+import {
+  FerryError
+} from "./chunk-CR2TE6IW.js";
+
+// registries/npm/src/index.ts
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+
+// registries/npm/src/client.ts
+import { readFile } from "node:fs/promises";
+function registryUrl(ctx) {
+  const url = ctx.options.registry ?? ctx.env("NPM_CONFIG_REGISTRY") ?? ctx.env("npm_config_registry") ?? "https://registry.npmjs.org";
+  return url.endsWith("/") ? url : `${url}/`;
+}
+var escapeName = (name) => encodeURIComponent(name).replace(/^%40/, "@").replace("%2F", "%2f");
+async function readVersion(ctx, name, version) {
+  const url = new URL(`${escapeName(name)}/${encodeURIComponent(version)}`, registryUrl(ctx));
+  const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
+  const response = await ctx.http(url, {
+    headers: { accept: "application/json", ...token ? { authorization: `Bearer ${token}` } : {} }
+  });
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return { state: "absent" };
+  }
+  if (response.status !== 200) throw await refused(ctx, response, `GET ${url.pathname}`);
+  const body = await readJson(response, ctx.registry);
+  if (!body.dist?.shasum) {
+    throw new FerryError("RegistryRefused", {
+      registry: ctx.registry,
+      what: `${url.host} answered GET ${url.pathname} without dist.shasum.`,
+      why: "ferry cannot tell whether the published tarball is this release's."
+    });
+  }
+  return { state: "present", shasum: body.dist.shasum, integrity: body.dist.integrity };
+}
+var sameTarball = (remote, pkg) => remote.state === "present" && remote.shasum === pkg.shasum && (remote.integrity === void 0 || remote.integrity === pkg.integrity);
+async function putPackage(ctx, pkg, token) {
+  const registry = registryUrl(ctx);
+  const tarball = await readFile(pkg.tarball);
+  const unscoped = pkg.name.replace(/^@[^/]+\//, "");
+  const tag = npmDistTag(ctx.version);
+  const document = {
+    _id: pkg.name,
+    name: pkg.name,
+    description: pkg.manifest.description,
+    "dist-tags": { [tag]: pkg.version },
+    versions: {
+      [pkg.version]: {
+        ...pkg.manifest,
+        _id: `${pkg.name}@${pkg.version}`,
+        dist: {
+          shasum: pkg.shasum,
+          integrity: pkg.integrity,
+          tarball: new URL(`${pkg.name}/-/${unscoped}-${pkg.version}.tgz`, registry).href
+        }
+      }
+    },
+    access: ctx.options.access,
+    _attachments: {
+      [`${pkg.name}-${pkg.version}.tgz`]: {
+        content_type: "application/octet-stream",
+        data: tarball.toString("base64"),
+        length: tarball.length
+      }
+    }
+  };
+  const url = new URL(escapeName(pkg.name), registry);
+  const response = await ctx.http(url, {
+    method: "PUT",
+    headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}`, "npm-command": "publish" },
+    body: JSON.stringify(document)
+  });
+  if (response.ok) {
+    await response.body?.cancel();
+    return { state: "published" };
+  }
+  if (response.status === 403 || response.status === 409) {
+    const why = redact(registryMessage(await response.text().catch(() => "")));
+    return { state: "conflict", why: `${response.status}: ${why}` };
+  }
+  throw await refused(ctx, response, `PUT ${url.pathname}`);
+}
+async function refused(ctx, response, request) {
+  const host = new URL(response.url || registryUrl(ctx)).host;
+  const text = redact(registryMessage(await response.text().catch(() => "")));
+  const auth = response.status === 401 || response.status === 403;
+  return new FerryError(response.status >= 500 ? "RegistryUnreachable" : "RegistryRefused", {
+    registry: ctx.registry,
+    what: `${host} answered ${request} with ${response.status}.`,
+    ...text ? { why: `The registry says: ${text}` } : {},
+    fix: auth ? "Check that the token (NODE_AUTH_TOKEN or NPM_TOKEN) is valid, has publish rights on the package, and, for automation, bypasses 2FA." : "Check the registry URL and try again; nothing else was changed."
+  });
+}
+function registryMessage(body) {
+  let message = body.trim();
+  try {
+    const json = JSON.parse(message);
+    if (typeof json.error === "string") message = json.error;
+    else if (typeof json.message === "string") message = json.message;
+  } catch {
+  }
+  message = message.slice(0, 300);
+  return message && !/[.!?]$/.test(message) ? `${message}.` : message;
+}
+async function whoami(ctx, token) {
+  const url = new URL("-/whoami", registryUrl(ctx));
+  const response = await ctx.http(url, { headers: { accept: "application/json", authorization: `Bearer ${token}` } });
+  if (!response.ok) throw await refused(ctx, response, `GET ${url.pathname}`);
+  const { username } = await readJson(response, ctx.registry);
+  if (!username) {
+    throw new FerryError("RegistryRefused", {
+      registry: ctx.registry,
+      what: `${url.host} answered GET ${url.pathname} with no user: it does not recognize the token.`,
+      fix: "Check that the token (NODE_AUTH_TOKEN or NPM_TOKEN) is valid for this registry and has not been revoked."
+    });
+  }
+  return username;
+}
+async function publishToken(ctx, name) {
+  const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
+  if (token) return token;
+  const idToken = await ciIdToken(ctx);
+  if (!idToken) {
+    throw new FerryError("SecretMissing", {
+      registry: ctx.registry,
+      what: "No npm token to publish with.",
+      why: "Neither NODE_AUTH_TOKEN nor NPM_TOKEN is set, and no OIDC ID token is available for trusted publishing.",
+      fix: "Set NPM_TOKEN to an automation token, or configure trusted publishing on npmjs.com and give the workflow `permissions: id-token: write`."
+    });
+  }
+  const url = new URL(`-/npm/v1/oidc/token/exchange/package/${escapeName(name)}`, registryUrl(ctx));
+  const response = await ctx.http(url, { method: "POST", headers: { accept: "application/json", authorization: `Bearer ${idToken}` } });
+  if (!response.ok) throw await refused(ctx, response, `POST ${url.pathname} (trusted publishing)`);
+  const { token: exchanged } = await readJson(response, ctx.registry);
+  if (!exchanged)
+    throw new FerryError("RegistryRefused", { registry: ctx.registry, what: `${url.host} exchanged the ID token for no token.` });
+  addSecret(exchanged);
+  return exchanged;
+}
+async function ciIdToken(ctx) {
+  const given = ctx.secret("NPM_ID_TOKEN");
+  if (given) return given;
+  const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
+  const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
+  if (!requestUrl || !requestToken) return void 0;
+  const url = new URL(requestUrl);
+  url.searchParams.set("audience", `npm:${new URL(registryUrl(ctx)).host}`);
+  const response = await ctx.http(url, { headers: { accept: "application/json", authorization: `Bearer ${requestToken}` } });
+  if (!response.ok) throw await refused(ctx, response, "the GitHub Actions ID token request");
+  const { value } = await readJson(response, ctx.registry);
+  addSecret(value);
+  return value;
+}
+
+// registries/npm/src/options.ts
+var npmOptions = external_exports.object({
+  /**
+   * The main package's name, e.g. `@hello/cli` or `hello-cli`; platform packages are named after it
+   * (`@hello/cli-linux-x64`).
+   * @default project.name
+   */
+  package: external_exports.string().optional(),
+  /**
+   * The registry to publish to.
+   * @default $NPM_CONFIG_REGISTRY, else https://registry.npmjs.org
+   */
+  registry: external_exports.string().url().optional(),
+  /**
+   * Who may install the package; `restricted` needs a paid scope on npmjs.org.
+   * @default "public"
+   */
+  access: external_exports.enum(["public", "restricted"]).default("public"),
+  /**
+   * A package directory (relative to the project) to publish as it is, instead of packaging the
+   * release's binaries. Its package.json version must be the release's version.
+   */
+  directory: external_exports.string().optional()
+}).strict();
+
+// registries/npm/src/render.ts
+import { createHash } from "node:crypto";
+import { chmod, copyFile, mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+var npmOs = { linux: "linux", darwin: "darwin", windows: "win32" };
+var npmCpu = { amd64: "x64", arm64: "arm64" };
+var npmEpoch = /* @__PURE__ */ new Date("1985-10-26T08:15:00.000Z");
+var validName = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+var mainPackageName = (ctx) => ctx.options.package ?? ctx.project.name;
+function render(ctx, dir) {
+  return ctx.options.directory ? renderDirectory(ctx, dir, ctx.options.directory) : renderBinaries(ctx, dir);
+}
+async function renderBinaries(ctx, dir) {
+  const name = mainPackageName(ctx);
+  if (!validName.test(name)) {
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `"${name}" is not a valid npm package name.`,
+      why: "npm names are lower case and URL-safe, optionally scoped as @scope/name.",
+      fix: "Set `package:` in the npm section of ferry.yaml, e.g. `package: @you/tool`."
+    });
+  }
+  const version = npmVersion(ctx.version);
+  const { project } = ctx;
+  const common = {
+    version,
+    description: project.description,
+    license: project.license,
+    homepage: project.homepage,
+    repository: { type: "git", url: `git+https://github.com/${project.repository}.git` }
+  };
+  const artifacts = [...ctx.manifest.artifacts].sort((a, b) => platformName(name, a).localeCompare(platformName(name, b)));
+  if (artifacts.length === 0) {
+    throw new FerryError("InputMissing", {
+      registry: ctx.registry,
+      what: "The release has no binaries to put in npm packages.",
+      fix: "Build at least one target, or publish an existing package with `directory:`."
+    });
+  }
+  const packages = [];
+  const files = [];
+  const platforms = {};
+  for (const artifact of artifacts) {
+    const pkgName = platformName(name, artifact);
+    const os = npmOs[artifact.os];
+    const cpu = npmCpu[artifact.arch];
+    platforms[`${os} ${cpu}`] = pkgName;
+    const root2 = join(dir, "packages", flatName(pkgName));
+    const binary = `bin/${artifact.binary}`;
+    const manifest2 = {
+      name: pkgName,
+      ...common,
+      description: `The ${project.binary} binary for ${os} ${cpu}; installed by ${name}.`,
+      os: [os],
+      cpu: [cpu],
+      // Yarn PnP would otherwise keep the binary inside a zip, where it cannot be run.
+      preferUnplugged: true
+    };
+    await mkdir(join(root2, "bin"), { recursive: true });
+    await copyFile(await ctx.binary(artifact), join(root2, binary));
+    await chmod(join(root2, binary), 493);
+    packages.push(await pack(root2, manifest2, [binary], dir));
+    files.push(join(root2, "package.json"));
+  }
+  const root = join(dir, "packages", flatName(name));
+  const shim = `bin/${project.binary}.js`;
+  const manifest = {
+    name,
+    ...common,
+    bin: { [project.binary]: shim },
+    optionalDependencies: Object.fromEntries(
+      Object.values(platforms).sort().map((p) => [p, version])
+    )
+  };
+  await mkdir(join(root, "bin"), { recursive: true });
+  await writeFile(join(root, shim), renderShim(project.binary, platforms), { mode: 493 });
+  await chmod(join(root, shim), 493);
+  packages.push(await pack(root, manifest, [shim], dir));
+  files.push(join(root, "package.json"), join(root, shim));
+  return { packages, files: [...files, ...packages.map((p) => p.tarball)] };
+}
+var platformName = (name, artifact) => `${name}-${npmOs[artifact.os]}-${npmCpu[artifact.arch]}`;
+var flatName = (name) => name.replace(/^@/, "").replace("/", "-");
+async function pack(root, manifest, files, dir) {
+  await writeFile(join(root, "package.json"), `${JSON.stringify(manifest, null, 2)}
+`, { mode: 420 });
+  await chmod(join(root, "package.json"), 420);
+  const tarball = join(dir, `${flatName(manifest.name)}-${manifest.version}.tgz`);
+  const entries = ["package.json", ...files].sort();
+  await Qn({ cwd: root, file: tarball, prefix: "package", gzip: { level: 9 }, portable: true, mtime: npmEpoch }, entries);
+  return { name: manifest.name, version: manifest.version, manifest, tarball, ...await checksums(tarball) };
+}
+async function checksums(file) {
+  const bytes = await readFile2(file);
+  return {
+    shasum: createHash("sha1").update(bytes).digest("hex"),
+    integrity: `sha512-${createHash("sha512").update(bytes).digest("base64")}`
+  };
+}
+function renderShim(binary, platforms) {
+  const table = JSON.stringify(Object.fromEntries(Object.entries(platforms).sort()), null, 2);
+  return `#!/usr/bin/env node
+"use strict";
+const { spawnSync } = require("node:child_process");
+
+const platforms = ${table};
+const platform = \`\${process.platform} \${process.arch}\`;
+const pkg = platforms[platform];
+if (!pkg) {
+  console.error(\`${binary}: no prebuilt binary for \${platform}; available: \${Object.keys(platforms).join(", ")}.\`);
+  process.exit(1);
+}
+const exe = process.platform === "win32" ? "${binary}.exe" : "${binary}";
+let file;
+try {
+  file = require.resolve(\`\${pkg}/bin/\${exe}\`);
+} catch {
+  console.error(\`${binary}: the package \${pkg} is not installed. Reinstall without --omit=optional or --no-optional.\`);
+  process.exit(1);
+}
+const result = spawnSync(file, process.argv.slice(2), { stdio: "inherit" });
+if (result.error) {
+  console.error(\`${binary}: could not run \${file}: \${result.error.message}\`);
+  process.exit(1);
+}
+if (result.signal) process.kill(process.pid, result.signal);
+process.exit(result.status ?? 1);
+`;
+}
+async function renderDirectory(ctx, dir, directory) {
+  const root = resolve(ctx.project.dir, directory);
+  const manifest = await readPackageJson(ctx, root);
+  const version = npmVersion(ctx.version);
+  if (manifest.version !== version) {
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `${directory}/package.json has version ${String(manifest.version)}, but the release is ${version}.`,
+      why: "ferry publishes the directory as it is, so its version must be the release's.",
+      fix: `Set "version": "${version}" in ${directory}/package.json (e.g. \`npm version ${version} --no-git-tag-version\`) and re-run.`
+    });
+  }
+  if (ctx.options.package && ctx.options.package !== manifest.name) {
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `${directory}/package.json is named ${String(manifest.name)}, but ferry.yaml says package: ${ctx.options.package}.`,
+      fix: "Make the two names agree, or drop `package:` to use the directory's name."
+    });
+  }
+  await mkdir(dir, { recursive: true });
+  const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
+  const [packed] = JSON.parse(stdout);
+  if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
+  const tarball = join(dir, packed.filename);
+  const pkg = { name: manifest.name, version, manifest, tarball, ...await checksums(tarball) };
+  return { packages: [pkg], files: [tarball] };
+}
+async function readPackageJson(ctx, root) {
+  const path = join(root, "package.json");
+  const text = await readFile2(path, "utf8").catch(() => void 0);
+  const parsed = text === void 0 ? void 0 : parseJson(text);
+  if (!parsed || typeof parsed.name !== "string" || typeof parsed.version !== "string") {
+    throw new FerryError("InputMissing", {
+      registry: ctx.registry,
+      what: `${path} is missing, is not JSON, or has no name and version.`,
+      fix: "Point `directory:` at a package directory with a complete package.json."
+    });
+  }
+  return parsed;
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+
+// registries/npm/src/index.ts
+async function renderScratch(ctx) {
+  const dir = await mkdtemp(join2(tmpdir(), "ferry-npm-"));
+  try {
+    return (await render(ctx, dir)).packages;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+var remotes = (ctx, packages) => Promise.all(packages.map((p) => readVersion(ctx, p.name, p.version)));
+var differs = (ctx, pkg) => new FerryError("PublishedContentDiffers", {
+  registry: ctx.registry,
+  what: `${pkg.name}@${pkg.version} is already on the registry with different contents.`,
+  why: "npm never lets a published version change, and ferry does not overwrite.",
+  fix: "Release a new version; if the published one is wrong, deprecate it with `npm deprecate`."
+});
+var src_default = defineRegistry({
+  name: "npm",
+  needs: ["binaries"],
+  options: npmOptions,
+  async exists(ctx) {
+    const packages = await renderScratch(ctx);
+    const found = await remotes(ctx, packages);
+    const present = packages.filter((_, i) => found[i]?.state === "present");
+    const different = packages.filter((p, i) => found[i]?.state === "present" && !sameTarball(found[i], p));
+    if (different.length > 0) {
+      return {
+        state: "present",
+        matches: false,
+        detail: `different contents: ${different.map((p) => `${p.name}@${p.version}`).join(", ")}`
+      };
+    }
+    if (present.length === packages.length) {
+      return { state: "present", matches: true, detail: packages.map((p) => `${p.name}@${p.version}`).join(", ") };
+    }
+    if (present.length > 0) ctx.log(`${present.length} of ${packages.length} packages are already published; the rest will follow.`);
+    return { state: "absent" };
+  },
+  async prepare(ctx) {
+    const { packages, files } = await render(ctx, ctx.outDir);
+    return { packages, files };
+  },
+  async publish(ctx, { packages }) {
+    const tag = npmDistTag(ctx.version);
+    const found = await remotes(ctx, packages);
+    const done = [];
+    const skipped = [];
+    for (const [i, pkg] of packages.entries()) {
+      const remote = found[i];
+      if (remote?.state === "present") {
+        if (!sameTarball(remote, pkg)) throw differs(ctx, pkg);
+        skipped.push(pkg.name);
+        continue;
+      }
+      const result = await putPackage(ctx, pkg, await publishToken(ctx, pkg.name));
+      if (result.state === "conflict") {
+        const now = await readVersion(ctx, pkg.name, pkg.version);
+        if (now.state === "absent") {
+          throw new FerryError("RegistryRefused", {
+            registry: ctx.registry,
+            what: `The registry refused ${pkg.name}@${pkg.version}, and it is not published.`,
+            why: `It answered ${result.why}`,
+            fix: "Check that the token may publish this package (its scope and name must belong to you)."
+          });
+        }
+        if (!sameTarball(now, pkg)) throw differs(ctx, pkg);
+        skipped.push(pkg.name);
+        continue;
+      }
+      ctx.log(`published ${pkg.name}@${pkg.version} (${tag})`);
+      done.push(pkg.name);
+    }
+    const version = packages[0]?.version ?? "";
+    const already = skipped.length ? `; already there: ${skipped.join(", ")}` : "";
+    return { detail: `${version} under dist-tag ${tag}: ${done.join(", ") || "nothing new"}${already}` };
+  },
+  async verify(ctx) {
+    const packages = await renderScratch(ctx);
+    const found = await remotes(ctx, packages);
+    for (const [i, pkg] of packages.entries()) {
+      const remote = found[i];
+      if (remote?.state !== "present") return void 0;
+      if (!sameTarball(remote, pkg)) throw differs(ctx, pkg);
+    }
+    return { state: "verified", detail: `${packages.map((p) => `${p.name}@${p.version}`).join(", ")} served with matching shasums` };
+  },
+  async doctor(ctx) {
+    const host = new URL(registryUrl(ctx)).host;
+    const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
+    if (!token) {
+      if (ctx.secret("NPM_ID_TOKEN") || ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL") && ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN")) {
+        return [pass("npm credentials", "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time")];
+      }
+      return [
+        secretCheck(
+          ctx,
+          ["NODE_AUTH_TOKEN", "NPM_TOKEN"],
+          "Set NPM_TOKEN to an automation token, or configure trusted publishing on npmjs.com and give the workflow `permissions: id-token: write`."
+        )
+      ];
+    }
+    const set = secretCheck(ctx, ["NODE_AUTH_TOKEN", "NPM_TOKEN"], "");
+    return [set, await checkStep(`npm token accepted by ${host}`, async () => `whoami: ${await whoami(ctx, token)}`)];
+  }
+});
+export {
+  src_default as default
+};

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
+import {
+  quickAnswer
+} from "./chunks/chunk-VYVNDIYV.js";
+import {
+  asFerryError
+} from "./chunks/chunk-CR2TE6IW.js";
+
+// packages/cli/src/cli.ts
+var answered;
+try {
+  answered = quickAnswer(
+    process.argv.slice(2),
+    (text) => process.stdout.write(text),
+    (text) => process.stderr.write(text)
+  );
+} catch (error) {
+  const ferry = asFerryError(error);
+  process.stderr.write(`${ferry.message}
+`);
+  answered = ferry.exitCode;
+}
+if (answered === void 0) await import("./chunks/main-XRXZQ2FE.js");
+else process.exitCode = answered;
