@@ -85,6 +85,8 @@ const releaseSchema = z
     name: templateString(releasePlaceholders).default("{{tag}}"),
     /** Release notes (Markdown), a template; `{{changes}}` is the list of changes. @default "{{changes}}" */
     notes: templateString(notesPlaceholders).default("{{changes}}"),
+    /** Seconds the GitHub release (draft, uploads, publishing) may take before it fails. @default 900 */
+    timeout: z.number().positive().optional(),
     changes: changesSchema.default({ from: "commits", file: "CHANGELOG.md" }),
     /**
      * What comes before the version in this project's tags, when several projects share a

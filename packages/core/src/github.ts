@@ -2,6 +2,7 @@ import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck/light.js";
+import { Agent, fetch, type RequestInit } from "undici";
 
 const GitHub = Octokit.plugin(retry, throttling);
 
@@ -26,6 +27,11 @@ export interface GitHubOptions {
   /** REST API base, e.g. https://api.github.com or https://ghe.example.com/api/v3. */
   api: string;
   log?: (message: string) => void;
+  /**
+   * How long one request may wait for the answer's headers, or between two chunks of its body,
+   * before it fails (and is retried). @default 60000
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -33,11 +39,14 @@ export interface GitHubOptions {
  * limits (honouring retry-after and x-ratelimit-reset) instead of failing. Writes are paced per
  * API host (see `pacing`), not a second apart.
  */
-export function createGitHub({ token, api, log = () => {} }: GitHubOptions): Octokit {
+export function createGitHub({ token, api, log = () => {}, timeoutMs = 60_000 }: GitHubOptions): Octokit {
+  // A timeout on silence, not on the whole request: a large upload may take long, a hanging server does not.
+  const dispatcher = new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   return new GitHub({
     ...(token ? { auth: token } : {}),
     baseUrl: api.replace(/\/$/, ""),
     userAgent: "ferry",
+    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, dispatcher }) },
     // Retry settings go to the plugin, not to `request`: a request-level `retries` makes the plugin retry
     // every failure, 404 and 422 included. Network failures reach the plugin as status 500 and are retried.
     retry: { retries: 3 },

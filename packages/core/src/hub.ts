@@ -45,19 +45,43 @@ export function runHub(input: HubInput): Hub {
       ...releaseAssets(manifest).map((a) => ({ path: join(distDir, a.name), sha256: a.sha256 })),
       ...(await metadataFiles(distDir)),
     ];
-    const url = await publishRelease({
-      github: input.github,
-      repository: config.project.repository,
-      version,
-      name: input.text.name,
-      notes: input.text.notes,
-      files,
-      log,
-    });
+    const timeoutMs = (config.release.timeout ?? 900) * 1000;
+    const url = await bounded(
+      timeoutMs,
+      publishRelease({
+        github: input.github,
+        repository: config.project.repository,
+        version,
+        name: input.text.name,
+        notes: input.text.notes,
+        files,
+        log,
+      }),
+    );
     log(`release ${version.tag} is public: ${url}`);
     return url;
   });
   return { built, released };
+}
+
+/** The release's work within its bound: a GitHub that stops answering fails the release, not the whole run's clock. */
+function bounded<T>(timeoutMs: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new FerryError("TargetTimedOut", {
+            registry: "github",
+            what: `The GitHub release did not finish within ${timeoutMs / 1000}s.`,
+            why: "GitHub stopped answering, or the uploads are slower than the bound.",
+            fix: "Re-run `ferry release`: the draft keeps every asset that arrived. Raise release.timeout for large assets on a slow link.",
+          }),
+        ),
+      timeoutMs,
+    );
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 /** checksums.txt and manifest.json are assets too; their digests are taken as they are written. */

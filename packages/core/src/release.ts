@@ -97,7 +97,7 @@ export async function publishRelease(input: PublishReleaseInput): Promise<string
     }
     log(`uploading ${name}`);
     // Only a broken upload (state "starter") is ever replaced; a complete one is compared above.
-    const uploaded = await uploadAsset(github, release, file.path, { replace: (a) => a.state !== "uploaded" });
+    const uploaded = await uploadAsset(github, release, file.path, { replace: (a) => a.state !== "uploaded", sha256: file.sha256 });
     if (uploaded.digest && uploaded.digest !== `sha256:${file.sha256}`) {
       throw new FerryError("ArtifactCorrupt", {
         what: `GitHub stored ${name} with ${uploaded.digest}, but it was sent as sha256:${file.sha256}.`,
@@ -124,11 +124,17 @@ export interface UploadOptions {
   label?: string;
   /** Whether an asset already there under the same name may be deleted and replaced. @default never */
   replace?: (existing: Asset) => boolean;
+  /**
+   * The file's sha256. An asset already there under the name with this digest is the file itself
+   * (an earlier attempt arrived, but its answer was lost), and is kept.
+   */
+  sha256?: string;
 }
 
 /**
  * Uploads one asset, streaming it from disk; retried by re-opening the file, since a stream is read
- * once. GitHub answers 422 already_exists for a taken name: the existing asset is then replaced
+ * once. GitHub answers 422 already_exists for a taken name: an existing asset with the file's
+ * digest is kept (an earlier attempt stored it and its answer was lost); another is replaced
  * only when `replace` allows it, else the upload fails.
  */
 export async function uploadAsset(github: Octokit, release: Release, path: string, options: UploadOptions = {}): Promise<Asset> {
@@ -147,22 +153,39 @@ export async function uploadAsset(github: Octokit, release: Release, path: strin
       return response.data as Asset;
     } catch (error) {
       const status = (error as { status?: number }).status;
-      if (status === 422 && attempt < 3 && (await replaceExisting(github, release, name, options))) continue;
+      if (status === 422 && attempt < 3) {
+        const existing = await takenBy(github, release, name);
+        if (existing?.state === "uploaded" && options.sha256 && (await digestOf(github, release, existing)) === options.sha256) {
+          return existing;
+        }
+        if (existing && options.replace?.(existing)) {
+          await call(`replacing ${name}`, () => github.rest.repos.deleteReleaseAsset({ ...ownerRepo(release), asset_id: existing.id }));
+          continue;
+        }
+      }
       if (attempt >= 3 || (status !== undefined && status < 500)) throw githubError(error, `uploading ${name}`);
     }
   }
 }
 
-/** After a 422: deletes the asset that holds the name if the caller allows it. */
-async function replaceExisting(github: Octokit, release: Release, name: string, options: UploadOptions): Promise<boolean> {
+const ownerRepo = (release: Release) => {
   const [owner, repo] = new URL(release.url).pathname.split("/").slice(-4, -2) as [string, string];
+  return { owner, repo };
+};
+
+/** After a 422: the asset that holds the name. */
+async function takenBy(github: Octokit, release: Release, name: string): Promise<Asset | undefined> {
   const assets = await call(`listing the assets of ${release.tag_name}`, async () => ({
-    data: await github.paginate(github.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id }),
+    data: await github.paginate(github.rest.repos.listReleaseAssets, { ...ownerRepo(release), release_id: release.id }),
   }));
-  const existing = (assets as Asset[]).find((a) => a.name === name);
-  if (!existing || !options.replace?.(existing)) return false;
-  await call(`replacing ${name}`, () => github.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: existing.id }));
-  return true;
+  return (assets as Asset[]).find((a) => a.name === name);
+}
+
+/** An asset's sha256: the digest GitHub reports, else hashed while downloading it. */
+async function digestOf(github: Octokit, release: Release, asset: Asset): Promise<string> {
+  if (asset.digest?.startsWith("sha256:")) return asset.digest.slice(7);
+  const { owner, repo } = ownerRepo(release);
+  return downloadDigest(github, `${owner}/${repo}`, asset);
 }
 
 async function assertSameAsset(github: Octokit, repository: string, asset: Asset, file: ReleaseFile): Promise<void> {
@@ -207,7 +230,8 @@ async function call<T>(doing: string, request: () => Promise<{ data: T }>): Prom
 /** A GitHub API failure as a FerryError that says what ferry was doing and what the status means. */
 export function githubError(error: unknown, doing: string): FerryError {
   if (error instanceof FerryError) return error;
-  const status = (error as { status?: number }).status;
+  // octokit reports a request that got no answer (refused, reset, timed out) as status 500 without a response.
+  const status = (error as { response?: unknown }).response === undefined ? undefined : (error as { status?: number }).status;
   const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;
   const fix =
     status === 401
