@@ -21,6 +21,7 @@ import {
   runHub,
   runSpokes,
   secret,
+  targetName,
   webBase,
   mergeBuilds,
   type Config,
@@ -148,11 +149,11 @@ function positiveNumber(value: string | undefined, flag: string, fallback: numbe
 function selectTargets(config: Config, flags: Flags): Target[] | undefined {
   if (!flags.target) return undefined;
   return flags.target.map((wanted) => {
-    const found = config.build.targets.find((t) => `${t.os}/${t.arch}` === wanted);
+    const found = config.build.targets.find((t) => targetName(t) === wanted);
     if (!found) {
       throw new FerryError("UsageInvalid", {
         what: `--target ${wanted} is not one of the build targets in ${config.path}.`,
-        fix: `Choose from: ${config.build.targets.map((t) => `${t.os}/${t.arch}`).join(", ")}.`,
+        fix: `Choose from: ${config.build.targets.map(targetName).join(", ")}.`,
       });
     }
     return found;

@@ -5,11 +5,13 @@ import { execa } from "execa";
 import pLimit from "p-limit";
 import { writeArchive } from "./archive.ts";
 import { makeAssets } from "./assets.ts";
-import type { Config, Target } from "./config.ts";
+import { checkBinary, joinUniversal } from "./binary-header.ts";
+import type { Config } from "./config.ts";
 import { FerryError } from "./errors.ts";
 import { renderChecksums, writeManifest, type Artifact, type ReleaseManifest } from "./manifest.ts";
 import { redact } from "./secrets.ts";
 import { fillTemplate } from "./template.ts";
+import { targetName, targetValues, universalSlices, type Target } from "./targets.ts";
 import type { Version } from "./version.ts";
 
 export interface BuildInput {
@@ -55,54 +57,30 @@ export async function buildRelease(input: BuildInput): Promise<ReleaseManifest> 
   return manifest;
 }
 
-async function buildTarget(input: BuildInput, { os, arch }: Target): Promise<Artifact> {
-  const { config, version, distDir, log } = input;
-  const { project, build, archives } = config;
-  const ext = os === "windows" ? ".exe" : "";
-  const binary = `${project.binary}${ext}`;
-  const staging = join(distDir, ".build", `${os}_${arch}`);
+async function buildTarget(input: BuildInput, target: Target): Promise<Artifact> {
+  const { config, version, distDir } = input;
+  const { project, archives } = config;
+  const { os, arch } = target;
+  const values = { ...targetValues(target), version: version.semver, tag: version.tag, project: project.name, binary: project.binary };
+  const binary = `${project.binary}${values.ext}`;
+  const staging = join(distDir, ".build", `${os}_${values.arch}`);
   await mkdir(staging, { recursive: true });
   const output = join(staging, binary);
-  const named = { os, arch, ext, version: version.semver, tag: version.tag, project: project.name, binary: project.binary };
-  const values = { ...named, output };
-
-  if (build.command) {
-    log(`building ${os}/${arch}`);
-    const env = Object.fromEntries(Object.entries(build.env).map(([k, v]) => [k, fillTemplate(v, values, `build.env.${k}`)]));
-    const result = await execa(fillTemplate(build.command, values, "build.command"), {
-      shell: true,
-      cwd: resolve(project.dir, build.dir),
-      env,
-      reject: false,
-      all: true,
-      ...(input.signal ? { cancelSignal: input.signal } : {}),
-    });
-    if (result.failed) {
-      throw new FerryError("BuildFailed", {
-        what: `Building ${os}/${arch} failed (exit ${result.exitCode ?? result.signal}).`,
-        why: redact(
-          String(result.all ?? "")
-            .trim()
-            .slice(-2000),
-        ),
-        fix: "Run the build command from ferry.yaml by hand for this target and fix it.",
-      });
-    }
+  if (arch === "universal") {
+    // A universal binary is joined from a build of each slice, then read back like any other.
+    const slices = await Promise.all(
+      universalSlices.map(async (slice) => {
+        const dir = join(staging, slice.arch);
+        await mkdir(dir, { recursive: true });
+        await compile(input, slice, join(dir, binary));
+        return join(dir, binary);
+      }),
+    );
+    await joinUniversal(slices, output);
+    await checkBinary(output, target);
   } else {
-    const source = resolve(project.dir, fillTemplate(build.prebuilt!, values, "build.prebuilt"));
-    await copyFile(source, output).catch(() => {
-      throw new FerryError("InputMissing", {
-        what: `The prebuilt binary for ${os}/${arch} is not at ${source}.`,
-        fix: "Build it first, or fix build.prebuilt in ferry.yaml.",
-      });
-    });
+    await compile(input, target, output);
   }
-  await chmod(output, 0o755).catch(() => {
-    throw new FerryError("BuildFailed", {
-      what: `The build for ${os}/${arch} did not write ${output}.`,
-      fix: "Make the build command write its binary to {{output}}.",
-    });
-  });
 
   const extras: string[] = [];
   for (const file of archives.files) {
@@ -115,7 +93,70 @@ async function buildTarget(input: BuildInput, { os, arch }: Target): Promise<Art
     extras.push(basename(file));
   }
   const format = os === "windows" ? "zip" : "tar.gz";
-  const name = `${fillTemplate(archives.name, named, "archives.name")}.${format}`;
+  const name = `${fillTemplate(archives.name, values, "archives.name")}.${format}`;
   const written = await writeArchive(format, staging, [binary, ...extras], join(distDir, name));
-  return { name, os, arch, format, binary, ...written, url: assetUrl(input.serverUrl, project.repository, version.tag, name) };
+  return {
+    name,
+    os,
+    arch,
+    ...(target.libc ? { libc: target.libc } : {}),
+    format,
+    binary,
+    ...written,
+    url: assetUrl(input.serverUrl, project.repository, version.tag, name),
+  };
+}
+
+/** Runs the build command (or copies the prebuilt binary) for one target into `output`, and checks what it wrote. */
+async function compile(input: BuildInput, target: Target, output: string): Promise<void> {
+  const { config, version, log } = input;
+  const { project, build } = config;
+  const name = targetName(target);
+  const values = {
+    ...targetValues(target),
+    version: version.semver,
+    tag: version.tag,
+    project: project.name,
+    binary: project.binary,
+    output,
+  };
+
+  if (build.command) {
+    log(`building ${name}`);
+    const env = Object.fromEntries(Object.entries(build.env).map(([k, v]) => [k, fillTemplate(v, values, `build.env.${k}`)]));
+    const result = await execa(fillTemplate(build.command, values, "build.command"), {
+      shell: true,
+      cwd: resolve(project.dir, build.dir),
+      env,
+      reject: false,
+      all: true,
+      ...(input.signal ? { cancelSignal: input.signal } : {}),
+    });
+    if (result.failed) {
+      throw new FerryError("BuildFailed", {
+        what: `Building ${name} failed (exit ${result.exitCode ?? result.signal}).`,
+        why: redact(
+          String(result.all ?? "")
+            .trim()
+            .slice(-2000),
+        ),
+        fix: "Run the build command from ferry.yaml by hand for this target and fix it.",
+      });
+    }
+  } else {
+    const source = resolve(project.dir, fillTemplate(build.prebuilt!, values, "build.prebuilt"));
+    await copyFile(source, output).catch(() => {
+      throw new FerryError("InputMissing", {
+        what: `The prebuilt binary for ${name} is not at ${source}.`,
+        fix: "Build it first, or fix build.prebuilt in ferry.yaml.",
+      });
+    });
+  }
+  await chmod(output, 0o755).catch(() => {
+    throw new FerryError("BuildFailed", {
+      what: `The build for ${name} did not write ${output}.`,
+      fix: "Make the build command write its binary to {{output}}.",
+    });
+  });
+  await checkBinary(output, target);
 }

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
-import { architectures, fileKinds, operatingSystems, type Arch, type Os } from "./manifest.ts";
+import { fileKinds } from "./manifest.ts";
 import type { Prepared, Project, Registry } from "./registry.ts";
 import {
   archivePlaceholders,
@@ -14,13 +14,11 @@ import {
   releasePlaceholders,
   templateString,
 } from "./template.ts";
+import { architectures, operatingSystems, parseTarget, targetNames, type Target, type TargetName } from "./targets.ts";
 
-const target = z
-  .string()
-  .regex(
-    new RegExp(`^(${operatingSystems.join("|")})/(${architectures.join("|")})$`),
-    `expected <os>/<arch> with os one of ${operatingSystems.join(", ")} and arch one of ${architectures.join(", ")}`,
-  );
+const target = z.enum(targetNames as [TargetName, ...TargetName[]], {
+  error: (issue) => `unknown target "${String(issue.input)}"; known: ${targetNames.join(", ")}`,
+});
 
 const projectSchema = z
   .object({
@@ -128,11 +126,6 @@ const commonKeys = z.object({
 });
 export type CommonOptions = z.infer<typeof commonKeys>;
 
-export interface Target {
-  os: Os;
-  arch: Arch;
-}
-
 export interface Config {
   /** ferry.yaml's own path. */
   path: string;
@@ -239,10 +232,7 @@ export async function loadConfig(path: string, registryNames: readonly string[],
     },
     build: {
       ...file.build,
-      targets: file.build.targets.map((t) => {
-        const [os, arch] = t.split("/") as [Os, Arch];
-        return { os, arch };
-      }),
+      targets: file.build.targets.map((t) => parseTarget(t)!),
     },
     archives: file.archives,
     release: file.release,

@@ -10,6 +10,7 @@ const catalog = {
   VersionUnsupported: 2,
   InputMissing: 2,
   SecretMissing: 2,
+  BinaryMismatch: 2,
   BuildFailed: 1,
   ReleaseConflict: 1,
   ReleaseNotPublic: 1,

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { z } from "zod";
 import type { Context, Prepared, Registry } from "./registry.ts";
+import type { TargetName } from "./targets.ts";
 import { checkRepoFiles, filePresence, openRepoFiles, type FilePresenceInput, type RepoTarget } from "./repo-files.ts";
 
 /** The options a one-file registry shares: `repoFilesOptions` and the name of its token's secret. */
@@ -17,6 +18,8 @@ interface RepoOptions {
 export interface FileRegistrySpec<Options extends RepoOptions> {
   name: string;
   options: z.ZodType<Options>;
+  /** The targets the file can point at. */
+  targets: readonly TargetName[];
   /** `owner/name` of the GitHub repository written through the contents API, unless a git URL is set (option `git` or FERRY_<NAME>_GIT). */
   repository(ctx: Context<Options>): string | undefined;
   /** The file's path in the repository. */
@@ -53,6 +56,7 @@ export function defineFileRegistry<Options extends RepoOptions>(spec: FileRegist
   return {
     name: spec.name,
     needs: ["binaries"],
+    targets: spec.targets,
     options: spec.options,
     skipsPrereleases: true,
 

@@ -3,6 +3,8 @@ export * from "./exec.ts";
 export * from "./github.ts";
 export * from "./http.ts";
 export * from "./manifest.ts";
+export * from "./targets.ts";
+export * from "./binary-header.ts";
 export * from "./registry.ts";
 export * from "./secrets.ts";
 export * from "./version.ts";

@@ -2,16 +2,15 @@ import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
 
-export const operatingSystems = ["linux", "darwin", "windows"] as const;
-export const architectures = ["amd64", "arm64"] as const;
-export type Os = (typeof operatingSystems)[number];
-export type Arch = (typeof architectures)[number];
+import { architectures, operatingSystems, type Arch, type Os } from "./targets.ts";
 
 const artifactSchema = z.object({
   /** The asset's file name on the release, e.g. `hello_1.2.3_linux_amd64.tar.gz`. */
   name: z.string(),
   os: z.enum(operatingSystems),
   arch: z.enum(architectures),
+  /** "musl" for a Linux build against musl libc; absent for the platform's usual libc. */
+  libc: z.literal("musl").optional(),
   format: z.enum(["tar.gz", "zip"]),
   /** The binary's path inside the archive, e.g. `hello` or `hello.exe`. */
   binary: z.string(),
@@ -102,7 +101,15 @@ export function renderChecksums(manifest: ReleaseManifest): string {
     .join("");
 }
 
-/** The artifact for a platform, if the release has one. */
+/**
+ * The artifact that runs on a platform, if the release has one: its own build first, then a musl
+ * build (Linux), then the universal binary (macOS).
+ */
 export function findArtifact(manifest: ReleaseManifest, os: Os, arch: Arch): Artifact | undefined {
-  return manifest.artifacts.find((a) => a.os === os && a.arch === arch);
+  const on = (a: Artifact, wanted: Arch) => a.os === os && a.arch === wanted;
+  return (
+    manifest.artifacts.find((a) => on(a, arch) && !a.libc) ??
+    manifest.artifacts.find((a) => on(a, arch)) ??
+    manifest.artifacts.find((a) => on(a, "universal"))
+  );
 }

@@ -1,6 +1,7 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { FerryError } from "./errors.ts";
+import { targetName } from "./targets.ts";
 import { readManifest, renderChecksums, writeManifest, type Artifact, type AssetFile, type ReleaseManifest } from "./manifest.ts";
 
 /**
@@ -34,7 +35,7 @@ export async function mergeBuilds(dirs: string[], distDir: string, tag: string):
       if (seen && seen.artifact.sha256 !== artifact.sha256) {
         throw conflict(`${artifact.name} was built twice with different contents (in ${seen.dir} and ${dir}).`);
       }
-      const platform = `${artifact.os}/${artifact.arch}`;
+      const platform = targetName(artifact);
       const other = byPlatform.get(platform);
       if (other && other !== artifact.name) throw conflict(`${platform} was built twice, as ${other} and ${artifact.name}.`);
       byPlatform.set(platform, artifact.name);

@@ -8,6 +8,7 @@ import { asFerryError, FerryError, type ErrorCode } from "./errors.ts";
 import type { ReleaseManifest } from "./manifest.ts";
 import type { Context, Prepared, Project, Registry, Verified } from "./registry.ts";
 import { redact } from "./secrets.ts";
+import { targetName } from "./targets.ts";
 import type { Version } from "./version.ts";
 
 export type Status = "published" | "awaiting-review" | "already-published" | "skipped" | "planned" | "failed" | "blocked";
@@ -173,8 +174,10 @@ async function steps(
   const prepared = await adapter.prepare(ctx);
   // Adapters name their files absolutely or relative to their outDir; the report shows them relative to dist/.
   const files = prepared.files.map((f) => relativeTo(input.distDir, resolve(ctx.outDir, f)));
+  const leftOut = leftOutTargets(adapter, ctx.manifest);
   if (input.dryRun) {
-    return { status: "planned", detail: unknownState ? `would publish; registry state unknown: ${unknownState}` : "would publish", files };
+    const detail = unknownState ? `would publish; registry state unknown: ${unknownState}` : "would publish";
+    return { status: "planned", detail: detail + leftOut, files };
   }
 
   phase("publish");
@@ -183,7 +186,7 @@ async function steps(
   const verified = await poll(() => adapter.verify(ctx, published), input, adapter.name, ctx.signal);
   return {
     status: verified.state === "verified" ? "published" : "awaiting-review",
-    detail: verified.detail,
+    detail: verified.detail + leftOut,
     files,
   };
 }
@@ -210,6 +213,14 @@ async function poll(
     }
     await sleep(interval, undefined, { signal });
   }
+}
+
+/** The release's targets a registry cannot carry, as a note for the report ("" when it carries them all). */
+function leftOutTargets(adapter: Registry<unknown, Prepared>, manifest: ReleaseManifest): string {
+  const carried = adapter.targets;
+  if (!carried) return "";
+  const left = [...new Set(manifest.artifacts.map(targetName))].filter((t) => !carried.includes(t)).sort();
+  return left.length ? `; leaves out ${left.join(", ")} (${adapter.name} cannot carry them)` : "";
 }
 
 const relativeTo = (dir: string, file: string) => (file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : file);

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Exec } from "./exec.ts";
 import type { Http } from "./http.ts";
 import type { Artifact, ReleaseManifest } from "./manifest.ts";
+import type { TargetName } from "./targets.ts";
 import type { Version } from "./version.ts";
 
 /** What a registry consumes from the hub. */
@@ -90,6 +91,11 @@ export interface Registry<Options = unknown, P extends Prepared = Prepared> {
   needs: Need[];
   /** Validates this registry's section of ferry.yaml. */
   options: z.ZodType<Options>;
+  /**
+   * The targets whose binaries this registry can carry (binary registries only); `ferry plan` and the
+   * report name the release's other targets as left out.
+   */
+  targets?: readonly TargetName[];
   /** Prereleases are skipped unless the options say `prerelease: true`; true for formula-style registries. */
   skipsPrereleases?: boolean;
   /** Read-only. Throws when it cannot tell: unknown is never absent or present. */

@@ -2,7 +2,19 @@ import { z } from "zod";
 import { FerryError } from "./errors.ts";
 
 /** Placeholders of the build: `build.command`, `build.env.*`, `build.prebuilt`. */
-export const buildPlaceholders = ["project", "binary", "version", "tag", "os", "arch", "ext", "output"] as const;
+export const buildPlaceholders = [
+  "project",
+  "binary",
+  "version",
+  "tag",
+  "os",
+  "arch",
+  "goarch",
+  "goarm",
+  "triple",
+  "ext",
+  "output",
+] as const;
 /** Placeholders of `archives.name`. */
 export const archivePlaceholders = ["project", "binary", "version", "tag", "os", "arch", "ext"] as const;
 /** Placeholders of `release.files` paths. */

@@ -14,7 +14,16 @@ import {
   type Presence,
 } from "@ferry/core";
 import { aurOptions, type AurOptions } from "./options.ts";
-import { describePackage, packageName, packageSums, parseSrcinfo, renderPkgbuild, renderSrcinfo, type AurPackage } from "./render.ts";
+import {
+  aurTargets,
+  describePackage,
+  packageName,
+  packageSums,
+  parseSrcinfo,
+  renderPkgbuild,
+  renderSrcinfo,
+  type AurPackage,
+} from "./render.ts";
 import { readInfo, readPublishedFile } from "./rpc.ts";
 import { aurKnownHosts, explainSshFailure, openSshSession, pinsHost } from "./ssh.ts";
 import { vercmp } from "./vercmp.ts";
@@ -115,6 +124,7 @@ async function withRepo<T>(
 export default defineRegistry<AurOptions, AurPrepared>({
   name: "aur",
   needs: ["binaries"],
+  targets: aurTargets,
   options: aurOptions,
   // The AUR has no channels: a prerelease would become what every AUR helper installs.
   skipsPrereleases: true,

@@ -1,13 +1,20 @@
-import { FerryError, aurVersion, findArtifact, type Arch, type Context } from "@ferry/core";
+import { FerryError, aurVersion, findArtifact, type Arch, type Context, type TargetName } from "@ferry/core";
 import type { AurOptions } from "./options.ts";
 
 /** Arch Linux's name for each release architecture, in the order the PKGBUILD lists them. */
 const archNames: Array<[Arch, AurArch]> = [
   ["amd64", "x86_64"],
   ["arm64", "aarch64"],
+  ["386", "i686"],
+  ["armv7", "armv7h"],
+  ["riscv64", "riscv64"],
+  ["ppc64le", "powerpc64le"],
 ];
 
-type AurArch = "x86_64" | "aarch64";
+type AurArch = "x86_64" | "aarch64" | "i686" | "armv7h" | "riscv64" | "powerpc64le";
+
+/** The targets the PKGBUILD can carry (a musl build stands in for a missing glibc one). */
+export const aurTargets = archNames.flatMap(([arch]) => [`linux/${arch}`, `linux/${arch}-musl`] as TargetName[]);
 
 interface AurSource {
   arch: AurArch;
@@ -51,7 +58,7 @@ export function describePackage(ctx: Context<AurOptions>): AurPackage {
   if (found.length === 0) {
     throw new FerryError("InputMissing", {
       registry: ctx.registry,
-      what: "The release has no Linux amd64 or arm64 archive to package for the AUR.",
+      what: "The release has no Linux amd64 or arm64 archive (nor one for another CPU Arch Linux runs) to package for the AUR.",
       fix: "Add a linux/amd64 or linux/arm64 target to the build, or leave the aur target out.",
     });
   }

@@ -45,6 +45,8 @@ function presence(entry: FeedEntry, id: string, version: string, sha512: string)
 export default defineRegistry<ChocolateyOptions, ChocolateyPrepared>({
   name: "chocolatey",
   needs: ["binaries"],
+  // Chocolatey's install script takes one 64-bit x86 zip; Windows on Arm runs it too.
+  targets: ["windows/amd64"],
   options: chocolateyOptions,
 
   async exists(ctx) {

@@ -4,7 +4,7 @@ import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { dockerTags, FerryError, type Context } from "@ferry/core";
+import { dockerTags, FerryError, findArtifact, type Context } from "@ferry/core";
 import { pullBase, type BaseImage } from "./base.ts";
 import { readCredentials, RegistryClient, type Descriptor } from "./client.ts";
 import { buildLayer } from "./layer.ts";
@@ -84,7 +84,10 @@ function baseClient(ctx: Context<DockerOptions>, base: string): { client: Regist
  * included; without it the layers are only hashed, which is all exists() needs.
  */
 export async function assemble(ctx: Context<DockerOptions>, outDir?: string): Promise<Images & { files: string[] }> {
-  const artifacts = ctx.manifest.artifacts.filter((a) => a.os === "linux").sort((a, b) => a.arch.localeCompare(b.arch));
+  // One image per architecture: a glibc build, else a musl one.
+  const artifacts = [...new Set(ctx.manifest.artifacts.filter((a) => a.os === "linux").map((a) => a.arch))]
+    .sort()
+    .map((arch) => findArtifact(ctx.manifest, "linux", arch)!);
   if (artifacts.length === 0) {
     throw new FerryError("InputMissing", {
       registry: ctx.registry,

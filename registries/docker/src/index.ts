@@ -4,6 +4,7 @@ import { checkStep, defineRegistry, dockerFloatingTags, FerryError, pass, type C
 import { z } from "zod";
 import { readCredentials, RegistryClient } from "./client.ts";
 import { assemble, tagsOf, target, type DockerOptions, type Images } from "./image.ts";
+import { dockerTargets } from "./render.ts";
 
 const options = z
   .object({
@@ -56,6 +57,7 @@ async function preparedDigest(ctx: Ctx): Promise<string> {
 export default defineRegistry({
   name: "docker",
   needs: ["binaries"],
+  targets: dockerTargets,
   options,
 
   async exists(ctx) {

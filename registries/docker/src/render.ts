@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Arch } from "@ferry/core";
+import type { Arch, TargetName } from "@ferry/core";
 import type { Descriptor } from "./client.ts";
 import type { Layer } from "./layer.ts";
 
@@ -13,14 +13,26 @@ const mediaTypes = {
 const created = "1970-01-01T00:00:00Z";
 
 export interface Platform {
-  architecture: Arch;
+  architecture: string;
   os: "linux";
-  variant?: "v8";
+  variant?: "v7" | "v8";
 }
 
-/** Go's names for the release's architectures; arm64 images carry variant v8 as Docker's own do. */
-export const platformOf = (arch: Arch): Platform =>
-  arch === "arm64" ? { architecture: "arm64", os: "linux", variant: "v8" } : { architecture: "amd64", os: "linux" };
+/** OCI platforms (Go's GOARCH names) for the release's Linux architectures; arm images carry a variant as Docker's own do. */
+const platforms: Partial<Record<Arch, Platform>> = {
+  "386": { architecture: "386", os: "linux" },
+  amd64: { architecture: "amd64", os: "linux" },
+  arm64: { architecture: "arm64", os: "linux", variant: "v8" },
+  armv7: { architecture: "arm", os: "linux", variant: "v7" },
+  ppc64le: { architecture: "ppc64le", os: "linux" },
+  riscv64: { architecture: "riscv64", os: "linux" },
+  s390x: { architecture: "s390x", os: "linux" },
+};
+
+/** The targets an image can carry: every Linux one (a glibc build before a musl one for the same architecture). */
+export const dockerTargets = Object.keys(platforms).flatMap((arch) => [`linux/${arch}`, `linux/${arch}-musl`] as TargetName[]);
+
+export const platformOf = (arch: Arch): Platform => platforms[arch]!;
 
 /** A JSON document and its bytes: compact, keys in the order written here, so equal input gives equal bytes. */
 export interface Rendered {

@@ -16,7 +16,16 @@ import {
   type Prepared,
 } from "@ferry/core";
 import { flathubOptions, type FlathubOptions } from "./options.ts";
-import { describeApp, downloadsOf, manifestFile, metainfoFile, parseReleases, renderManifest, renderMetainfo } from "./render.ts";
+import {
+  describeApp,
+  downloadsOf,
+  flathubTargets,
+  manifestFile,
+  metainfoFile,
+  parseReleases,
+  renderManifest,
+  renderMetainfo,
+} from "./render.ts";
 
 type Ctx = Context<FlathubOptions>;
 
@@ -140,6 +149,7 @@ async function requireAppRepository(ctx: Ctx): Promise<void> {
 export default defineRegistry<FlathubOptions, FlathubPrepared>({
   name: "flathub",
   needs: ["binaries"],
+  targets: flathubTargets,
   options: flathubOptions,
   skipsPrereleases: true,
 

@@ -1,4 +1,4 @@
-import type { Context } from "@ferry/core";
+import { findArtifact, type Context, type TargetName } from "@ferry/core";
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import type { FlathubOptions } from "./options.ts";
 
@@ -36,7 +36,9 @@ interface Download {
   binary: string;
 }
 
+/** Flathub builds for these two architectures only. */
 const flatpakArch = { amd64: "x86_64", arm64: "aarch64" } as const;
+export const flathubTargets: TargetName[] = ["linux/amd64", "linux/arm64", "linux/amd64-musl", "linux/arm64-musl"];
 
 export const manifestFile = (appId: string): string => `${appId}.json`;
 export const metainfoFile = (appId: string): string => `${appId}.metainfo.xml`;
@@ -63,10 +65,10 @@ export function describeApp(ctx: Context<FlathubOptions>, existing: string | und
     license: project.license,
     developer: options.developer ?? project.author.replace(/\s*<[^>]*>\s*$/, ""),
     releases: [{ version: version.semver, date }, ...previous.filter((r) => r.version !== version.semver)],
-    downloads: ctx.manifest.artifacts
-      .filter((a) => a.os === "linux" && a.format === "tar.gz")
-      .sort((a, b) => a.arch.localeCompare(b.arch))
-      .map((a) => ({ arch: flatpakArch[a.arch], url: a.url, sha256: a.sha256, size: a.size, binary: a.binary })),
+    downloads: (["amd64", "arm64"] as const).flatMap((arch) => {
+      const a = findArtifact(ctx.manifest, "linux", arch);
+      return a?.format === "tar.gz" ? [{ arch: flatpakArch[arch], url: a.url, sha256: a.sha256, size: a.size, binary: a.binary }] : [];
+    }),
   };
 }
 

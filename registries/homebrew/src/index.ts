@@ -29,6 +29,8 @@ const formulaName = (ctx: Context<Options>) => ctx.options.formula ?? ctx.projec
 export default defineFileRegistry<Options>({
   name: "homebrew",
   options,
+  // One archive per OS and CPU: a musl build stands in for a missing glibc one, the universal binary for missing macOS ones.
+  targets: ["darwin/amd64", "darwin/arm64", "darwin/universal", "linux/amd64", "linux/arm64", "linux/amd64-musl", "linux/arm64-musl"],
   repository: (ctx) => ctx.options.tap,
   path: (ctx) => `${ctx.options.cask ? "Casks" : "Formula"}/${formulaName(ctx)}.rb`,
   render: (ctx) =>

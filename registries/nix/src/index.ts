@@ -1,6 +1,6 @@
 import { defineFileRegistry, nixVersion, repoFilesOptions, type Context } from "@ferry/core";
 import { z } from "zod";
-import { parseDerivation, renderDerivation, semverOfNix } from "./render.ts";
+import { nixTargets, parseDerivation, renderDerivation, semverOfNix } from "./render.ts";
 
 const options = z
   .object({
@@ -32,6 +32,7 @@ const pname = (ctx: Context<Options>) => ctx.options.pname ?? ctx.project.name;
 export default defineFileRegistry<Options>({
   name: "nix",
   options,
+  targets: nixTargets,
   repository: (ctx) => ctx.options.repository,
   path: (ctx) => ctx.options.path ?? `pkgs/${pname(ctx)}/default.nix`,
   render: (ctx) => renderDerivation({ project: ctx.project, version: ctx.version, manifest: ctx.manifest, pname: pname(ctx) }),

@@ -7,15 +7,30 @@ import {
   type Os,
   type Project,
   type ReleaseManifest,
+  type TargetName,
   type Version,
 } from "@ferry/core";
 
-/** Nix system → the release platform that runs on it. */
+/** Nix system → the release platform that runs on it (a musl or universal build stands in for a missing one). */
 const systems: Array<[string, Os, Arch]> = [
   ["aarch64-darwin", "darwin", "arm64"],
+  ["aarch64-freebsd", "freebsd", "arm64"],
   ["aarch64-linux", "linux", "arm64"],
+  ["armv7l-linux", "linux", "armv7"],
+  ["i686-linux", "linux", "386"],
+  ["powerpc64le-linux", "linux", "ppc64le"],
+  ["riscv64-linux", "linux", "riscv64"],
+  ["s390x-linux", "linux", "s390x"],
   ["x86_64-darwin", "darwin", "amd64"],
+  ["x86_64-freebsd", "freebsd", "amd64"],
   ["x86_64-linux", "linux", "amd64"],
+];
+
+/** The targets a derivation can point at. */
+export const nixTargets: TargetName[] = [
+  ...systems.map(([, os, arch]) => `${os}/${arch}` as TargetName),
+  ...systems.flatMap(([, os, arch]) => (os === "linux" ? [`linux/${arch}-musl` as TargetName] : [])),
+  "darwin/universal",
 ];
 
 /** SPDX identifiers → nixpkgs `lib.licenses` attributes, for the common licenses. */

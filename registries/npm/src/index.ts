@@ -1,7 +1,17 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FerryError, checkStep, defineRegistry, npmDistTag, pass, secretCheck, type Context, type Prepared } from "@ferry/core";
+import {
+  FerryError,
+  checkStep,
+  defineRegistry,
+  npmDistTag,
+  pass,
+  secretCheck,
+  targetNames,
+  type Context,
+  type Prepared,
+} from "@ferry/core";
 import { publishToken, putPackage, readVersion, registryUrl, sameTarball, whoami, type Remote } from "./client.ts";
 import { npmOptions, type NpmOptions } from "./options.ts";
 import { render, type RenderedPackage } from "./render.ts";
@@ -36,6 +46,7 @@ const differs = (ctx: Ctx, pkg: RenderedPackage) =>
 export default defineRegistry<NpmOptions, NpmPrepared>({
   name: "npm",
   needs: ["binaries"],
+  targets: targetNames,
   options: npmOptions,
 
   async exists(ctx) {

@@ -24,9 +24,20 @@ export interface Rendering {
   files: string[];
 }
 
-/** npm's platform names for the release's GOOS/GOARCH values. */
-const npmOs: Record<Os, string> = { linux: "linux", darwin: "darwin", windows: "win32" };
-const npmCpu: Record<Arch, string> = { amd64: "x64", arm64: "arm64" };
+/** npm's platform names (Node's process.platform and process.arch) for the release's targets. */
+const npmOs: Record<Os, string> = { linux: "linux", darwin: "darwin", windows: "win32", freebsd: "freebsd" };
+const npmCpu: Record<Exclude<Arch, "universal">, string> = {
+  "386": "ia32",
+  amd64: "x64",
+  arm64: "arm64",
+  armv7: "arm",
+  riscv64: "riscv64",
+  ppc64le: "ppc64",
+  s390x: "s390x",
+};
+/** The cpu values an artifact runs on: both of a universal binary's. */
+const cpusOf = (artifact: Pick<Artifact, "arch">): string[] =>
+  artifact.arch === "universal" ? [npmCpu.amd64, npmCpu.arm64] : [npmCpu[artifact.arch]];
 
 /** The timestamp npm itself gives every tarball entry, so equal contents give equal bytes. */
 const npmEpoch = new Date("1985-10-26T08:15:00.000Z");
@@ -76,16 +87,23 @@ async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Re
   for (const artifact of artifacts) {
     const pkgName = platformName(name, artifact);
     const os = npmOs[artifact.os];
-    const cpu = npmCpu[artifact.arch];
-    platforms[`${os} ${cpu}`] = pkgName;
+    const cpus = cpusOf(artifact);
+    // The shim's keys: `<platform> <arch>`, plus ` musl` for musl builds; a universal binary serves both arches unless one has its own.
+    for (const cpu of cpus) {
+      const key = `${os} ${cpu}${artifact.libc ? ` ${artifact.libc}` : ""}`;
+      if (artifact.arch !== "universal" || !platforms[key]) platforms[key] = pkgName;
+    }
+    // npm installs only the libc's package when a linux arch has both a glibc and a musl build.
+    const twin = artifacts.some((a) => a !== artifact && a.os === artifact.os && a.arch === artifact.arch);
     const root = join(dir, "packages", flatName(pkgName));
     const binary = `bin/${artifact.binary}`;
     const manifest = {
       name: pkgName,
       ...common,
-      description: `The ${project.binary} binary for ${os} ${cpu}; installed by ${name}.`,
+      description: `The ${project.binary} binary for ${os} ${cpus.join("+")}${artifact.libc ? ` ${artifact.libc}` : ""}; installed by ${name}.`,
       os: [os],
-      cpu: [cpu],
+      cpu: cpus,
+      ...(twin ? { libc: [artifact.libc ?? "glibc"] } : {}),
       // Yarn PnP would otherwise keep the binary inside a zip, where it cannot be run.
       preferUnplugged: true,
     };
@@ -102,11 +120,7 @@ async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Re
     name,
     ...common,
     bin: { [project.binary]: shim },
-    optionalDependencies: Object.fromEntries(
-      Object.values(platforms)
-        .sort()
-        .map((p) => [p, version]),
-    ),
+    optionalDependencies: Object.fromEntries([...new Set(Object.values(platforms))].sort().map((p) => [p, version])),
   };
   await mkdir(join(root, "bin"), { recursive: true });
   await writeFile(join(root, shim), renderShim(project.binary, platforms), { mode: 0o755 });
@@ -116,9 +130,9 @@ async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Re
   return { packages, files: [...files, ...packages.map((p) => p.tarball)] };
 }
 
-/** `@hello/cli` → `@hello/cli-linux-x64`. */
-const platformName = (name: string, artifact: Pick<Artifact, "os" | "arch">): string =>
-  `${name}-${npmOs[artifact.os]}-${npmCpu[artifact.arch]}`;
+/** `@hello/cli` → `@hello/cli-linux-x64`, `@hello/cli-linux-x64-musl`, `@hello/cli-darwin-universal`. */
+const platformName = (name: string, artifact: Pick<Artifact, "os" | "arch" | "libc">): string =>
+  `${name}-${npmOs[artifact.os]}-${artifact.arch === "universal" ? "universal" : npmCpu[artifact.arch]}${artifact.libc ? `-${artifact.libc}` : ""}`;
 
 /** `@hello/cli` → `hello-cli`, as `npm pack` names files. */
 const flatName = (name: string): string => name.replace(/^@/, "").replace("/", "-");
@@ -159,7 +173,9 @@ const { spawnSync } = require("node:child_process");
 
 const platforms = ${table};
 const platform = \`\${process.platform} \${process.arch}\`;
-const pkg = platforms[platform];
+// Node on musl reports no glibc version; a musl build is preferred there, the other build elsewhere.
+const musl = process.platform === "linux" && !process.report?.getReport().header.glibcVersionRuntime;
+const pkg = musl ? platforms[\`\${platform} musl\`] ?? platforms[platform] : platforms[platform] ?? platforms[\`\${platform} musl\`];
 if (!pkg) {
   console.error(\`${binary}: no prebuilt binary for \${platform}; available: \${Object.keys(platforms).join(", ")}.\`);
   process.exit(1);

@@ -4,11 +4,22 @@ import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream } from "node:stream/web";
-import { defineRegistry, fail, FerryError, pass, pep440Version, secretCheck, type Check, type Context, type Prepared } from "@ferry/core";
+import {
+  defineRegistry,
+  fail,
+  FerryError,
+  pass,
+  pep440Version,
+  secretCheck,
+  targetNames,
+  type Check,
+  type Context,
+  type Prepared,
+} from "@ferry/core";
 import { z } from "zod";
 import { readRelease, uploadDistribution, uploadToken, type Endpoints, type ReleaseFiles } from "./api.ts";
 import { metadataField, readDistributions, wheelDistribution, type Distribution } from "./dist.ts";
-import { buildWheel, defaultPlatformTags, normalizeName, renderMetadata, type Platform, type WheelMetadata } from "./wheel.ts";
+import { buildWheel, defaultPlatformTags, normalizeName, platformOf, renderMetadata, type Platform, type WheelMetadata } from "./wheel.ts";
 
 const name = "pypi";
 
@@ -94,11 +105,13 @@ async function renderWheels(ctx: Ctx, meta: WheelMetadata): Promise<Distribution
   const text = renderMetadata(meta);
   const dists: Distribution[] = [];
   for (const artifact of ctx.manifest.artifacts) {
-    const platform: Platform = `${artifact.os}_${artifact.arch}`;
+    const platform = platformOf(artifact);
+    const platformTag = ctx.options.platforms[platform] ?? defaultPlatformTags[platform];
+    if (!platformTag) continue;
     const binaryName = artifact.binary.split("/").pop() ?? artifact.binary;
     const wheel = await buildWheel({
       metadata: meta,
-      platformTag: ctx.options.platforms[platform] ?? defaultPlatformTags[platform],
+      platformTag,
       binaryName,
       binary: await readFile(await ctx.binary(artifact)),
     });
@@ -147,6 +160,7 @@ function compare(dists: Distribution[], remote: ReleaseFiles) {
 export default defineRegistry({
   name,
   needs: ["binaries"],
+  targets: targetNames.filter((t) => defaultPlatformTags[t.replace("/", "_") as Platform]),
   options,
 
   async exists(ctx) {

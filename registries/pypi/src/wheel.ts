@@ -1,20 +1,38 @@
 import { createHash } from "node:crypto";
 import { buffer } from "node:stream/consumers";
-import type { Arch, Os } from "@ferry/core";
+import { targetName, type Artifact, type TargetName } from "@ferry/core";
 import yazl from "yazl";
 
-/** A platform key as ferry.yaml spells it: `<os>_<arch>`. */
-export type Platform = `${Os}_${Arch}`;
+/** A platform key as ferry.yaml spells it: the target with `_` for `/`, e.g. `linux_amd64-musl`. */
+export type Platform = TargetName extends `${infer Os}/${infer Arch}` ? `${Os}_${Arch}` : never;
+
+export const platformOf = (artifact: Pick<Artifact, "os" | "arch" | "libc">): Platform =>
+  targetName(artifact).replace("/", "_") as Platform;
 
 /**
  * Wheel platform tags per target. Go binaries are static, so the oldest manylinux that pip on
  * any current distribution accepts is honest; the legacy alias lets old pips install it too.
+ * PyPI takes no FreeBSD wheels, so FreeBSD targets have no tag and get no wheel.
  */
-export const defaultPlatformTags: Record<Platform, string> = {
+export const defaultPlatformTags: Partial<Record<Platform, string>> = {
+  linux_386: "manylinux_2_17_i686.manylinux2014_i686",
   linux_amd64: "manylinux_2_17_x86_64.manylinux2014_x86_64",
   linux_arm64: "manylinux_2_17_aarch64.manylinux2014_aarch64",
+  linux_armv7: "manylinux_2_17_armv7l.manylinux2014_armv7l",
+  linux_ppc64le: "manylinux_2_17_ppc64le.manylinux2014_ppc64le",
+  linux_riscv64: "manylinux_2_31_riscv64",
+  linux_s390x: "manylinux_2_17_s390x.manylinux2014_s390x",
+  "linux_386-musl": "musllinux_1_2_i686",
+  "linux_amd64-musl": "musllinux_1_2_x86_64",
+  "linux_arm64-musl": "musllinux_1_2_aarch64",
+  "linux_armv7-musl": "musllinux_1_2_armv7l",
+  "linux_ppc64le-musl": "musllinux_1_2_ppc64le",
+  "linux_riscv64-musl": "musllinux_1_2_riscv64",
+  "linux_s390x-musl": "musllinux_1_2_s390x",
   darwin_amd64: "macosx_10_12_x86_64",
   darwin_arm64: "macosx_11_0_arm64",
+  darwin_universal: "macosx_10_12_universal2",
+  windows_386: "win32",
   windows_amd64: "win_amd64",
   windows_arm64: "win_arm64",
 };

@@ -1,6 +1,6 @@
 import { defineFileRegistry, repoFilesOptions, type Context } from "@ferry/core";
 import { z } from "zod";
-import { parseScoop, renderScoop } from "./render.ts";
+import { architectures, parseScoop, renderScoop } from "./render.ts";
 
 const options = z
   .object({
@@ -27,6 +27,7 @@ const appName = (ctx: Context<Options>) => ctx.options.app ?? ctx.project.name;
 export default defineFileRegistry<Options>({
   name: "scoop",
   options,
+  targets: architectures.map(([, arch]) => `windows/${arch}` as const),
   repository: (ctx) => ctx.options.bucket,
   path: (ctx) => `bucket/${appName(ctx)}.json`,
   render: (ctx) => renderScoop({ project: ctx.project, version: ctx.version, manifest: ctx.manifest }),

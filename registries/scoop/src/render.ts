@@ -6,7 +6,9 @@ export interface ScoopInput {
   manifest: ReleaseManifest;
 }
 
-const architectures = [
+/** Scoop's architecture keys for the release's Windows targets. */
+export const architectures = [
+  ["32bit", "386"],
   ["64bit", "amd64"],
   ["arm64", "arm64"],
 ] as const;

@@ -15,7 +15,7 @@ import {
 } from "@ferry/core";
 import { authorizationHeader } from "./credentials.ts";
 import { snapOptions, type SnapOptions } from "./options.ts";
-import { buildSnap, channelOf, linuxArtifacts, renderSnapYaml, snapName, type BuiltSnap } from "./render.ts";
+import { buildSnap, channelOf, linuxArtifacts, renderSnapYaml, snapName, snapTargets, type BuiltSnap } from "./render.ts";
 import {
   dashboardUrl,
   pushSnap,
@@ -66,11 +66,12 @@ async function digests(ctx: Context<SnapOptions>): Promise<BuiltSnap[]> {
 export default defineRegistry<SnapOptions, SnapPrepared>({
   name: "snap",
   needs: ["binaries"],
+  targets: snapTargets,
   options: snapOptions,
 
   async exists(ctx) {
     const map = await readChannelMap(ctx);
-    const arches = linuxArtifacts(ctx).map((a) => a.arch);
+    const arches = linuxArtifacts(ctx).map((a) => a.snapArch);
     const found = arches.map((arch) => ({ arch, ...lookup(ctx, map, arch) }));
     // A version released for only some architectures (or uploaded and never released) is not
     // there yet: publish() releases what was uploaded and uploads only what is missing.
@@ -92,8 +93,8 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
     const snaps: BuiltSnap[] = [];
     const files: string[] = [];
     for (const artifact of linuxArtifacts(ctx)) {
-      const yaml = join(ctx.outDir, `snap.${artifact.arch}.yaml`);
-      await writeFile(yaml, renderSnapYaml(ctx, artifact.arch));
+      const yaml = join(ctx.outDir, `snap.${artifact.snapArch}.yaml`);
+      await writeFile(yaml, renderSnapYaml(ctx, artifact.snapArch));
       const snap = await buildSnap(ctx, artifact, ctx.outDir);
       snaps.push(snap);
       files.push(yaml, snap.file);
@@ -142,7 +143,7 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
       (info["channel-map"] ?? []).find(
         (e) => e.channel.architecture === arch && e.channel.track === ctx.options.track && e.channel.risk === risk && e.version === version,
       );
-    const arches = linuxArtifacts(ctx).map((a) => a.arch);
+    const arches = linuxArtifacts(ctx).map((a) => a.snapArch);
     const missing = arches.filter((arch) => !visible(arch));
     if (missing.length === 0) {
       return {

@@ -3,12 +3,13 @@ import { createReadStream } from "node:fs";
 import { chmod, copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { FerryError, snapChannel, snapVersion, type Arch, type Artifact, type Context } from "@ferry/core";
+import { FerryError, findArtifact, snapChannel, snapVersion, type Arch, type Artifact, type Context, type TargetName } from "@ferry/core";
 import { stringify } from "yaml";
 import type { SnapOptions } from "./options.ts";
 
 export interface BuiltSnap {
-  arch: Arch;
+  /** The snap architecture, e.g. armhf. */
+  arch: string;
   file: string;
   /** sha3-384 hex, the digest the store keeps for each revision. */
   sha3_384: string;
@@ -19,9 +20,30 @@ export const snapName = (ctx: Context<SnapOptions>): string => ctx.options.name 
 /** The channel a release goes to, e.g. `latest/candidate`. */
 export const channelOf = (ctx: Context<SnapOptions>, risk: string): string => `${ctx.options.track}/${risk}`;
 
-/** The release's linux artifacts, one snap each. */
-export function linuxArtifacts(ctx: Context<SnapOptions>): Artifact[] {
-  const artifacts = ctx.manifest.artifacts.filter((a) => a.os === "linux").sort((a, b) => a.arch.localeCompare(b.arch));
+/** Snap architectures (Debian's names) for the release's Linux targets; i386 is left out, as the store takes it only on core18. */
+const snapArchs: Partial<Record<Arch, string>> = {
+  amd64: "amd64",
+  arm64: "arm64",
+  armv7: "armhf",
+  riscv64: "riscv64",
+  ppc64le: "ppc64el",
+  s390x: "s390x",
+};
+
+/** The targets a snap can carry. */
+export const snapTargets = Object.keys(snapArchs).flatMap((arch) => [`linux/${arch}`, `linux/${arch}-musl`] as TargetName[]);
+
+/** A release artifact with the snap architecture it is packed for. */
+export type SnapArtifact = Artifact & { snapArch: string };
+
+/** The release's linux artifacts, one snap each per architecture (a glibc build before a musl one). */
+export function linuxArtifacts(ctx: Context<SnapOptions>): SnapArtifact[] {
+  const artifacts = Object.entries(snapArchs)
+    .flatMap(([arch, snapArch]) => {
+      const artifact = findArtifact(ctx.manifest, "linux", arch as Arch);
+      return artifact ? [{ ...artifact, snapArch }] : [];
+    })
+    .sort((a, b) => a.snapArch.localeCompare(b.snapArch));
   if (artifacts.length === 0) {
     throw new FerryError("InputMissing", {
       registry: ctx.registry,
@@ -33,7 +55,7 @@ export function linuxArtifacts(ctx: Context<SnapOptions>): Artifact[] {
 }
 
 /** meta/snap.yaml for one architecture. */
-export function renderSnapYaml(ctx: Context<SnapOptions>, arch: Arch): string {
+export function renderSnapYaml(ctx: Context<SnapOptions>, arch: string): string {
   const { options, project } = ctx;
   const name = snapName(ctx);
   if (!/^(?=.*[a-z])[a-z0-9](?:-?[a-z0-9])*$/.test(name) || name.length > 40) {
@@ -74,20 +96,20 @@ const appName = (snap: string, binary: string) => (binary === snap ? snap : bina
  * Builds `<name>_<version>_<arch>.snap` the way `snap pack` does (squashfs, xz, root-owned, no
  * xattrs or fragments), with every timestamp fixed so the same release gives the same bytes.
  */
-export async function buildSnap(ctx: Context<SnapOptions>, artifact: Artifact, outDir: string): Promise<BuiltSnap> {
-  const root = join(outDir, `.root-${artifact.arch}`);
+export async function buildSnap(ctx: Context<SnapOptions>, artifact: SnapArtifact, outDir: string): Promise<BuiltSnap> {
+  const root = join(outDir, `.root-${artifact.snapArch}`);
   await rm(root, { recursive: true, force: true });
   await mkdir(join(root, "bin"), { recursive: true });
   await mkdir(join(root, "meta"), { recursive: true });
   const binary = join(root, "bin", ctx.project.binary);
   await copyFile(await ctx.binary(artifact), binary);
-  await writeFile(join(root, "meta", "snap.yaml"), renderSnapYaml(ctx, artifact.arch));
+  await writeFile(join(root, "meta", "snap.yaml"), renderSnapYaml(ctx, artifact.snapArch));
   // The umask must not leak into the image.
   await chmod(binary, 0o755);
   await chmod(join(root, "meta", "snap.yaml"), 0o644);
   for (const dir of [root, join(root, "bin"), join(root, "meta")]) await chmod(dir, 0o755);
 
-  const file = join(outDir, `${snapName(ctx)}_${snapVersion(ctx.version)}_${artifact.arch}.snap`);
+  const file = join(outDir, `${snapName(ctx)}_${snapVersion(ctx.version)}_${artifact.snapArch}.snap`);
   await rm(file, { force: true });
   await ctx.exec("mksquashfs", [
     root,
@@ -96,7 +118,7 @@ export async function buildSnap(ctx: Context<SnapOptions>, artifact: Artifact, o
     ...["-mkfs-time", "0", "-all-time", "0", "-no-progress", "-quiet"],
   ]);
   await rm(root, { recursive: true, force: true });
-  return { arch: artifact.arch, file, sha3_384: await sha3(file) };
+  return { arch: artifact.snapArch, file, sha3_384: await sha3(file) };
 }
 
 async function sha3(file: string): Promise<string> {

@@ -13,11 +13,12 @@ import {
   secretCheck,
   splitRepo,
   type Context,
+  type TargetName,
   type Prepared,
 } from "@ferry/core";
 import { parse } from "yaml";
 import { wingetOptions, type WingetOptions } from "./options.ts";
-import { describePackage, manifestDir, manifestPaths, renderManifests } from "./render.ts";
+import { architectures, describePackage, manifestDir, manifestPaths, renderManifests } from "./render.ts";
 
 type Ctx = Context<WingetOptions>;
 
@@ -101,6 +102,7 @@ function findPull(ctx: Ctx) {
 export default defineRegistry<WingetOptions, WingetPrepared>({
   name: "winget",
   needs: ["binaries"],
+  targets: Object.keys(architectures).map((arch) => `windows/${arch}` as TargetName),
   options: wingetOptions,
   skipsPrereleases: true,
 

@@ -21,7 +21,7 @@ export interface WingetPackage {
 }
 
 interface WingetInstaller {
-  architecture: "x64" | "arm64";
+  architecture: "x86" | "x64" | "arm64";
   url: string;
   sha256: string;
   /** The executable's path inside the zip, e.g. `hello.exe`. */
@@ -41,12 +41,19 @@ export const manifestPaths = (identifier: string, version: string) => {
   };
 };
 
-const architectures: Record<Artifact["arch"], WingetInstaller["architecture"]> = { amd64: "x64", arm64: "arm64" };
+/** WinGet's architecture names for the release's Windows targets. */
+export const architectures: Partial<Record<Artifact["arch"], WingetInstaller["architecture"]>> = {
+  "386": "x86",
+  amd64: "x64",
+  arm64: "arm64",
+};
 
 /** The package description of this release, from the project, the options and the windows zips. */
 export function describePackage(ctx: Context<WingetOptions>): WingetPackage {
   const { options, project } = ctx;
-  const zips = ctx.manifest.artifacts.filter((a) => a.os === "windows" && a.format === "zip").sort((a, b) => a.arch.localeCompare(b.arch));
+  const zips = ctx.manifest.artifacts
+    .filter((a) => a.os === "windows" && a.format === "zip" && architectures[a.arch])
+    .sort((a, b) => a.arch.localeCompare(b.arch));
   return {
     identifier: options.identifier,
     version: ctx.version.semver,
@@ -57,7 +64,7 @@ export function describePackage(ctx: Context<WingetOptions>): WingetPackage {
     shortDescription: options.shortDescription ?? project.description,
     homepage: /^https?:\/\//i.test(project.homepage) ? project.homepage : undefined,
     command: project.binary,
-    installers: zips.map((a) => ({ architecture: architectures[a.arch], url: a.url, sha256: a.sha256, binary: a.binary })),
+    installers: zips.map((a) => ({ architecture: architectures[a.arch]!, url: a.url, sha256: a.sha256, binary: a.binary })),
   };
 }
 
