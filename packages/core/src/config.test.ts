@@ -87,7 +87,7 @@ it("refuses an unknown placeholder in any template, naming its key", async () =>
   );
   const message = ((await load(path).catch((e: unknown) => e)) as FerryError).message;
   expect(message).toContain(
-    "build.env.GOOS: unknown placeholder {{goos}}; known here: {{project}}, {{binary}}, {{version}}, {{tag}}, {{os}}, {{arch}}, {{ext}}, {{output}}",
+    "build.env.GOOS: unknown placeholder {{goos}}; known here: {{project}}, {{binary}}, {{version}}, {{tag}}, {{os}}, {{arch}}, {{goarch}}, {{goarm}}, {{triple}}, {{ext}}, {{output}}",
   );
   expect(message).toContain("archives.name: unknown placeholder {{output}}");
   expect(message).toContain("release.name: unknown placeholder {{.Version}}");
