@@ -24,7 +24,7 @@ import { z } from "zod";
 import { FerryError } from "./errors.ts";
 import { checkStep, failedCheck, githubRepoChecks, toolCheck } from "./doctor.ts";
 import type { Check, Context, Presence } from "./registry.ts";
-import { addSecret } from "./secrets.ts";
+import { basicAuthorization } from "./secrets.ts";
 
 export interface RepoFiles {
   /** Where the files go, for messages: `acme/homebrew-tap@main`, `git://host/tap.git@main`. */
@@ -134,12 +134,10 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
   if (target.token && /^https:/i.test(url)) {
     // Configuration through the environment keeps the token out of argv (visible in `ps`) and out of
     // the remote URL (stored in .git/config and echoed in git's messages).
-    const basic = Buffer.from(`x-access-token:${target.token}`).toString("base64");
-    addSecret(basic);
     Object.assign(env, {
       GIT_CONFIG_COUNT: "1",
       GIT_CONFIG_KEY_0: "http.extraHeader",
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+      GIT_CONFIG_VALUE_0: `Authorization: ${basicAuthorization("x-access-token", target.token)}`,
     });
   }
   const local = (args: string[], cwd?: string) =>

@@ -13,7 +13,18 @@ export function addSecret(value: string | undefined): void {
   // Secrets also leak encoded: as base64 (Basic auth, npm's _auth) and URL-encoded.
   known.add(Buffer.from(value).toString("base64"));
   known.add(encodeURIComponent(value));
+  known.add(JSON.stringify(value).slice(1, -1));
   for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) known.add(line.trim());
+}
+
+/**
+ * An HTTP Basic `Authorization` value, remembered as a secret in every form it takes (the pair,
+ * its base64): a registry that echoes the header back in an error cannot make ferry print it.
+ */
+export function basicAuthorization(user: string, password: string): string {
+  const pair = `${user}:${password}`;
+  addSecret(pair);
+  return `Basic ${Buffer.from(pair).toString("base64")}`;
 }
 
 /** Reads an environment variable that holds a secret, and remembers it. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { ReadableStream } from "node:stream/web";
-import { addSecret, FerryError, readJson, type Context, type HttpOptions } from "@ferry/core";
+import { addSecret, basicAuthorization, FerryError, readJson, type Context, type HttpOptions } from "@ferry/core";
 import { request as undiciRequest, type Response } from "undici";
 import type { Repository } from "./reference.ts";
 
@@ -107,7 +107,7 @@ export class RegistryClient {
     const basic = this.credentials && "username" in this.credentials ? this.credentials : undefined;
     if (scheme === "basic") {
       if (!basic) throw this.missingCredentials();
-      this.authorization = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString("base64")}`;
+      this.authorization = basicAuthorization(basic.username, basic.password);
       return;
     }
     if (scheme !== "bearer" || !params.realm) {
@@ -120,9 +120,7 @@ export class RegistryClient {
     const realm = new URL(params.realm);
     if (params.service) realm.searchParams.set("service", params.service);
     if (params.scope) realm.searchParams.set("scope", params.scope);
-    const headers: Record<string, string> = basic
-      ? { authorization: `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString("base64")}` }
-      : {};
+    const headers: Record<string, string> = basic ? { authorization: basicAuthorization(basic.username, basic.password) } : {};
     const response = await this.ctx.http(realm, { headers });
     if (!response.ok) {
       await response.body?.cancel();

@@ -1,4 +1,4 @@
-import { addSecret, FerryError, readJson, type Context } from "@ferry/core";
+import { addSecret, basicAuthorization, FerryError, readJson, type Context } from "@ferry/core";
 import { FormData } from "undici";
 import { metadataFields, type Distribution } from "./dist.ts";
 import { normalizeName } from "./wheel.ts";
@@ -76,7 +76,7 @@ export async function uploadDistribution(
   const response = await ctx.http(endpoints.repository, {
     method: "POST",
     body: form,
-    headers: { authorization: `Basic ${Buffer.from(`__token__:${token}`).toString("base64")}` },
+    headers: { authorization: basicAuthorization("__token__", token) },
   });
   const text = await response.text();
   if (response.ok) return "uploaded";
