@@ -21,8 +21,8 @@ export interface ContractSpec<Options, S extends Service> {
   unreachableEnv?: Record<string, string>;
   /** For HTTP registries: the option that holds the endpoint, and its sandbox URL, so a flaky proxy can stand in front. */
   http?: { option: string; url(service: S): string };
-  /** What a successful first publish reports. @default "published" */
-  publishedStatus?: "published" | "awaiting-review";
+  /** What a successful first publish reports. @default "published+verified" */
+  publishedStatus?: "published+verified" | "awaiting-review";
   /** Fixture settings, e.g. the server that serves release assets. */
   fixture?(service: S): FixtureOptions;
 }
@@ -89,7 +89,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
       const fixture = await release("publish");
       const options = await spec.options(fixture, service);
       expect(await presence(fixture, options)).toEqual({ state: "absent" });
-      expectStatus(await run(fixture, options), spec.publishedStatus ?? "published");
+      expectStatus(await run(fixture, options), spec.publishedStatus ?? "published+verified");
       expect(await presence(fixture, options)).toMatchObject({ state: "present", matches: true });
       expectStatus(await run(fixture, options), "already-published");
     }, 300_000);
@@ -97,7 +97,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
     it("refuses other content under the same version, and leaves the published one as it was", async () => {
       const fixture = await release("conflict");
       const options = await spec.options(fixture, service);
-      expectStatus(await run(fixture, options), spec.publishedStatus ?? "published");
+      expectStatus(await run(fixture, options), spec.publishedStatus ?? "published+verified");
       const other = await makeRelease({ ...spec.fixture?.(service), name: fixture.project.name, marker: " rebuilt" });
       const result = await run(other, await spec.options(other, service));
       expectStatus(result, "failed");
@@ -124,7 +124,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
       ]);
       expectStatus(brokenResult, "failed");
       expect(brokenResult.detail).toMatch(new RegExp(`^\\[${adapter.name}\\] `));
-      expectStatus(healthyResult, spec.publishedStatus ?? "published");
+      expectStatus(healthyResult, spec.publishedStatus ?? "published+verified");
     }, 300_000);
 
     if (spec.http) {
@@ -134,7 +134,7 @@ export function testRegistry<Options, S extends Service>(spec: ContractSpec<Opti
         try {
           const fixture = await release("flaky");
           const options = { ...(await spec.options(fixture, service)), [option]: proxy.url };
-          expectStatus(await run(fixture, options), spec.publishedStatus ?? "published");
+          expectStatus(await run(fixture, options), spec.publishedStatus ?? "published+verified");
           expect(proxy.failed()).toBe(2);
         } finally {
           await proxy.stop();

@@ -1,5 +1,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { reportJsonSchema } from "@ferry/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHub, startVerdaccio, type GitHubStandIn } from "@ferry/sandbox";
 import { ferry, scriptProject, type FerryRun } from "./cli.ts";
@@ -28,6 +30,20 @@ async function project(registries = "  npm: {}") {
   const name = `hello-cli-${++count}-${Date.now() % 100000}`;
   github.createRepo(`ferry-test/${name}`);
   return { name, dir: await scriptProject(name, registries) };
+}
+
+const reportSchemaFile = resolve(import.meta.dirname, "../docs/report.schema.json");
+const validateReport = new Ajv2020({ allErrors: true }).compile(JSON.parse(await readFile(reportSchemaFile, "utf8")) as object);
+
+/** The --json report, checked against docs/report.schema.json. */
+function jsonReport(run: FerryRun) {
+  const report = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf("}") + 1)) as {
+    exitCode: number;
+    release: { status: string };
+    targets: Array<{ registry: string; status: string }>;
+  };
+  expect(validateReport(report) ? [] : validateReport.errors).toEqual([]);
+  return report;
 }
 
 /** Nothing ferry prints may hold a token. */
@@ -66,9 +82,12 @@ describe("ferry release", () => {
     }
 
     const before = writes().length;
-    const second = await ferry(["release", "--tag", "v1.2.3"], { cwd: dir, env: env() });
+    const second = await ferry(["release", "--tag", "v1.2.3", "--json"], { cwd: dir, env: env() });
     expect(second.code, second.stdout + second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/^npm +already-published/m);
+    expect(jsonReport(second)).toMatchObject({
+      release: { status: "already-published" },
+      targets: [{ registry: "npm", status: "already-published" }],
+    });
     expect(writes().length).toBe(before);
     expectNoSecrets(first, second);
   });
@@ -177,13 +196,21 @@ describe("previews and bad input", () => {
       env: { ...env(), NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/", GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary },
     });
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf("}") + 1)) as {
-      exitCode: number;
-      targets: Array<{ registry: string; status: string }>;
-    };
-    expect(report).toMatchObject({ exitCode: 1, targets: [{ registry: "npm", status: "failed" }] });
+    expect(jsonReport(run)).toMatchObject({
+      exitCode: 1,
+      release: { status: "published" },
+      targets: [{ registry: "npm", status: "failed" }],
+    });
     expect(run.stdout).toMatch(/^::error title=ferry npm failed::\[npm\] 127\.0\.0\.1:9 did not answer/m);
     expect(await readFile(summary, "utf8")).toMatch(/\| npm \| failed \|/);
     expectNoSecrets(run);
+  });
+
+  it("documents the JSON report with the schema the code validates against (`ferry schema report`)", async () => {
+    const { dir } = await project();
+    const printed = await ferry(["schema", "report"], { cwd: dir });
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout)).toEqual(reportJsonSchema());
+    expect(JSON.parse(await readFile(reportSchemaFile, "utf8"))).toEqual(reportJsonSchema());
   });
 });

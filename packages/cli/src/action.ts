@@ -12,7 +12,7 @@ const reporting = new Set(["release", "publish", "plan"]);
 
 /** The registries that went out, and those that did not, as the action's outputs list them. */
 function actionOutputs(report: Report): { published: string; failed: string } {
-  const out = new Set(["published", "awaiting-review", "already-published"]);
+  const out = new Set(["published+verified", "awaiting-review", "already-published"]);
   const published = report.targets.filter((t) => out.has(t.status)).map((t) => t.registry);
   const failed = report.targets.filter((t) => !successful.has(t.status)).map((t) => t.registry);
   if (report.release.status === "failed") failed.unshift("github-release");

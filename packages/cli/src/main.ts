@@ -18,6 +18,7 @@ import {
   redact,
   releaseText,
   rememberEnvironmentSecrets,
+  reportJsonSchema,
   runHub,
   runSpokes,
   secret,
@@ -70,10 +71,14 @@ async function main(argv: string[]): Promise<number> {
   const { values: flags, positionals } = parseFlags(argv);
   const [command, ...rest] = positionals;
   if (!command) throw new FerryError("UsageInvalid", { what: "No command was given.", fix: "Run `ferry --help` for the commands." });
-  if (rest.length && !flags.merge)
+  if (rest.length && !flags.merge && !(command === "schema" && rest.join() === "report"))
     throw new FerryError("UsageInvalid", { what: `Unexpected argument "${rest[0]}".`, fix: "Run `ferry --help`." });
   switch (command) {
     case "schema": {
+      if (rest[0] === "report") {
+        out(`${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
+        return 0;
+      }
       const adapters = await Promise.all(registryNames.map(async (n) => (await loadRegistry(n))!));
       out(`${JSON.stringify(configJsonSchema(adapters), null, 2)}\n`);
       return 0;
@@ -294,7 +299,7 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     log: progress.log,
   });
   const releaseState = await hub.released.then(
-    (url): Report["release"] => ({ status: dryRun ? "built" : command === "publish" ? "reused" : "published", url }),
+    (outcome): Report["release"] => outcome,
     (error: unknown): Report["release"] => ({ status: "failed", error: redact(asFerryError(error, "github").message) }),
   );
   progress.stop();

@@ -65,7 +65,7 @@ const commands: Record<string, Command> = {
     summary: "check every registry's secrets, repositories and tools (writes nothing)",
     options: ["config", "only", "skip", "json", "sandbox"],
   },
-  schema: { summary: "print the JSON Schema of ferry.yaml", options: [] },
+  schema: { summary: "print the JSON Schema of ferry.yaml (`schema report`: of the --json report)", args: "[report]", options: [] },
   sandbox: {
     summary: "start local stand-ins of GitHub and the registries, and print their settings",
     options: ["config", "only", "skip"],

@@ -26,6 +26,8 @@ const catalog = {
 } as const;
 
 export type ErrorCode = keyof typeof catalog;
+/** Every error code, for schemas. */
+export const errorCodes = Object.keys(catalog) as [ErrorCode, ...ErrorCode[]];
 
 export interface ErrorDetails {
   /** What happened, in one sentence. */

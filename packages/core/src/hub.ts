@@ -27,10 +27,20 @@ export interface HubInput {
   text?: ReleaseText | undefined;
 }
 
+/**
+ * What the run did to the GitHub Release: published it (created, uploaded or made it public),
+ * found it already published as built, built it only (dry run or `ferry build`), or reused an
+ * existing release (`ferry publish`).
+ */
+export interface ReleaseOutcome {
+  status: "published" | "already-published" | "built" | "reused";
+  url: string;
+}
+
 export interface Hub {
   built: Promise<ReleaseManifest>;
-  /** Resolves with the release page URL once the release is public. */
-  released: Promise<string>;
+  /** Resolves once the release is public: its page, and what this run did to it. */
+  released: Promise<ReleaseOutcome>;
 }
 
 /** Builds, then (unless dry-run) uploads and publishes the GitHub Release. */
@@ -40,14 +50,14 @@ export function runHub(input: HubInput): Hub {
     ? Promise.resolve(input.manifest)
     : buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log, ...(input.targets ? { targets: input.targets } : {}) });
   const released = built.then(async (manifest) => {
-    if (input.dryRun) return manifest.url;
+    if (input.dryRun) return { status: "built", url: manifest.url } as const;
     if (!input.text) throw new Error("runHub: a release needs its title and notes");
     const files = [
       ...releaseAssets(manifest).map((a) => ({ path: join(distDir, a.name), sha256: a.sha256 })),
       ...(await metadataFiles(distDir)),
     ];
     const timeoutMs = (config.release.timeout ?? 900) * 1000;
-    const url = await bounded(
+    const { url, changed } = await bounded(
       timeoutMs,
       publishRelease({
         github: input.github,
@@ -60,7 +70,7 @@ export function runHub(input: HubInput): Hub {
       }),
     );
     log(`release ${version.tag} is public: ${url}`);
-    return url;
+    return { status: changed ? "published" : "already-published", url } as const;
   });
   return { built, released };
 }
@@ -121,7 +131,7 @@ export async function existingRelease(input: Omit<HubInput, "dryRun" | "serverUr
         fix: "Run `ferry release` to finish it, or publish the draft on GitHub.",
       });
     }
-    return r.html_url;
+    return { status: "reused", url: r.html_url } as const;
   });
   const built =
     localManifest && localManifest.tag === version.tag

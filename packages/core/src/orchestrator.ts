@@ -11,10 +11,18 @@ import { redact } from "./secrets.ts";
 import { targetName } from "./targets.ts";
 import type { Version } from "./version.ts";
 
-export type Status = "published" | "awaiting-review" | "already-published" | "skipped" | "planned" | "failed" | "blocked";
+/** A target's outcome; the same names in the text report, the JSON report, the step summary and the docs. */
+export const statuses = ["published+verified", "awaiting-review", "already-published", "skipped", "planned", "failed", "blocked"] as const;
+export type Status = (typeof statuses)[number];
 
 /** Statuses that leave the exit code at 0. */
-export const successful: ReadonlySet<Status> = new Set(["published", "awaiting-review", "already-published", "skipped", "planned"]);
+export const successful: ReadonlySet<Status> = new Set([
+  "published+verified",
+  "awaiting-review",
+  "already-published",
+  "skipped",
+  "planned",
+]);
 
 export interface TargetResult {
   registry: string;
@@ -185,7 +193,7 @@ async function steps(
   phase("verify");
   const verified = await poll(() => adapter.verify(ctx, published), input, adapter.name, ctx.signal);
   return {
-    status: verified.state === "verified" ? "published" : "awaiting-review",
+    status: verified.state === "verified" ? "published+verified" : "awaiting-review",
     detail: verified.detail + leftOut,
     files,
   };

@@ -56,12 +56,14 @@ export async function findRelease(github: Octokit, repository: string, tag: stri
 /**
  * Makes the GitHub Release for a version public with exactly the given assets: reuses a draft or
  * creates one, uploads only missing assets, keeps an asset with the same digest, refuses one with
- * another digest (never overwrites), then publishes. Returns the release page URL.
+ * another digest (never overwrites), then publishes. Returns the release page URL, and whether this
+ * call changed anything (a re-run of a finished release changes nothing).
  */
-export async function publishRelease(input: PublishReleaseInput): Promise<string> {
+export async function publishRelease(input: PublishReleaseInput): Promise<{ url: string; changed: boolean }> {
   const { github, repository, version, log } = input;
   const params = { owner: owner(repository), repo: repo(repository) };
   let release = await findRelease(github, repository, version.tag);
+  const changed = !release || release.draft;
   if (!release) {
     log(`creating draft release ${version.tag}`);
     release = await call(`creating the release ${version.tag}`, () =>
@@ -117,7 +119,7 @@ export async function publishRelease(input: PublishReleaseInput): Promise<string
       }),
     );
   }
-  return release.html_url;
+  return { url: release.html_url, changed };
 }
 
 export interface UploadOptions {

@@ -1,25 +1,57 @@
-import { successful, type Status, type TargetResult } from "./orchestrator.ts";
+import { z } from "zod";
+import { errorCodes } from "./errors.ts";
+import { statuses, successful, type TargetResult } from "./orchestrator.ts";
 import { redact } from "./secrets.ts";
 
-export interface Report {
-  tag: string;
-  version: string;
-  dryRun: boolean;
-  /** The hub: "published", "built" (dry-run), "reused" (ferry publish) or "failed". */
-  release: { status: "published" | "built" | "reused" | "failed"; url?: string; error?: string };
-  targets: TargetResult[];
-  exitCode: number;
-}
+/** The report of one run, as `--json` prints it (docs/report.md; docs/report.schema.json is generated from this). */
+export const reportSchema = z
+  .object({
+    tag: z.string().describe("The release's git tag."),
+    version: z.string().describe("The version the tag stands for (SemVer)."),
+    dryRun: z.boolean().describe("true for `ferry plan` and `--dry-run`: nothing was written remotely."),
+    release: z
+      .object({
+        status: z
+          .enum(["published", "already-published", "built", "reused", "failed"])
+          .describe(
+            "published: this run created, completed or published the release; already-published: it was public with every asset already; built: a dry run built it without uploading; reused: `ferry publish` fanned out an existing release; failed: see error.",
+          ),
+        url: z.string().optional().describe("The release page."),
+        error: z.string().optional().describe("Why the hub failed."),
+      })
+      .strict()
+      .describe("The GitHub Release (the hub)."),
+    targets: z
+      .array(
+        z
+          .object({
+            registry: z.string().describe("The registry's name in ferry.yaml."),
+            status: z
+              .enum(statuses)
+              .describe(
+                "published+verified: published now and read back from the registry; awaiting-review: accepted, waiting for the registry's review; already-published: there with this release's content; skipped: selected out or a policy skipped it; planned: a dry run rendered it; failed: see error; blocked: the hub failed, so a registry that needs binaries could not run.",
+              ),
+            detail: z.string().describe("What the registry holds, or what went wrong."),
+            error: z
+              .object({ code: z.enum(errorCodes), message: z.string() })
+              .strict()
+              .optional()
+              .describe("For failed and blocked targets: the error's permanent code and its message."),
+            files: z.array(z.string()).describe("Files prepare() rendered, relative to the output directory."),
+            durationMs: z.number().nonnegative().describe("How long this registry took, in milliseconds."),
+          })
+          .strict(),
+      )
+      .describe("One entry per selected registry."),
+    exitCode: z.number().int().describe("The process's exit code: 0 when every target is fine, 1 otherwise."),
+  })
+  .strict()
+  .describe("The report of one ferry run, as `--json` prints it.");
 
-const labels: Record<Status, string> = {
-  published: "published+verified",
-  "awaiting-review": "awaiting-review",
-  "already-published": "already-published",
-  skipped: "skipped",
-  planned: "planned",
-  failed: "failed",
-  blocked: "blocked",
-};
+export type Report = z.infer<typeof reportSchema>;
+
+/** The JSON Schema of the `--json` report. */
+export const reportJsonSchema = () => z.toJSONSchema(reportSchema);
 
 /** 0 when every target is fine (published, there already, awaiting review, skipped or planned); 1 otherwise. */
 export function exitCodeOf(release: Report["release"], targets: TargetResult[]): number {
@@ -32,7 +64,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export function formatReport(report: Report): string {
   const rows: string[][] = [
     ["github-release", report.release.status, "", report.release.error ?? report.release.url ?? ""],
-    ...report.targets.map((t) => [t.registry, labels[t.status], seconds(t.durationMs), t.detail]),
+    ...report.targets.map((t) => [t.registry, t.status, seconds(t.durationMs), t.detail]),
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) =>
@@ -53,7 +85,7 @@ export function formatJson(report: Report): string {
 /** A Markdown table for $GITHUB_STEP_SUMMARY. */
 export function formatStepSummary(report: Report): string {
   const escape = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-  const rows = report.targets.map((t) => `| ${t.registry} | ${labels[t.status]} | ${seconds(t.durationMs)} | ${escape(t.detail)} |`);
+  const rows = report.targets.map((t) => `| ${t.registry} | ${t.status} | ${seconds(t.durationMs)} | ${escape(t.detail)} |`);
   return redact(
     [
       `### ferry ${report.tag}${report.dryRun ? " (dry run)" : ""}`,
