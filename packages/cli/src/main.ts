@@ -166,7 +166,7 @@ function selectTargets(config: Config, flags: Flags): Target[] | undefined {
 }
 
 async function run(command: "build" | "release" | "publish" | "plan", flags: Flags, mergeDirs: string[]): Promise<number> {
-  const concurrency = positiveNumber(flags.concurrency, "concurrency", 4, true);
+  const concurrency = positiveNumber(flags.concurrency, "concurrency", Infinity, true);
   const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1000;
   const config = await readConfig(flags);
   const targets = selectTargets(config, flags);

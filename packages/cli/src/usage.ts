@@ -23,7 +23,7 @@ const optionHelp = {
   skip: "    --skip <c>          not these registries",
   "dry-run": "    --dry-run           stop after rendering; write nothing remotely",
   json: "    --json              print the report as JSON",
-  concurrency: "    --concurrency <n>   registries run at once (default 4)",
+  concurrency: "    --concurrency <n>   registries run at once (default: all of them)",
   sandbox: "    --sandbox           run against local stand-ins (a rehearsal)",
   dist: "    --dist <dir>        output directory (default: <project>/dist)",
   target: "    --target <os/arch>  build only this target (repeatable; a split build's share)",

@@ -1,12 +1,11 @@
-import { availableParallelism } from "node:os";
 import { chmod, copyFile, mkdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { execa } from "execa";
-import pLimit from "p-limit";
 import { writeArchive } from "./archive.ts";
 import { makeAssets } from "./assets.ts";
 import { checkBinary, joinUniversal } from "./binary-header.ts";
 import type { Config } from "./config.ts";
+import { cpuBound } from "./cpu.ts";
 import { FerryError } from "./errors.ts";
 import { renderChecksums, writeManifest, type Artifact, type ReleaseManifest } from "./manifest.ts";
 import { redact } from "./secrets.ts";
@@ -38,8 +37,8 @@ export async function buildRelease(input: BuildInput): Promise<ReleaseManifest> 
   const { config, version, distDir, log } = input;
   const targets = input.targets ?? config.build.targets;
   await mkdir(distDir, { recursive: true });
-  const limit = pLimit(Math.max(1, Math.min(availableParallelism(), targets.length)));
-  const artifacts = await Promise.all(targets.map((target) => limit(() => buildTarget(input, target))));
+  // Each target's build commands and archive take their turns in the shared CPU pool.
+  const artifacts = await Promise.all(targets.map((target) => buildTarget(input, target)));
   const manifest: ReleaseManifest = {
     schema: 1,
     project: config.project.name,
@@ -94,7 +93,7 @@ async function buildTarget(input: BuildInput, target: Target): Promise<Artifact>
   }
   const format = os === "windows" ? "zip" : "tar.gz";
   const name = `${fillTemplate(archives.name, values, "archives.name")}.${format}`;
-  const written = await writeArchive(format, staging, [binary, ...extras], join(distDir, name));
+  const written = await cpuBound(() => writeArchive(format, staging, [binary, ...extras], join(distDir, name)));
   return {
     name,
     os,
@@ -124,14 +123,17 @@ async function compile(input: BuildInput, target: Target, output: string): Promi
   if (build.command) {
     log(`building ${name}`);
     const env = Object.fromEntries(Object.entries(build.env).map(([k, v]) => [k, fillTemplate(v, values, `build.env.${k}`)]));
-    const result = await execa(fillTemplate(build.command, values, "build.command"), {
-      shell: true,
-      cwd: resolve(project.dir, build.dir),
-      env,
-      reject: false,
-      all: true,
-      ...(input.signal ? { cancelSignal: input.signal } : {}),
-    });
+    const command = fillTemplate(build.command, values, "build.command");
+    const result = await cpuBound(() =>
+      execa(command, {
+        shell: true,
+        cwd: resolve(project.dir, build.dir),
+        env,
+        reject: false,
+        all: true,
+        ...(input.signal ? { cancelSignal: input.signal } : {}),
+      }),
+    );
     if (result.failed) {
       throw new FerryError("BuildFailed", {
         what: `Building ${name} failed (exit ${result.exitCode ?? result.signal}).`,

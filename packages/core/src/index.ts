@@ -9,6 +9,7 @@ export * from "./registry.ts";
 export * from "./secrets.ts";
 export * from "./version.ts";
 export * from "./archive.ts";
+export * from "./cpu.ts";
 export * from "./context.ts";
 export * from "./pull-request.ts";
 export * from "./repo-files.ts";

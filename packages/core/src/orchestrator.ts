@@ -54,7 +54,10 @@ export interface RunSpokesInput {
   distDir: string;
   env?: NodeJS.ProcessEnv;
   dryRun?: boolean;
-  /** @default 4 */
+  /**
+   * How many registries run at once. Their steps are mostly network-bound; CPU-heavy ones take turns
+   * in the shared pool sized to the cores (`cpuBound`), whatever this is. @default every selected registry
+   */
   concurrency?: number;
   /** How long verify() may take to see the version. @default 300000 */
   verifyTimeoutMs?: number;
@@ -73,7 +76,7 @@ export async function runSpokes(input: RunSpokesInput): Promise<TargetResult[]> 
   // The hub's promises are awaited per spoke; mark them handled so a hub failure is reported, not thrown.
   input.built.catch(() => {});
   input.released.catch(() => {});
-  const limit = pLimit(input.concurrency ?? 4);
+  const limit = pLimit(input.concurrency ?? Math.max(1, input.spokes.length));
   // One cache for the run: every registry gets the same checked archives and extracted binaries.
   const cache = createArchiveCache(input.distDir);
   return Promise.all(
