@@ -68,7 +68,8 @@ export const releaseRoutes: Route[] = [
     return json(env, repo, latest);
   }),
   // "Get a published release with the specified tag": drafts are invisible here, exactly as on GitHub.
-  route("GET", "/repos/{o}/{r}/releases/tags/{tag}", (req, env) => {
+  // A tag may hold slashes (cli/v1.2.3, a monorepo's), sent escaped or not.
+  route("GET", "/repos/{o}/{r}/releases/tags/{tag+}", (req, env) => {
     const repo = repoOf(env, req);
     const release = repo.releases.find((r) => r.tagName === req.params[2] && !r.draft);
     if (!release) throw notFound();
@@ -211,7 +212,7 @@ export const releaseRoutes: Route[] = [
   // github.com serves release downloads to anyone, but only for published releases.
   route(
     "GET",
-    "/{o}/{r}/releases/download/{tag}/{name}",
+    "/{o}/{r}/releases/download/{tag+}/{name}",
     (req, env) => {
       const repo = repoOf(env, req);
       const release = repo.releases.find((r) => r.tagName === req.params[2] && !r.draft);
