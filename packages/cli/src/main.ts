@@ -294,11 +294,17 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     dryRun,
     concurrency: plan.concurrency,
     verifyTimeoutMs: plan.verifyTimeoutMs,
+    signal: interruption.signal,
     onPhase: progress.phase,
     onResult: progress.result,
     log: progress.log,
   });
-  const releaseState = await hub.released.then(
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = () => reject(new FerryError("Interrupted", { registry: "github", what: "Stopped by a signal before it finished." }));
+    if (interruption.signal.aborted) stop();
+    interruption.signal.addEventListener("abort", stop, { once: true });
+  });
+  const releaseState = await Promise.race([hub.released, stopped]).then(
     (outcome): Report["release"] => outcome,
     (error: unknown): Report["release"] => ({ status: "failed", error: redact(asFerryError(error, "github").message) }),
   );
@@ -309,7 +315,7 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     dryRun,
     release: releaseState,
     targets,
-    exitCode: exitCodeOf(releaseState, targets),
+    exitCode: interruption.signal.aborted ? (interruption.signal.reason as number) : exitCodeOf(releaseState, targets),
   };
 
   const preview = async () =>
@@ -365,11 +371,24 @@ async function sandbox(flags: Flags): Promise<number> {
   return 0;
 }
 
-process.once("SIGINT", () => {
-  if (process.argv.includes("sandbox")) return;
-  err("interrupted\n");
-  process.exit(130);
-});
+/**
+ * SIGINT and SIGTERM cancel the run through one signal: registries stop, their tools are killed,
+ * keys and temporary clones are removed, and the report of what finished is printed; exit 130 or
+ * 143. A second signal, or a run that does not stop within 20s, exits at once.
+ */
+const interruption = new AbortController();
+for (const [name, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const) {
+  process.on(name, () => {
+    if (process.argv.includes("sandbox")) return;
+    if (interruption.signal.aborted) process.exit(code);
+    err(`${name}: stopping; what finished is reported below\n`);
+    interruption.abort(code);
+    setTimeout(() => process.exit(code), 20_000).unref();
+  });
+}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -63,6 +63,8 @@ export interface RunSpokesInput {
   verifyTimeoutMs?: number;
   /** @default 2000 */
   verifyIntervalMs?: number;
+  /** Cancels the run (SIGINT, SIGTERM): every registry stops, its tools are killed, and it reports Interrupted. */
+  signal?: AbortSignal;
   onPhase?: (registry: string, phase: Phase) => void;
   onResult?: (result: TargetResult) => void;
   log?: (registry: string, message: string) => void;
@@ -111,14 +113,18 @@ async function runSpoke(input: RunSpokesInput, { adapter, options, common }: Spo
   const needsBinaries = adapter.needs.includes("binaries");
   let manifest: ReleaseManifest;
   try {
-    manifest = needsBinaries ? await input.built : await input.built.catch(() => emptyManifest(input));
-    if (needsBinaries && !input.dryRun) await input.released;
+    manifest = await unlessInterrupted(needsBinaries ? input.built : input.built.catch(() => emptyManifest(input)), input.signal, name);
+    if (needsBinaries && !input.dryRun) await unlessInterrupted(input.released, input.signal, name);
   } catch (error) {
+    if (error instanceof FerryError && error.code === "Interrupted") throw error;
     const hub = asFerryError(error);
     return { ...failure(hub, name, "blocked"), detail: `the release was not published: ${redact(hub.message)}` };
   }
 
   const controller = new AbortController();
+  const interrupt = () => controller.abort(interrupted(name));
+  if (input.signal?.aborted) interrupt();
+  input.signal?.addEventListener("abort", interrupt, { once: true });
   const timeoutMs = (common.timeout ?? 900) * 1000;
   const ctx = createContext({
     registry: name,
@@ -133,26 +139,53 @@ async function runSpoke(input: RunSpokesInput, { adapter, options, common }: Spo
     signal: controller.signal,
     log: (message) => input.log?.(name, redact(message)),
   });
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new FerryError("TargetTimedOut", {
+          registry: name,
+          what: `Gave up after ${timeoutMs / 1000}s.`,
+          fix: `Re-run with \`ferry publish --only ${name}\`, or raise registries.${name}.timeout.`,
+        }),
+      ),
+    timeoutMs,
+  );
+  const work = steps(input, adapter, ctx, phase);
   try {
     return await Promise.race([
-      steps(input, adapter, ctx, phase),
-      new Promise<never>((_, reject) =>
-        controller.signal.addEventListener("abort", () =>
-          reject(
-            new FerryError("TargetTimedOut", {
-              registry: name,
-              what: `Gave up after ${timeoutMs / 1000}s.`,
-              fix: `Re-run with \`ferry publish --only ${name}\`, or raise registries.${name}.timeout.`,
-            }),
-          ),
-        ),
-      ),
+      work,
+      new Promise<never>((_, reject) => {
+        const stop = () => reject(controller.signal.reason as FerryError);
+        if (controller.signal.aborted) stop();
+        controller.signal.addEventListener("abort", stop, { once: true });
+      }),
     ]);
   } finally {
     clearTimeout(timer);
+    input.signal?.removeEventListener("abort", interrupt);
+    const cancelled = controller.signal.aborted;
     controller.abort();
+    // The adapter's own cleanup (keys, temporary clones) runs as its killed tools fail: give it a moment.
+    if (cancelled) await Promise.race([work.catch(() => {}), sleep(10_000)]);
   }
+}
+
+function interrupted(registry: string): FerryError {
+  return new FerryError("Interrupted", {
+    registry,
+    what: "Stopped by a signal before it finished.",
+    fix: `Re-run: what went out is found and reported already-published (\`ferry publish --only ${registry}\`).`,
+  });
+}
+
+/** A wait that a cancelled run stops. */
+function unlessInterrupted<T>(promise: Promise<T>, signal: AbortSignal | undefined, registry: string): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(interrupted(registry));
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(interrupted(registry)), { once: true })),
+  ]);
 }
 
 async function steps(
