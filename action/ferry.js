@@ -2,10 +2,10 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   quickAnswer
-} from "./chunks/chunk-VYVNDIYV.js";
+} from "./chunks/chunk-F3P3EUDP.js";
 import {
   asFerryError
-} from "./chunks/chunk-CR2TE6IW.js";
+} from "./chunks/chunk-SWPDUHI7.js";
 
 // packages/cli/src/cli.ts
 var answered;
@@ -21,5 +21,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-XRXZQ2FE.js");
+if (answered === void 0) await import("./chunks/main-IPWMZMFW.js");
 else process.exitCode = answered;

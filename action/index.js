@@ -3,8 +3,8 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-VDQ6EYPD.js";
-import "./chunks/chunk-CR2TE6IW.js";
+} from "./chunks/chunk-3GAL7K2U.js";
+import "./chunks/chunk-SWPDUHI7.js";
 
 // packages/cli/src/action-main.ts
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,7 @@ import { appendFile, readdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 var reporting = /* @__PURE__ */ new Set(["release", "publish", "plan"]);
 function actionOutputs(report) {
-  const out = /* @__PURE__ */ new Set(["published", "awaiting-review", "already-published"]);
+  const out = /* @__PURE__ */ new Set(["published+verified", "awaiting-review", "already-published"]);
   const published = report.targets.filter((t) => out.has(t.status)).map((t) => t.registry);
   const failed = report.targets.filter((t) => !successful.has(t.status)).map((t) => t.registry);
   if (report.release.status === "failed") failed.unshift("github-release");

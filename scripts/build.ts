@@ -5,8 +5,8 @@
  *   action/        the GitHub Action's committed bundle (`--action-out` elsewhere, for its test)
  * Usage: tsx scripts/build.ts [--out build] [--action-out action]
  *
- * Both packages bundle their dependencies, so installing one fetches one tarball. Adapters stay
- * separate chunks, imported only when a run uses them.
+ * ferry bundles all its dependencies, so installing it fetches one tarball; the sandbox bundles
+ * all but one native addon. Adapters stay separate chunks, imported only when a run uses them.
  */
 import { cp, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -102,8 +102,14 @@ async function sandboxPackage(dir: string): Promise<void> {
     banner: { js: 'import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url);' },
     entryPoints: [join(nugetServer, "dist/cli.mjs")],
     outfile: join(dir, "nuget-server/cli.mjs"),
+    external: ["sodium-native"],
   });
   await cp(join(nugetServer, "dist/ui"), join(dir, "nuget-server/ui"), { recursive: true });
+  // A native addon (with prebuilt binaries for each platform) stays a dependency: it cannot be bundled.
+  const secureSession = createRequire(join(nugetServer, "package.json")).resolve("@fastify/secure-session/package.json");
+  const sodiumNative = JSON.parse(await readFile(createRequire(secureSession).resolve("sodium-native/package.json"), "utf8")) as {
+    version: string;
+  };
   await writeFile(
     join(dir, "README.md"),
     `# ${sandboxPackageName}\n\nLocal stand-ins of GitHub and the registries for [ferry](https://github.com/${repository}): \`ferry sandbox\` and \`ferry release --sandbox\` use them.\nInstall it beside ferry: \`npm install --global ${sandboxPackageName}@${version}\`.\n`,
@@ -115,6 +121,7 @@ async function sandboxPackage(dir: string): Promise<void> {
       description: "Local stand-ins of GitHub and the registries, for ferry's rehearsals.",
       ...metadata,
       exports: "./index.js",
+      dependencies: { "sodium-native": sodiumNative.version },
     }),
   );
 }

@@ -64,6 +64,15 @@ it("names every wrong key and type with its path", async () => {
   expect(message).toContain('registries.cargo: unknown registry "cargo"');
 });
 
+it("takes no targets and no command for a project that releases only its files; refuses a command with none", async () => {
+  const noBinaries = valid.replace("  command: go build -o {{output}} .\n  targets: [linux/amd64, windows/arm64]", "  targets: []");
+  expect((await load(await write(noBinaries))).build.targets).toEqual([]);
+  const error = (await load(await write(valid.replace("targets: [linux/amd64, windows/arm64]", "targets: []"))).catch(
+    (e: unknown) => e,
+  )) as FerryError;
+  expect(error.message).toContain("set exactly one of command or prebuilt, or neither with no targets");
+});
+
 it("checks a registry's section against its adapter", async () => {
   const path = await write(valid.replace('package: "@acme/hello"', "package: 42"));
   const error = (await load(path).catch((e: unknown) => e)) as FerryError;

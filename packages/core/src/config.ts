@@ -39,8 +39,8 @@ const projectSchema = z
 
 const buildSchema = z
   .object({
-    /** Platforms to build, `<os>/<arch>`. */
-    targets: z.array(target).min(1),
+    /** Platforms to build, `<os>/<arch>`; none for a project that releases no binaries, only release.files. */
+    targets: z.array(target),
     /** Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in. */
     command: templateString(buildPlaceholders).optional(),
     /** Extra environment for the command; values are templates too. */
@@ -51,8 +51,8 @@ const buildSchema = z
     dir: z.string().default("."),
   })
   .strict()
-  .refine((b) => (b.command === undefined) !== (b.prebuilt === undefined), {
-    message: "set exactly one of command or prebuilt",
+  .refine((b) => (b.targets.length ? (b.command === undefined) !== (b.prebuilt === undefined) : !b.command && !b.prebuilt), {
+    message: "set exactly one of command or prebuilt, or neither with no targets",
   });
 
 const archivesSchema = z

@@ -12,10 +12,10 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/aur/src/index.ts
 import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
@@ -54,8 +54,13 @@ var aurOptions = external_exports.object({
 // registries/aur/src/render.ts
 var archNames = [
   ["amd64", "x86_64"],
-  ["arm64", "aarch64"]
+  ["arm64", "aarch64"],
+  ["386", "i686"],
+  ["armv7", "armv7h"],
+  ["riscv64", "riscv64"],
+  ["ppc64le", "powerpc64le"]
 ];
+var aurTargets = archNames.flatMap(([arch]) => [`linux/${arch}`, `linux/${arch}-musl`]);
 var clean = (text) => text.replace(/\s+/g, " ").trim();
 var packageName = (ctx) => ctx.options.package ?? `${ctx.project.name.toLowerCase()}-bin`;
 function describePackage(ctx) {
@@ -68,7 +73,7 @@ function describePackage(ctx) {
   if (found.length === 0) {
     throw new FerryError("InputMissing", {
       registry: ctx.registry,
-      what: "The release has no Linux amd64 or arm64 archive to package for the AUR.",
+      what: "The release has no Linux amd64 or arm64 archive (nor one for another CPU Arch Linux runs) to package for the AUR.",
       fix: "Add a linux/amd64 or linux/arm64 target to the build, or leave the aur target out."
     });
   }
@@ -435,6 +440,7 @@ async function withRepo(ctx, pkgname, author, use) {
 var src_default = defineRegistry({
   name: "aur",
   needs: ["binaries"],
+  targets: aurTargets,
   options: aurOptions,
   // The AUR has no channels: a prerelease would become what every AUR helper installs.
   skipsPrereleases: true,

@@ -48,6 +48,7 @@ var catalog = {
   VersionUnsupported: 2,
   InputMissing: 2,
   SecretMissing: 2,
+  BinaryMismatch: 2,
   BuildFailed: 1,
   ReleaseConflict: 1,
   ReleaseNotPublic: 1,
@@ -61,6 +62,7 @@ var catalog = {
   ToolFailed: 1,
   Interrupted: 130
 };
+var errorCodes = Object.keys(catalog);
 var FerryError = class _FerryError extends Error {
   code;
   details;
@@ -97,6 +99,7 @@ export {
   __commonJS,
   __export,
   __toESM,
+  errorCodes,
   FerryError,
   asFerryError
 };

@@ -10,11 +10,12 @@ import {
   pass,
   readJson,
   redact,
-  secretCheck
-} from "./chunk-VDQ6EYPD.js";
+  secretCheck,
+  targetNames
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/npm/src/index.ts
 import { mkdtemp, rm } from "node:fs/promises";
@@ -197,8 +198,17 @@ var npmOptions = external_exports.object({
 import { createHash } from "node:crypto";
 import { chmod, copyFile, mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-var npmOs = { linux: "linux", darwin: "darwin", windows: "win32" };
-var npmCpu = { amd64: "x64", arm64: "arm64" };
+var npmOs = { linux: "linux", darwin: "darwin", windows: "win32", freebsd: "freebsd" };
+var npmCpu = {
+  "386": "ia32",
+  amd64: "x64",
+  arm64: "arm64",
+  armv7: "arm",
+  riscv64: "riscv64",
+  ppc64le: "ppc64",
+  s390x: "s390x"
+};
+var cpusOf = (artifact) => artifact.arch === "universal" ? [npmCpu.amd64, npmCpu.arm64] : [npmCpu[artifact.arch]];
 var npmEpoch = /* @__PURE__ */ new Date("1985-10-26T08:15:00.000Z");
 var validName = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 var mainPackageName = (ctx) => ctx.options.package ?? ctx.project.name;
@@ -238,16 +248,21 @@ async function renderBinaries(ctx, dir) {
   for (const artifact of artifacts) {
     const pkgName = platformName(name, artifact);
     const os = npmOs[artifact.os];
-    const cpu = npmCpu[artifact.arch];
-    platforms[`${os} ${cpu}`] = pkgName;
+    const cpus = cpusOf(artifact);
+    for (const cpu of cpus) {
+      const key = `${os} ${cpu}${artifact.libc ? ` ${artifact.libc}` : ""}`;
+      if (artifact.arch !== "universal" || !platforms[key]) platforms[key] = pkgName;
+    }
+    const twin = artifacts.some((a) => a !== artifact && a.os === artifact.os && a.arch === artifact.arch);
     const root2 = join(dir, "packages", flatName(pkgName));
     const binary = `bin/${artifact.binary}`;
     const manifest2 = {
       name: pkgName,
       ...common,
-      description: `The ${project.binary} binary for ${os} ${cpu}; installed by ${name}.`,
+      description: `The ${project.binary} binary for ${os} ${cpus.join("+")}${artifact.libc ? ` ${artifact.libc}` : ""}; installed by ${name}.`,
       os: [os],
-      cpu: [cpu],
+      cpu: cpus,
+      ...twin ? { libc: [artifact.libc ?? "glibc"] } : {},
       // Yarn PnP would otherwise keep the binary inside a zip, where it cannot be run.
       preferUnplugged: true
     };
@@ -263,9 +278,7 @@ async function renderBinaries(ctx, dir) {
     name,
     ...common,
     bin: { [project.binary]: shim },
-    optionalDependencies: Object.fromEntries(
-      Object.values(platforms).sort().map((p) => [p, version])
-    )
+    optionalDependencies: Object.fromEntries([...new Set(Object.values(platforms))].sort().map((p) => [p, version]))
   };
   await mkdir(join(root, "bin"), { recursive: true });
   await writeFile(join(root, shim), renderShim(project.binary, platforms), { mode: 493 });
@@ -274,7 +287,7 @@ async function renderBinaries(ctx, dir) {
   files.push(join(root, "package.json"), join(root, shim));
   return { packages, files: [...files, ...packages.map((p) => p.tarball)] };
 }
-var platformName = (name, artifact) => `${name}-${npmOs[artifact.os]}-${npmCpu[artifact.arch]}`;
+var platformName = (name, artifact) => `${name}-${npmOs[artifact.os]}-${artifact.arch === "universal" ? "universal" : npmCpu[artifact.arch]}${artifact.libc ? `-${artifact.libc}` : ""}`;
 var flatName = (name) => name.replace(/^@/, "").replace("/", "-");
 async function pack(root, manifest, files, dir) {
   await writeFile(join(root, "package.json"), `${JSON.stringify(manifest, null, 2)}
@@ -300,7 +313,9 @@ const { spawnSync } = require("node:child_process");
 
 const platforms = ${table};
 const platform = \`\${process.platform} \${process.arch}\`;
-const pkg = platforms[platform];
+// Node on musl reports no glibc version; a musl build is preferred there, the other build elsewhere.
+const musl = process.platform === "linux" && !process.report?.getReport().header.glibcVersionRuntime;
+const pkg = musl ? platforms[\`\${platform} musl\`] ?? platforms[platform] : platforms[platform] ?? platforms[\`\${platform} musl\`];
 if (!pkg) {
   console.error(\`${binary}: no prebuilt binary for \${platform}; available: \${Object.keys(platforms).join(", ")}.\`);
   process.exit(1);
@@ -389,6 +404,7 @@ var differs = (ctx, pkg) => new FerryError("PublishedContentDiffers", {
 var src_default = defineRegistry({
   name: "npm",
   needs: ["binaries"],
+  targets: targetNames,
   options: npmOptions,
   async exists(ctx) {
     const packages = await renderScratch(ctx);

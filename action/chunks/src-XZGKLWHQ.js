@@ -12,11 +12,11 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/winget/src/index.ts
 import { writeFile, mkdir } from "node:fs/promises";
@@ -82,10 +82,14 @@ var manifestPaths = (identifier, version) => {
     locale: `${dir}/${identifier}.locale.${locale}.yaml`
   };
 };
-var architectures = { amd64: "x64", arm64: "arm64" };
+var architectures = {
+  "386": "x86",
+  amd64: "x64",
+  arm64: "arm64"
+};
 function describePackage(ctx) {
   const { options, project } = ctx;
-  const zips = ctx.manifest.artifacts.filter((a) => a.os === "windows" && a.format === "zip").sort((a, b) => a.arch.localeCompare(b.arch));
+  const zips = ctx.manifest.artifacts.filter((a) => a.os === "windows" && a.format === "zip" && architectures[a.arch]).sort((a, b) => a.arch.localeCompare(b.arch));
   return {
     identifier: options.identifier,
     version: ctx.version.semver,
@@ -204,6 +208,7 @@ function findPull(ctx) {
 var src_default = defineRegistry({
   name: "winget",
   needs: ["binaries"],
+  targets: Object.keys(architectures).map((arch) => `windows/${arch}`),
   options: wingetOptions,
   skipsPrereleases: true,
   async exists(ctx) {

@@ -3,7 +3,7 @@ import {
   parseCommandLine,
   unknownCommand,
   version
-} from "./chunk-VYVNDIYV.js";
+} from "./chunk-F3P3EUDP.js";
 import {
   configFiles,
   configJsonSchema,
@@ -28,18 +28,20 @@ import {
   redact,
   releaseText,
   rememberEnvironmentSecrets,
+  reportJsonSchema,
   require_dist,
   require_semver,
   runHub,
   runSpokes,
   secret,
+  targetName,
   webBase
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError,
   __toESM,
   asFerryError
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // packages/cli/src/main.ts
 import { readFile as readFile2, stat } from "node:fs/promises";
@@ -51,18 +53,18 @@ import { resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-D7WETOTX.js"),
-  chocolatey: () => import("./src-V6MXUASE.js"),
-  crates: () => import("./src-PNAIKBQX.js"),
-  docker: () => import("./src-JHCIWRMB.js"),
-  flathub: () => import("./src-KNM35UXZ.js"),
-  homebrew: () => import("./src-7G5ESOAF.js"),
-  nix: () => import("./src-7QH74C5P.js"),
-  npm: () => import("./src-ZT7REJKZ.js"),
-  pypi: () => import("./src-445LMXZD.js"),
-  scoop: () => import("./src-DHZOC42Q.js"),
-  snap: () => import("./src-RENXRBCV.js"),
-  winget: () => import("./src-IVEUAN2I.js")
+  aur: () => import("./src-OBHH6DCB.js"),
+  chocolatey: () => import("./src-ZJZQMPSJ.js"),
+  crates: () => import("./src-24R7UOZ7.js"),
+  docker: () => import("./src-XAVVVDTN.js"),
+  flathub: () => import("./src-K6NQ4LJS.js"),
+  homebrew: () => import("./src-RABMGCQV.js"),
+  nix: () => import("./src-RQ6KENUG.js"),
+  npm: () => import("./src-L67RILES.js"),
+  pypi: () => import("./src-J3YKYICH.js"),
+  scoop: () => import("./src-TZ6CQASW.js"),
+  snap: () => import("./src-LYVPUQYR.js"),
+  winget: () => import("./src-XZGKLWHQ.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1551,10 +1553,15 @@ async function main(argv) {
   const { values: flags, positionals } = parseFlags(argv);
   const [command, ...rest] = positionals;
   if (!command) throw new FerryError("UsageInvalid", { what: "No command was given.", fix: "Run `ferry --help` for the commands." });
-  if (rest.length && !flags.merge)
+  if (rest.length && !flags.merge && !(command === "schema" && rest.join() === "report"))
     throw new FerryError("UsageInvalid", { what: `Unexpected argument "${rest[0]}".`, fix: "Run `ferry --help`." });
   switch (command) {
     case "schema": {
+      if (rest[0] === "report") {
+        out(`${JSON.stringify(reportJsonSchema(), null, 2)}
+`);
+        return 0;
+      }
       const adapters = await Promise.all(registryNames.map(async (n) => await loadRegistry(n)));
       out(`${JSON.stringify(configJsonSchema(adapters), null, 2)}
 `);
@@ -1621,18 +1628,18 @@ function positiveNumber(value, flag, fallback, integer = false) {
 function selectTargets(config, flags) {
   if (!flags.target) return void 0;
   return flags.target.map((wanted) => {
-    const found = config.build.targets.find((t) => `${t.os}/${t.arch}` === wanted);
+    const found = config.build.targets.find((t) => targetName(t) === wanted);
     if (!found) {
       throw new FerryError("UsageInvalid", {
         what: `--target ${wanted} is not one of the build targets in ${config.path}.`,
-        fix: `Choose from: ${config.build.targets.map((t) => `${t.os}/${t.arch}`).join(", ")}.`
+        fix: `Choose from: ${config.build.targets.map(targetName).join(", ")}.`
       });
     }
     return found;
   });
 }
 async function run(command, flags, mergeDirs) {
-  const concurrency = positiveNumber(flags.concurrency, "concurrency", 4, true);
+  const concurrency = positiveNumber(flags.concurrency, "concurrency", Infinity, true);
   const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1e3;
   const config = await readConfig(flags);
   const targets = selectTargets(config, flags);
@@ -1736,7 +1743,7 @@ async function release(command, plan) {
     log: progress.log
   });
   const releaseState = await hub.released.then(
-    (url) => ({ status: dryRun ? "built" : command === "publish" ? "reused" : "published", url }),
+    (outcome) => outcome,
     (error) => ({ status: "failed", error: redact(asFerryError(error, "github").message) })
   );
   progress.stop();

@@ -1,6 +1,7 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   addSecret,
+  basicAuthorization,
   defineRegistry,
   external_exports,
   fail,
@@ -11,12 +12,14 @@ import {
   readJson,
   require_undici,
   require_yazl,
-  secretCheck
-} from "./chunk-VDQ6EYPD.js";
+  secretCheck,
+  targetName,
+  targetNames
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/pypi/src/index.ts
 import { createWriteStream } from "node:fs";
@@ -117,14 +120,29 @@ function metadataFields(metadata2) {
 var metadataField = (metadata2, key) => parseMetadata(metadata2).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
 
 // registries/pypi/src/wheel.ts
-var import_yazl = __toESM(require_yazl(), 1);
 import { createHash } from "node:crypto";
 import { buffer } from "node:stream/consumers";
+var import_yazl = __toESM(require_yazl(), 1);
+var platformOf = (artifact) => targetName(artifact).replace("/", "_");
 var defaultPlatformTags = {
+  linux_386: "manylinux_2_17_i686.manylinux2014_i686",
   linux_amd64: "manylinux_2_17_x86_64.manylinux2014_x86_64",
   linux_arm64: "manylinux_2_17_aarch64.manylinux2014_aarch64",
+  linux_armv7: "manylinux_2_17_armv7l.manylinux2014_armv7l",
+  linux_ppc64le: "manylinux_2_17_ppc64le.manylinux2014_ppc64le",
+  linux_riscv64: "manylinux_2_31_riscv64",
+  linux_s390x: "manylinux_2_17_s390x.manylinux2014_s390x",
+  "linux_386-musl": "musllinux_1_2_i686",
+  "linux_amd64-musl": "musllinux_1_2_x86_64",
+  "linux_arm64-musl": "musllinux_1_2_aarch64",
+  "linux_armv7-musl": "musllinux_1_2_armv7l",
+  "linux_ppc64le-musl": "musllinux_1_2_ppc64le",
+  "linux_riscv64-musl": "musllinux_1_2_riscv64",
+  "linux_s390x-musl": "musllinux_1_2_s390x",
   darwin_amd64: "macosx_10_12_x86_64",
   darwin_arm64: "macosx_11_0_arm64",
+  darwin_universal: "macosx_10_12_universal2",
+  windows_386: "win32",
   windows_amd64: "win_amd64",
   windows_arm64: "win_arm64"
 };
@@ -224,7 +242,7 @@ async function uploadDistribution(ctx, endpoints2, token, dist) {
   const response = await ctx.http(endpoints2.repository, {
     method: "POST",
     body: form,
-    headers: { authorization: `Basic ${Buffer.from(`__token__:${token}`).toString("base64")}` }
+    headers: { authorization: basicAuthorization("__token__", token) }
   });
   const text = await response.text();
   if (response.ok) return "uploaded";
@@ -339,11 +357,13 @@ async function renderWheels(ctx, meta) {
   const text = renderMetadata(meta);
   const dists = [];
   for (const artifact of ctx.manifest.artifacts) {
-    const platform = `${artifact.os}_${artifact.arch}`;
+    const platform = platformOf(artifact);
+    const platformTag = ctx.options.platforms[platform] ?? defaultPlatformTags[platform];
+    if (!platformTag) continue;
     const binaryName = artifact.binary.split("/").pop() ?? artifact.binary;
     const wheel = await buildWheel({
       metadata: meta,
-      platformTag: ctx.options.platforms[platform] ?? defaultPlatformTags[platform],
+      platformTag,
       binaryName,
       binary: await readFile(await ctx.binary(artifact))
     });
@@ -387,6 +407,7 @@ function compare(dists, remote) {
 var src_default = defineRegistry({
   name,
   needs: ["binaries"],
+  targets: targetNames.filter((t) => defaultPlatformTags[t.replace("/", "_")]),
   options,
   async exists(ctx) {
     const release = await upload(ctx);

@@ -7,10 +7,10 @@ import {
   hashFile,
   secretCheck,
   toolCheck
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/crates/src/index.ts
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";

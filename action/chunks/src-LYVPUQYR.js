@@ -3,17 +3,18 @@ import {
   checkStep,
   defineRegistry,
   external_exports,
+  findArtifact,
   readJson,
   require_dist,
   secretCheck,
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/snap/src/index.ts
 import { mkdir as mkdir2, mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
@@ -158,8 +159,20 @@ import { pipeline } from "node:stream/promises";
 var import_yaml = __toESM(require_dist(), 1);
 var snapName = (ctx) => ctx.options.name ?? ctx.project.name;
 var channelOf = (ctx, risk) => `${ctx.options.track}/${risk}`;
+var snapArchs = {
+  amd64: "amd64",
+  arm64: "arm64",
+  armv7: "armhf",
+  riscv64: "riscv64",
+  ppc64le: "ppc64el",
+  s390x: "s390x"
+};
+var snapTargets = Object.keys(snapArchs).flatMap((arch) => [`linux/${arch}`, `linux/${arch}-musl`]);
 function linuxArtifacts(ctx) {
-  const artifacts = ctx.manifest.artifacts.filter((a) => a.os === "linux").sort((a, b) => a.arch.localeCompare(b.arch));
+  const artifacts = Object.entries(snapArchs).flatMap(([arch, snapArch]) => {
+    const artifact = findArtifact(ctx.manifest, "linux", arch);
+    return artifact ? [{ ...artifact, snapArch }] : [];
+  }).sort((a, b) => a.snapArch.localeCompare(b.snapArch));
   if (artifacts.length === 0) {
     throw new FerryError("InputMissing", {
       registry: ctx.registry,
@@ -199,17 +212,17 @@ function renderSnapYaml(ctx, arch) {
 var defaultGrade = (ctx) => ["stable", "candidate"].includes(snapChannel(ctx.version)) ? "stable" : "devel";
 var appName = (snap, binary) => binary === snap ? snap : binary.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 async function buildSnap(ctx, artifact, outDir) {
-  const root = join(outDir, `.root-${artifact.arch}`);
+  const root = join(outDir, `.root-${artifact.snapArch}`);
   await rm(root, { recursive: true, force: true });
   await mkdir(join(root, "bin"), { recursive: true });
   await mkdir(join(root, "meta"), { recursive: true });
   const binary = join(root, "bin", ctx.project.binary);
   await copyFile(await ctx.binary(artifact), binary);
-  await writeFile(join(root, "meta", "snap.yaml"), renderSnapYaml(ctx, artifact.arch));
+  await writeFile(join(root, "meta", "snap.yaml"), renderSnapYaml(ctx, artifact.snapArch));
   await chmod(binary, 493);
   await chmod(join(root, "meta", "snap.yaml"), 420);
   for (const dir of [root, join(root, "bin"), join(root, "meta")]) await chmod(dir, 493);
-  const file = join(outDir, `${snapName(ctx)}_${snapVersion(ctx.version)}_${artifact.arch}.snap`);
+  const file = join(outDir, `${snapName(ctx)}_${snapVersion(ctx.version)}_${artifact.snapArch}.snap`);
   await rm(file, { force: true });
   await ctx.exec("mksquashfs", [
     root,
@@ -218,7 +231,7 @@ async function buildSnap(ctx, artifact, outDir) {
     ...["-mkfs-time", "0", "-all-time", "0", "-no-progress", "-quiet"]
   ]);
   await rm(root, { recursive: true, force: true });
-  return { arch: artifact.arch, file, sha3_384: await sha3(file) };
+  return { arch: artifact.snapArch, file, sha3_384: await sha3(file) };
 }
 async function sha3(file) {
   const hash = createHash("sha3-384");
@@ -351,10 +364,11 @@ async function digests(ctx) {
 var src_default = defineRegistry({
   name: "snap",
   needs: ["binaries"],
+  targets: snapTargets,
   options: snapOptions,
   async exists(ctx) {
     const map = await readChannelMap(ctx);
-    const arches = linuxArtifacts(ctx).map((a) => a.arch);
+    const arches = linuxArtifacts(ctx).map((a) => a.snapArch);
     const found = arches.map((arch) => ({ arch, ...lookup(ctx, map, arch) }));
     if (found.some((f) => !f.released)) return { state: "absent" };
     const ours = await digests(ctx);
@@ -371,8 +385,8 @@ var src_default = defineRegistry({
     const snaps = [];
     const files = [];
     for (const artifact of linuxArtifacts(ctx)) {
-      const yaml = join2(ctx.outDir, `snap.${artifact.arch}.yaml`);
-      await writeFile2(yaml, renderSnapYaml(ctx, artifact.arch));
+      const yaml = join2(ctx.outDir, `snap.${artifact.snapArch}.yaml`);
+      await writeFile2(yaml, renderSnapYaml(ctx, artifact.snapArch));
       const snap = await buildSnap(ctx, artifact, ctx.outDir);
       snaps.push(snap);
       files.push(yaml, snap.file);
@@ -415,7 +429,7 @@ var src_default = defineRegistry({
     const visible = (arch) => (info["channel-map"] ?? []).find(
       (e) => e.channel.architecture === arch && e.channel.track === ctx.options.track && e.channel.risk === risk && e.version === version
     );
-    const arches = linuxArtifacts(ctx).map((a) => a.arch);
+    const arches = linuxArtifacts(ctx).map((a) => a.snapArch);
     const missing = arches.filter((arch) => !visible(arch));
     if (missing.length === 0) {
       return {

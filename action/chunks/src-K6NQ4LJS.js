@@ -6,6 +6,7 @@ import {
 import {
   defineRegistry,
   external_exports,
+  findArtifact,
   findOpenPullRequest,
   githubForkChecks,
   githubRepoChecks,
@@ -15,10 +16,10 @@ import {
   refused,
   secretCheck,
   splitRepo
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/flathub/src/index.ts
 import { mkdir, writeFile } from "node:fs/promises";
@@ -76,6 +77,7 @@ var flathubOptions = external_exports.object({
 
 // registries/flathub/src/render.ts
 var flatpakArch = { amd64: "x86_64", arm64: "aarch64" };
+var flathubTargets = ["linux/amd64", "linux/arm64", "linux/amd64-musl", "linux/arm64-musl"];
 var manifestFile = (appId) => `${appId}.json`;
 var metainfoFile = (appId) => `${appId}.metainfo.xml`;
 function describeApp(ctx, existing) {
@@ -96,7 +98,10 @@ function describeApp(ctx, existing) {
     license: project.license,
     developer: options.developer ?? project.author.replace(/\s*<[^>]*>\s*$/, ""),
     releases: [{ version: version.semver, date }, ...previous.filter((r) => r.version !== version.semver)],
-    downloads: ctx.manifest.artifacts.filter((a) => a.os === "linux" && a.format === "tar.gz").sort((a, b) => a.arch.localeCompare(b.arch)).map((a) => ({ arch: flatpakArch[a.arch], url: a.url, sha256: a.sha256, size: a.size, binary: a.binary }))
+    downloads: ["amd64", "arm64"].flatMap((arch) => {
+      const a = findArtifact(ctx.manifest, "linux", arch);
+      return a?.format === "tar.gz" ? [{ arch: flatpakArch[arch], url: a.url, sha256: a.sha256, size: a.size, binary: a.binary }] : [];
+    })
   };
 }
 function releaseDate(sourceDateEpoch) {
@@ -281,6 +286,7 @@ async function requireAppRepository(ctx) {
 var src_default = defineRegistry({
   name: "flathub",
   needs: ["binaries"],
+  targets: flathubTargets,
   options: flathubOptions,
   skipsPrereleases: true,
   async exists(ctx) {

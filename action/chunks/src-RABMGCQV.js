@@ -4,10 +4,10 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/homebrew/src/render.ts
 function formulaClass(name) {
@@ -137,6 +137,8 @@ var formulaName = (ctx) => ctx.options.formula ?? ctx.project.name.toLowerCase()
 var src_default = defineFileRegistry({
   name: "homebrew",
   options,
+  // One archive per OS and CPU: a musl build stands in for a missing glibc one, the universal binary for missing macOS ones.
+  targets: ["darwin/amd64", "darwin/arm64", "darwin/universal", "linux/amd64", "linux/arm64", "linux/amd64-musl", "linux/arm64-musl"],
   repository: (ctx) => ctx.options.tap,
   path: (ctx) => `${ctx.options.cask ? "Casks" : "Formula"}/${formulaName(ctx)}.rb`,
   render: (ctx) => (ctx.options.cask ? renderCask : renderFormula)({

@@ -5,8 +5,9 @@ import {
   __export,
   __require,
   __toESM,
-  asFerryError
-} from "./chunk-CR2TE6IW.js";
+  asFerryError,
+  errorCodes
+} from "./chunk-SWPDUHI7.js";
 
 // node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js
 var require_light = __commonJS({
@@ -3172,13 +3173,13 @@ var require_stats = __commonJS({
       }
     };
     var PoolStats = class {
-      constructor(pool) {
-        this.connected = pool[kConnected];
-        this.free = pool[kFree];
-        this.pending = pool[kPending];
-        this.queued = pool[kQueued];
-        this.running = pool[kRunning];
-        this.size = pool[kSize];
+      constructor(pool2) {
+        this.connected = pool2[kConnected];
+        this.free = pool2[kFree];
+        this.pending = pool2[kPending];
+        this.queued = pool2[kQueued];
+        this.running = pool2[kRunning];
+        this.size = pool2[kSize];
       }
     };
     module.exports = { ClientStats, PoolStats };
@@ -10918,22 +10919,22 @@ var require_balanced_pool = __commonJS({
       }
       addUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
-        if (this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true)) {
+        if (this[kClients].find((pool3) => pool3[kUrl].origin === upstreamOrigin && pool3.closed !== true && pool3.destroyed !== true)) {
           return this;
         }
-        const pool = this[kFactory](upstreamOrigin, this[kOptions]);
-        this[kAddClient](pool);
-        pool.on("connect", () => {
-          pool[kWeight] = Math.min(this[kMaxWeightPerServer], pool[kWeight] + this[kErrorPenalty]);
+        const pool2 = this[kFactory](upstreamOrigin, this[kOptions]);
+        this[kAddClient](pool2);
+        pool2.on("connect", () => {
+          pool2[kWeight] = Math.min(this[kMaxWeightPerServer], pool2[kWeight] + this[kErrorPenalty]);
         });
-        pool.on("connectionError", () => {
-          pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
+        pool2.on("connectionError", () => {
+          pool2[kWeight] = Math.max(1, pool2[kWeight] - this[kErrorPenalty]);
           this._updateBalancedPoolStats();
         });
-        pool.on("disconnect", (...args) => {
+        pool2.on("disconnect", (...args) => {
           const err = args[2];
           if (err && err.code === "UND_ERR_SOCKET") {
-            pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
+            pool2[kWeight] = Math.max(1, pool2[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
         });
@@ -10952,15 +10953,15 @@ var require_balanced_pool = __commonJS({
       }
       removeUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
-        const pool = this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true);
-        if (pool) {
-          this[kRemoveClient](pool);
+        const pool2 = this[kClients].find((pool3) => pool3[kUrl].origin === upstreamOrigin && pool3.closed !== true && pool3.destroyed !== true);
+        if (pool2) {
+          this[kRemoveClient](pool2);
         }
         return this;
       }
       getUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
-        return this[kClients].find((pool) => pool[kUrl].origin === upstreamOrigin && pool.closed !== true && pool.destroyed !== true);
+        return this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true);
       }
       get upstreams() {
         return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p2) => p2[kUrl].origin);
@@ -10973,16 +10974,16 @@ var require_balanced_pool = __commonJS({
         if (!dispatcher) {
           return;
         }
-        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a2, b2) => a2 && b2, true);
+        const allClientsBusy = this[kClients].map((pool2) => pool2[kNeedDrain]).reduce((a2, b2) => a2 && b2, true);
         if (allClientsBusy) {
           return;
         }
         let counter = 0;
-        let maxWeightIndex = this[kClients].findIndex((pool) => !pool[kNeedDrain]);
+        let maxWeightIndex = this[kClients].findIndex((pool2) => !pool2[kNeedDrain]);
         while (counter++ < this[kClients].length) {
           this[kIndex] = (this[kIndex] + 1) % this[kClients].length;
-          const pool = this[kClients][this[kIndex]];
-          if (pool[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool[kNeedDrain]) {
+          const pool2 = this[kClients][this[kIndex]];
+          if (pool2[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool2[kNeedDrain]) {
             maxWeightIndex = this[kIndex];
           }
           if (this[kIndex] === 0) {
@@ -10991,8 +10992,8 @@ var require_balanced_pool = __commonJS({
               this[kCurrentWeight] = this[kMaxWeightPerServer];
             }
           }
-          if (pool[kWeight] >= this[kCurrentWeight] && !pool[kNeedDrain]) {
-            return pool;
+          if (pool2[kWeight] >= this[kCurrentWeight] && !pool2[kNeedDrain]) {
+            return pool2;
           }
         }
         this[kCurrentWeight] = this[kClients][maxWeightIndex][kWeight];
@@ -11141,7 +11142,7 @@ var require_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
-    var Agent = class extends DispatcherBase {
+    var Agent2 = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxOrigins = Infinity, connect, tls, ...options2 } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
@@ -11253,7 +11254,7 @@ var require_agent = __commonJS({
         return allClientStats;
       }
     };
-    module.exports = Agent;
+    module.exports = Agent2;
   }
 });
 
@@ -11882,9 +11883,9 @@ var require_socks5_proxy_agent = __commonJS({
         debug("dispatching request to", origin, "via SOCKS5");
         try {
           const originKey = String(origin);
-          let pool = this[kPools].get(originKey);
-          if (!pool || pool.destroyed || pool.closed) {
-            pool = new Pool(origin, {
+          let pool2 = this[kPools].get(originKey);
+          if (!pool2 || pool2.destroyed || pool2.closed) {
+            pool2 = new Pool(origin, {
               pipelining: opts.pipelining,
               connections: opts.connections,
               connect: async (connectOpts, callback) => {
@@ -11917,9 +11918,9 @@ var require_socks5_proxy_agent = __commonJS({
                 }
               }
             });
-            this[kPools].set(originKey, pool);
+            this[kPools].set(originKey, pool2);
           }
-          return pool[kDispatch](opts, handler2);
+          return pool2[kDispatch](opts, handler2);
         } catch (err) {
           debug("dispatch error:", err);
           if (typeof handler2.onResponseError === "function") {
@@ -11935,16 +11936,16 @@ var require_socks5_proxy_agent = __commonJS({
       }
       async [kClose]() {
         const closePromises = [];
-        for (const pool of this[kPools].values()) {
-          closePromises.push(pool.close());
+        for (const pool2 of this[kPools].values()) {
+          closePromises.push(pool2.close());
         }
         this[kPools].clear();
         await Promise.all(closePromises);
       }
       async [kDestroy](err) {
         const destroyPromises = [];
-        for (const pool of this[kPools].values()) {
-          destroyPromises.push(pool.destroy(err));
+        for (const pool2 of this[kPools].values()) {
+          destroyPromises.push(pool2.destroy(err));
         }
         this[kPools].clear();
         await Promise.all(destroyPromises);
@@ -11959,7 +11960,7 @@ var require_proxy_agent = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/dispatcher/proxy-agent.js"(exports, module) {
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch } = require_symbols();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors();
@@ -12090,7 +12091,7 @@ var require_proxy_agent = __commonJS({
         } else {
           this[kClient] = clientFactory(url2, { connect });
         }
-        this[kAgent] = new Agent({
+        this[kAgent] = new Agent2({
           ...opts,
           factory,
           connect: async (opts2, callback) => {
@@ -12218,7 +12219,7 @@ var require_env_http_proxy_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
     var ProxyAgent = require_proxy_agent();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var DEFAULT_PORTS = {
       "http:": 80,
       "https:": 443
@@ -12231,7 +12232,7 @@ var require_env_http_proxy_agent = __commonJS({
         super();
         this.#opts = opts;
         const { httpProxy, httpsProxy, noProxy, ...agentOpts } = opts;
-        this[kNoProxyAgent] = new Agent(agentOpts);
+        this[kNoProxyAgent] = new Agent2(agentOpts);
         const HTTP_PROXY = httpProxy ?? process.env.http_proxy ?? process.env.HTTP_PROXY;
         if (HTTP_PROXY) {
           this[kHttpProxyAgent] = new ProxyAgent({ ...agentOpts, uri: HTTP_PROXY });
@@ -12429,7 +12430,7 @@ var require_retry_handler = __commonJS({
           timeoutFactor,
           // Response scoped
           methods,
-          errorCodes,
+          errorCodes: errorCodes2,
           retryAfter,
           statusCodes,
           throwOnError
@@ -12453,7 +12454,7 @@ var require_retry_handler = __commonJS({
           // Indicates which errors to retry
           statusCodes: statusCodes ?? [500, 502, 503, 504, 429],
           // List of errors to retry
-          errorCodes: errorCodes ?? [
+          errorCodes: errorCodes2 ?? [
             "ECONNRESET",
             "ECONNREFUSED",
             "ENOTFOUND",
@@ -12548,11 +12549,11 @@ var require_retry_handler = __commonJS({
           maxTimeout,
           timeoutFactor,
           statusCodes,
-          errorCodes,
+          errorCodes: errorCodes2,
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes2.includes(code)) {
           cb(err);
           return;
         }
@@ -14980,7 +14981,7 @@ var require_mock_agent = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
     "use strict";
     var { kClients } = require_symbols();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var {
       kAgent,
       kMockAgentSet,
@@ -15018,7 +15019,7 @@ var require_mock_agent = __commonJS({
         if (opts?.agent && typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
         }
-        const agent = opts?.agent ? opts.agent : new Agent(opts);
+        const agent = opts?.agent ? opts.agent : new Agent2(opts);
         this[kAgent] = agent;
         this[kClients] = agent[kClients];
         this[kOptions] = mockOptions;
@@ -15249,7 +15250,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile7, readFile: readFile5, mkdir: mkdir8 } = __require("node:fs/promises");
+    var { writeFile: writeFile8, readFile: readFile5, mkdir: mkdir8 } = __require("node:fs/promises");
     var { dirname: dirname5, resolve: resolve6 } = __require("node:path");
     var { setTimeout: setTimeout4, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
@@ -15486,7 +15487,7 @@ var require_snapshot_recorder = __commonJS({
           hash: hash2,
           snapshot
         }));
-        await writeFile7(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile8(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -15625,7 +15626,7 @@ var require_snapshot_recorder = __commonJS({
 var require_snapshot_agent = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/snapshot-agent.js"(exports, module) {
     "use strict";
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var MockAgent = require_mock_agent();
     var { SnapshotRecorder } = require_snapshot_recorder();
     var WrapHandler = require_wrap_handler();
@@ -15676,7 +15677,7 @@ var require_snapshot_agent = __commonJS({
         });
         this[kSnapshotLoaded] = false;
         if (this[kSnapshotMode] === "record" || this[kSnapshotMode] === "update" || this[kSnapshotMode] === "playback" && opts.excludeUrls && opts.excludeUrls.length > 0) {
-          this[kRealAgent] = new Agent(opts);
+          this[kRealAgent] = new Agent2(opts);
         }
         if ((this[kSnapshotMode] === "playback" || this[kSnapshotMode] === "update") && this[kSnapshotPath]) {
           this.loadSnapshots().catch(() => {
@@ -15915,9 +15916,9 @@ var require_global2 = __commonJS({
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.2");
     var legacyGlobalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
     var { InvalidArgumentError } = require_errors();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     if (getGlobalDispatcher() === void 0) {
-      setGlobalDispatcher(new Agent());
+      setGlobalDispatcher(new Agent2());
     }
     function setGlobalDispatcher(agent) {
       if (!agent || typeof agent.dispatch !== "function") {
@@ -22608,7 +22609,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input2, init = void 0) {
+    function fetch3(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p2 = createDeferredPromise();
       let requestObject;
@@ -23638,7 +23639,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch2,
+      fetch: fetch3,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -27774,7 +27775,7 @@ var require_undici = __commonJS({
     var Pool = require_pool();
     var BalancedPool = require_balanced_pool();
     var RoundRobinPool = require_round_robin_pool();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var ProxyAgent = require_proxy_agent();
     var Socks5ProxyAgent = require_socks5_proxy_agent();
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
@@ -27801,7 +27802,7 @@ var require_undici = __commonJS({
     module.exports.Pool = Pool;
     module.exports.BalancedPool = BalancedPool;
     module.exports.RoundRobinPool = RoundRobinPool;
-    module.exports.Agent = Agent;
+    module.exports.Agent = Agent2;
     module.exports.ProxyAgent = ProxyAgent;
     module.exports.Socks5ProxyAgent = Socks5ProxyAgent;
     module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent;
@@ -27892,7 +27893,7 @@ var require_undici = __commonJS({
       err.stack = stack ? `${stack}
 ${captureLines}` : capture.stack;
     }
-    module.exports.fetch = function fetch2(init, options2 = void 0) {
+    module.exports.fetch = function fetch3(init, options2 = void 0) {
       return fetchImpl(init, options2).catch((err) => {
         if (currentFilename) {
           appendFetchStackTrace(err, currentFilename);
@@ -31617,7 +31618,7 @@ var require_yauzl = __commonJS({
     var PassThrough2 = __require("stream").PassThrough;
     var Writable4 = __require("stream").Writable;
     var crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
-    exports.open = open2;
+    exports.open = open3;
     exports.fromFd = fromFd;
     exports.fromBuffer = fromBuffer;
     exports.fromRandomAccessReader = fromRandomAccessReader;
@@ -31635,7 +31636,7 @@ var require_yauzl = __commonJS({
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path6, options2) {
       return new Promise((resolve6, reject) => {
-        open2(path6, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open3(path6, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve6(zipfile);
         });
@@ -31665,7 +31666,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open2(path6, options2, callback) {
+    function open3(path6, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -40299,7 +40300,13 @@ function addSecret(value) {
   known.add(value);
   known.add(Buffer.from(value).toString("base64"));
   known.add(encodeURIComponent(value));
+  known.add(JSON.stringify(value).slice(1, -1));
   for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) known.add(line.trim());
+}
+function basicAuthorization(user, password) {
+  const pair = `${user}:${password}`;
+  addSecret(pair);
+  return `Basic ${Buffer.from(pair).toString("base64")}`;
 }
 function secret(name, env = process.env) {
   const value = env[name];
@@ -41323,8 +41330,8 @@ function isPlainObject2(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch3 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch3) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -41340,7 +41347,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch3(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -44674,6 +44681,7 @@ throttling.triggersNotification = triggersNotification;
 
 // packages/core/src/github.ts
 var import_light3 = __toESM(require_light(), 1);
+var import_undici = __toESM(require_undici(), 1);
 var GitHub = Octokit2.plugin(retry, throttling);
 var writesPerMinute = 80;
 var pacing = {
@@ -44684,11 +44692,13 @@ var pacing = {
 var writes = new import_light3.default.Group(pacing);
 var notifyingWrites = new import_light3.default.Group(pacing);
 function createGitHub({ token, api, log = () => {
-} }) {
+}, timeoutMs = 6e4 }) {
+  const dispatcher = new import_undici.Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   return new GitHub({
     ...token ? { auth: token } : {},
     baseUrl: api.replace(/\/$/, ""),
     userAgent: "ferry",
+    request: { fetch: (url2, init) => (0, import_undici.fetch)(url2, { ...init, dispatcher }) },
     // Retry settings go to the plugin, not to `request`: a request-level `retries` makes the plugin retry
     // every failure, 404 and 422 included. Network failures reach the plugin as status 500 and are retried.
     retry: { retries: 3 },
@@ -44719,7 +44729,7 @@ function webBase(api) {
 }
 
 // packages/core/src/http.ts
-var import_undici = __toESM(require_undici(), 1);
+var import_undici2 = __toESM(require_undici(), 1);
 import { setTimeout as sleep } from "node:timers/promises";
 var retryable = (status3) => status3 === 429 || status3 === 408 || status3 >= 500;
 function delay(n2, response, baseMs) {
@@ -44741,7 +44751,7 @@ function createHttp(registry2, { baseDelayMs = 500 } = {}) {
       let response;
       try {
         const payload = typeof body === "function" ? await body() : body;
-        response = await (0, import_undici.fetch)(url2, { ...request2, ...payload == null ? {} : { body: payload } });
+        response = await (0, import_undici2.fetch)(url2, { ...request2, ...payload == null ? {} : { body: payload } });
         if (!retryable(response.status) || n2 === tries) return response;
         await response.body?.cancel();
       } catch (error62) {
@@ -64495,6 +64505,68 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// packages/core/src/targets.ts
+var operatingSystems = ["linux", "darwin", "windows", "freebsd"];
+var architectures = ["386", "amd64", "arm64", "armv7", "riscv64", "ppc64le", "s390x", "universal"];
+var platforms = {
+  linux: ["386", "amd64", "arm64", "armv7", "riscv64", "ppc64le", "s390x"],
+  darwin: ["amd64", "arm64", "universal"],
+  windows: ["386", "amd64", "arm64"],
+  freebsd: ["amd64", "arm64"]
+};
+var targetNames = operatingSystems.flatMap((os2) => [
+  ...platforms[os2].map((arch) => `${os2}/${arch}`),
+  ...os2 === "linux" ? platforms.linux.map((arch) => `linux/${arch}-musl`) : []
+]);
+var targetName = (t) => `${t.os}/${t.arch}${t.libc ? `-${t.libc}` : ""}`;
+function parseTarget(name) {
+  if (!targetNames.includes(name)) return void 0;
+  const [os2, rest] = name.split("/");
+  const [arch, libc] = rest.split("-");
+  return libc ? { os: os2, arch, libc } : { os: os2, arch };
+}
+var universalSlices = [
+  { os: "darwin", arch: "amd64" },
+  { os: "darwin", arch: "arm64" }
+];
+var goArch = {
+  "386": "386",
+  amd64: "amd64",
+  arm64: "arm64",
+  armv7: "arm",
+  riscv64: "riscv64",
+  ppc64le: "ppc64le",
+  s390x: "s390x",
+  universal: ""
+};
+var rustArch = {
+  "386": "i686",
+  amd64: "x86_64",
+  arm64: "aarch64",
+  armv7: "armv7",
+  riscv64: "riscv64gc",
+  ppc64le: "powerpc64le",
+  s390x: "s390x",
+  universal: ""
+};
+function rustTriple({ os: os2, arch, libc }) {
+  const cpu = rustArch[arch];
+  if (os2 === "darwin") return `${cpu}-apple-darwin`;
+  if (os2 === "windows") return `${cpu}-pc-windows-msvc`;
+  if (os2 === "freebsd") return `${cpu}-unknown-freebsd`;
+  return `${cpu}-unknown-linux-${libc ?? "gnu"}${arch === "armv7" ? "eabihf" : ""}`;
+}
+function targetValues(target2) {
+  return {
+    os: target2.os,
+    arch: `${target2.arch}${target2.libc ? `-${target2.libc}` : ""}`,
+    goarch: goArch[target2.arch],
+    goarm: target2.arch === "armv7" ? "7" : "",
+    triple: rustTriple(target2),
+    ext: target2.os === "windows" ? ".exe" : ""
+  };
+}
+
 // packages/core/src/registry.ts
 var defineRegistry = (registry2) => registry2;
 
@@ -68444,11 +68516,11 @@ var replacements = Object.entries(specialMainSymbols);
 // node_modules/.pnpm/yoctocolors@2.2.0/node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-var format = (open2, close) => {
+var format = (open3, close) => {
   if (!hasColors) {
     return (input2) => input2;
   }
-  const openCode = `\x1B[${open2}m`;
+  const openCode = `\x1B[${open3}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
     const string4 = input2 + "";
@@ -74682,10 +74754,10 @@ var forkPollMs = 2e3;
 async function proposeChange(ctx, proposal) {
   const gh = ctx.github(proposal.token);
   const login = await userLogin(ctx, gh);
-  const open2 = await openPullFromBranch(ctx, gh, proposal.upstream, `${login}:${proposal.branch}`);
-  if (open2) {
-    ctx.log(`Pull request #${open2.number} for ${proposal.branch} is already open; not opening another.`);
-    return { number: open2.number, url: open2.url, created: false };
+  const open3 = await openPullFromBranch(ctx, gh, proposal.upstream, `${login}:${proposal.branch}`);
+  if (open3) {
+    ctx.log(`Pull request #${open3.number} for ${proposal.branch} is already open; not opening another.`);
+    return { number: open3.number, url: open3.url, created: false };
   }
   const [owner2, repo2] = splitRepo(proposal.upstream);
   const upstream = await call(ctx, `read ${proposal.upstream}`, () => gh.rest.repos.get({ owner: owner2, repo: repo2 }));
@@ -75072,12 +75144,10 @@ function gitRepoFiles(ctx, target2) {
     if (value) env[name] = value;
   }
   if (target2.token && /^https:/i.test(url2)) {
-    const basic = Buffer.from(`x-access-token:${target2.token}`).toString("base64");
-    addSecret(basic);
     Object.assign(env, {
       GIT_CONFIG_COUNT: "1",
       GIT_CONFIG_KEY_0: "http.extraHeader",
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`
+      GIT_CONFIG_VALUE_0: `Authorization: ${basicAuthorization("x-access-token", target2.token)}`
     });
   }
   const local = (args, cwd) => ctx.exec("git", args, { env, stripFinalNewline: false, ...cwd ? { cwd } : {} }).then((r) => r.stdout);
@@ -75329,13 +75399,13 @@ import { dirname as dirname3, resolve } from "node:path";
 
 // packages/core/src/manifest.ts
 import { readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
-var operatingSystems = ["linux", "darwin", "windows"];
-var architectures = ["amd64", "arm64"];
 var artifactSchema = external_exports.object({
   /** The asset's file name on the release, e.g. `hello_1.2.3_linux_amd64.tar.gz`. */
   name: external_exports.string(),
   os: external_exports.enum(operatingSystems),
   arch: external_exports.enum(architectures),
+  /** "musl" for a Linux build against musl libc; absent for the platform's usual libc. */
+  libc: external_exports.literal("musl").optional(),
   format: external_exports.enum(["tar.gz", "zip"]),
   /** The binary's path inside the archive, e.g. `hello` or `hello.exe`. */
   binary: external_exports.string(),
@@ -75404,11 +75474,24 @@ function renderChecksums(manifest) {
 `).join("");
 }
 function findArtifact(manifest, os2, arch) {
-  return manifest.artifacts.find((a2) => a2.os === os2 && a2.arch === arch);
+  const on6 = (a2, wanted) => a2.os === os2 && a2.arch === wanted;
+  return manifest.artifacts.find((a2) => on6(a2, arch) && !a2.libc) ?? manifest.artifacts.find((a2) => on6(a2, arch)) ?? manifest.artifacts.find((a2) => on6(a2, "universal"));
 }
 
 // packages/core/src/template.ts
-var buildPlaceholders = ["project", "binary", "version", "tag", "os", "arch", "ext", "output"];
+var buildPlaceholders = [
+  "project",
+  "binary",
+  "version",
+  "tag",
+  "os",
+  "arch",
+  "goarch",
+  "goarm",
+  "triple",
+  "ext",
+  "output"
+];
 var archivePlaceholders = ["project", "binary", "version", "tag", "os", "arch", "ext"];
 var filePlaceholders = ["project", "binary", "version", "tag"];
 var releasePlaceholders = ["project", "binary", "version", "tag", "previousTag", "date"];
@@ -75437,10 +75520,9 @@ function fillTemplate(template, values, path6) {
 }
 
 // packages/core/src/config.ts
-var target = external_exports.string().regex(
-  new RegExp(`^(${operatingSystems.join("|")})/(${architectures.join("|")})$`),
-  `expected <os>/<arch> with os one of ${operatingSystems.join(", ")} and arch one of ${architectures.join(", ")}`
-);
+var target = external_exports.enum(targetNames, {
+  error: (issue2) => `unknown target "${String(issue2.input)}"; known: ${targetNames.join(", ")}`
+});
 var projectSchema = external_exports.object({
   /** The project's name; the default name of every package. */
   name: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected lowercase letters, digits, '.', '_' or '-'"),
@@ -75456,8 +75538,8 @@ var projectSchema = external_exports.object({
   author: external_exports.string().optional()
 }).strict();
 var buildSchema = external_exports.object({
-  /** Platforms to build, `<os>/<arch>`. */
-  targets: external_exports.array(target).min(1),
+  /** Platforms to build, `<os>/<arch>`; none for a project that releases no binaries, only release.files. */
+  targets: external_exports.array(target),
   /** Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in. */
   command: templateString(buildPlaceholders).optional(),
   /** Extra environment for the command; values are templates too. */
@@ -75466,8 +75548,8 @@ var buildSchema = external_exports.object({
   prebuilt: templateString(buildPlaceholders).optional(),
   /** Directory the command runs in, relative to the project. @default "." */
   dir: external_exports.string().default(".")
-}).strict().refine((b2) => b2.command === void 0 !== (b2.prebuilt === void 0), {
-  message: "set exactly one of command or prebuilt"
+}).strict().refine((b2) => b2.targets.length ? b2.command === void 0 !== (b2.prebuilt === void 0) : !b2.command && !b2.prebuilt, {
+  message: "set exactly one of command or prebuilt, or neither with no targets"
 });
 var archivesSchema = external_exports.object({
   /** Archive name without extension. @default "{{project}}_{{version}}_{{os}}_{{arch}}" */
@@ -75490,6 +75572,8 @@ var releaseSchema = external_exports.object({
   name: templateString(releasePlaceholders).default("{{tag}}"),
   /** Release notes (Markdown), a template; `{{changes}}` is the list of changes. @default "{{changes}}" */
   notes: templateString(notesPlaceholders).default("{{changes}}"),
+  /** Seconds the GitHub release (draft, uploads, publishing) may take before it fails. @default 900 */
+  timeout: external_exports.number().positive().optional(),
   changes: changesSchema.default({ from: "commits", file: "CHANGELOG.md" }),
   /**
    * What comes before the version in this project's tags, when several projects share a
@@ -75597,10 +75681,7 @@ async function loadConfig(path6, registryNames, load2) {
     },
     build: {
       ...file2.build,
-      targets: file2.build.targets.map((t) => {
-        const [os2, arch] = t.split("/");
-        return { os: os2, arch };
-      })
+      targets: file2.build.targets.map((t) => parseTarget(t))
     },
     archives: file2.archives,
     release: file2.release,
@@ -75638,9 +75719,225 @@ import { access as access5 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 
 // packages/core/src/build.ts
-import { availableParallelism } from "node:os";
-import { chmod, copyFile, mkdir as mkdir5, writeFile as writeFile4 } from "node:fs/promises";
+import { chmod, copyFile, mkdir as mkdir5, writeFile as writeFile5 } from "node:fs/promises";
 import { basename as basename3, join as join7, resolve as resolve3 } from "node:path";
+
+// packages/core/src/assets.ts
+import { constants as constants5, createReadStream as createReadStream3 } from "node:fs";
+import { access as access4 } from "node:fs/promises";
+import { basename as basename2, join as join6, resolve as resolve2 } from "node:path";
+var assetMakers = [attachedFiles];
+async function makeAssets(input2, makers = assetMakers) {
+  const { config: config2, version: version2, manifest } = input2;
+  const taken = /* @__PURE__ */ new Set(["checksums.txt", "manifest.json", ...manifest.artifacts.map((a2) => a2.name)]);
+  const files = [];
+  for (const make of makers) {
+    for (const file2 of await make(input2)) {
+      if (taken.has(file2.name)) {
+        throw new FerryError("ConfigInvalid", {
+          what: `Two release assets are named ${file2.name}.`,
+          fix: "Rename one of them (release.files, archives.name or the package settings in ferry.yaml)."
+        });
+      }
+      taken.add(file2.name);
+      files.push({ ...file2, url: assetUrl(input2.serverUrl, config2.project.repository, version2.tag, file2.name) });
+    }
+  }
+  return files;
+}
+async function attachedFiles({ config: config2, version: version2, distDir }) {
+  const values = { version: version2.semver, tag: version2.tag, project: config2.project.name, binary: config2.project.binary };
+  const made = [];
+  for (const [index, entry] of config2.release.files.entries()) {
+    const { path: template, kind = "file", os: os2, arch } = typeof entry === "string" ? { path: entry } : entry;
+    const source = resolve2(config2.project.dir, fillTemplate(template, values, `release.files.${index}`));
+    const name = basename2(source);
+    await access4(source, constants5.R_OK).catch(() => {
+      throw new FerryError("InputMissing", {
+        what: `release.files lists ${template}, but ${source} does not exist or cannot be read.`,
+        fix: "Create the file before `ferry release` (e.g. run `npm pack` first), or fix release.files in ferry.yaml."
+      });
+    });
+    const written = await writeHashed(createReadStream3(source), join6(distDir, name));
+    made.push({ name, kind, ...os2 ? { os: os2 } : {}, ...arch ? { arch } : {}, ...written });
+  }
+  return made;
+}
+
+// packages/core/src/binary-header.ts
+import { open as open2, rename as rename3, rm as rm5, writeFile as writeFile4 } from "node:fs/promises";
+var elfMachines = {
+  3: { arch: "386", name: "Intel 80386", class: 1 },
+  62: { arch: "amd64", name: "x86-64", class: 2 },
+  183: { arch: "arm64", name: "AArch64", class: 2 },
+  40: { arch: "armv7", name: "ARM", class: 1 },
+  243: { arch: "riscv64", name: "RISC-V", class: 2 },
+  21: { arch: "ppc64le", name: "PowerPC64", class: 2 },
+  22: { arch: "s390x", name: "IBM S/390", class: 2 }
+};
+var ELFOSABI_FREEBSD = 9;
+var EF_ARM_EABI_MASK = 4278190080;
+var EF_ARM_EABI_VER5 = 83886080;
+var EF_ARM_ABI_FLOAT_SOFT = 512;
+var PT_INTERP = 3;
+var machoCpus = {
+  16777223: { arch: "amd64", name: "x86_64" },
+  16777228: { arch: "arm64", name: "arm64" }
+};
+var MH_MAGIC_64 = 4277009103;
+var MH_MAGIC = 4277009102;
+var FAT_MAGIC = 3405691582;
+var peMachines = {
+  332: { arch: "386", name: "Intel 386" },
+  34404: { arch: "amd64", name: "x86-64" },
+  43620: { arch: "arm64", name: "ARM64" }
+};
+async function readBinaryHeader(path6) {
+  const file2 = await open2(path6, "r");
+  try {
+    const read = async (offset, length) => {
+      const buffer2 = Buffer.alloc(length);
+      const { bytesRead } = await file2.read(buffer2, 0, length, offset);
+      return buffer2.subarray(0, bytesRead);
+    };
+    const head = await read(0, 64);
+    if (head.length >= 52 && head.readUInt32BE(0) === 2135247942) return await readElf(head, read);
+    if (head.length >= 8 && [MH_MAGIC_64, MH_MAGIC].includes(head.readUInt32LE(0))) return readMachO(head);
+    if (head.length >= 8 && head.readUInt32BE(0) === FAT_MAGIC && head.readUInt32BE(4) < 20) return await readFat(head, read);
+    if (head.length >= 64 && head.toString("latin1", 0, 2) === "MZ") return await readPe(head, read);
+    return void 0;
+  } finally {
+    await file2.close();
+  }
+}
+async function readElf(head, read) {
+  const bits = head[4] === 2 ? 64 : 32;
+  const little = head[5] === 1;
+  const u16 = (b2, at2) => little ? b2.readUInt16LE(at2) : b2.readUInt16BE(at2);
+  const u32 = (b2, at2) => little ? b2.readUInt32LE(at2) : b2.readUInt32BE(at2);
+  const word = (b2, at2) => bits === 64 ? Number(little ? b2.readBigUInt64LE(at2) : b2.readBigUInt64BE(at2)) : u32(b2, at2);
+  const os2 = head[7] === ELFOSABI_FREEBSD ? "freebsd" : "linux";
+  const machine = u16(head, 18);
+  const known2 = elfMachines[machine];
+  const notes = [];
+  let arch = known2 && known2.class === (bits === 64 ? 2 : 1) ? known2.arch : void 0;
+  if (machine === 21 && !little) {
+    arch = void 0;
+    notes.push("big-endian");
+  }
+  if (machine === 40) {
+    const flags = u32(head, bits === 64 ? 48 : 36);
+    const eabi = (flags & EF_ARM_EABI_MASK) >>> 24;
+    notes.push(eabi ? `EABI${eabi}` : "old ABI");
+    if (flags & EF_ARM_ABI_FLOAT_SOFT) notes.push("soft-float");
+    if ((flags & EF_ARM_EABI_MASK) >>> 0 !== EF_ARM_EABI_VER5 || flags & EF_ARM_ABI_FLOAT_SOFT) arch = void 0;
+  }
+  let libc;
+  const [phoff, phentsize, phnum] = bits === 64 ? [word(head, 32), u16(head, 54), u16(head, 56)] : [word(head, 28), u16(head, 42), u16(head, 44)];
+  const table = phnum && phnum < 256 ? await read(phoff, phentsize * phnum) : Buffer.alloc(0);
+  for (let at2 = 0; at2 + phentsize <= table.length; at2 += phentsize) {
+    if (u32(table, at2) !== PT_INTERP) continue;
+    const [offset, size] = bits === 64 ? [word(table, at2 + 8), word(table, at2 + 32)] : [word(table, at2 + 4), word(table, at2 + 16)];
+    const interpreter = (await read(offset, Math.min(size, 256))).toString("latin1").replace(/\0.*$/s, "");
+    if (os2 === "linux") libc = interpreter.includes("ld-musl") ? "musl" : "glibc";
+    notes.push(`interpreter ${interpreter}`);
+  }
+  const name = known2?.name ?? `machine ${machine}`;
+  const system = os2 === "freebsd" ? "FreeBSD" : "Linux";
+  return {
+    description: `ELF ${bits}-bit ${name}${notes.length ? ` (${notes.join(", ")})` : ""} for ${system}`,
+    os: os2,
+    archs: arch ? [arch] : [],
+    ...libc ? { libc } : {}
+  };
+}
+function readMachO(head) {
+  const cpu = head.readUInt32LE(4);
+  const known2 = machoCpus[cpu];
+  return { description: `Mach-O ${known2?.name ?? `cputype 0x${cpu.toString(16)}`}`, os: "darwin", archs: known2 ? [known2.arch] : [] };
+}
+async function readFat(head, read) {
+  const count2 = head.readUInt32BE(4);
+  const table = await read(8, count2 * 20);
+  const cpus = Array.from({ length: count2 }, (_2, i2) => table.readUInt32BE(i2 * 20));
+  const names = cpus.map((cpu) => machoCpus[cpu]?.name ?? `cputype 0x${cpu.toString(16)}`);
+  const archs = cpus.flatMap((cpu) => machoCpus[cpu] ? [machoCpus[cpu].arch] : []);
+  const universal = archs.includes("amd64") && archs.includes("arm64");
+  return {
+    description: `fat Mach-O (${names.join(", ")})`,
+    os: "darwin",
+    archs: universal ? ["universal", ...archs] : archs
+  };
+}
+async function readPe(head, read) {
+  const offset = head.readUInt32LE(60);
+  const pe2 = await read(offset, 6);
+  if (pe2.length < 6 || pe2.toString("latin1", 0, 4) !== "PE\0\0") return void 0;
+  const machine = pe2.readUInt16LE(4);
+  const known2 = peMachines[machine];
+  return { description: `PE ${known2?.name ?? `machine 0x${machine.toString(16)}`}`, os: "windows", archs: known2 ? [known2.arch] : [] };
+}
+function binaryMismatch(header, target2) {
+  const expected = targetName(target2);
+  if (header.os !== target2.os || !header.archs.includes(target2.arch))
+    return `it is ${article(header.description)}, not a ${expected} binary`;
+  if (target2.os !== "linux" || !header.libc) return void 0;
+  const wanted = target2.libc === "musl" ? "musl" : "glibc";
+  if (header.libc !== wanted) return `it is ${article(header.description)}, linked against ${header.libc}, not ${wanted}`;
+  return void 0;
+}
+var article = (text) => `${text.startsWith("ELF") ? "an" : "a"} ${text}`;
+async function checkBinary(path6, target2) {
+  const header = await readBinaryHeader(path6);
+  const why = header && binaryMismatch(header, target2);
+  if (why) {
+    throw new FerryError("BinaryMismatch", {
+      what: `The ${targetName(target2)} build wrote a binary for another platform: ${why}.`,
+      why: `${path6} was read back after the build; nothing was uploaded.`,
+      fix: `Make the build command compile for ${targetName(target2)} (ferry gives it {{os}}, {{goarch}}, {{goarm}} and {{triple}}), or remove the target from build.targets.`
+    });
+  }
+}
+async function joinUniversal(slices, out) {
+  const ALIGN = 14;
+  const bodies = await Promise.all(slices.map((path6) => readThinMachO(path6)));
+  const header = Buffer.alloc(8 + 20 * bodies.length);
+  header.writeUInt32BE(FAT_MAGIC, 0);
+  header.writeUInt32BE(bodies.length, 4);
+  const parts = [header];
+  let offset = header.length;
+  bodies.forEach(({ bytes, cpu, subtype }, i2) => {
+    const start = Math.ceil(offset / 2 ** ALIGN) * 2 ** ALIGN;
+    parts.push(Buffer.alloc(start - offset), bytes);
+    header.writeUInt32BE(cpu, 8 + i2 * 20);
+    header.writeUInt32BE(subtype, 12 + i2 * 20);
+    header.writeUInt32BE(start, 16 + i2 * 20);
+    header.writeUInt32BE(bytes.length, 20 + i2 * 20);
+    header.writeUInt32BE(ALIGN, 24 + i2 * 20);
+    offset = start + bytes.length;
+  });
+  const temporary = `${out}.${process.pid}.tmp`;
+  try {
+    await writeFile4(temporary, Buffer.concat(parts), { mode: 493 });
+    await rename3(temporary, out);
+  } finally {
+    await rm5(temporary, { force: true });
+  }
+}
+async function readThinMachO(path6) {
+  const file2 = await open2(path6, "r");
+  const bytes = await file2.readFile().finally(() => file2.close());
+  if (bytes.length < 12 || bytes.readUInt32LE(0) !== MH_MAGIC_64) {
+    throw new FerryError("BinaryMismatch", {
+      what: `${path6} is not a 64-bit Mach-O file, so it cannot be a slice of a darwin/universal binary.`,
+      fix: "Make the build command compile for darwin ({{os}}) and the slice's {{goarch}} / {{triple}}."
+    });
+  }
+  return { bytes, cpu: bytes.readUInt32LE(4), subtype: bytes.readUInt32LE(8) };
+}
+
+// packages/core/src/cpu.ts
+import { availableParallelism } from "node:os";
 
 // node_modules/.pnpm/yocto-queue@1.2.2/node_modules/yocto-queue/index.js
 var Node = class {
@@ -75811,46 +76108,10 @@ function validateConcurrency(concurrency) {
   }
 }
 
-// packages/core/src/assets.ts
-import { constants as constants5, createReadStream as createReadStream3 } from "node:fs";
-import { access as access4 } from "node:fs/promises";
-import { basename as basename2, join as join6, resolve as resolve2 } from "node:path";
-var assetMakers = [attachedFiles];
-async function makeAssets(input2, makers = assetMakers) {
-  const { config: config2, version: version2, manifest } = input2;
-  const taken = /* @__PURE__ */ new Set(["checksums.txt", "manifest.json", ...manifest.artifacts.map((a2) => a2.name)]);
-  const files = [];
-  for (const make of makers) {
-    for (const file2 of await make(input2)) {
-      if (taken.has(file2.name)) {
-        throw new FerryError("ConfigInvalid", {
-          what: `Two release assets are named ${file2.name}.`,
-          fix: "Rename one of them (release.files, archives.name or the package settings in ferry.yaml)."
-        });
-      }
-      taken.add(file2.name);
-      files.push({ ...file2, url: assetUrl(input2.serverUrl, config2.project.repository, version2.tag, file2.name) });
-    }
-  }
-  return files;
-}
-async function attachedFiles({ config: config2, version: version2, distDir }) {
-  const values = { version: version2.semver, tag: version2.tag, project: config2.project.name, binary: config2.project.binary };
-  const made = [];
-  for (const [index, entry] of config2.release.files.entries()) {
-    const { path: template, kind = "file", os: os2, arch } = typeof entry === "string" ? { path: entry } : entry;
-    const source = resolve2(config2.project.dir, fillTemplate(template, values, `release.files.${index}`));
-    const name = basename2(source);
-    await access4(source, constants5.R_OK).catch(() => {
-      throw new FerryError("InputMissing", {
-        what: `release.files lists ${template}, but ${source} does not exist or cannot be read.`,
-        fix: "Create the file before `ferry release` (e.g. run `npm pack` first), or fix release.files in ferry.yaml."
-      });
-    });
-    const written = await writeHashed(createReadStream3(source), join6(distDir, name));
-    made.push({ name, kind, ...os2 ? { os: os2 } : {}, ...arch ? { arch } : {}, ...written });
-  }
-  return made;
+// packages/core/src/cpu.ts
+var pool = pLimit(availableParallelism());
+function cpuBound(step) {
+  return pool(step);
 }
 
 // packages/core/src/build.ts
@@ -75859,8 +76120,7 @@ async function buildRelease(input2) {
   const { config: config2, version: version2, distDir, log } = input2;
   const targets = input2.targets ?? config2.build.targets;
   await mkdir5(distDir, { recursive: true });
-  const limit = pLimit(Math.max(1, Math.min(availableParallelism(), targets.length)));
-  const artifacts = await Promise.all(targets.map((target2) => limit(() => buildTarget(input2, target2))));
+  const artifacts = await Promise.all(targets.map((target2) => buildTarget(input2, target2)));
   const manifest = {
     schema: 1,
     project: config2.project.name,
@@ -75873,55 +76133,33 @@ async function buildRelease(input2) {
   const files = await makeAssets({ config: config2, version: version2, distDir, serverUrl: input2.serverUrl, manifest, log });
   if (files.length) manifest.files = files;
   await writeManifest(join7(distDir, "manifest.json"), manifest);
-  await writeFile4(join7(distDir, "checksums.txt"), renderChecksums(manifest));
+  await writeFile5(join7(distDir, "checksums.txt"), renderChecksums(manifest));
   log(`built ${artifacts.length} archive${artifacts.length === 1 ? "" : "s"} into ${distDir}`);
   return manifest;
 }
-async function buildTarget(input2, { os: os2, arch }) {
-  const { config: config2, version: version2, distDir, log } = input2;
-  const { project, build, archives } = config2;
-  const ext = os2 === "windows" ? ".exe" : "";
-  const binary = `${project.binary}${ext}`;
-  const staging = join7(distDir, ".build", `${os2}_${arch}`);
+async function buildTarget(input2, target2) {
+  const { config: config2, version: version2, distDir } = input2;
+  const { project, archives } = config2;
+  const { os: os2, arch } = target2;
+  const values = { ...targetValues(target2), version: version2.semver, tag: version2.tag, project: project.name, binary: project.binary };
+  const binary = `${project.binary}${values.ext}`;
+  const staging = join7(distDir, ".build", `${os2}_${values.arch}`);
   await mkdir5(staging, { recursive: true });
   const output2 = join7(staging, binary);
-  const named = { os: os2, arch, ext, version: version2.semver, tag: version2.tag, project: project.name, binary: project.binary };
-  const values = { ...named, output: output2 };
-  if (build.command) {
-    log(`building ${os2}/${arch}`);
-    const env = Object.fromEntries(Object.entries(build.env).map(([k2, v2]) => [k2, fillTemplate(v2, values, `build.env.${k2}`)]));
-    const result = await execa(fillTemplate(build.command, values, "build.command"), {
-      shell: true,
-      cwd: resolve3(project.dir, build.dir),
-      env,
-      reject: false,
-      all: true,
-      ...input2.signal ? { cancelSignal: input2.signal } : {}
-    });
-    if (result.failed) {
-      throw new FerryError("BuildFailed", {
-        what: `Building ${os2}/${arch} failed (exit ${result.exitCode ?? result.signal}).`,
-        why: redact(
-          String(result.all ?? "").trim().slice(-2e3)
-        ),
-        fix: "Run the build command from ferry.yaml by hand for this target and fix it."
-      });
-    }
+  if (arch === "universal") {
+    const slices = await Promise.all(
+      universalSlices.map(async (slice) => {
+        const dir = join7(staging, slice.arch);
+        await mkdir5(dir, { recursive: true });
+        await compile2(input2, slice, join7(dir, binary));
+        return join7(dir, binary);
+      })
+    );
+    await joinUniversal(slices, output2);
+    await checkBinary(output2, target2);
   } else {
-    const source = resolve3(project.dir, fillTemplate(build.prebuilt, values, "build.prebuilt"));
-    await copyFile(source, output2).catch(() => {
-      throw new FerryError("InputMissing", {
-        what: `The prebuilt binary for ${os2}/${arch} is not at ${source}.`,
-        fix: "Build it first, or fix build.prebuilt in ferry.yaml."
-      });
-    });
+    await compile2(input2, target2, output2);
   }
-  await chmod(output2, 493).catch(() => {
-    throw new FerryError("BuildFailed", {
-      what: `The build for ${os2}/${arch} did not write ${output2}.`,
-      fix: "Make the build command write its binary to {{output}}."
-    });
-  });
   const extras = [];
   for (const file2 of archives.files) {
     await copyFile(resolve3(project.dir, file2), join7(staging, basename3(file2))).catch(() => {
@@ -75933,9 +76171,70 @@ async function buildTarget(input2, { os: os2, arch }) {
     extras.push(basename3(file2));
   }
   const format2 = os2 === "windows" ? "zip" : "tar.gz";
-  const name = `${fillTemplate(archives.name, named, "archives.name")}.${format2}`;
-  const written = await writeArchive(format2, staging, [binary, ...extras], join7(distDir, name));
-  return { name, os: os2, arch, format: format2, binary, ...written, url: assetUrl(input2.serverUrl, project.repository, version2.tag, name) };
+  const name = `${fillTemplate(archives.name, values, "archives.name")}.${format2}`;
+  const written = await cpuBound(() => writeArchive(format2, staging, [binary, ...extras], join7(distDir, name)));
+  return {
+    name,
+    os: os2,
+    arch,
+    ...target2.libc ? { libc: target2.libc } : {},
+    format: format2,
+    binary,
+    ...written,
+    url: assetUrl(input2.serverUrl, project.repository, version2.tag, name)
+  };
+}
+async function compile2(input2, target2, output2) {
+  const { config: config2, version: version2, log } = input2;
+  const { project, build } = config2;
+  const name = targetName(target2);
+  const values = {
+    ...targetValues(target2),
+    version: version2.semver,
+    tag: version2.tag,
+    project: project.name,
+    binary: project.binary,
+    output: output2
+  };
+  if (build.command) {
+    log(`building ${name}`);
+    const env = Object.fromEntries(Object.entries(build.env).map(([k2, v2]) => [k2, fillTemplate(v2, values, `build.env.${k2}`)]));
+    const command = fillTemplate(build.command, values, "build.command");
+    const result = await cpuBound(
+      () => execa(command, {
+        shell: true,
+        cwd: resolve3(project.dir, build.dir),
+        env,
+        reject: false,
+        all: true,
+        ...input2.signal ? { cancelSignal: input2.signal } : {}
+      })
+    );
+    if (result.failed) {
+      throw new FerryError("BuildFailed", {
+        what: `Building ${name} failed (exit ${result.exitCode ?? result.signal}).`,
+        why: redact(
+          String(result.all ?? "").trim().slice(-2e3)
+        ),
+        fix: "Run the build command from ferry.yaml by hand for this target and fix it."
+      });
+    }
+  } else {
+    const source = resolve3(project.dir, fillTemplate(build.prebuilt, values, "build.prebuilt"));
+    await copyFile(source, output2).catch(() => {
+      throw new FerryError("InputMissing", {
+        what: `The prebuilt binary for ${name} is not at ${source}.`,
+        fix: "Build it first, or fix build.prebuilt in ferry.yaml."
+      });
+    });
+  }
+  await chmod(output2, 493).catch(() => {
+    throw new FerryError("BuildFailed", {
+      what: `The build for ${name} did not write ${output2}.`,
+      fix: "Make the build command write its binary to {{output}}."
+    });
+  });
+  await checkBinary(output2, target2);
 }
 
 // packages/core/src/release.ts
@@ -75967,6 +76266,7 @@ async function publishRelease(input2) {
   const { github, repository, version: version2, log } = input2;
   const params = { owner: owner(repository), repo: repo(repository) };
   let release = await findRelease(github, repository, version2.tag);
+  const changed = !release || release.draft;
   if (!release) {
     log(`creating draft release ${version2.tag}`);
     release = await call2(
@@ -76000,7 +76300,7 @@ async function publishRelease(input2) {
       });
     }
     log(`uploading ${name}`);
-    const uploaded = await uploadAsset(github, release, file2.path, { replace: (a2) => a2.state !== "uploaded" });
+    const uploaded = await uploadAsset(github, release, file2.path, { replace: (a2) => a2.state !== "uploaded", sha256: file2.sha256 });
     if (uploaded.digest && uploaded.digest !== `sha256:${file2.sha256}`) {
       throw new FerryError("ArtifactCorrupt", {
         what: `GitHub stored ${name} with ${uploaded.digest}, but it was sent as sha256:${file2.sha256}.`,
@@ -76020,7 +76320,7 @@ async function publishRelease(input2) {
       })
     );
   }
-  return release.html_url;
+  return { url: release.html_url, changed };
 }
 async function uploadAsset(github, release, path6, options2 = {}) {
   const { size } = await stat2(path6);
@@ -76037,20 +76337,34 @@ async function uploadAsset(github, release, path6, options2 = {}) {
       return response.data;
     } catch (error62) {
       const status3 = error62.status;
-      if (status3 === 422 && attempt < 3 && await replaceExisting(github, release, name, options2)) continue;
+      if (status3 === 422 && attempt < 3) {
+        const existing = await takenBy(github, release, name);
+        if (existing?.state === "uploaded" && options2.sha256 && await digestOf(github, release, existing) === options2.sha256) {
+          return existing;
+        }
+        if (existing && options2.replace?.(existing)) {
+          await call2(`replacing ${name}`, () => github.rest.repos.deleteReleaseAsset({ ...ownerRepo(release), asset_id: existing.id }));
+          continue;
+        }
+      }
       if (attempt >= 3 || status3 !== void 0 && status3 < 500) throw githubError(error62, `uploading ${name}`);
     }
   }
 }
-async function replaceExisting(github, release, name, options2) {
+var ownerRepo = (release) => {
   const [owner2, repo2] = new URL(release.url).pathname.split("/").slice(-4, -2);
+  return { owner: owner2, repo: repo2 };
+};
+async function takenBy(github, release, name) {
   const assets = await call2(`listing the assets of ${release.tag_name}`, async () => ({
-    data: await github.paginate(github.rest.repos.listReleaseAssets, { owner: owner2, repo: repo2, release_id: release.id })
+    data: await github.paginate(github.rest.repos.listReleaseAssets, { ...ownerRepo(release), release_id: release.id })
   }));
-  const existing = assets.find((a2) => a2.name === name);
-  if (!existing || !options2.replace?.(existing)) return false;
-  await call2(`replacing ${name}`, () => github.rest.repos.deleteReleaseAsset({ owner: owner2, repo: repo2, asset_id: existing.id }));
-  return true;
+  return assets.find((a2) => a2.name === name);
+}
+async function digestOf(github, release, asset) {
+  if (asset.digest?.startsWith("sha256:")) return asset.digest.slice(7);
+  const { owner: owner2, repo: repo2 } = ownerRepo(release);
+  return downloadDigest(github, `${owner2}/${repo2}`, asset);
 }
 async function assertSameAsset(github, repository, asset, file2) {
   const remote = asset.digest?.startsWith("sha256:") ? asset.digest.slice(7) : await downloadDigest(github, repository, asset);
@@ -76086,7 +76400,7 @@ async function call2(doing, request2) {
 }
 function githubError(error62, doing) {
   if (error62 instanceof FerryError) return error62;
-  const status3 = error62.status;
+  const status3 = error62.response === void 0 ? void 0 : error62.status;
   const message = error62.response?.data?.message ?? error62.message;
   const fix = status3 === 401 ? "Set GITHUB_TOKEN to a valid token." : status3 === 403 || status3 === 404 ? "Check that GITHUB_TOKEN can write to the repository (contents: write) and that the repository name is right." : "Re-run; ferry resumes where it stopped.";
   return new FerryError(status3 === void 0 || status3 >= 500 ? "RegistryUnreachable" : "RegistryRefused", {
@@ -76103,25 +76417,46 @@ function runHub(input2) {
   const { config: config2, version: version2, distDir, log } = input2;
   const built = input2.manifest ? Promise.resolve(input2.manifest) : buildRelease({ config: config2, version: version2, distDir, serverUrl: input2.serverUrl, log, ...input2.targets ? { targets: input2.targets } : {} });
   const released = built.then(async (manifest) => {
-    if (input2.dryRun) return manifest.url;
+    if (input2.dryRun) return { status: "built", url: manifest.url };
     if (!input2.text) throw new Error("runHub: a release needs its title and notes");
     const files = [
       ...releaseAssets(manifest).map((a2) => ({ path: join8(distDir, a2.name), sha256: a2.sha256 })),
       ...await metadataFiles(distDir)
     ];
-    const url2 = await publishRelease({
-      github: input2.github,
-      repository: config2.project.repository,
-      version: version2,
-      name: input2.text.name,
-      notes: input2.text.notes,
-      files,
-      log
-    });
+    const timeoutMs = (config2.release.timeout ?? 900) * 1e3;
+    const { url: url2, changed } = await bounded(
+      timeoutMs,
+      publishRelease({
+        github: input2.github,
+        repository: config2.project.repository,
+        version: version2,
+        name: input2.text.name,
+        notes: input2.text.notes,
+        files,
+        log
+      })
+    );
     log(`release ${version2.tag} is public: ${url2}`);
-    return url2;
+    return { status: changed ? "published" : "already-published", url: url2 };
   });
   return { built, released };
+}
+function bounded(timeoutMs, work) {
+  let timer;
+  const expired = new Promise((_2, reject) => {
+    timer = setTimeout(
+      () => reject(
+        new FerryError("TargetTimedOut", {
+          registry: "github",
+          what: `The GitHub release did not finish within ${timeoutMs / 1e3}s.`,
+          why: "GitHub stopped answering, or the uploads are slower than the bound.",
+          fix: "Re-run `ferry release`: the draft keeps every asset that arrived. Raise release.timeout for large assets on a slow link."
+        })
+      ),
+      timeoutMs
+    );
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 async function metadataFiles(distDir) {
   return Promise.all(
@@ -76153,7 +76488,7 @@ async function existingRelease(input2) {
         fix: "Run `ferry release` to finish it, or publish the draft on GitHub."
       });
     }
-    return r.html_url;
+    return { status: "reused", url: r.html_url };
   });
   const built = localManifest && localManifest.tag === version2.tag ? Promise.resolve(localManifest) : release.then(async (r) => {
     const asset = r?.assets.find((a2) => a2.name === "manifest.json");
@@ -76754,13 +77089,20 @@ async function githubNotes(input2, previousTag) {
 // packages/core/src/orchestrator.ts
 import { resolve as resolve5 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
-var successful = /* @__PURE__ */ new Set(["published", "awaiting-review", "already-published", "skipped", "planned"]);
+var statuses = ["published+verified", "awaiting-review", "already-published", "skipped", "planned", "failed", "blocked"];
+var successful = /* @__PURE__ */ new Set([
+  "published+verified",
+  "awaiting-review",
+  "already-published",
+  "skipped",
+  "planned"
+]);
 async function runSpokes(input2) {
   input2.built.catch(() => {
   });
   input2.released.catch(() => {
   });
-  const limit = pLimit(input2.concurrency ?? 4);
+  const limit = pLimit(input2.concurrency ?? Math.max(1, input2.spokes.length));
   const cache = createArchiveCache(input2.distDir);
   return Promise.all(
     input2.spokes.map(
@@ -76854,16 +77196,18 @@ async function steps(input2, adapter, ctx, phase) {
   await resetDir(ctx.outDir);
   const prepared = await adapter.prepare(ctx);
   const files = prepared.files.map((f2) => relativeTo(input2.distDir, resolve5(ctx.outDir, f2)));
+  const leftOut = leftOutTargets(adapter, ctx.manifest);
   if (input2.dryRun) {
-    return { status: "planned", detail: unknownState ? `would publish; registry state unknown: ${unknownState}` : "would publish", files };
+    const detail = unknownState ? `would publish; registry state unknown: ${unknownState}` : "would publish";
+    return { status: "planned", detail: detail + leftOut, files };
   }
   phase("publish");
   const published = await adapter.publish(ctx, prepared);
   phase("verify");
   const verified = await poll(() => adapter.verify(ctx, published), input2, adapter.name, ctx.signal);
   return {
-    status: verified.state === "verified" ? "published" : "awaiting-review",
-    detail: verified.detail,
+    status: verified.state === "verified" ? "published+verified" : "awaiting-review",
+    detail: verified.detail + leftOut,
     files
   };
 }
@@ -76884,6 +77228,12 @@ async function poll(check2, input2, registry2, signal) {
     await sleep4(interval, void 0, { signal });
   }
 }
+function leftOutTargets(adapter, manifest) {
+  const carried = adapter.targets;
+  if (!carried) return "";
+  const left = [...new Set(manifest.artifacts.map(targetName))].filter((t) => !carried.includes(t)).sort();
+  return left.length ? `; leaves out ${left.join(", ")} (${adapter.name} cannot carry them)` : "";
+}
 var relativeTo = (dir, file2) => file2.startsWith(`${dir}/`) ? file2.slice(dir.length + 1) : file2;
 function emptyManifest(input2) {
   return {
@@ -76898,15 +77248,32 @@ function emptyManifest(input2) {
 }
 
 // packages/core/src/report.ts
-var labels = {
-  published: "published+verified",
-  "awaiting-review": "awaiting-review",
-  "already-published": "already-published",
-  skipped: "skipped",
-  planned: "planned",
-  failed: "failed",
-  blocked: "blocked"
-};
+var reportSchema = external_exports.object({
+  tag: external_exports.string().describe("The release's git tag."),
+  version: external_exports.string().describe("The version the tag stands for (SemVer)."),
+  dryRun: external_exports.boolean().describe("true for `ferry plan` and `--dry-run`: nothing was written remotely."),
+  release: external_exports.object({
+    status: external_exports.enum(["published", "already-published", "built", "reused", "failed"]).describe(
+      "published: this run created, completed or published the release; already-published: it was public with every asset already; built: a dry run built it without uploading; reused: `ferry publish` fanned out an existing release; failed: see error."
+    ),
+    url: external_exports.string().optional().describe("The release page."),
+    error: external_exports.string().optional().describe("Why the hub failed.")
+  }).strict().describe("The GitHub Release (the hub)."),
+  targets: external_exports.array(
+    external_exports.object({
+      registry: external_exports.string().describe("The registry's name in ferry.yaml."),
+      status: external_exports.enum(statuses).describe(
+        "published+verified: published now and read back from the registry; awaiting-review: accepted, waiting for the registry's review; already-published: there with this release's content; skipped: selected out or a policy skipped it; planned: a dry run rendered it; failed: see error; blocked: the hub failed, so a registry that needs binaries could not run."
+      ),
+      detail: external_exports.string().describe("What the registry holds, or what went wrong."),
+      error: external_exports.object({ code: external_exports.enum(errorCodes), message: external_exports.string() }).strict().optional().describe("For failed and blocked targets: the error's permanent code and its message."),
+      files: external_exports.array(external_exports.string()).describe("Files prepare() rendered, relative to the output directory."),
+      durationMs: external_exports.number().nonnegative().describe("How long this registry took, in milliseconds.")
+    }).strict()
+  ).describe("One entry per selected registry."),
+  exitCode: external_exports.number().int().describe("The process's exit code: 0 when every target is fine, 1 otherwise.")
+}).strict().describe("The report of one ferry run, as `--json` prints it.");
+var reportJsonSchema = () => external_exports.toJSONSchema(reportSchema);
 function exitCodeOf(release, targets) {
   return release.status !== "failed" && targets.every((t) => successful.has(t.status)) ? 0 : 1;
 }
@@ -76914,7 +77281,7 @@ var seconds = (ms2) => `${(ms2 / 1e3).toFixed(1)}s`;
 function formatReport(report) {
   const rows = [
     ["github-release", report.release.status, "", report.release.error ?? report.release.url ?? ""],
-    ...report.targets.map((t) => [t.registry, labels[t.status], seconds(t.durationMs), t.detail])
+    ...report.targets.map((t) => [t.registry, t.status, seconds(t.durationMs), t.detail])
   ];
   const widths = [0, 1, 2].map((i2) => Math.max(...rows.map((r) => r[i2].length)));
   const lines = rows.map(
@@ -76933,7 +77300,7 @@ function formatJson(report) {
 }
 function formatStepSummary(report) {
   const escape2 = (text) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-  const rows = report.targets.map((t) => `| ${t.registry} | ${labels[t.status]} | ${seconds(t.durationMs)} | ${escape2(t.detail)} |`);
+  const rows = report.targets.map((t) => `| ${t.registry} | ${t.status} | ${seconds(t.durationMs)} | ${escape2(t.detail)} |`);
   return redact(
     [
       `### ferry ${report.tag}${report.dryRun ? " (dry run)" : ""}`,
@@ -76955,7 +77322,7 @@ function formatAnnotations(report) {
 }
 
 // packages/core/src/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir6, writeFile as writeFile5 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir6, writeFile as writeFile6 } from "node:fs/promises";
 import { basename as basename5, join as join9 } from "node:path";
 async function mergeBuilds(dirs, distDir, tag) {
   if (!dirs.length) {
@@ -76981,7 +77348,7 @@ async function mergeBuilds(dirs, distDir, tag) {
       if (seen && seen.artifact.sha256 !== artifact.sha256) {
         throw conflict(`${artifact.name} was built twice with different contents (in ${seen.dir} and ${dir}).`);
       }
-      const platform2 = `${artifact.os}/${artifact.arch}`;
+      const platform2 = targetName(artifact);
       const other = byPlatform.get(platform2);
       if (other && other !== artifact.name) throw conflict(`${platform2} was built twice, as ${other} and ${artifact.name}.`);
       byPlatform.set(platform2, artifact.name);
@@ -77002,7 +77369,7 @@ async function mergeBuilds(dirs, distDir, tag) {
   delete manifest.files;
   if (files.size) manifest.files = [...files.values()].map((v2) => v2.file);
   await writeManifest(join9(distDir, "manifest.json"), manifest);
-  await writeFile5(join9(distDir, "checksums.txt"), renderChecksums(manifest));
+  await writeFile6(join9(distDir, "checksums.txt"), renderChecksums(manifest));
   return manifest;
 }
 var conflict = (what) => new FerryError("InputMissing", {
@@ -77011,7 +77378,7 @@ var conflict = (what) => new FerryError("InputMissing", {
 });
 
 // packages/core/src/file-registry.ts
-import { mkdir as mkdir7, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir7, writeFile as writeFile7 } from "node:fs/promises";
 import { dirname as dirname4, join as join10 } from "node:path";
 function defineFileRegistry(spec) {
   const where = (ctx) => ({
@@ -77025,6 +77392,7 @@ function defineFileRegistry(spec) {
   return {
     name: spec.name,
     needs: ["binaries"],
+    targets: spec.targets,
     options: spec.options,
     skipsPrereleases: true,
     async exists(ctx) {
@@ -77045,7 +77413,7 @@ function defineFileRegistry(spec) {
       const text = spec.render(ctx);
       const file2 = join10(ctx.outDir, path6);
       await mkdir7(dirname4(file2), { recursive: true });
-      await writeFile6(file2, text);
+      await writeFile7(file2, text);
       return { files: [file2], commit: { [path6]: text } };
     },
     async publish(ctx, prepared) {
@@ -77068,14 +77436,17 @@ function defineFileRegistry(spec) {
 export {
   execa,
   addSecret,
+  basicAuthorization,
   secret,
   rememberEnvironmentSecrets,
   redact,
+  require_undici,
   createGitHub,
   webBase,
-  require_undici,
   readJson,
   external_exports,
+  targetNames,
+  targetName,
   findArtifact,
   defineRegistry,
   require_semver2 as require_semver,
@@ -77127,6 +77498,7 @@ export {
   successful,
   runSpokes,
   emptyManifest,
+  reportJsonSchema,
   exitCodeOf,
   formatReport,
   formatJson,

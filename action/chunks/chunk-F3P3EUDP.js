@@ -1,7 +1,7 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   FerryError
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // packages/cli/src/usage.ts
 import { parseArgs } from "node:util";
@@ -13,7 +13,7 @@ var optionHelp = {
   skip: "    --skip <c>          not these registries",
   "dry-run": "    --dry-run           stop after rendering; write nothing remotely",
   json: "    --json              print the report as JSON",
-  concurrency: "    --concurrency <n>   registries run at once (default 4)",
+  concurrency: "    --concurrency <n>   registries run at once (default: all of them)",
   sandbox: "    --sandbox           run against local stand-ins (a rehearsal)",
   dist: "    --dist <dir>        output directory (default: <project>/dist)",
   target: "    --target <os/arch>  build only this target (repeatable; a split build's share)",
@@ -44,7 +44,7 @@ var commands = {
     summary: "check every registry's secrets, repositories and tools (writes nothing)",
     options: ["config", "only", "skip", "json", "sandbox"]
   },
-  schema: { summary: "print the JSON Schema of ferry.yaml", options: [] },
+  schema: { summary: "print the JSON Schema of ferry.yaml (`schema report`: of the --json report)", args: "[report]", options: [] },
   sandbox: {
     summary: "start local stand-ins of GitHub and the registries, and print their settings",
     options: ["config", "only", "skip"]

@@ -11,11 +11,11 @@ import {
   findArtifact,
   require_yazl,
   secretCheck
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/chocolatey/src/index.ts
 import { openAsBlob } from "node:fs";
@@ -286,6 +286,8 @@ function presence(entry, id, version, sha512) {
 var src_default = defineRegistry({
   name: "chocolatey",
   needs: ["binaries"],
+  // Chocolatey's install script takes one 64-bit x86 zip; Windows on Arm runs it too.
+  targets: ["windows/amd64"],
   options: chocolateyOptions,
   async exists(ctx) {
     const sha512 = await ourHash(ctx);

@@ -2,19 +2,21 @@ import { createRequire as __ferryRequire } from "node:module"; const require = _
 import {
   F,
   addSecret,
+  basicAuthorization,
   checkStep,
   defineRegistry,
   dockerFloatingTags,
   dockerTags,
   external_exports,
+  findArtifact,
   pass,
   readJson,
   require_undici
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/docker/src/index.ts
 import { readFile } from "node:fs/promises";
@@ -97,7 +99,7 @@ var RegistryClient = class {
     const basic = this.credentials && "username" in this.credentials ? this.credentials : void 0;
     if (scheme === "basic") {
       if (!basic) throw this.missingCredentials();
-      this.authorization = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString("base64")}`;
+      this.authorization = basicAuthorization(basic.username, basic.password);
       return;
     }
     if (scheme !== "bearer" || !params.realm) {
@@ -110,7 +112,7 @@ var RegistryClient = class {
     const realm = new URL(params.realm);
     if (params.service) realm.searchParams.set("service", params.service);
     if (params.scope) realm.searchParams.set("scope", params.scope);
-    const headers = basic ? { authorization: `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString("base64")}` } : {};
+    const headers = basic ? { authorization: basicAuthorization(basic.username, basic.password) } : {};
     const response = await this.ctx.http(realm, { headers });
     if (!response.ok) {
       await response.body?.cancel();
@@ -431,7 +433,17 @@ var mediaTypes = {
   config: "application/vnd.oci.image.config.v1+json"
 };
 var created = "1970-01-01T00:00:00Z";
-var platformOf = (arch) => arch === "arm64" ? { architecture: "arm64", os: "linux", variant: "v8" } : { architecture: "amd64", os: "linux" };
+var platforms = {
+  "386": { architecture: "386", os: "linux" },
+  amd64: { architecture: "amd64", os: "linux" },
+  arm64: { architecture: "arm64", os: "linux", variant: "v8" },
+  armv7: { architecture: "arm", os: "linux", variant: "v7" },
+  ppc64le: { architecture: "ppc64le", os: "linux" },
+  riscv64: { architecture: "riscv64", os: "linux" },
+  s390x: { architecture: "s390x", os: "linux" }
+};
+var dockerTargets = Object.keys(platforms).flatMap((arch) => [`linux/${arch}`, `linux/${arch}-musl`]);
+var platformOf = (arch) => platforms[arch];
 function render(mediaType, value) {
   const bytes = Buffer.from(JSON.stringify(value));
   return { descriptor: { mediaType, digest: `sha256:${createHash4("sha256").update(bytes).digest("hex")}`, size: bytes.length }, bytes };
@@ -521,7 +533,7 @@ function baseClient(ctx, base) {
   return { client: new RegistryClient(ctx, reference, credentials), digest: reference.digest };
 }
 async function assemble(ctx, outDir) {
-  const artifacts = ctx.manifest.artifacts.filter((a) => a.os === "linux").sort((a, b) => a.arch.localeCompare(b.arch));
+  const artifacts = [...new Set(ctx.manifest.artifacts.filter((a) => a.os === "linux").map((a) => a.arch))].sort().map((arch) => findArtifact(ctx.manifest, "linux", arch));
   if (artifacts.length === 0) {
     throw new FerryError("InputMissing", {
       registry: ctx.registry,
@@ -625,6 +637,7 @@ async function preparedDigest(ctx) {
 var src_default = defineRegistry({
   name: "docker",
   needs: ["binaries"],
+  targets: dockerTargets,
   options,
   async exists(ctx) {
     const tag = tagsOf(ctx).version;

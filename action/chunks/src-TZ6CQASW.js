@@ -4,13 +4,14 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/scoop/src/render.ts
 var architectures = [
+  ["32bit", "386"],
   ["64bit", "amd64"],
   ["arm64", "arm64"]
 ];
@@ -72,6 +73,7 @@ var appName = (ctx) => ctx.options.app ?? ctx.project.name;
 var src_default = defineFileRegistry({
   name: "scoop",
   options,
+  targets: architectures.map(([, arch]) => `windows/${arch}`),
   repository: (ctx) => ctx.options.bucket,
   path: (ctx) => `bucket/${appName(ctx)}.json`,
   render: (ctx) => renderScoop({ project: ctx.project, version: ctx.version, manifest: ctx.manifest }),

@@ -5,17 +5,29 @@ import {
   findArtifact,
   nixVersion,
   repoFilesOptions
-} from "./chunk-VDQ6EYPD.js";
+} from "./chunk-3GAL7K2U.js";
 import {
   FerryError
-} from "./chunk-CR2TE6IW.js";
+} from "./chunk-SWPDUHI7.js";
 
 // registries/nix/src/render.ts
 var systems = [
   ["aarch64-darwin", "darwin", "arm64"],
+  ["aarch64-freebsd", "freebsd", "arm64"],
   ["aarch64-linux", "linux", "arm64"],
+  ["armv7l-linux", "linux", "armv7"],
+  ["i686-linux", "linux", "386"],
+  ["powerpc64le-linux", "linux", "ppc64le"],
+  ["riscv64-linux", "linux", "riscv64"],
+  ["s390x-linux", "linux", "s390x"],
   ["x86_64-darwin", "darwin", "amd64"],
+  ["x86_64-freebsd", "freebsd", "amd64"],
   ["x86_64-linux", "linux", "amd64"]
+];
+var nixTargets = [
+  ...systems.map(([, os, arch]) => `${os}/${arch}`),
+  ...systems.flatMap(([, os, arch]) => os === "linux" ? [`linux/${arch}-musl`] : []),
+  "darwin/universal"
 ];
 var licenses = {
   "0BSD": "bsd0",
@@ -132,6 +144,7 @@ var pname = (ctx) => ctx.options.pname ?? ctx.project.name;
 var src_default = defineFileRegistry({
   name: "nix",
   options,
+  targets: nixTargets,
   repository: (ctx) => ctx.options.repository,
   path: (ctx) => ctx.options.path ?? `pkgs/${pname(ctx)}/default.nix`,
   render: (ctx) => renderDerivation({ project: ctx.project, version: ctx.version, manifest: ctx.manifest, pname: pname(ctx) }),
