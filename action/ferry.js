@@ -21,5 +21,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-IPWMZMFW.js");
+if (answered === void 0) await import("./chunks/main-RXYZ7FLV.js");
 else process.exitCode = answered;

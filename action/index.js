@@ -3,7 +3,7 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-3GAL7K2U.js";
+} from "./chunks/chunk-ZWPBXBCW.js";
 import "./chunks/chunk-SWPDUHI7.js";
 
 // packages/cli/src/action-main.ts

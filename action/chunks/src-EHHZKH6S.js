@@ -12,7 +12,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError,
   __toESM

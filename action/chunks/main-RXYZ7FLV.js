@@ -36,7 +36,7 @@ import {
   secret,
   targetName,
   webBase
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError,
   __toESM,
@@ -53,18 +53,18 @@ import { resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-OBHH6DCB.js"),
-  chocolatey: () => import("./src-ZJZQMPSJ.js"),
-  crates: () => import("./src-24R7UOZ7.js"),
-  docker: () => import("./src-XAVVVDTN.js"),
-  flathub: () => import("./src-K6NQ4LJS.js"),
-  homebrew: () => import("./src-RABMGCQV.js"),
-  nix: () => import("./src-RQ6KENUG.js"),
-  npm: () => import("./src-L67RILES.js"),
-  pypi: () => import("./src-J3YKYICH.js"),
-  scoop: () => import("./src-TZ6CQASW.js"),
-  snap: () => import("./src-LYVPUQYR.js"),
-  winget: () => import("./src-XZGKLWHQ.js")
+  aur: () => import("./src-ALTWLXYY.js"),
+  chocolatey: () => import("./src-QNCUF7CE.js"),
+  crates: () => import("./src-N2J4PVUA.js"),
+  docker: () => import("./src-OZJ6CB3E.js"),
+  flathub: () => import("./src-CT25F5WA.js"),
+  homebrew: () => import("./src-QSHXUBKP.js"),
+  nix: () => import("./src-WQM6RWFG.js"),
+  npm: () => import("./src-MGMYV2XZ.js"),
+  pypi: () => import("./src-IUKWOSTN.js"),
+  scoop: () => import("./src-XHKWBKGY.js"),
+  snap: () => import("./src-ZXLJTTA6.js"),
+  winget: () => import("./src-EHHZKH6S.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1738,11 +1738,17 @@ async function release(command, plan) {
     dryRun,
     concurrency: plan.concurrency,
     verifyTimeoutMs: plan.verifyTimeoutMs,
+    signal: interruption.signal,
     onPhase: progress.phase,
     onResult: progress.result,
     log: progress.log
   });
-  const releaseState = await hub.released.then(
+  const stopped = new Promise((_, reject) => {
+    const stop = () => reject(new FerryError("Interrupted", { registry: "github", what: "Stopped by a signal before it finished." }));
+    if (interruption.signal.aborted) stop();
+    interruption.signal.addEventListener("abort", stop, { once: true });
+  });
+  const releaseState = await Promise.race([hub.released, stopped]).then(
     (outcome) => outcome,
     (error) => ({ status: "failed", error: redact(asFerryError(error, "github").message) })
   );
@@ -1753,7 +1759,7 @@ async function release(command, plan) {
     dryRun,
     release: releaseState,
     targets,
-    exitCode: exitCodeOf(releaseState, targets)
+    exitCode: interruption.signal.aborted ? interruption.signal.reason : exitCodeOf(releaseState, targets)
   };
   const preview = async () => await releasePreview(distDir, await hub.built.catch(() => void 0), text) + await shownFiles(
     distDir,
@@ -1803,11 +1809,20 @@ async function sandbox(flags) {
   await running.stop();
   return 0;
 }
-process.once("SIGINT", () => {
-  if (process.argv.includes("sandbox")) return;
-  err("interrupted\n");
-  process.exit(130);
-});
+var interruption = new AbortController();
+for (const [name, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143]
+]) {
+  process.on(name, () => {
+    if (process.argv.includes("sandbox")) return;
+    if (interruption.signal.aborted) process.exit(code);
+    err(`${name}: stopping; what finished is reported below
+`);
+    interruption.abort(code);
+    setTimeout(() => process.exit(code), 2e4).unref();
+  });
+}
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {

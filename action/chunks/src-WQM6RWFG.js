@@ -5,7 +5,7 @@ import {
   findArtifact,
   nixVersion,
   repoFilesOptions
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError
 } from "./chunk-SWPDUHI7.js";

@@ -16,7 +16,7 @@ import {
   refused,
   secretCheck,
   splitRepo
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError
 } from "./chunk-SWPDUHI7.js";

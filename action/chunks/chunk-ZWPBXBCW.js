@@ -77131,13 +77131,17 @@ async function runSpoke(input2, { adapter, options: options2, common: common2 },
   const needsBinaries = adapter.needs.includes("binaries");
   let manifest;
   try {
-    manifest = needsBinaries ? await input2.built : await input2.built.catch(() => emptyManifest(input2));
-    if (needsBinaries && !input2.dryRun) await input2.released;
+    manifest = await unlessInterrupted(needsBinaries ? input2.built : input2.built.catch(() => emptyManifest(input2)), input2.signal, name);
+    if (needsBinaries && !input2.dryRun) await unlessInterrupted(input2.released, input2.signal, name);
   } catch (error62) {
+    if (error62 instanceof FerryError && error62.code === "Interrupted") throw error62;
     const hub = asFerryError(error62);
     return { ...failure2(hub, name, "blocked"), detail: `the release was not published: ${redact(hub.message)}` };
   }
   const controller = new AbortController();
+  const interrupt = () => controller.abort(interrupted(name));
+  if (input2.signal?.aborted) interrupt();
+  input2.signal?.addEventListener("abort", interrupt, { once: true });
   const timeoutMs = (common2.timeout ?? 900) * 1e3;
   const ctx = createContext({
     registry: name,
@@ -77152,27 +77156,49 @@ async function runSpoke(input2, { adapter, options: options2, common: common2 },
     signal: controller.signal,
     log: (message) => input2.log?.(name, redact(message))
   });
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(
+      new FerryError("TargetTimedOut", {
+        registry: name,
+        what: `Gave up after ${timeoutMs / 1e3}s.`,
+        fix: `Re-run with \`ferry publish --only ${name}\`, or raise registries.${name}.timeout.`
+      })
+    ),
+    timeoutMs
+  );
+  const work = steps(input2, adapter, ctx, phase);
   try {
     return await Promise.race([
-      steps(input2, adapter, ctx, phase),
-      new Promise(
-        (_2, reject) => controller.signal.addEventListener(
-          "abort",
-          () => reject(
-            new FerryError("TargetTimedOut", {
-              registry: name,
-              what: `Gave up after ${timeoutMs / 1e3}s.`,
-              fix: `Re-run with \`ferry publish --only ${name}\`, or raise registries.${name}.timeout.`
-            })
-          )
-        )
-      )
+      work,
+      new Promise((_2, reject) => {
+        const stop = () => reject(controller.signal.reason);
+        if (controller.signal.aborted) stop();
+        controller.signal.addEventListener("abort", stop, { once: true });
+      })
     ]);
   } finally {
     clearTimeout(timer);
+    input2.signal?.removeEventListener("abort", interrupt);
+    const cancelled = controller.signal.aborted;
     controller.abort();
+    if (cancelled) await Promise.race([work.catch(() => {
+    }), sleep4(1e4)]);
   }
+}
+function interrupted(registry2) {
+  return new FerryError("Interrupted", {
+    registry: registry2,
+    what: "Stopped by a signal before it finished.",
+    fix: `Re-run: what went out is found and reported already-published (\`ferry publish --only ${registry2}\`).`
+  });
+}
+function unlessInterrupted(promise2, signal, registry2) {
+  if (!signal) return promise2;
+  if (signal.aborted) return Promise.reject(interrupted(registry2));
+  return Promise.race([
+    promise2,
+    new Promise((_2, reject) => signal.addEventListener("abort", () => reject(interrupted(registry2)), { once: true }))
+  ]);
 }
 async function steps(input2, adapter, ctx, phase) {
   phase("exists");

@@ -12,7 +12,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError
 } from "./chunk-SWPDUHI7.js";

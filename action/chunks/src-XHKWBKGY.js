@@ -4,7 +4,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError
 } from "./chunk-SWPDUHI7.js";

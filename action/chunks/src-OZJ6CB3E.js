@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError,
   __toESM

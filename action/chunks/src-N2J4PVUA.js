@@ -7,7 +7,7 @@ import {
   hashFile,
   secretCheck,
   toolCheck
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError
 } from "./chunk-SWPDUHI7.js";

@@ -11,7 +11,7 @@ import {
   findArtifact,
   require_yazl,
   secretCheck
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError,
   __toESM

@@ -10,7 +10,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError,
   __toESM

@@ -15,7 +15,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-3GAL7K2U.js";
+} from "./chunk-ZWPBXBCW.js";
 import {
   FerryError,
   __toESM
