@@ -74,3 +74,48 @@ it("refuses to merge two different builds of one target, and publishes nothing",
   expect(run.stderr).toContain(`${name}_1.0.0_linux_amd64.tar.gz was built twice with different contents`);
   expect(github.requests.length).toBe(before);
 });
+
+it("refuses a merge that lacks a configured target unless --allow-missing names it, and a --merge directory that is not a build", async () => {
+  const name = "split-missing";
+  github.createRepo(`ferry-test/${name}`);
+  const project = await scriptProject(name, "  {}");
+  const runnerDir = await runner(project);
+  const built = await ferry(["build", "--tag", "v1.0.0", "--target", "linux/amd64", "--target", "linux/arm64"], {
+    cwd: runnerDir,
+    env: env(),
+  });
+  expect(built.code, built.stderr).toBe(0);
+  const partial = join(runnerDir, "dist");
+  const before = github.requests.length;
+
+  const short = await ferry(["release", "--tag", "v1.0.0", "--merge", partial], { cwd: project, env: env() });
+  expect(short.code).toBe(2);
+  expect(short.stderr).toContain("The partial builds lack darwin/arm64, windows/amd64, which build.targets lists.");
+  expect(short.stderr).toContain("--allow-missing darwin/arm64 --allow-missing windows/amd64");
+
+  const missingDir = await ferry(["release", "--tag", "v1.0.0", "--merge", "/missing"], { cwd: project, env: env() });
+  expect(missingDir.code).toBe(2);
+  expect(missingDir.stderr).toContain("--merge /missing: no such directory.");
+  expect(missingDir.stderr).not.toMatch(/ENOENT|    at /);
+
+  const unknown = await ferry(["release", "--tag", "v1.0.0", "--merge", partial, "--allow-missing", "freebsd/amd64"], {
+    cwd: project,
+    env: env(),
+  });
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain("--allow-missing freebsd/amd64 is not one of the build targets");
+  expect(github.requests.length).toBe(before);
+
+  const allowed = await ferry(
+    ["release", "--tag", "v1.0.0", "--merge", partial, "--allow-missing", "darwin/arm64", "--allow-missing", "windows/amd64"],
+    { cwd: project, env: env() },
+  );
+  expect(allowed.code, allowed.stdout + allowed.stderr).toBe(0);
+  const release = github.release(`ferry-test/${name}`, "v1.0.0")!;
+  expect(
+    release.assets
+      .map((a) => a.name)
+      .filter((n) => n.endsWith(".tar.gz") || n.endsWith(".zip"))
+      .sort(),
+  ).toEqual([`${name}_1.0.0_linux_amd64.tar.gz`, `${name}_1.0.0_linux_arm64.tar.gz`]);
+});

@@ -53,6 +53,7 @@ const options = {
   "verify-timeout": { type: "string" },
   target: { type: "string", multiple: true },
   merge: { type: "boolean" },
+  "allow-missing": { type: "string", multiple: true },
 } as const;
 
 type Flags = ReturnType<typeof parseFlags>["values"];
@@ -151,13 +152,13 @@ function positiveNumber(value: string | undefined, flag: string, fallback: numbe
 }
 
 /** --target os/arch (repeatable): a split build's share, checked against the configured targets. */
-function selectTargets(config: Config, flags: Flags): Target[] | undefined {
-  if (!flags.target) return undefined;
-  return flags.target.map((wanted) => {
+function selectTargets(config: Config, flags: Flags, flag: "target" | "allow-missing" = "target"): Target[] | undefined {
+  if (!flags[flag]) return undefined;
+  return flags[flag].map((wanted) => {
     const found = config.build.targets.find((t) => targetName(t) === wanted);
     if (!found) {
       throw new FerryError("UsageInvalid", {
-        what: `--target ${wanted} is not one of the build targets in ${config.path}.`,
+        what: `--${flag} ${wanted} is not one of the build targets in ${config.path}.`,
         fix: `Choose from: ${config.build.targets.map(targetName).join(", ")}.`,
       });
     }
@@ -170,6 +171,12 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1000;
   const config = await readConfig(flags);
   const targets = selectTargets(config, flags);
+  if (flags["allow-missing"] && !flags.merge) {
+    throw new FerryError("UsageInvalid", {
+      what: "--allow-missing goes with --merge.",
+      fix: "Run `ferry release --merge <dirs…> --allow-missing <os/arch>`.",
+    });
+  }
   if (flags.merge && command !== "release" && command !== "plan") {
     throw new FerryError("UsageInvalid", {
       what: "--merge goes with `ferry release` (or `ferry plan`).",
@@ -186,6 +193,7 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
         mergeDirs.map((d) => resolve(d)),
         distDir,
         version.tag,
+        { targets: config.build.targets, allowMissing: selectTargets(config, flags, "allow-missing") ?? [] },
       )
     : undefined;
 

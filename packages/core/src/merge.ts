@@ -1,7 +1,7 @@
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { access, copyFile, mkdir, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { FerryError } from "./errors.ts";
-import { targetName } from "./targets.ts";
+import { targetName, type Target } from "./targets.ts";
 import { readManifest, renderChecksums, writeManifest, type Artifact, type AssetFile, type ReleaseManifest } from "./manifest.ts";
 
 /**
@@ -9,16 +9,22 @@ import { readManifest, renderChecksums, writeManifest, type Artifact, type Asset
  * dist/: copies each archive and release file, and writes manifest.json and checksums.txt exactly
  * as a single-machine build would. Partial builds of another release, two different archives for
  * the same name or platform, or two different files of one name, are refused. A file every runner
- * makes alike (an installer, an attached file) is kept once.
+ * makes alike (an installer, an attached file) is kept once. A configured target that no partial
+ * build holds is refused too, unless `allowMissing` names it: a release is never silently short.
  */
-export async function mergeBuilds(dirs: string[], distDir: string, tag: string): Promise<ReleaseManifest> {
+export async function mergeBuilds(
+  dirs: string[],
+  distDir: string,
+  tag: string,
+  expected: { targets: Target[]; allowMissing: Target[] },
+): Promise<ReleaseManifest> {
   if (!dirs.length) {
     throw new FerryError("UsageInvalid", {
       what: "--merge needs the directories of the partial builds.",
       fix: "Pass them after --merge, e.g. `ferry release --merge dist-*`.",
     });
   }
-  const parts = await Promise.all(dirs.map(async (dir) => ({ dir, manifest: await readManifest(join(dir, "manifest.json")) })));
+  const parts = await Promise.all(dirs.map(async (dir) => ({ dir, manifest: await readPartial(dir) })));
   const [first] = parts;
   if (first!.manifest.tag !== tag) throw conflict(`${first!.dir} holds a build of ${first!.manifest.tag}, not ${tag}.`);
   const byName = new Map<string, { dir: string; artifact: Artifact }>();
@@ -48,6 +54,15 @@ export async function mergeBuilds(dirs: string[], distDir: string, tag: string):
       files.set(file.name, { dir, file });
     }
   }
+  const allowed = new Set(expected.allowMissing.map(targetName));
+  const missing = expected.targets.map(targetName).filter((t) => !byPlatform.has(t) && !allowed.has(t));
+  if (missing.length) {
+    throw new FerryError("InputMissing", {
+      what: `The partial builds lack ${missing.join(", ")}, which build.targets lists.`,
+      why: `They hold ${[...byPlatform.keys()].sort().join(", ") || "no archives"}; a runner's build may have failed or not been downloaded.`,
+      fix: `Pass the missing runners' dist/ to --merge, or release without them with ${missing.map((t) => `--allow-missing ${t}`).join(" ")}.`,
+    });
+  }
   await mkdir(distDir, { recursive: true });
   const assets = [...byName.values()].map(({ dir, artifact }) => ({ dir, name: artifact.name }));
   assets.push(...[...files.values()].map(({ dir, file }) => ({ dir, name: file.name })));
@@ -58,6 +73,29 @@ export async function mergeBuilds(dirs: string[], distDir: string, tag: string):
   await writeManifest(join(distDir, "manifest.json"), manifest);
   await writeFile(join(distDir, "checksums.txt"), renderChecksums(manifest));
   return manifest;
+}
+
+/** A partial build's manifest; a directory that is not one is bad input, not a crash. */
+async function readPartial(dir: string): Promise<ReleaseManifest> {
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  const path = join(dir, "manifest.json");
+  if (
+    !isDir ||
+    !(await access(path).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new FerryError("InputMissing", {
+      what: `--merge ${dir}: ${isDir ? "it holds no manifest.json" : "no such directory"}.`,
+      why: "Each directory given to --merge is the dist/ of one `ferry build --target …` run.",
+      fix: "Download every runner's dist/ (e.g. with actions/download-artifact) and pass those directories.",
+    });
+  }
+  return readManifest(path);
 }
 
 const conflict = (what: string) =>
