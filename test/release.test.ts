@@ -123,7 +123,35 @@ describe("ferry release", () => {
     const second = await ferry(["release", "--tag", "v4.0.0", "--skip", "npm"], { cwd: dir, env: env() });
     expect(second.code).toBe(1);
     expect(second.stdout).toContain(`The release already has ${asset.name} with sha256 ${asset.sha256}`);
-    expect(github.release(`ferry-test/${name}`, "v4.0.0")!.assets.find((a) => a.name === asset.name)!.sha256).toBe(asset.sha256);
+    expect(second.stdout).toContain("Go stamps VCS state");
+    expect(second.stdout).toContain("run `ferry publish --tag v4.0.0`");
+    const released = github.release(`ferry-test/${name}`, "v4.0.0")!;
+    expect(released.assets.find((a) => a.name === asset.name)!.sha256).toBe(asset.sha256);
+    // The refused rebuild's sha256s are not left behind: the output directory holds the release's manifest again.
+    const manifest = released.assets.find((a) => a.name === "manifest.json")!.bytes.toString();
+    expect(await readFile(join(dir, "dist", "manifest.json"), "utf8")).toBe(manifest);
+    expect(await readFile(join(dir, "dist", "checksums.txt"), "utf8")).toBe(
+      released.assets.find((a) => a.name === "checksums.txt")!.bytes.toString(),
+    );
+
+    // ferry publish then fans out the release as it is.
+    const publish = await ferry(["publish", "--only", "npm", "--tag", "v4.0.0"], { cwd: dir, env: env() });
+    expect(publish.code, publish.stdout + publish.stderr).toBe(0);
+    expect(publish.stdout).toMatch(/^npm +published\+verified/m);
+
+    // A local build that is not the release's is refused before anything is published.
+    expect((await ferry(["build", "--tag", "v4.0.0"], { cwd: dir, env: env() })).code).toBe(0);
+    const rebuilt = JSON.parse(await readFile(join(dir, "dist", "manifest.json"), "utf8")) as {
+      artifacts: Array<{ name: string; sha256: string }>;
+    };
+    const local = rebuilt.artifacts.find((a) => a.name === asset.name)!.sha256;
+    const before = writes().length;
+    const refused = await ferry(["publish", "--only", "npm", "--tag", "v4.0.0"], { cwd: dir, env: env() });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${asset.name}: ${local} here, ${asset.sha256} on the release`);
+    expect(refused.stderr).not.toMatch(/^\s+at /m);
+    expect(refused.stdout).toBe("");
+    expect(writes().length).toBe(before);
   });
 });
 
@@ -149,7 +177,7 @@ describe("ferry publish", () => {
     expect(github.release(`ferry-test/${name}`, "v1.1.0")?.draft).toBe(true);
     const run = await ferry(["publish", "--only", "npm", "--tag", "v1.1.0"], { cwd: dir, env: env() });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^npm +blocked .*still a draft/m);
+    expect(run.stdout, run.stderr).toMatch(/^npm +blocked .*still a draft/m);
   });
 });
 

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
@@ -16,4 +16,25 @@ test.each(["tar.gz", "zip"] as const)("a %s archive is deterministic and keeps t
   await extractFile(join(dir, `a.${format}`), format, "hello", join(dir, "out", "hello"));
   expect(await readFile(join(dir, "out", "hello"), "utf8")).toBe("#!/bin/sh\necho hi\n");
   expect((await stat(join(dir, "out", "hello"))).mode & 0o111).not.toBe(0);
+});
+
+test("entries carry the given mtime; a zip is the same bytes in every time zone", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "ferry-archive-"));
+  await writeFile(join(dir, "hello"), "hi\n");
+  const mtime = new Date("2024-05-06T07:08:10Z");
+  const zone = process.env.TZ;
+  try {
+    process.env.TZ = "UTC";
+    const utc = await writeArchive("zip", dir, ["hello"], join(dir, "utc.zip"), mtime);
+    process.env.TZ = "America/Los_Angeles";
+    const pacific = await writeArchive("zip", dir, ["hello"], join(dir, "pacific.zip"), mtime);
+    expect(pacific).toEqual(utc);
+  } finally {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  }
+  const later = await writeArchive("tar.gz", dir, ["hello"], join(dir, "later.tar.gz"), mtime);
+  const fixed = await writeArchive("tar.gz", dir, ["hello"], join(dir, "fixed.tar.gz"));
+  expect(later.sha256).not.toBe(fixed.sha256);
+  await rm(dir, { recursive: true, force: true });
 });

@@ -87,13 +87,15 @@ export async function writeArchive(
 ): Promise<WrittenFile> {
   const sorted = [...names].sort();
   if (format === "zip") {
-    // Zip's DOS timestamps are read as local time: shift so that every time zone writes the same bytes.
+    // Zip's DOS timestamps are read as local time: shift so that every time zone writes the same
+    // bytes, and leave out the extended (Unix) timestamp, which would carry the shift.
     const local = new Date(mtime.getTime() + mtime.getTimezoneOffset() * 60_000);
     const zip = new yazl.ZipFile();
     for (const name of sorted) {
       const { mode } = await stat(join(dir, name));
       zip.addReadStream(createReadStream(join(dir, name), { highWaterMark: readSize }), name, {
         mtime: local,
+        forceDosTimestamp: true,
         mode,
         compressionLevel: gzipLevel,
       });

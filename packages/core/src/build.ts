@@ -9,6 +9,7 @@ import { cpuBound } from "./cpu.ts";
 import { FerryError } from "./errors.ts";
 import { renderChecksums, writeManifest, type Artifact, type ReleaseManifest } from "./manifest.ts";
 import { redact } from "./secrets.ts";
+import { sourceDateEpoch } from "./source-date.ts";
 import { fillTemplate } from "./template.ts";
 import { targetName, targetValues, universalSlices, type Target } from "./targets.ts";
 import type { Version } from "./version.ts";
@@ -38,7 +39,8 @@ export async function buildRelease(input: BuildInput): Promise<ReleaseManifest> 
   const targets = input.targets ?? config.build.targets;
   await mkdir(distDir, { recursive: true });
   // Each target's build commands and archive take their turns in the shared CPU pool.
-  const artifacts = await Promise.all(targets.map((target) => buildTarget(input, target)));
+  const epoch = await sourceDateEpoch(config.project.dir, version.tag);
+  const artifacts = await Promise.all(targets.map((target) => buildTarget(input, target, epoch)));
   const manifest: ReleaseManifest = {
     schema: 1,
     project: config.project.name,
@@ -56,7 +58,7 @@ export async function buildRelease(input: BuildInput): Promise<ReleaseManifest> 
   return manifest;
 }
 
-async function buildTarget(input: BuildInput, target: Target): Promise<Artifact> {
+async function buildTarget(input: BuildInput, target: Target, epoch: number): Promise<Artifact> {
   const { config, version, distDir } = input;
   const { project, archives } = config;
   const { os, arch } = target;
@@ -71,14 +73,14 @@ async function buildTarget(input: BuildInput, target: Target): Promise<Artifact>
       universalSlices.map(async (slice) => {
         const dir = join(staging, slice.arch);
         await mkdir(dir, { recursive: true });
-        await compile(input, slice, join(dir, binary));
+        await compile(input, slice, join(dir, binary), epoch);
         return join(dir, binary);
       }),
     );
     await joinUniversal(slices, output);
     await checkBinary(output, target);
   } else {
-    await compile(input, target, output);
+    await compile(input, target, output, epoch);
   }
 
   const extras: string[] = [];
@@ -93,7 +95,7 @@ async function buildTarget(input: BuildInput, target: Target): Promise<Artifact>
   }
   const format = os === "windows" ? "zip" : "tar.gz";
   const name = `${fillTemplate(archives.name, values, "archives.name")}.${format}`;
-  const written = await cpuBound(() => writeArchive(format, staging, [binary, ...extras], join(distDir, name)));
+  const written = await cpuBound(() => writeArchive(format, staging, [binary, ...extras], join(distDir, name), new Date(epoch * 1000)));
   return {
     name,
     os,
@@ -107,7 +109,7 @@ async function buildTarget(input: BuildInput, target: Target): Promise<Artifact>
 }
 
 /** Runs the build command (or copies the prebuilt binary) for one target into `output`, and checks what it wrote. */
-async function compile(input: BuildInput, target: Target, output: string): Promise<void> {
+async function compile(input: BuildInput, target: Target, output: string, epoch: number): Promise<void> {
   const { config, version, log } = input;
   const { project, build } = config;
   const name = targetName(target);
@@ -122,7 +124,10 @@ async function compile(input: BuildInput, target: Target, output: string): Promi
 
   if (build.command) {
     log(`building ${name}`);
-    const env = Object.fromEntries(Object.entries(build.env).map(([k, v]) => [k, fillTemplate(v, values, `build.env.${k}`)]));
+    const env = {
+      SOURCE_DATE_EPOCH: String(epoch),
+      ...Object.fromEntries(Object.entries(build.env).map(([k, v]) => [k, fillTemplate(v, values, `build.env.${k}`)])),
+    };
     const command = fillTemplate(build.command, values, "build.command");
     const result = await cpuBound(() =>
       execa(command, {

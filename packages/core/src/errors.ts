@@ -11,6 +11,7 @@ const catalog = {
   InputMissing: 2,
   SecretMissing: 2,
   BinaryMismatch: 2,
+  ManifestDiffers: 2,
   BuildFailed: 1,
   ReleaseConflict: 1,
   ReleaseNotPublic: 1,

@@ -1,4 +1,4 @@
-import { access } from "node:fs/promises";
+import { access, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Octokit } from "@octokit/rest";
 import { hashFile } from "./archive.ts";
@@ -6,7 +6,7 @@ import { buildRelease } from "./build.ts";
 import type { Config } from "./config.ts";
 import type { Target } from "./targets.ts";
 import { FerryError } from "./errors.ts";
-import { parseManifest, readManifest, releaseAssets, type ReleaseManifest } from "./manifest.ts";
+import { parseManifest, readManifest, releaseAssets, renderChecksums, writeManifest, type ReleaseManifest } from "./manifest.ts";
 import type { ReleaseText } from "./notes.ts";
 import { findRelease, githubError, publishRelease } from "./release.ts";
 import type { Version } from "./version.ts";
@@ -68,7 +68,9 @@ export function runHub(input: HubInput): Hub {
         files,
         log,
       }),
-    );
+    ).catch(async (error: unknown) => {
+      throw error instanceof FerryError && error.code === "ReleaseConflict" ? await keepReleasedManifest(input, error) : error;
+    });
     log(`release ${version.tag} is public: ${url}`);
     return { status: changed ? "published" : "already-published", url } as const;
   });
@@ -105,17 +107,16 @@ async function metadataFiles(distDir: string) {
   );
 }
 
+type Release = NonNullable<Awaited<ReturnType<typeof findRelease>>>;
+
 /**
- * For `ferry publish`: the manifest of an existing release, from dist/ when it is this tag's,
- * else the release's manifest.json asset. Binary registries also need the release to be public.
+ * For `ferry publish`: the release's own manifest.json, never a local one. A local manifest of
+ * this tag that disagrees with it (a rebuild that is not the release) is refused before anything
+ * runs: registries must point at the sha256s the release's assets have. Binary registries also
+ * need the release to be public.
  */
 export async function existingRelease(input: Omit<HubInput, "dryRun" | "serverUrl">): Promise<Hub> {
   const { config, version, distDir, github } = input;
-  const local = join(distDir, "manifest.json");
-  const localManifest = await access(local).then(
-    () => readManifest(local),
-    () => undefined,
-  );
   const release = findRelease(github, config.project.repository, version.tag);
   const released = release.then((r) => {
     if (!r) {
@@ -133,29 +134,93 @@ export async function existingRelease(input: Omit<HubInput, "dryRun" | "serverUr
     }
     return { status: "reused", url: r.html_url } as const;
   });
-  const built =
-    localManifest && localManifest.tag === version.tag
-      ? Promise.resolve(localManifest)
-      : release.then(async (r) => {
-          const asset = r?.assets.find((a) => a.name === "manifest.json");
-          if (!r || !asset) {
-            throw new FerryError("ManifestMissing", {
-              what: `No manifest.json for ${version.tag}, neither in ${distDir} nor on the release.`,
-              fix: "Run `ferry release` (or `ferry build`) for this tag first.",
-            });
-          }
-          const [owner, repo] = config.project.repository.split("/") as [string, string];
-          try {
-            const response = await github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-              owner,
-              repo,
-              asset_id: asset.id,
-              headers: { accept: "application/octet-stream" },
-            });
-            return parseManifest(Buffer.from(response.data as unknown as ArrayBuffer).toString("utf8"), `${version.tag}/manifest.json`);
-          } catch (error) {
-            throw githubError(error, "downloading manifest.json");
-          }
-        });
+  const built = release.then(async (r) => {
+    const manifest = r && (await releaseManifest(github, config.project.repository, r));
+    if (!manifest) {
+      throw new FerryError("ManifestMissing", {
+        what: `The release ${version.tag} has no manifest.json${r ? "" : " (there is no such release)"}.`,
+        fix: "Run `ferry release` for this tag first: it uploads manifest.json with the archives.",
+      });
+    }
+    return manifest;
+  });
+  const localPath = join(distDir, "manifest.json");
+  const local = await access(localPath).then(
+    () => readManifest(localPath),
+    () => undefined,
+  );
+  if (local?.tag === version.tag) {
+    // Its failure is reported by the spokes that wait for it, not thrown while the manifests are compared.
+    released.catch(() => {});
+    const remote = await built.catch(() => undefined);
+    if (remote) assertSameManifest(local, localPath, remote);
+  }
   return { built, released };
+}
+
+/** Refuses a local manifest whose assets are not the release's. */
+function assertSameManifest(local: ReleaseManifest, localPath: string, remote: ReleaseManifest): void {
+  const released = new Map(releaseAssets(remote).map((a) => [a.name, a.sha256]));
+  const built = new Map(releaseAssets(local).map((a) => [a.name, a.sha256]));
+  const differences = [
+    ...[...built]
+      .filter(([name, sha256]) => released.get(name) !== sha256)
+      .map(([name, sha256]) =>
+        released.has(name)
+          ? `${name}: ${sha256} here, ${released.get(name)} on the release`
+          : `${name}: ${sha256} here, not on the release`,
+      ),
+    ...[...released.keys()].filter((name) => !built.has(name)).map((name) => `${name}: on the release, not here`),
+  ];
+  if (!differences.length) return;
+  throw new FerryError("ManifestDiffers", {
+    what: `${localPath} is not the manifest of the release ${remote.tag}: ${differences.join("; ")}.`,
+    why: "ferry publish points every registry at the release's assets, and this local build has other sha256s (a rebuild that was not released).",
+    fix: `Remove ${localPath} (or the whole output directory) and run \`ferry publish\` again: it then uses the release's manifest.json.`,
+  });
+}
+
+/** A release's manifest.json asset, or undefined when it has none. */
+async function releaseManifest(github: Octokit, repository: string, release: Release): Promise<ReleaseManifest | undefined> {
+  const asset = release.assets.find((a) => a.name === "manifest.json" && a.state === "uploaded");
+  if (!asset) return undefined;
+  const [owner, repo] = repository.split("/") as [string, string];
+  try {
+    const response = await github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      owner,
+      repo,
+      asset_id: asset.id,
+      headers: { accept: "application/octet-stream" },
+    });
+    return parseManifest(Buffer.from(response.data as unknown as ArrayBuffer).toString("utf8"), `${release.tag_name}/manifest.json`);
+  } catch (error) {
+    throw githubError(error, "downloading manifest.json");
+  }
+}
+
+/**
+ * After a rebuild that the release refused (ReleaseConflict): the output directory gets the
+ * release's manifest.json and checksums.txt back, so that nothing later reads sha256s the release
+ * does not have, and the error says what to do.
+ */
+async function keepReleasedManifest(input: HubInput, conflict: FerryError): Promise<FerryError> {
+  const { github, config, version, distDir } = input;
+  const release = await findRelease(github, config.project.repository, version.tag).catch(() => undefined);
+  const released = release && (await releaseManifest(github, config.project.repository, release).catch(() => undefined));
+  if (released) {
+    await writeManifest(join(distDir, "manifest.json"), released);
+    await writeFile(join(distDir, "checksums.txt"), renderChecksums(released));
+  }
+  return new FerryError("ReleaseConflict", {
+    what: conflict.details.what,
+    why:
+      "The rebuild did not give the released bytes. Usual causes: Go stamps VCS state into binaries (build with -trimpath -buildvcs=false), " +
+      "linkers stamp the time into .exe files (mingw: -Wl,--no-insert-timestamp), or the build embeds the date, a path or " +
+      "uncommitted changes instead of SOURCE_DATE_EPOCH, which ferry sets to the tagged commit's time.",
+    fix:
+      `To publish the registries from the release as it is, run \`ferry publish --tag ${version.tag}\`` +
+      (released ? ` (${join(distDir, "manifest.json")} holds the release's manifest again).` : ".") +
+      " To change the binaries, release a new tag.",
+    cause: conflict,
+  });
 }
