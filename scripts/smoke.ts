@@ -6,7 +6,7 @@
  * .ci/run runs it under Node 24; the CI workflow on macOS and Windows runners.
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 
@@ -44,7 +44,7 @@ try {
   const nodeVersion = run(node, ["--version"]).trim();
   const version = ferry(["--version"], work).trim();
   const project = join(work, "hello");
-  run("git", ["init", "-q", project]);
+  mkdirSync(project);
   writeFileSync(join(project, "README.md"), "# hello\n");
   writeFileSync(
     join(project, "ferry.yaml"),
