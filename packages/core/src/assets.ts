@@ -5,6 +5,7 @@ import { writeHashed } from "./archive.ts";
 import { assetUrl } from "./build.ts";
 import type { Config } from "./config.ts";
 import { FerryError } from "./errors.ts";
+import { linuxPackages } from "./linux-packages/index.ts";
 import type { AssetFile, ReleaseManifest } from "./manifest.ts";
 import { fillTemplate } from "./template.ts";
 import type { Version } from "./version.ts";
@@ -25,7 +26,7 @@ export type MadeFile = Omit<AssetFile, "url">;
 export type AssetMaker = (input: AssetInput) => Promise<MadeFile[]>;
 
 /** The asset makers every build runs, in this order. */
-const assetMakers: AssetMaker[] = [attachedFiles];
+const assetMakers: AssetMaker[] = [attachedFiles, linuxPackages];
 
 /**
  * Runs the asset makers and returns their files with download URLs. Two files of one name, or a

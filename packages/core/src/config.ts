@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
 import { fileKinds } from "./manifest.ts";
+import { packagesSchema, type PackagesOptions } from "./linux-packages/index.ts";
 import type { Prepared, Project, Registry } from "./registry.ts";
 import {
   archivePlaceholders,
@@ -133,6 +134,8 @@ export interface Config {
   build: Omit<z.infer<typeof buildSchema>, "targets"> & { targets: Target[] };
   archives: z.infer<typeof archivesSchema>;
   release: z.infer<typeof releaseSchema>;
+  /** .deb and .rpm packages of the linux targets, when ferry.yaml asks for them. */
+  packages?: PackagesOptions | undefined;
   /** Registry sections in file order, each with the adapter's validated options. */
   registries: Array<{ name: string; options: unknown; common: CommonOptions }>;
 }
@@ -152,6 +155,7 @@ const fileSchema = (registryNames: readonly string[]) =>
         tagPrefix: "",
         files: [],
       }),
+      packages: packagesSchema.optional(),
       registries: z
         .record(z.string(), z.record(z.string(), z.unknown()).nullable())
         .default({})
@@ -236,6 +240,7 @@ export async function loadConfig(path: string, registryNames: readonly string[],
     },
     archives: file.archives,
     release: file.release,
+    packages: file.packages,
     registries,
   };
 }
@@ -262,6 +267,7 @@ export function configJsonSchema(adapters: ReadonlyArray<Registry<unknown, Prepa
     build: buildSchema,
     archives: archivesSchema.optional(),
     release: releaseSchema.optional(),
+    packages: packagesSchema.optional(),
     registries: registries.optional(),
   });
   return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });

@@ -1,0 +1,152 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { ferry } from "./cli.ts";
+
+// One project with a licence, a README, a man page and a bash completion, built once for
+// linux/amd64 and linux/arm64; the packages are then read by Debian's and RPM's own tools.
+let dir: string;
+const epoch = "1700000000";
+const dist = (name: string) => join(dir, "dist", name);
+const deb = "hello_1.2.3_amd64.deb";
+const rpm = "hello-1.2.3-1.x86_64.rpm";
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "ferry-packages-"));
+  await writeFile(
+    join(dir, "ferry.yaml"),
+    `project:
+  name: hello
+  description: Says hello and prints its version.
+  homepage: https://example.com/hello
+  license: MIT
+  repository: ferry-test/hello
+  author: Acme <dev@acme.test>
+build:
+  command: printf '#!/bin/sh\\necho "hello {{version}} {{os}}/{{arch}}"\\n' > {{output}}
+  targets: [linux/amd64, linux/arm64]
+packages:
+  license: LICENSE
+  docs: [README.md]
+  man: [hello.1]
+  completions: { bash: hello.bash }
+  depends: { deb: [dash], rpm: [bash] }
+  conflicts: [hello-legacy]
+`,
+  );
+  await writeFile(join(dir, "README.md"), "# hello\n");
+  await writeFile(join(dir, "LICENSE"), "MIT License\n\nCopyright (c) 2026 Acme\n\nPermission is hereby granted.\n");
+  await writeFile(join(dir, "hello.1"), ".TH HELLO 1\n.SH NAME\nhello \\- says hello\n");
+  await writeFile(join(dir, "hello.bash"), 'complete -W "--version" hello\n');
+  const run = await ferry(["build", "--tag", "v1.2.3"], { cwd: dir, env: { SOURCE_DATE_EPOCH: epoch } });
+  expect(run.code, run.stderr).toBe(0);
+}, 120_000);
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const sh = async (file: string, args: string[]) => {
+  const result = await execa(file, args, { reject: false, all: true });
+  return { code: result.exitCode, out: result.all ?? "" };
+};
+
+it("lists every package in manifest.json and checksums.txt", async () => {
+  const manifest = JSON.parse(await readFile(dist("manifest.json"), "utf8")) as {
+    files: Array<{ name: string; kind: string; arch: string }>;
+  };
+  expect(manifest.files.map((f) => `${f.kind} ${f.arch} ${f.name}`)).toEqual([
+    "deb amd64 hello_1.2.3_amd64.deb",
+    "deb arm64 hello_1.2.3_arm64.deb",
+    "rpm arm64 hello-1.2.3-1.aarch64.rpm",
+    "rpm amd64 hello-1.2.3-1.x86_64.rpm",
+  ]);
+  const check = await execa("sha256sum", ["--check", "--strict", "checksums.txt"], { cwd: join(dir, "dist"), reject: false });
+  expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+  expect(check.stdout).toContain(`${deb}: OK`);
+  expect(check.stdout).toContain(`${rpm}: OK`);
+});
+
+it("makes a .deb that dpkg-deb reads, lintian accepts and dpkg installs into a throwaway root", async () => {
+  const info = await sh("dpkg-deb", ["--info", dist(deb)]);
+  expect(info.code, info.out).toBe(0);
+  for (const line of [
+    "Package: hello",
+    "Version: 1.2.3",
+    "Architecture: amd64",
+    "Maintainer: Acme <dev@acme.test>",
+    "Depends: dash",
+    "Conflicts: hello-legacy",
+  ])
+    expect(info.out).toContain(` ${line}\n`);
+  expect(info.out).toMatch(/ Installed-Size: \d+\n/);
+  const contents = await sh("dpkg-deb", ["--contents", dist(deb)]);
+  expect(contents.out).toMatch(/^-rwxr-xr-x root\/root +\d+ 2023-11-14 22:13 \.\/usr\/bin\/hello$/m);
+  for (const path of [
+    "usr/share/doc/hello/copyright",
+    "usr/share/doc/hello/changelog.gz",
+    "usr/share/man/man1/hello.1.gz",
+    "usr/share/bash-completion/completions/hello",
+  ])
+    expect(contents.out).toMatch(new RegExp(`^-rw-r--r-- root/root .* \\./${path}$`, "m"));
+  expect((await sh("dpkg-deb", ["--field", dist("hello_1.2.3_arm64.deb"), "Architecture"])).out.trim()).toBe("arm64");
+
+  const lintian = await sh("lintian", ["--no-cfg", dist(deb)]);
+  expect(lintian.out.split("\n").filter((l) => l.startsWith("E:"))).toEqual([]);
+
+  const root = join(dir, "debroot");
+  await mkdir(join(root, "var/lib/dpkg/updates"), { recursive: true });
+  await writeFile(join(root, "var/lib/dpkg/status"), "");
+  const install = await sh("dpkg", [
+    "--root",
+    root,
+    "--force-not-root",
+    "--force-script-chrootless",
+    "--force-depends",
+    "--install",
+    dist(deb),
+  ]);
+  expect(install.code, install.out).toBe(0);
+  expect((await sh(join(root, "usr/bin/hello"), [])).out).toBe("hello 1.2.3 linux/amd64");
+}, 180_000);
+
+it("makes an .rpm whose digests rpm checks, that rpmlint accepts and rpm installs into a throwaway root", async () => {
+  const info = await sh("rpm", ["-qip", dist(rpm)]);
+  expect(info.code, info.out).toBe(0);
+  expect(info.out).toMatch(/^Name +: hello$/m);
+  expect(info.out).toMatch(/^Version +: 1\.2\.3$/m);
+  expect(info.out).toMatch(/^Architecture: x86_64$/m);
+  expect((await sh("rpm", ["-qp", "--requires", dist(rpm)])).out).toMatch(/^bash$/m);
+  expect((await sh("rpm", ["-qp", "--conflicts", dist(rpm)])).out).toMatch(/^hello-legacy$/m);
+  expect((await sh("rpm", ["-qp", "--qf", "%{ARCH}", dist("hello-1.2.3-1.aarch64.rpm")])).out).toMatch(/aarch64$/);
+  const files = await sh("rpm", ["-qlvp", dist(rpm)]);
+  expect(files.out).toMatch(/^-rwxr-xr-x +1 root +root +\d+ .*\/usr\/bin\/hello$/m);
+  expect(files.out).toMatch(/\/usr\/share\/licenses\/hello\/LICENSE$/m);
+
+  const digests = await sh("rpm", ["--checksig", "--verbose", dist(rpm)]);
+  expect(digests.code, digests.out).toBe(0);
+  for (const digest of ["Header SHA256 digest: OK", "Payload SHA256 digest: OK", "MD5 digest: OK"]) expect(digests.out).toContain(digest);
+
+  // The test binary is a shell script, not an ELF file (no-binary), and the package is not signed.
+  const config = join(dir, "rpmlint.toml");
+  await writeFile(config, 'Filters = ["no-binary", "no-signature"]\n');
+  const lint = await sh("rpmlint", ["--config", config, dist(rpm)]);
+  expect(lint.out.split("\n").filter((l) => l.includes(": E: "))).toEqual([]);
+  expect(lint.out).toMatch(/ 0 errors/);
+
+  const root = join(dir, "rpmroot");
+  await mkdir(root);
+  const install = await sh("rpm", ["--install", "--root", root, "--nodeps", dist(rpm)]);
+  expect(install.code, install.out).toBe(0);
+  expect((await sh(join(root, "usr/bin/hello"), [])).out).toBe("hello 1.2.3 linux/amd64");
+}, 120_000);
+
+it("is reproducible: another build with the same SOURCE_DATE_EPOCH makes the same bytes", async () => {
+  const run = await ferry(["build", "--tag", "v1.2.3", "--target", "linux/amd64", "--dist", "again"], {
+    cwd: dir,
+    env: { SOURCE_DATE_EPOCH: epoch },
+  });
+  expect(run.code, run.stderr).toBe(0);
+  for (const name of [deb, rpm]) expect(await readFile(join(dir, "again", name))).toEqual(await readFile(dist(name)));
+}, 120_000);
