@@ -23,6 +23,7 @@ import {
   runSpokes,
   secret,
   targetName,
+  validateRun,
   webBase,
   mergeBuilds,
   type Config,
@@ -86,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case "check": {
       const config = await readConfig(flags);
+      const version = flags.tag === undefined ? undefined : await resolveVersion(flags.tag, config.project.dir, process.env);
+      await validateRun({ config, spokes: await loadSpokes(selectSpokes(config, flags)), builds: true, version });
       out(
         `${config.path} is valid: ${config.build.targets.length} targets, registries: ${config.registries.map((r) => r.name).join(", ") || "none"}\n`,
       );
@@ -94,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
     case "doctor": {
       const config = await readConfig(flags);
       const selected = selectSpokes(config, flags);
+      await validateRun({ config, spokes: await loadSpokes(selected), builds: false });
       const running = flags.sandbox ? await startSandbox(sandboxSetup(config, selected)) : undefined;
       try {
         return await doctor({ config, selected, env: { ...process.env, ...running?.env }, json: Boolean(flags.json), write: out });
@@ -138,6 +142,12 @@ function selectSpokes(config: Config, flags: Flags): Config["registries"] {
     }
   }
   return config.registries.filter((r) => (!only || only.includes(r.name)) && !skip.includes(r.name));
+}
+
+async function loadSpokes(selected: Config["registries"]): Promise<Spoke[]> {
+  const spokes: Spoke[] = [];
+  for (const entry of selected) spokes.push({ adapter: (await loadRegistry(entry.name))!, options: entry.options, common: entry.common });
+  return spokes;
 }
 
 function positiveNumber(value: string | undefined, flag: string, fallback: number, integer = false): number {
@@ -187,6 +197,14 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   const dryRun = command === "plan" || Boolean(flags["dry-run"]);
   const version = await resolveVersion(flags.tag, config.project.dir, process.env, config.release.tagPrefix);
   const distDir = resolve(config.project.dir, flags.dist ?? "dist");
+  const spokes = await loadSpokes(selected);
+  await validateRun({
+    config,
+    spokes,
+    builds: command !== "publish" && !flags.merge,
+    version,
+    output: { dir: distDir, use: command === "publish" ? "read" : "build" },
+  });
   // A split build is merged before anything else, so that bad partial builds stop the run with nothing published.
   const manifest = flags.merge
     ? await mergeBuilds(
@@ -210,7 +228,6 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   try {
     return await release(command, {
       config,
-      selected,
       dryRun,
       concurrency,
       verifyTimeoutMs,
@@ -220,6 +237,7 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
       json: Boolean(flags.json),
       targets,
       manifest,
+      spokes,
     });
   } finally {
     await stopSandbox();
@@ -237,7 +255,6 @@ function sandboxSetup(config: Config, selected: Config["registries"]) {
 
 interface RunPlan {
   config: Config;
-  selected: Config["registries"];
   dryRun: boolean;
   concurrency: number;
   verifyTimeoutMs: number;
@@ -247,10 +264,11 @@ interface RunPlan {
   json: boolean;
   targets: Target[] | undefined;
   manifest: ReleaseManifest | undefined;
+  spokes: Spoke[];
 }
 
 async function release(command: "build" | "release" | "publish" | "plan", plan: RunPlan): Promise<number> {
-  const { config, selected, dryRun, version, distDir, env } = plan;
+  const { config, dryRun, version, distDir, env } = plan;
   const token = secret("GITHUB_TOKEN", env) ?? secret("GH_TOKEN", env);
   const needsGitHub = command === "publish" || (command === "release" && !dryRun);
   if (needsGitHub && !token) {
@@ -260,8 +278,7 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
       fix: "Set GITHUB_TOKEN (in Actions: `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` with `permissions: contents: write`).",
     });
   }
-  const spokes: Spoke[] = [];
-  for (const entry of selected) spokes.push({ adapter: (await loadRegistry(entry.name))!, options: entry.options, common: entry.common });
+  const { spokes } = plan;
 
   const interactive = process.stderr.isTTY && !env.CI && !plan.json;
   const progress = interactive
@@ -317,13 +334,18 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     (error: unknown): Report["release"] => ({ status: "failed", error: redact(asFerryError(error, "github").message) }),
   );
   progress.stop();
+  // Bad input that only the build could see (a file missing mid-build) is still bad input: exit 2.
+  const badInput = await hub.released.then(
+    () => false,
+    (error: unknown) => asFerryError(error).exitCode === 2,
+  );
   const report: Report = {
     tag: version.tag,
     version: version.semver,
     dryRun,
     release: releaseState,
     targets,
-    exitCode: interruption.signal.aborted ? (interruption.signal.reason as number) : exitCodeOf(releaseState, targets),
+    exitCode: interruption.signal.aborted ? (interruption.signal.reason as number) : badInput ? 2 : exitCodeOf(releaseState, targets),
   };
 
   const preview = async () =>

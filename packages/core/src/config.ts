@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { access } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
@@ -16,6 +16,7 @@ import {
   templateString,
 } from "./template.ts";
 import { architectures, operatingSystems, parseTarget, targetNames, type Target, type TargetName } from "./targets.ts";
+import { httpUrl } from "./schemas.ts";
 
 const target = z.enum(targetNames as [TargetName, ...TargetName[]], {
   error: (issue) => `unknown target "${String(issue.input)}"; known: ${targetNames.join(", ")}`,
@@ -26,7 +27,7 @@ const projectSchema = z
     /** The project's name; the default name of every package. */
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected lowercase letters, digits, '.', '_' or '-'"),
     description: z.string().min(1),
-    homepage: z.string().url(),
+    homepage: httpUrl(),
     /** An SPDX license identifier. */
     license: z.string().min(1),
     /** `owner/name` of the GitHub repository that holds the releases. */
@@ -41,7 +42,7 @@ const projectSchema = z
 const buildSchema = z
   .object({
     /** Platforms to build, `<os>/<arch>`; none for a project that releases no binaries, only release.files. */
-    targets: z.array(target),
+    targets: z.array(target).refine((targets) => new Set(targets).size === targets.length, "lists a target twice"),
     /** Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in. */
     command: templateString(buildPlaceholders).optional(),
     /** Extra environment for the command; values are templates too. */
@@ -59,9 +60,26 @@ const buildSchema = z
 const archivesSchema = z
   .object({
     /** Archive name without extension. @default "{{project}}_{{version}}_{{os}}_{{arch}}" */
-    name: templateString(archivePlaceholders).default("{{project}}_{{version}}_{{os}}_{{arch}}"),
+    name: templateString(archivePlaceholders)
+      .regex(/^[^/\\]+$/, "is a file name: no / or \\ (archives are written into the output directory)")
+      .default("{{project}}_{{version}}_{{os}}_{{arch}}"),
     /** Extra files to include (README, LICENSE), relative to the project. @default [] */
-    files: z.array(z.string()).default([]),
+    files: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .refine((file) => !isAbsolute(file), "expected a path relative to the project, not an absolute one"),
+      )
+      .default([])
+      .superRefine((files, ctx) => {
+        const seen = new Map<string, string>();
+        for (const file of files) {
+          const other = seen.get(basename(file));
+          if (other) ctx.addIssue({ code: "custom", message: `${other} and ${file} would both be ${basename(file)} in the archive` });
+          seen.set(basename(file), file);
+        }
+      }),
   })
   .strict();
 
@@ -205,10 +223,10 @@ export async function loadConfig(path: string, registryNames: readonly string[],
   try {
     raw = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw invalid(path, [(error as Error).message.split("\n")[0] ?? "unparsable"]);
+    throw configInvalid(path, [(error as Error).message.split("\n")[0] ?? "unparsable"]);
   }
   const parsed = fileSchema(registryNames).safeParse(raw);
-  if (!parsed.success) throw invalid(path, issues(parsed.error));
+  if (!parsed.success) throw configInvalid(path, issues(parsed.error));
   const file = parsed.data;
 
   const registries: Config["registries"] = [];
@@ -223,7 +241,7 @@ export async function loadConfig(path: string, registryNames: readonly string[],
     if (!options.success) problems.push(...issues(options.error, ["registries", name]));
     if (common.success && options.success) registries.push({ name, options: options.data, common: common.data });
   }
-  if (problems.length) throw invalid(path, problems);
+  if (problems.length) throw configInvalid(path, problems);
 
   const dir = dirname(resolve(path));
   return {
@@ -252,7 +270,8 @@ function issues(error: z.ZodError, prefix: PropertyKey[] = []): string[] {
   });
 }
 
-function invalid(path: string, problems: string[]): FerryError {
+/** ferry.yaml's ConfigInvalid error: every problem on its own line, each starting with its key. */
+export function configInvalid(path: string, problems: string[]): FerryError {
   return new FerryError("ConfigInvalid", {
     what: `${path} is not valid:\n  - ${problems.join("\n  - ")}\n`,
     fix: "Fix the keys above (`ferry schema` prints the full schema for editors), then run `ferry check`.",

@@ -65,15 +65,21 @@ export class FerryError extends Error {
 
 function formatMessage({ what, why, fix, registry }: ErrorDetails): string {
   const prefix = registry ? `[${registry}] ` : "";
-  return [prefix + what, why, fix].filter(Boolean).join(" ");
+  return [prefix + what, why, fix]
+    .filter(Boolean)
+    .map((part) => sentence(part!))
+    .join(" ");
 }
+
+/** A part ends in one full stop even when it quotes a message that had its own ("… read.." → "… read."). */
+const sentence = (text: string) => text.replace(/([.!?])\.+(\s*)$/, "$1$2");
 
 /** Turns anything thrown into a FerryError; unknown throwables become a bug report. */
 export function asFerryError(error: unknown, registry?: string): FerryError {
   if (error instanceof FerryError) return registry ? error.for(registry) : error;
   const message = error instanceof Error ? error.message : String(error);
   return new FerryError("ToolFailed", {
-    what: message.endsWith(".") ? message : `${message}.`,
+    what: /[.!?]\s*$/.test(message) ? message : `${message}.`,
     ...(registry ? { registry } : {}),
     cause: error,
   });

@@ -26,3 +26,5 @@ export * from "./doctor.ts";
 export * from "./file-registry.ts";
 export * from "./assets.ts";
 export * from "./cache.ts";
+export * from "./validate.ts";
+export * from "./schemas.ts";

@@ -76,7 +76,13 @@ function safeJson(text: string): unknown {
 }
 
 export async function readManifest(path: string): Promise<ReleaseManifest> {
-  return parseManifest(await readFile(path, "utf8"), path);
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new FerryError("InputMissing", {
+      what: `Cannot read ${path}: ${error.code ?? error.message}.`,
+      fix: "Point ferry at the directory a `ferry build` wrote (it holds manifest.json), or rebuild it.",
+    });
+  });
+  return parseManifest(text, path);
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);

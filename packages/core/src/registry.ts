@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { Exec } from "./exec.ts";
 import type { Http } from "./http.ts";
 import type { Artifact, ReleaseManifest } from "./manifest.ts";
-import type { TargetName } from "./targets.ts";
+import type { Target, TargetName } from "./targets.ts";
 import type { Version } from "./version.ts";
 
 /** What a registry consumes from the hub. */
@@ -113,6 +113,20 @@ export interface Registry<Options = unknown, P extends Prepared = Prepared> {
    * artifacts and its version may be a placeholder, so a doctor reads neither.
    */
   doctor?(ctx: Context<Options>): Promise<Check[]>;
+  /**
+   * Part of `ferry check`, which every command runs first: refuses, with a FerryError, inputs that the
+   * options schema cannot judge alone (a version this registry cannot take, names derived from the
+   * project, files the options point at). Reads local files only; never the network.
+   */
+  validate?(ctx: ValidateContext<Options>): void | Promise<void>;
+}
+
+/** What an adapter's validate() sees: the release's inputs, before anything is built or sent. */
+export interface ValidateContext<Options> extends Pick<Context<Options>, "registry" | "options" | "project" | "env"> {
+  /** The release's version; undefined for `ferry check` without --tag, or when this registry skips the prerelease. */
+  version: Version | undefined;
+  /** The build targets of ferry.yaml. */
+  targets: readonly Target[];
 }
 
 /** Declares an adapter with its types inferred. */

@@ -15,12 +15,15 @@ export interface Version {
   isPrerelease: boolean;
 }
 
+const strictSemver = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
 export function parseVersion(tag: string): Version {
   const bare = tag.startsWith("v") ? tag.slice(1) : tag;
-  const parsed = semver.parse(bare, { loose: false });
+  // semver.parse forgives a second "v", "=" and surrounding whitespace; a tag must be the version exactly.
+  const parsed = strictSemver.test(bare) ? semver.parse(bare, { loose: false }) : null;
   if (!parsed) {
     throw new FerryError("VersionInvalid", {
-      what: `The tag "${tag}" is not a semantic version.`,
+      what: `The tag ${JSON.stringify(tag)} is not a semantic version.`,
       why: "ferry derives every registry's version from a SemVer 2 tag such as v1.2.3 or v1.2.3-rc.1.",
       fix: "Tag the release as v<major>.<minor>.<patch>[-<prerelease>] and pass it with --tag.",
     });

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  aurVersion,
   FerryError,
   checkStep,
   defineRegistry,
@@ -126,6 +127,10 @@ export default defineRegistry<AurOptions, AurPrepared>({
   needs: ["binaries"],
   targets: aurTargets,
   options: aurOptions,
+
+  validate(ctx) {
+    if (ctx.version) aurVersion(ctx.version);
+  },
   // The AUR has no channels: a prerelease would become what every AUR helper installs.
   skipsPrereleases: true,
 

@@ -1,3 +1,4 @@
+import { httpUrl } from "@ferry/core";
 import { z } from "zod";
 
 export const aurOptions = z
@@ -20,7 +21,7 @@ export const aurOptions = z
      * The AUR web base, for the RPC (`/rpc/v5/info`) and the published files (`/cgit/aur.git/plain`).
      * @default $FERRY_AUR_RPC, else "https://aur.archlinux.org"
      */
-    rpc: z.string().url().optional(),
+    rpc: httpUrl().optional(),
     /**
      * known_hosts lines that pin the git host's SSH keys (host key checking is never disabled).
      * @default $FERRY_AUR_KNOWN_HOSTS, else the host keys aur.archlinux.org publishes

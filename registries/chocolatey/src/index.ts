@@ -49,6 +49,10 @@ export default defineRegistry<ChocolateyOptions, ChocolateyPrepared>({
   targets: ["windows/amd64"],
   options: chocolateyOptions,
 
+  validate(ctx) {
+    if (ctx.version) chocolateyVersion(ctx.version);
+  },
+
   async exists(ctx) {
     const sha512 = await ourHash(ctx);
     const { id, version } = coordinates(ctx);

@@ -1,7 +1,7 @@
-import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
-import { checkStep, defineRegistry, FerryError, secretCheck, toolCheck, type Context } from "@ferry/core";
+import { basename, join, resolve } from "node:path";
+import { checkStep, defineRegistry, FerryError, innerPath, secretCheck, toolCheck, type Context } from "@ferry/core";
 import { z } from "zod";
 import { cargoRegistry, indexUrl, packageCrate, packageList, readCrate, readMetadata, type Crate, type CrateOptions } from "./cargo.ts";
 import { readIndex, type IndexEntry } from "./sparse.ts";
@@ -11,9 +11,12 @@ const name = "crates";
 const options = z
   .object({
     /** Cargo.toml of the crate, relative to the project's directory. @default "Cargo.toml" */
-    manifest: z.string().default("Cargo.toml"),
+    manifest: innerPath().default("Cargo.toml"),
     /** The registry's sparse index. @default FERRY_CRATES_INDEX, else sparse+https://index.crates.io/ */
-    index: z.string().optional(),
+    index: z
+      .string()
+      .regex(/^sparse\+https?:\/\/[^\s]+$/, "expected a sparse index URL, sparse+https://host/path/")
+      .optional(),
   })
   .strict();
 
@@ -36,6 +39,22 @@ export default defineRegistry({
   name,
   needs: ["source"],
   options,
+
+  async validate(ctx) {
+    const path = resolve(ctx.project.dir, ctx.options.manifest);
+    if (
+      !(await stat(path).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
+      throw new FerryError("ConfigInvalid", {
+        registry: name,
+        what: `registries.crates.manifest: there is no Cargo.toml at ${path}.`,
+        fix: "Set `manifest` to the crate's Cargo.toml, relative to ferry.yaml.",
+      });
+    }
+  },
 
   async exists(ctx) {
     const crate = await readCrate(ctx);

@@ -41,7 +41,7 @@ export interface Images {
 }
 
 /** The repository to push to: `image` (default ghcr.io/<repository>) on FERRY_DOCKER_REGISTRY when set. */
-export function target(ctx: Context<DockerOptions>): Repository {
+export function target(ctx: Pick<Context<DockerOptions>, "options" | "project" | "env" | "registry">): Repository {
   const image = ctx.options.image ?? `ghcr.io/${ctx.project.repository.toLowerCase()}`;
   return pushRepository(image, ctx.options.registry ?? ctx.env("FERRY_DOCKER_REGISTRY"), ctx.registry);
 }

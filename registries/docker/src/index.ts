@@ -5,6 +5,7 @@ import { z } from "zod";
 import { readCredentials, RegistryClient } from "./client.ts";
 import { assemble, tagsOf, target, type DockerOptions, type Images } from "./image.ts";
 import { dockerTargets } from "./render.ts";
+import { pushRepository } from "./reference.ts";
 
 const options = z
   .object({
@@ -13,7 +14,17 @@ const options = z
      * has a dot or a colon; otherwise the image is on Docker Hub ("hello" is docker.io/library/hello).
      * @default "ghcr.io/<the project's repository, lowercased>"
      */
-    image: z.string().optional(),
+    image: z
+      .string()
+      .superRefine((image, ctx) => {
+        try {
+          pushRepository(image, undefined, "docker");
+        } catch (error) {
+          const { what, why } = (error as FerryError).details;
+          ctx.addIssue({ code: "custom", message: why ? `${what} ${why}` : what });
+        }
+      })
+      .optional(),
     /**
      * A registry host (or http(s):// URL) that replaces the image's host, e.g. "127.0.0.1:5000".
      * @default the FERRY_DOCKER_REGISTRY environment variable, else the image's own host
@@ -59,6 +70,10 @@ export default defineRegistry({
   needs: ["binaries"],
   targets: dockerTargets,
   options,
+
+  validate(ctx) {
+    target(ctx); // a valid repository, without a tag or digest
+  },
 
   async exists(ctx) {
     const tag = tagsOf(ctx).version;

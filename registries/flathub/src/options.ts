@@ -1,3 +1,4 @@
+import { httpUrl } from "@ferry/core";
 import { z } from "zod";
 
 export const flathubOptions = z
@@ -47,7 +48,7 @@ export const flathubOptions = z
      * The Flathub API base used by exists() and verify().
      * @default $FERRY_FLATHUB_API, else https://flathub.org/api/v2
      */
-    api: z.string().url().optional(),
+    api: httpUrl().optional(),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import {
   checkStep,
   defineRegistry,
   npmDistTag,
+  npmVersion,
   pass,
   secretCheck,
   targetNames,
@@ -14,7 +15,7 @@ import {
 } from "@ferry/core";
 import { publishToken, putPackage, readVersion, registryUrl, sameTarball, whoami, type Remote } from "./client.ts";
 import { npmOptions, type NpmOptions } from "./options.ts";
-import { render, type RenderedPackage } from "./render.ts";
+import { checkNames, readDirectory, render, type RenderedPackage } from "./render.ts";
 
 interface NpmPrepared extends Prepared {
   packages: RenderedPackage[];
@@ -48,6 +49,11 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
   needs: ["binaries"],
   targets: targetNames,
   options: npmOptions,
+
+  async validate(ctx) {
+    if (ctx.options.directory) await readDirectory(ctx, ctx.options.directory, ctx.version && npmVersion(ctx.version));
+    else checkNames(ctx);
+  },
 
   async exists(ctx) {
     const packages = await renderScratch(ctx);

@@ -1,4 +1,12 @@
+import { httpUrl } from "@ferry/core";
+import validateName from "validate-npm-package-name";
 import { z } from "zod";
+
+/** Why npm would refuse a new package of this name, if it would (validate-npm-package-name is npm's own rule). */
+export function nameProblem(name: string): string | undefined {
+  const { validForNewPackages, errors = [], warnings = [] } = validateName(name);
+  return validForNewPackages ? undefined : [...errors, ...warnings].join("; ");
+}
 
 export const npmOptions = z
   .object({
@@ -7,12 +15,18 @@ export const npmOptions = z
      * (`@hello/cli-linux-x64`).
      * @default project.name
      */
-    package: z.string().optional(),
+    package: z
+      .string()
+      .superRefine((name, ctx) => {
+        const problem = nameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", message: `"${name}" is not a valid npm package name: ${problem}` });
+      })
+      .optional(),
     /**
      * The registry to publish to.
      * @default $NPM_CONFIG_REGISTRY, else https://registry.npmjs.org
      */
-    registry: z.string().url().optional(),
+    registry: httpUrl().optional(),
     /**
      * Who may install the package; `restricted` needs a paid scope on npmjs.org.
      * @default "public"
@@ -22,7 +36,7 @@ export const npmOptions = z
      * A package directory (relative to the project) to publish as it is, instead of packaging the
      * release's binaries. Its package.json version must be the release's version.
      */
-    directory: z.string().optional(),
+    directory: z.string().min(1).optional(),
   })
   .strict();
 

@@ -4,7 +4,7 @@ import { createContext } from "@ferry/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeRelease } from "../../../test/fixtures.ts";
 import { npmOptions } from "./options.ts";
-import { render } from "./render.ts";
+import { checkNames, render } from "./render.ts";
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -86,8 +86,8 @@ describe("render", () => {
 
   it("refuses a name npm would refuse", async () => {
     const ctx = await context();
-    await expect(render({ ...ctx, options: { ...ctx.options, package: "Hello CLI" } }, ctx.outDir)).rejects.toThrow(
-      /\[npm\] "Hello CLI" is not a valid npm package name/,
-    );
+    expect(() =>
+      checkNames({ ...ctx, options: { ...ctx.options, package: "Hello CLI" }, targets: [{ os: "linux", arch: "amd64" }] }),
+    ).toThrow(/\[npm\] "Hello CLI" is not a valid npm package name/);
   });
 });

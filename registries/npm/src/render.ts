@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { FerryError, npmVersion, type Arch, type Artifact, type Context, type Os } from "@ferry/core";
+import { FerryError, npmVersion, type Arch, type Artifact, type Context, type Os, type ValidateContext } from "@ferry/core";
 import { create as createTar } from "tar";
-import type { NpmOptions } from "./options.ts";
+import { nameProblem, type NpmOptions } from "./options.ts";
 
 /** One package ready to publish: its manifest and its tarball, with npm's two checksums. */
 export interface RenderedPackage {
@@ -42,10 +42,24 @@ const cpusOf = (artifact: Pick<Artifact, "arch">): string[] =>
 /** The timestamp npm itself gives every tarball entry, so equal contents give equal bytes. */
 const npmEpoch = new Date("1985-10-26T08:15:00.000Z");
 
-/** npm's rule for package names (lower case, URL-safe, optionally scoped). */
-const validName = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+const mainPackageName = (ctx: Pick<Context<NpmOptions>, "options" | "project">): string => ctx.options.package ?? ctx.project.name;
 
-const mainPackageName = (ctx: Context<NpmOptions>): string => ctx.options.package ?? ctx.project.name;
+/** Refuses, before anything runs, package names npm would refuse: the main package's and each platform package's. */
+export function checkNames(ctx: ValidateContext<NpmOptions>): void {
+  if (ctx.options.directory) return; // the directory's package.json names the package
+  const name = mainPackageName(ctx);
+  for (const pkg of [name, ...ctx.targets.map((t) => platformName(name, t))]) {
+    const problem = nameProblem(pkg);
+    if (!problem) continue;
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `"${pkg}" is not a valid npm package name: ${problem}.`,
+      why:
+        pkg === name ? "It is registries.npm.package, or project.name when that is unset." : `It is the ${name} package for one platform.`,
+      fix: "Set `package:` in the npm section of ferry.yaml, e.g. `package: @you/tool`.",
+    });
+  }
+}
 
 /** Renders every package of this release into `dir`. */
 export function render(ctx: Context<NpmOptions>, dir: string): Promise<Rendering> {
@@ -55,14 +69,6 @@ export function render(ctx: Context<NpmOptions>, dir: string): Promise<Rendering
 /** The esbuild layout: one package per platform holding its binary, and a main package whose shim runs the installed one. */
 async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Rendering> {
   const name = mainPackageName(ctx);
-  if (!validName.test(name)) {
-    throw new FerryError("ConfigInvalid", {
-      registry: ctx.registry,
-      what: `"${name}" is not a valid npm package name.`,
-      why: "npm names are lower case and URL-safe, optionally scoped as @scope/name.",
-      fix: "Set `package:` in the npm section of ferry.yaml, e.g. `package: @you/tool`.",
-    });
-  }
   const version = npmVersion(ctx.version);
   const { project } = ctx;
   const common = {
@@ -201,9 +207,27 @@ process.exit(result.status ?? 1);
 /** Publishes an existing package directory as it is: `npm pack` without its lifecycle scripts. */
 async function renderDirectory(ctx: Context<NpmOptions>, dir: string, directory: string): Promise<Rendering> {
   const root = resolve(ctx.project.dir, directory);
-  const manifest = await readPackageJson(ctx, root);
   const version = npmVersion(ctx.version);
-  if (manifest.version !== version) {
+  const manifest = await readDirectory(ctx, directory, version);
+  await mkdir(dir, { recursive: true });
+  const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
+  const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
+  if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
+  const tarball = join(dir, packed.filename);
+  const pkg = { name: manifest.name, version, manifest, tarball, ...(await checksums(tarball)) };
+  return { packages: [pkg], files: [tarball] };
+}
+
+type DirectoryContext = Pick<Context<NpmOptions>, "registry" | "options" | "project">;
+
+/** The `directory:` package's package.json, checked against the release: its version (when known) and ferry.yaml's name. */
+export async function readDirectory(
+  ctx: DirectoryContext,
+  directory: string,
+  version: string | undefined,
+): Promise<Record<string, unknown> & { name: string; version: string }> {
+  const manifest = await readPackageJson(ctx, resolve(ctx.project.dir, directory));
+  if (version !== undefined && manifest.version !== version) {
     throw new FerryError("ConfigInvalid", {
       registry: ctx.registry,
       what: `${directory}/package.json has version ${String(manifest.version)}, but the release is ${version}.`,
@@ -218,19 +242,10 @@ async function renderDirectory(ctx: Context<NpmOptions>, dir: string, directory:
       fix: "Make the two names agree, or drop `package:` to use the directory's name.",
     });
   }
-  await mkdir(dir, { recursive: true });
-  const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
-  const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
-  if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
-  const tarball = join(dir, packed.filename);
-  const pkg = { name: manifest.name, version, manifest, tarball, ...(await checksums(tarball)) };
-  return { packages: [pkg], files: [tarball] };
+  return manifest;
 }
 
-async function readPackageJson(
-  ctx: Context<NpmOptions>,
-  root: string,
-): Promise<Record<string, unknown> & { name: string; version: string }> {
+async function readPackageJson(ctx: DirectoryContext, root: string): Promise<Record<string, unknown> & { name: string; version: string }> {
   const path = join(root, "package.json");
   const text = await readFile(path, "utf8").catch(() => undefined);
   const parsed = text === undefined ? undefined : parseJson(text);

@@ -8,6 +8,7 @@ import {
   defineRegistry,
   fail,
   FerryError,
+  httpUrl,
   pass,
   pep440Version,
   secretCheck,
@@ -40,9 +41,9 @@ const options = z
      */
     dist: z.string().min(1).optional(),
     /** The upload API. @default FERRY_PYPI_UPLOAD_URL, else https://upload.pypi.org/legacy/ */
-    repository: z.string().url().optional(),
+    repository: httpUrl().optional(),
     /** The index whose JSON API answers exists() and verify(). @default FERRY_PYPI_URL, else https://pypi.org */
-    index: z.string().url().optional(),
+    index: httpUrl().optional(),
   })
   .strict()
   .refine((o) => !(o.dist && Object.keys(o.platforms).length), {
@@ -162,6 +163,11 @@ export default defineRegistry({
   needs: ["binaries"],
   targets: targetNames.filter((t) => defaultPlatformTags[t.replace("/", "_") as Platform]),
   options,
+
+  validate(ctx) {
+    // PEP 440 has no form for some SemVer versions (build metadata, labels other than alpha, beta and rc).
+    if (ctx.version) pep440Version(ctx.version);
+  },
 
   async exists(ctx) {
     const release = await upload(ctx);

@@ -69,6 +69,10 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
   targets: snapTargets,
   options: snapOptions,
 
+  validate(ctx) {
+    if (ctx.version) snapVersion(ctx.version);
+  },
+
   async exists(ctx) {
     const map = await readChannelMap(ctx);
     const arches = linuxArtifacts(ctx).map((a) => a.snapArch);

@@ -1,3 +1,4 @@
+import { httpUrl } from "@ferry/core";
 import { z } from "zod";
 
 export const snapOptions = z
@@ -6,7 +7,14 @@ export const snapOptions = z
      * The snap's name in the store (registered beforehand with `snapcraft register`).
      * @default project.name
      */
-    name: z.string().optional(),
+    name: z
+      .string()
+      .regex(
+        /^(?=.*[a-z])[a-z0-9](?:-?[a-z0-9])*$/,
+        "expected a snap name: lower-case letters, digits and single hyphens, at least one letter",
+      )
+      .max(40)
+      .optional(),
     /**
      * One line shown in the store (at most 78 characters).
      * @default the first line of project.description
@@ -46,17 +54,17 @@ export const snapOptions = z
      * The upload service.
      * @default $FERRY_SNAP_STORAGE_URL, else https://storage.snapcraftcontent.com
      */
-    storage: z.string().url().optional(),
+    storage: httpUrl().optional(),
     /**
      * The publisher API (push, release, channel map).
      * @default $FERRY_SNAP_DASHBOARD_URL, else https://dashboard.snapcraft.io
      */
-    dashboard: z.string().url().optional(),
+    dashboard: httpUrl().optional(),
     /**
      * The public device API.
      * @default $FERRY_SNAP_API_URL, else https://api.snapcraft.io
      */
-    api: z.string().url().optional(),
+    api: httpUrl().optional(),
   })
   .strict();
 

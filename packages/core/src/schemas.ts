@@ -1,0 +1,18 @@
+import { isAbsolute, normalize } from "node:path";
+import { z } from "zod";
+
+/** An http(s) URL. Other schemes (javascript:, file:, data:) are refused wherever ferry takes a URL. */
+export function httpUrl() {
+  return z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
+}
+
+/** A relative path that stays inside the directory it is resolved against (no leading `/`, no climbing out with `..`). */
+export function innerPath() {
+  return z
+    .string()
+    .min(1)
+    .refine(
+      (path) => !isAbsolute(path) && !/^\.\.(?:[/\\]|$)/.test(normalize(path)),
+      "expected a relative path inside the project (no leading / and no ..)",
+    );
+}
