@@ -2,10 +2,10 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   quickAnswer
-} from "./chunks/chunk-F3P3EUDP.js";
+} from "./chunks/chunk-3UNX6NMS.js";
 import {
   asFerryError
-} from "./chunks/chunk-SWPDUHI7.js";
+} from "./chunks/chunk-5YRKENXX.js";
 
 // packages/cli/src/cli.ts
 var answered;
@@ -21,5 +21,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-RXYZ7FLV.js");
+if (answered === void 0) await import("./chunks/main-D553YNXV.js");
 else process.exitCode = answered;

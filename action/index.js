@@ -3,8 +3,8 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-ZWPBXBCW.js";
-import "./chunks/chunk-SWPDUHI7.js";
+} from "./chunks/chunk-AIYXN5RX.js";
+import "./chunks/chunk-5YRKENXX.js";
 
 // packages/cli/src/action-main.ts
 import { fileURLToPath } from "node:url";

@@ -9,13 +9,14 @@ import {
   defineRegistry,
   external_exports,
   findArtifact,
+  httpUrl,
   require_yazl,
   secretCheck
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/chocolatey/src/index.ts
 import { openAsBlob } from "node:fs";
@@ -84,22 +85,23 @@ async function countVersions(ctx, id) {
 var inModeration = (entry) => entry.status !== void 0 && entry.status !== "Approved" || entry.approved === false;
 
 // registries/chocolatey/src/options.ts
+var packageIdPattern = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 var chocolateyOptions = external_exports.object({
   /**
    * The package id (lower case, as the community repository requires).
    * @default project.name
    */
-  id: external_exports.string().optional(),
+  id: external_exports.string().regex(packageIdPattern, "expected lower-case letters, digits, '.', '_' or '-' (at most 100)").optional(),
   /**
    * Where packages are pushed (the NuGet v2 push API lives at `<push>api/v2/package/`).
    * @default $FERRY_CHOCOLATEY_SOURCE, else https://push.chocolatey.org/
    */
-  push: external_exports.string().url().optional(),
+  push: httpUrl().optional(),
   /**
    * The OData feed that is asked whether a version exists.
    * @default $FERRY_CHOCOLATEY_SOURCE + "api/v2/", else https://community.chocolatey.org/api/v2/
    */
-  feed: external_exports.string().url().optional(),
+  feed: httpUrl().optional(),
   /**
    * The software's authors, shown on the package page.
    * @default project.author without the e-mail address
@@ -119,7 +121,7 @@ var chocolateyOptions = external_exports.object({
    * Where the package's source (this nuspec's generator) lives; moderators ask for it.
    * @default https://github.com/<project.repository>
    */
-  packageSourceUrl: external_exports.string().url().optional()
+  packageSourceUrl: httpUrl().optional()
 }).strict();
 
 // registries/chocolatey/src/render.ts
@@ -289,6 +291,9 @@ var src_default = defineRegistry({
   // Chocolatey's install script takes one 64-bit x86 zip; Windows on Arm runs it too.
   targets: ["windows/amd64"],
   options: chocolateyOptions,
+  validate(ctx) {
+    if (ctx.version) chocolateyVersion(ctx.version);
+  },
   async exists(ctx) {
     const sha512 = await ourHash(ctx);
     const { id, version } = coordinates(ctx);

@@ -4,10 +4,10 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/scoop/src/render.ts
 var architectures = [

@@ -12,11 +12,11 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/winget/src/index.ts
 import { writeFile, mkdir } from "node:fs/promises";

@@ -6,6 +6,7 @@ import {
   external_exports,
   fail,
   hashFile,
+  httpUrl,
   pass,
   pep440Version,
   readEntries,
@@ -15,11 +16,11 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/pypi/src/index.ts
 import { createWriteStream } from "node:fs";
@@ -312,9 +313,9 @@ var options = external_exports.object({
    */
   dist: external_exports.string().min(1).optional(),
   /** The upload API. @default FERRY_PYPI_UPLOAD_URL, else https://upload.pypi.org/legacy/ */
-  repository: external_exports.string().url().optional(),
+  repository: httpUrl().optional(),
   /** The index whose JSON API answers exists() and verify(). @default FERRY_PYPI_URL, else https://pypi.org */
-  index: external_exports.string().url().optional()
+  index: httpUrl().optional()
 }).strict().refine((o) => !(o.dist && Object.keys(o.platforms).length), {
   message: "`platforms` tags the wheels ferry makes; with `dist` the prebuilt files are uploaded as they are. Drop one of them.",
   path: ["platforms"]
@@ -409,6 +410,9 @@ var src_default = defineRegistry({
   needs: ["binaries"],
   targets: targetNames.filter((t) => defaultPlatformTags[t.replace("/", "_")]),
   options,
+  validate(ctx) {
+    if (ctx.version) pep440Version(ctx.version);
+  },
   async exists(ctx) {
     const release = await upload(ctx);
     const remote = await readRelease(ctx, endpoints(ctx).index, release.name, release.version);

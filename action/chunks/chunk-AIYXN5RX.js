@@ -7,7 +7,7 @@ import {
   __toESM,
   asFerryError,
   errorCodes
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js
 var require_light = __commonJS({
@@ -462,8 +462,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve6, reject) {
-            return setTimeout(resolve6, t);
+          return new this.Promise(function(resolve8, reject) {
+            return setTimeout(resolve8, t);
           });
         }
         computePenalty() {
@@ -674,15 +674,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error62, reject, resolve6, returned, task;
+          var args, cb, error62, reject, resolve8, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve6, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve8, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve6(returned);
+                  return resolve8(returned);
                 };
               } catch (error1) {
                 error62 = error1;
@@ -697,13 +697,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve6;
-          resolve6 = reject = null;
+          var promise2, reject, resolve8;
+          resolve8 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve6 = _resolve;
+            resolve8 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve6, reject });
+          this._queue.push({ task, args, resolve: resolve8, reject });
           this._tryToRun();
           return promise2;
         }
@@ -915,10 +915,10 @@ var require_light = __commonJS({
       Sync$1 = Sync_1;
       Bottleneck3 = (function() {
         class Bottleneck4 {
-          constructor(options2 = {}, ...invalid2) {
+          constructor(options2 = {}, ...invalid) {
             var storeInstanceOptions, storeOptions;
             this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options2, invalid2);
+            this._validateOptions(options2, invalid);
             parser$5.load(options2, this.instanceDefaults, this);
             this._queues = new Queues$1(NUM_PRIORITIES$1);
             this._scheduled = {};
@@ -948,8 +948,8 @@ var require_light = __commonJS({
               return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
             });
           }
-          _validateOptions(options2, invalid2) {
-            if (!(options2 != null && typeof options2 === "object" && invalid2.length === 0)) {
+          _validateOptions(options2, invalid) {
+            if (!(options2 != null && typeof options2 === "object" && invalid.length === 0)) {
               throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
             }
           }
@@ -1104,14 +1104,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at2;
               };
-              return new this.Promise((resolve6, reject) => {
+              return new this.Promise((resolve8, reject) => {
                 if (finished7()) {
-                  return resolve6();
+                  return resolve8();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve6();
+                      return resolve8();
                     }
                   });
                 }
@@ -1204,9 +1204,9 @@ var require_light = __commonJS({
               options2 = parser$5.load(options2, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve6, reject) {
+              return new this.Promise(function(resolve8, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve6)(args3);
+                  return (args3[0] != null ? reject : resolve8)(args3);
                 });
               });
             };
@@ -2155,10 +2155,10 @@ var require_constants = __commonJS({
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     var wellknownHeaderNameBuffers = {};
     Object.setPrototypeOf(wellknownHeaderNameBuffers, null);
-    function getHeaderNameAsBuffer(header) {
-      let buffer2 = wellknownHeaderNameBuffers[header];
+    function getHeaderNameAsBuffer(header2) {
+      let buffer2 = wellknownHeaderNameBuffers[header2];
       if (buffer2 === void 0) {
-        buffer2 = Buffer.from(header);
+        buffer2 = Buffer.from(header2);
       }
       return buffer2;
     }
@@ -3562,11 +3562,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (hasSafeIterator(headers)) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -4074,9 +4074,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve8(data);
             });
           });
         }
@@ -4114,9 +4114,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve6(data);
+              return err2 ? reject(err2) : resolve8(data);
             });
           });
         }
@@ -5763,7 +5763,7 @@ var require_webidl = __commonJS({
     var { runtimeFeatures } = require_runtime_features();
     var UNDEFINED = 1;
     var BOOLEAN = 2;
-    var STRING = 3;
+    var STRING2 = 3;
     var SYMBOL = 4;
     var NUMBER = 5;
     var BIGINT = 6;
@@ -5834,7 +5834,7 @@ var require_webidl = __commonJS({
         case "boolean":
           return BOOLEAN;
         case "string":
-          return STRING;
+          return STRING2;
         case "symbol":
           return SYMBOL;
         case "number":
@@ -5853,7 +5853,7 @@ var require_webidl = __commonJS({
     webidl.util.Types = {
       UNDEFINED,
       BOOLEAN,
-      STRING,
+      STRING: STRING2,
       SYMBOL,
       NUMBER,
       BIGINT,
@@ -5866,7 +5866,7 @@ var require_webidl = __commonJS({
           return "Undefined";
         case BOOLEAN:
           return "Boolean";
-        case STRING:
+        case STRING2:
           return "String";
         case SYMBOL:
           return "Symbol";
@@ -5952,7 +5952,7 @@ var require_webidl = __commonJS({
           return `Symbol(${V2.description})`;
         case OBJECT:
           return inspect3(V2);
-        case STRING:
+        case STRING2:
           return `"${V2}"`;
         case BIGINT:
           return `${V2}n`;
@@ -6463,9 +6463,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -7622,8 +7622,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise2 = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -8862,22 +8862,22 @@ var require_client_h1 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request2);
-      let header = `${method} ${path6} HTTP/1.1\r
+      let header2 = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n2 = 0; n2 < headers.length; n2 += 2) {
@@ -8885,41 +8885,41 @@ upgrade: ${upgrade}\r
           const val = headers[n2 + 1];
           if (Array.isArray(val)) {
             for (let i2 = 0; i2 < val.length; i2++) {
-              header += `${key}: ${val[i2]}\r
+              header2 += `${key}: ${val[i2]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished7 = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished7) {
           return;
@@ -8985,22 +8985,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert2(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -9016,7 +9016,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -9024,7 +9024,7 @@ upgrade: ${upgrade}\r
         }
         const buffer2 = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer2);
@@ -9039,7 +9039,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -9049,16 +9049,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -9087,14 +9087,14 @@ upgrade: ${upgrade}\r
        * @param {boolean} arg.expectsPayload
        * @param {string} arg.header
        */
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
@@ -9103,7 +9103,7 @@ upgrade: ${upgrade}\r
        * @returns
        */
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -9126,10 +9126,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -9156,7 +9156,7 @@ ${len.toString(16)}\r
        * @returns {void}
        */
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -9167,11 +9167,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -9693,12 +9693,12 @@ var require_client_h2 = __commonJS({
       }
       session.ref();
       if (channels.sendHeaders.hasSubscribers) {
-        let header = "";
+        let header2 = "";
         for (const key in headers) {
-          header += `${key}: ${headers[key]}\r
+          header2 += `${key}: ${headers[key]}\r
 `;
         }
-        channels.sendHeaders.publish({ request: request2, headers: header, socket: session[kSocket] });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket: session[kSocket] });
       }
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
@@ -9938,12 +9938,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -10260,16 +10260,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve6(null);
+            resolve8(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request2 = requests[i2];
@@ -10282,7 +10282,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -10689,8 +10689,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          return new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -11812,7 +11812,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -11822,7 +11822,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -11832,14 +11832,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve6, reject) => {
+        await new Promise((resolve8, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve6();
+            resolve8();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -11848,14 +11848,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve6();
+            resolve8();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve6, reject) => {
+        await new Promise((resolve8, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -11863,7 +11863,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve6();
+            resolve8();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -11906,8 +11906,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve6, reject) => {
-                      finalSocket.once("secureConnect", resolve6);
+                    await new Promise((resolve8, reject) => {
+                      finalSocket.once("secureConnect", resolve8);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -12823,7 +12823,7 @@ var require_readable = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable6 } = __require("node:stream");
+    var { Readable: Readable7 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -12837,7 +12837,7 @@ var require_readable = __commonJS({
     var kBytesRead = /* @__PURE__ */ Symbol("kBytesRead");
     var noop6 = () => {
     };
-    var BodyReadable = class extends Readable6 {
+    var BodyReadable = class extends Readable7 {
       /**
        * @param {object} opts
        * @param {(this: Readable, size: number) => void} opts.resume
@@ -13040,7 +13040,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -13054,11 +13054,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve6(null);
+                resolve8(null);
               }
             });
           } else {
-            this.on("close", resolve6);
+            this.on("close", resolve8);
           }
           this.on("error", noop6).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -13086,7 +13086,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -13101,7 +13101,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve6,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -13175,18 +13175,18 @@ var require_readable = __commonJS({
       return buffer2;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve6, stream, length } = consume2;
+      const { type, body, resolve: resolve8, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body, length, encoding));
+          resolve8(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve8(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve8(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body, { type: stream[kContentType] }));
+          resolve8(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve8(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -13226,7 +13226,7 @@ var require_api_request = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
-    var { Readable: Readable6 } = require_readable();
+    var { Readable: Readable7 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     function noop6() {
@@ -13307,7 +13307,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable6({
+        const res = new Readable7({
           resume,
           abort,
           contentType: contentType2,
@@ -13376,9 +13376,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -13590,9 +13590,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -13616,7 +13616,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable6,
+      Readable: Readable7,
       Duplex: Duplex4,
       PassThrough: PassThrough2
     } = __require("node:stream");
@@ -13632,7 +13632,7 @@ var require_api_pipeline = __commonJS({
     function noop6() {
     }
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable6 {
+    var PipelineRequest = class extends Readable7 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -13649,7 +13649,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable6 {
+    var PipelineResponse = class extends Readable7 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13880,9 +13880,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -13975,9 +13975,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -15169,9 +15169,9 @@ var require_snapshot_utils = __commonJS({
     function createHeaderFilters(matchOptions = {}) {
       const { ignoreHeaders = [], excludeHeaders = [], matchHeaders = [], caseSensitive = false } = matchOptions;
       return {
-        ignore: new Set(ignoreHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        exclude: new Set(excludeHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        match: new Set(matchHeaders.map((header) => caseSensitive ? header : header.toLowerCase()))
+        ignore: new Set(ignoreHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        exclude: new Set(excludeHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        match: new Set(matchHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase()))
       };
     }
     var crypto = runtimeFeatures.has("crypto") ? __require("node:crypto") : null;
@@ -15250,8 +15250,8 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile8, readFile: readFile5, mkdir: mkdir8 } = __require("node:fs/promises");
-    var { dirname: dirname5, resolve: resolve6 } = __require("node:path");
+    var { writeFile: writeFile9, readFile: readFile7, mkdir: mkdir8 } = __require("node:fs/promises");
+    var { dirname: dirname5, resolve: resolve8 } = __require("node:path");
     var { setTimeout: setTimeout4, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -15452,7 +15452,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile5(resolve6(path6), "utf8");
+          const data = await readFile7(resolve8(path6), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -15481,13 +15481,13 @@ var require_snapshot_recorder = __commonJS({
         if (!path6) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve6(path6);
+        const resolvedPath = resolve8(path6);
         await mkdir8(dirname5(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash2, snapshot]) => ({
           hash: hash2,
           snapshot
         }));
-        await writeFile8(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile9(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -16151,15 +16151,15 @@ var require_redirect_handler = __commonJS({
         this.handler.onResponseError?.(controller, error62);
       }
     };
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -16427,22 +16427,22 @@ var require_dns = __commonJS({
           return headers;
         }
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
       }
       if (typeof headers === "object" && hasSafeIterator(headers)) {
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
@@ -17082,11 +17082,11 @@ var require_cache = __commonJS({
         throw new TypeError(`expected value.etag to be string, got ${typeof value.etag}`);
       }
     }
-    function parseCacheControlHeader(header) {
+    function parseCacheControlHeader(header2) {
       const output2 = {};
       const invalidNumericDirectives = /* @__PURE__ */ new Set();
       const invalidNoArgumentDirectives = /* @__PURE__ */ new Set();
-      const directives = splitCacheControlHeaderValue(Array.isArray(header) ? header.join(",") : header);
+      const directives = splitCacheControlHeaderValue(Array.isArray(header2) ? header2.join(",") : header2);
       for (let i2 = 0; i2 < directives.length; i2++) {
         const directiveRecord = directives[i2];
         const directive = directiveRecord.value.toLowerCase();
@@ -17274,8 +17274,8 @@ var require_cache = __commonJS({
         {}
       );
       const varyingHeaders = splitVaryHeader(varyHeader);
-      for (const header of varyingHeaders) {
-        const trimmedHeader = trimOWS(header).toLowerCase();
+      for (const header2 of varyingHeaders) {
+        const trimmedHeader = trimOWS(header2).toLowerCase();
         if (trimmedHeader.length === 0) {
           continue;
         }
@@ -17329,11 +17329,11 @@ var require_cache = __commonJS({
       const headers = {};
       if (cacheKey.headers) {
         const sortedHeaders = Object.keys(cacheKey.headers).sort();
-        for (const header of sortedHeaders) {
-          if (excludeHeaders?.has(header.toLowerCase())) {
+        for (const header2 of sortedHeaders) {
+          if (excludeHeaders?.has(header2.toLowerCase())) {
             continue;
           }
-          headers[header] = cacheKey.headers[header];
+          headers[header2] = cacheKey.headers[header2];
         }
       }
       return JSON.stringify([cacheKey.origin, cacheKey.method, cacheKey.path, headers]);
@@ -18904,7 +18904,7 @@ var require_cache2 = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/interceptor/cache.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable6 } = __require("node:stream");
+    var { Readable: Readable7 } = __require("node:stream");
     var util = require_util();
     var CacheHandler = require_cache_handler();
     var MemoryCacheStore = require_memory_cache_store();
@@ -19121,7 +19121,7 @@ var require_cache2 = __commonJS({
       return dispatch(opts, new CacheHandler(globalOpts, cacheKey, handler2));
     }
     function sendCachedValue(handler2, opts, result, age, context, isStale2) {
-      const stream = util.isStream(result.body) ? result.body : Readable6.from(result.body ?? []);
+      const stream = util.isStream(result.body) ? result.body : Readable7.from(result.body ?? []);
       assert2(!stream.destroyed, "stream should not be destroyed");
       assert2(!stream.readableDidRead, "stream should not be readableDidRead");
       const controller = {
@@ -20689,8 +20689,8 @@ var require_sqlite_cache_store = __commonJS({
           let matches = true;
           if (value.vary) {
             const vary = JSON.parse(value.vary);
-            for (const header in vary) {
-              if (!headerValueEquals(headers[header], vary[header])) {
+            for (const header2 in vary) {
+              if (!headerValueEquals(headers[header2], vary[header2])) {
                 matches = false;
                 break;
               }
@@ -20753,14 +20753,14 @@ var require_headers = __commonJS({
     function fill(headers, object2) {
       if (Array.isArray(object2)) {
         for (let i2 = 0; i2 < object2.length; ++i2) {
-          const header = object2[i2];
-          if (header.length !== 2) {
+          const header2 = object2[i2];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object2 === "object" && object2 !== null) {
         const keys = Object.keys(object2);
@@ -20804,13 +20804,13 @@ var require_headers = __commonJS({
         return headersList.sortedMap;
       }
       const headers = [];
-      const names = headersList.toSortedArray();
+      const names2 = headersList.toSortedArray();
       const cookies = headersList.cookies;
       if (cookies === null || cookies.length === 1) {
-        return headersList.sortedMap = names;
+        return headersList.sortedMap = names2;
       }
-      for (let i2 = 0; i2 < names.length; ++i2) {
-        const { 0: name, 1: value } = names[i2];
+      for (let i2 = 0; i2 < names2.length; ++i2) {
+        const { 0: name, 1: value } = names2[i2];
         if (name === "set-cookie") {
           for (let j2 = 0; j2 < cookies.length; ++j2) {
             headers.push([name, cookies[j2]]);
@@ -22562,7 +22562,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable6, pipeline: pipeline2, finished: finished7, isErrored, isReadable } = __require("node:stream");
+    var { Readable: Readable7, pipeline: pipeline2, finished: finished7, isErrored, isReadable } = __require("node:stream");
     var { addAbortListener: addAbortListener3, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -23461,7 +23461,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path6 = url2.pathname + url2.search;
         const hasTrailingQuestionMark = url2.search.length === 0 && url2.href[url2.href.length - url2.hash.length - 1] === "?";
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path6}?` : path6,
             origin: url2.origin,
@@ -23547,9 +23547,9 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable6({ read: resume });
+              this.body = new Readable7({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve8({
                 status: status3,
                 statusText,
                 headersList,
@@ -23602,7 +23602,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve6({
+              resolve8({
                 status: status3,
                 statusText: STATUS_CODES[status3],
                 headersList,
@@ -23626,7 +23626,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve6({
+              resolve8({
                 status: status3,
                 statusText: STATUS_CODES[status3],
                 headersList,
@@ -23659,10 +23659,10 @@ var require_util3 = __commonJS({
       const serializedB = URLSerializer(B2, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert2(header !== null);
+    function getFieldValues(header2) {
+      assert2(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -24569,20 +24569,20 @@ var require_parse = __commonJS({
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
     var { isCTLExcludingHtab } = require_util4();
     var assert2 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -26857,14 +26857,14 @@ var require_websocketstream = __commonJS({
           data = new Uint8Array(ArrayBuffer.isView(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) : chunk.slice());
           opcode = opcodes.BINARY;
         } else {
-          let string4;
+          let string5;
           try {
-            string4 = webidl.converters.DOMString(chunk);
+            string5 = webidl.converters.DOMString(chunk);
           } catch (e) {
             promise2.reject(e);
             return promise2.promise;
           }
-          data = new TextEncoder().encode(string4);
+          data = new TextEncoder().encode(string5);
           opcode = opcodes.TEXT;
         }
         if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
@@ -30803,13 +30803,13 @@ var require_yazl = __commonJS({
         eocdrBuffer
       ]);
     }
-    function validateMetadataPath(metadataPath, isDirectory) {
+    function validateMetadataPath(metadataPath, isDirectory2) {
       if (metadataPath === "") throw new Error("empty metadataPath");
       metadataPath = metadataPath.replace(/\\/g, "/");
       if (/^[a-zA-Z]:/.test(metadataPath) || /^\//.test(metadataPath)) throw new Error("absolute path: " + metadataPath);
       if (metadataPath.split("/").indexOf("..") !== -1) throw new Error("invalid relative path: " + metadataPath);
       var looksLikeDirectory = /\/$/.test(metadataPath);
-      if (isDirectory) {
+      if (isDirectory2) {
         if (!looksLikeDirectory) metadataPath += "/";
       } else {
         if (looksLikeDirectory) throw new Error("file path cannot end with '/': " + metadataPath);
@@ -30817,19 +30817,19 @@ var require_yazl = __commonJS({
       return metadataPath;
     }
     var EMPTY_BUFFER = bufferAlloc(0);
-    function Entry(metadataPath, isDirectory, options2) {
+    function Entry(metadataPath, isDirectory2, options2) {
       this.utf8FileName = bufferFrom(metadataPath);
       if (this.utf8FileName.length > 65535) throw new Error("utf8 file name too long. " + utf8FileName.length + " > 65535");
-      this.isDirectory = isDirectory;
+      this.isDirectory = isDirectory2;
       this.state = Entry.WAITING_FOR_METADATA;
       this.setLastModDate(options2.mtime != null ? options2.mtime : /* @__PURE__ */ new Date());
       this.forceDosTimestamp = !!options2.forceDosTimestamp;
       if (options2.mode != null) {
         this.setFileAttributesMode(options2.mode);
       } else {
-        this.setFileAttributesMode(isDirectory ? 16893 : 33204);
+        this.setFileAttributesMode(isDirectory2 ? 16893 : 33204);
       }
-      if (isDirectory) {
+      if (isDirectory2) {
         this.crcAndFileSizeKnown = true;
         this.crc32 = 0;
         this.uncompressedSize = 0;
@@ -30841,7 +30841,7 @@ var require_yazl = __commonJS({
         this.compressedSize = null;
         if (options2.size != null) this.uncompressedSize = options2.size;
       }
-      if (isDirectory) {
+      if (isDirectory2) {
         this.compressionLevel = 0;
       } else {
         this.compressionLevel = determineCompressionLevel(options2);
@@ -31050,9 +31050,9 @@ var require_yazl = __commonJS({
     var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
     if (cp437.length !== 256) throw new Error("assertion failure");
     var reverseCp437 = null;
-    function encodeCp437(string4) {
-      if (/^[\x20-\x7e]*$/.test(string4)) {
-        return bufferFrom(string4, "utf-8");
+    function encodeCp437(string5) {
+      if (/^[\x20-\x7e]*$/.test(string5)) {
+        return bufferFrom(string5, "utf-8");
       }
       if (reverseCp437 == null) {
         reverseCp437 = {};
@@ -31060,10 +31060,10 @@ var require_yazl = __commonJS({
           reverseCp437[cp437[i2]] = i2;
         }
       }
-      var result = bufferAlloc(string4.length);
-      for (var i2 = 0; i2 < string4.length; i2++) {
-        var b2 = reverseCp437[string4[i2]];
-        if (b2 == null) throw new Error("character not encodable in CP437: " + JSON.stringify(string4[i2]));
+      var result = bufferAlloc(string5.length);
+      for (var i2 = 0; i2 < string5.length; i2++) {
+        var b2 = reverseCp437[string5[i2]];
+        if (b2 == null) throw new Error("character not encodable in CP437: " + JSON.stringify(string5[i2]));
         result[i2] = b2;
       }
       return result;
@@ -31183,7 +31183,7 @@ var require_fd_slicer = __commonJS({
     var fs2 = __require("fs");
     var util = __require("util");
     var stream = __require("stream");
-    var Readable6 = stream.Readable;
+    var Readable7 = stream.Readable;
     var PassThrough2 = stream.PassThrough;
     var Pend = require_pend();
     var EventEmitter2 = __require("events").EventEmitter;
@@ -31226,10 +31226,10 @@ var require_fd_slicer = __commonJS({
         }
       }
     };
-    util.inherits(ReadStream, Readable6);
+    util.inherits(ReadStream, Readable7);
     function ReadStream(context, options2) {
       options2 = options2 || {};
-      Readable6.call(this, options2);
+      Readable7.call(this, options2);
       this.context = context;
       this.context.ref();
       this.start = options2.start || 0;
@@ -31635,34 +31635,34 @@ var require_yauzl = __commonJS({
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path6, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         open3(path6, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromFdPromise(fd, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromBufferPromise(buffer2, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         fromBuffer(buffer2, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromRandomAccessReaderPromise(reader, totalSize, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
@@ -31946,15 +31946,15 @@ var require_yauzl = __commonJS({
         if (self2.autoClose) self2.close();
       }
       function onEntry(entry) {
-        let { resolve: resolve6 } = pendingResolveReject;
+        let { resolve: resolve8 } = pendingResolveReject;
         pendingResolveReject = null;
-        resolve6({ value: entry });
+        resolve8({ value: entry });
       }
       function onEnd() {
-        let { resolve: resolve6 } = pendingResolveReject;
+        let { resolve: resolve8 } = pendingResolveReject;
         pendingResolveReject = null;
         cleanup();
-        resolve6({ done: true });
+        resolve8({ done: true });
       }
       function onError(err) {
         let { reject } = pendingResolveReject;
@@ -31967,9 +31967,9 @@ var require_yauzl = __commonJS({
           return this;
         },
         next() {
-          const promise2 = new Promise((resolve6, reject) => {
+          const promise2 = new Promise((resolve8, reject) => {
             if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve6, reject };
+            pendingResolveReject = { resolve: resolve8, reject };
           });
           self2.readEntry();
           return promise2;
@@ -32158,26 +32158,26 @@ var require_yauzl = __commonJS({
       });
     };
     ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         this.openReadStream(entry, options2, function(err, readStream) {
           if (err) return reject(err);
-          resolve6(readStream);
+          resolve8(readStream);
         });
       });
     };
     ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
           if (err) return reject(err);
-          resolve6(readStream);
+          resolve8(readStream);
         });
       });
     };
     ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
           if (err) return reject(err);
-          resolve6(localFileHeader);
+          resolve8(localFileHeader);
         });
       });
     };
@@ -32488,15 +32488,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat3, path6, options2) {
-      if (!stat3.isSymbolicLink() && !stat3.isFile()) {
+    function checkStat(stat5, path6, options2) {
+      if (!stat5.isSymbolicLink() && !stat5.isFile()) {
         return false;
       }
       return checkPathExt(path6, options2);
     }
     function isexe(path6, options2, cb) {
-      fs2.stat(path6, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, path6, options2));
+      fs2.stat(path6, function(er2, stat5) {
+        cb(er2, er2 ? false : checkStat(stat5, path6, options2));
       });
     }
     function sync(path6, options2) {
@@ -32512,20 +32512,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs2 = __require("fs");
     function isexe(path6, options2, cb) {
-      fs2.stat(path6, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, options2));
+      fs2.stat(path6, function(er2, stat5) {
+        cb(er2, er2 ? false : checkStat(stat5, options2));
       });
     }
     function sync(path6, options2) {
       return checkStat(fs2.statSync(path6), options2);
     }
-    function checkStat(stat3, options2) {
-      return stat3.isFile() && checkMode(stat3, options2);
+    function checkStat(stat5, options2) {
+      return stat5.isFile() && checkMode(stat5, options2);
     }
-    function checkMode(stat3, options2) {
-      var mod = stat3.mode;
-      var uid = stat3.uid;
-      var gid = stat3.gid;
+    function checkMode(stat5, options2) {
+      var mod = stat5.mode;
+      var uid = stat5.uid;
+      var gid = stat5.gid;
       var myUid = options2.uid !== void 0 ? options2.uid : process.getuid && process.getuid();
       var myGid = options2.gid !== void 0 ? options2.gid : process.getgid && process.getgid();
       var u3 = parseInt("100", 8);
@@ -32559,12 +32559,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve6, reject) {
+        return new Promise(function(resolve8, reject) {
           isexe(path6, options2 || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
-              resolve6(is2);
+              resolve8(is2);
             }
           });
         });
@@ -32630,27 +32630,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve6, reject) => {
+      const step = (i2) => new Promise((resolve8, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve6(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve8(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve6(subStep(p2, i2, 0));
+        resolve8(subStep(p2, i2, 0));
       });
-      const subStep = (p2, i2, ii2) => new Promise((resolve6, reject) => {
+      const subStep = (p2, i2, ii2) => new Promise((resolve8, reject) => {
         if (ii2 === pathExt.length)
-          return resolve6(step(i2 + 1));
+          return resolve8(step(i2 + 1));
         const ext = pathExt[ii2];
         isexe(p2 + ext, { pathExt: pathExtExe }, (er2, is2) => {
           if (!er2 && is2) {
             if (opt.all)
               found.push(p2 + ext);
             else
-              return resolve6(p2 + ext);
+              return resolve8(p2 + ext);
           }
-          return resolve6(subStep(p2, i2, ii2 + 1));
+          return resolve8(subStep(p2, i2, ii2 + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -32786,8 +32786,8 @@ var require_shebang_command = __commonJS({
   "node_modules/.pnpm/shebang-command@2.0.0/node_modules/shebang-command/index.js"(exports, module) {
     "use strict";
     var shebangRegex = require_shebang_regex();
-    module.exports = (string4 = "") => {
-      const match = string4.match(shebangRegex);
+    module.exports = (string5 = "") => {
+      const match = string5.match(shebangRegex);
       if (!match) {
         return null;
       }
@@ -34250,9 +34250,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -34267,11 +34267,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -35244,7 +35244,7 @@ var require_string = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
-    var string4 = {
+    var string5 = {
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
@@ -35254,7 +35254,7 @@ var require_string = __commonJS({
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
       }
     };
-    exports.string = string4;
+    exports.string = string5;
   }
 });
 
@@ -35425,14 +35425,14 @@ var require_schema = __commonJS({
     var map2 = require_map();
     var _null4 = require_null();
     var seq = require_seq();
-    var string4 = require_string();
+    var string5 = require_string();
     var bool = require_bool();
     var float = require_float();
     var int2 = require_int();
     var schema = [
       map2.map,
       seq.seq,
-      string4.string,
+      string5.string,
       _null4.nullTag,
       bool.boolTag,
       int2.intOct,
@@ -36079,7 +36079,7 @@ var require_schema3 = __commonJS({
     var map2 = require_map();
     var _null4 = require_null();
     var seq = require_seq();
-    var string4 = require_string();
+    var string5 = require_string();
     var binary = require_binary();
     var bool = require_bool2();
     var float = require_float2();
@@ -36092,7 +36092,7 @@ var require_schema3 = __commonJS({
     var schema = [
       map2.map,
       seq.seq,
-      string4.string,
+      string5.string,
       _null4.nullTag,
       bool.trueTag,
       bool.falseTag,
@@ -36123,7 +36123,7 @@ var require_tags = __commonJS({
     var map2 = require_map();
     var _null4 = require_null();
     var seq = require_seq();
-    var string4 = require_string();
+    var string5 = require_string();
     var bool = require_bool();
     var float = require_float();
     var int2 = require_int();
@@ -36138,7 +36138,7 @@ var require_tags = __commonJS({
     var timestamp = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
-      ["failsafe", [map2.map, seq.seq, string4.string]],
+      ["failsafe", [map2.map, seq.seq, string5.string]],
       ["json", schema$1.schema],
       ["yaml11", schema$2.schema],
       ["yaml-1.1", schema$2.schema]
@@ -36217,7 +36217,7 @@ var require_Schema = __commonJS({
     var identity3 = require_identity();
     var map2 = require_map();
     var seq = require_seq();
-    var string4 = require_string();
+    var string5 = require_string();
     var tags = require_tags();
     var sortMapEntriesByKey = (a2, b2) => a2.key < b2.key ? -1 : a2.key > b2.key ? 1 : 0;
     var Schema = class _Schema {
@@ -36228,7 +36228,7 @@ var require_Schema = __commonJS({
         this.tags = tags.getTags(customTags, this.name, merge3);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity3.MAP, { value: map2.map });
-        Object.defineProperty(this, identity3.SCALAR, { value: string4.string });
+        Object.defineProperty(this, identity3.SCALAR, { value: string5.string });
         Object.defineProperty(this, identity3.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
@@ -37374,10 +37374,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
@@ -37388,26 +37388,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i2 = 0; i2 < chompStart; ++i2) {
         const [indent, content] = lines[i2];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i2;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -37434,7 +37434,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -37461,7 +37461,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -37473,8 +37473,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -38313,10 +38313,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -38348,10 +38348,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he2);
       const body = source.substring(he2 + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -40516,11 +40516,11 @@ function merge(defaults, route, options2) {
 }
 function addQueryParameters(url2, parameters) {
   const separator = /\?/.test(url2) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
+  return url2 + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -40796,11 +40796,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C2.prototype = /* @__PURE__ */ Object.create(null);
   return C2;
 })();
-function parse2(header, options2) {
+function parse2(header2, options2) {
   const stopFlags = SEMI_FLAG | (options2?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
+  const len = header2.length;
   let valueStart = options2?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -40808,7 +40808,7 @@ function parse2(header, options2) {
   let whitespace = -1;
   let stop = options2?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
+    const code = header2.charCodeAt(index);
     const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -40824,25 +40824,25 @@ function parse2(header, options2) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
+  const value = header2.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index, len, stopFlags);
+  return parseParameters(header2, type, index, len, stopFlags);
 }
-function parseParameters(header, type, index, len, stopFlags) {
+function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
+      const code = header2.charCodeAt(index);
       const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -40851,25 +40851,25 @@ function parseParameters(header, type, index, len, stopFlags) {
       }
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
+        const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
+        if (index < len && header2.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
+            const code2 = header2.charCodeAt(index);
             if (code2 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
+                const code3 = header2.charCodeAt(index);
                 const flags2 = CHAR_MAP[code3];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -40894,7 +40894,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
+          const code2 = header2.charCodeAt(index);
           const flags2 = CHAR_MAP[code2];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -40910,7 +40910,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key] = header2.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -44733,10 +44733,10 @@ var import_undici2 = __toESM(require_undici(), 1);
 import { setTimeout as sleep } from "node:timers/promises";
 var retryable = (status3) => status3 === 429 || status3 === 408 || status3 >= 500;
 function delay(n2, response, baseMs) {
-  const header = response?.headers.get("retry-after");
-  if (header) {
-    const seconds2 = Number(header);
-    const ms2 = Number.isFinite(seconds2) ? seconds2 * 1e3 : Date.parse(header) - Date.now();
+  const header2 = response?.headers.get("retry-after");
+  if (header2) {
+    const seconds2 = Number(header2);
+    const ms2 = Number.isFinite(seconds2) ? seconds2 * 1e3 : Date.parse(header2) - Date.now();
     if (ms2 >= 0) return Math.min(ms2, 10 * 6e4);
   }
   return baseMs * 2 ** (n2 - 1);
@@ -47923,10 +47923,10 @@ function isValidJWT(token, algorithm = null) {
     const tokensParts = token.split(".");
     if (tokensParts.length !== 3)
       return false;
-    const [header] = tokensParts;
-    if (!header)
+    const [header2] = tokensParts;
+    if (!header2)
       return false;
-    const parsedHeader = JSON.parse(atob(header));
+    const parsedHeader = JSON.parse(atob(header2));
     if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
       return false;
     if (!parsedHeader.alg)
@@ -49855,7 +49855,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve6) {
+function isRecursive(inst, stack, resolve8) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -49865,7 +49865,7 @@ function isRecursive(inst, stack, resolve6) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve6);
+      const answer = isRecursive(child, stack, resolve8);
       if (answer > result)
         result = answer;
     }
@@ -49876,7 +49876,7 @@ function isRecursive(inst, stack, resolve6) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve8) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -49940,7 +49940,7 @@ function isRecursive(inst, stack, resolve6) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve8 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -61443,12 +61443,12 @@ function rewriteKeyNames(ctx) {
   const rewrites = /* @__PURE__ */ new Map();
   for (const record2 of pendingRecords.get(ctx) ?? []) {
     const seen = ctx.seen.get(record2);
-    const names = (seen?.def ?? seen?.schema)?.propertyNames;
-    if (!names || names === true || rewrites.has(names))
+    const names2 = (seen?.def ?? seen?.schema)?.propertyNames;
+    if (!names2 || names2 === true || rewrites.has(names2))
       continue;
-    const rewritten = stringifyKeyNames(bySchema, names, /* @__PURE__ */ new Set());
-    if (rewritten !== names)
-      rewrites.set(names, rewritten);
+    const rewritten = stringifyKeyNames(bySchema, names2, /* @__PURE__ */ new Set());
+    if (rewritten !== names2)
+      rewrites.set(names2, rewritten);
   }
   if (!rewrites.size)
     return;
@@ -64572,12 +64572,13 @@ var defineRegistry = (registry2) => registry2;
 
 // packages/core/src/version.ts
 var import_semver = __toESM(require_semver2(), 1);
+var strictSemver = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 function parseVersion(tag) {
   const bare = tag.startsWith("v") ? tag.slice(1) : tag;
-  const parsed = import_semver.default.parse(bare, { loose: false });
+  const parsed = strictSemver.test(bare) ? import_semver.default.parse(bare, { loose: false }) : null;
   if (!parsed) {
     throw new FerryError("VersionInvalid", {
-      what: `The tag "${tag}" is not a semantic version.`,
+      what: `The tag ${JSON.stringify(tag)} is not a semantic version.`,
       why: "ferry derives every registry's version from a SemVer 2 tag such as v1.2.3 or v1.2.3-rc.1.",
       fix: "Tag the release as v<major>.<minor>.<patch>[-<prerelease>] and pass it with --tag."
     });
@@ -67711,8 +67712,8 @@ async function writeHashed(source, out, through) {
   }
   return hasher.result();
 }
-async function writeArchive(format2, dir, names, out, mtime = defaultMtime) {
-  const sorted = [...names].sort();
+async function writeArchive(format2, dir, names2, out, mtime = defaultMtime) {
+  const sorted = [...names2].sort();
   if (format2 === "zip") {
     const local = new Date(mtime.getTime() + mtime.getTimezoneOffset() * 6e4);
     const zip = new import_yazl.default.ZipFile();
@@ -67720,6 +67721,7 @@ async function writeArchive(format2, dir, names, out, mtime = defaultMtime) {
       const { mode } = await stat(join(dir, name));
       zip.addReadStream(createReadStream(join(dir, name), { highWaterMark: readSize }), name, {
         mtime: local,
+        forceDosTimestamp: true,
         mode,
         compressionLevel: gzipLevel
       });
@@ -67753,7 +67755,7 @@ async function extractFile(archive, format2, name, out) {
   }
 }
 function extractZipEntry(archive, name, out) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve8, reject) => {
     import_yauzl.default.open(archive, { lazyEntries: true }, (error62, zip) => {
       if (error62 || !zip) return reject(error62 ?? new Error("unreadable zip"));
       zip.on("entry", (entry) => {
@@ -67763,11 +67765,11 @@ function extractZipEntry(archive, name, out) {
           const mode = entry.externalFileAttributes >>> 16 & 511;
           pipeline(stream, createWriteStream(out, { mode: mode || 493 })).then(() => {
             zip.close();
-            resolve6();
+            resolve8();
           }, reject);
         });
       });
-      zip.on("end", resolve6);
+      zip.on("end", resolve8);
       zip.on("error", reject);
       zip.readEntry();
     });
@@ -67787,14 +67789,14 @@ async function readEntries(archive, format2, wanted) {
     return found;
   }
   const zip = await new Promise(
-    (resolve6, reject) => import_yauzl.default.open(
+    (resolve8, reject) => import_yauzl.default.open(
       archive,
       { lazyEntries: true },
-      (error62, file2) => error62 || !file2 ? reject(error62 ?? new Error("unreadable zip")) : resolve6(file2)
+      (error62, file2) => error62 || !file2 ? reject(error62 ?? new Error("unreadable zip")) : resolve8(file2)
     )
   );
   try {
-    await new Promise((resolve6, reject) => {
+    await new Promise((resolve8, reject) => {
       zip.on("entry", (entry) => {
         if (!wanted(entry.fileName)) return zip.readEntry();
         zip.openReadStream(entry, (error62, stream) => {
@@ -67805,7 +67807,7 @@ async function readEntries(archive, format2, wanted) {
           }, reject);
         });
       });
-      zip.on("end", resolve6);
+      zip.on("end", resolve8);
       zip.on("error", reject);
       zip.readEntry();
     });
@@ -67943,21 +67945,21 @@ var isArrayBuffer = (value) => objectToString.call(value) === "[object ArrayBuff
 var isUint8Array = (value) => objectToString.call(value) === "[object Uint8Array]";
 var bufferToUint8Array = (buffer2) => new Uint8Array(buffer2.buffer, buffer2.byteOffset, buffer2.byteLength);
 var textEncoder = new TextEncoder();
-var stringToUint8Array = (string4) => textEncoder.encode(string4);
+var stringToUint8Array = (string5) => textEncoder.encode(string5);
 var textDecoder = new TextDecoder();
 var uint8ArrayToString = (uint8Array) => textDecoder.decode(uint8Array);
 var joinToString = (uint8ArraysOrStrings, encoding) => {
-  const strings = uint8ArraysToStrings(uint8ArraysOrStrings, encoding);
-  return strings.join("");
+  const strings2 = uint8ArraysToStrings(uint8ArraysOrStrings, encoding);
+  return strings2.join("");
 };
 var uint8ArraysToStrings = (uint8ArraysOrStrings, encoding) => {
   if (encoding === "utf8" && uint8ArraysOrStrings.every((uint8ArrayOrString) => typeof uint8ArrayOrString === "string")) {
     return uint8ArraysOrStrings;
   }
   const decoder = new StringDecoder(encoding);
-  const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
+  const strings2 = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
   const finalString = decoder.end();
-  return finalString === "" ? strings : [...strings, finalString];
+  return finalString === "" ? strings2 : [...strings2, finalString];
 };
 var joinToUint8Array = (uint8ArraysOrStrings) => {
   if (uint8ArraysOrStrings.length === 1 && isUint8Array(uint8ArraysOrStrings[0])) {
@@ -68523,21 +68525,21 @@ var format = (open3, close) => {
   const openCode = `\x1B[${open3}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
-    const string4 = input2 + "";
-    let index = string4.indexOf(closeCode);
+    const string5 = input2 + "";
+    let index = string5.indexOf(closeCode);
     if (index === -1) {
-      return openCode + string4 + closeCode;
+      return openCode + string5 + closeCode;
     }
     let result = openCode;
     let lastIndex = 0;
     const reopenOnNestedClose = close === 22;
     const replaceCode = (reopenOnNestedClose ? closeCode : "") + openCode;
     while (index !== -1) {
-      result += string4.slice(lastIndex, index) + replaceCode;
+      result += string5.slice(lastIndex, index) + replaceCode;
       lastIndex = index + closeCode.length;
-      index = string4.indexOf(closeCode, lastIndex);
+      index = string5.indexOf(closeCode, lastIndex);
     }
-    result += string4.slice(lastIndex) + closeCode;
+    result += string5.slice(lastIndex) + closeCode;
     return result;
   };
 };
@@ -68633,7 +68635,7 @@ var ICONS = {
   error: getFinalIcon,
   duration: getFinalIcon
 };
-var identity = (string4) => string4;
+var identity = (string5) => string5;
 var COLORS = {
   command: () => bold,
   output: () => identity,
@@ -69458,8 +69460,8 @@ var disconnect = (anyProcess) => {
 // node_modules/.pnpm/execa@9.6.1/node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve6, reject) => {
-    Object.assign(methods, { resolve: resolve6, reject });
+  const promise2 = new Promise((resolve8, reject) => {
+    Object.assign(methods, { resolve: resolve8, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -74102,11 +74104,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises = weakMap.get(stream);
   const promise2 = createDeferred();
   promises.push(promise2);
-  const resolve6 = promise2.resolve.bind(promise2);
-  return { resolve: resolve6, promises };
+  const resolve8 = promise2.resolve.bind(promise2);
+  return { resolve: resolve8, promises };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve6, promises }, subprocess) => {
-  resolve6();
+var waitForConcurrentStreams = async ({ resolve: resolve8, promises }, subprocess) => {
+  resolve8();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises])
@@ -74163,7 +74165,7 @@ var createReadable = ({ subprocess, concurrentStreams, encoding }, { from, binar
   const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
   const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
   const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-  const { read, onStdoutDataDone } = getReadableMethods({
+  const { read: read2, onStdoutDataDone } = getReadableMethods({
     subprocessStdout,
     subprocess,
     binary,
@@ -74171,7 +74173,7 @@ var createReadable = ({ subprocess, concurrentStreams, encoding }, { from, binar
     preserveNewlines
   });
   const readable2 = new Readable4({
-    read,
+    read: read2,
     destroy: callbackify2(onReadableDestroy.bind(void 0, { subprocessStdout, subprocess, waitReadableDestroy })),
     highWaterMark: readableHighWaterMark,
     objectMode: readableObjectMode,
@@ -74317,7 +74319,7 @@ var createDuplex = ({ subprocess, concurrentStreams, encoding }, { from, to: to2
   const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
   const { subprocessStdin, waitWritableFinal, waitWritableDestroy } = getSubprocessStdin(subprocess, to2, concurrentStreams);
   const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-  const { read, onStdoutDataDone } = getReadableMethods({
+  const { read: read2, onStdoutDataDone } = getReadableMethods({
     subprocessStdout,
     subprocess,
     binary,
@@ -74325,7 +74327,7 @@ var createDuplex = ({ subprocess, concurrentStreams, encoding }, { from, to: to2
     preserveNewlines
   });
   const duplex2 = new Duplex3({
-    read,
+    read: read2,
     ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
     destroy: callbackify4(onDuplexDestroy.bind(void 0, {
       subprocessStdout,
@@ -74973,11 +74975,11 @@ async function checkStep(name, step) {
     return failedCheck(name, error62);
   }
 }
-function secretCheck(ctx, names, fix) {
-  const name = `${names.join(" or ")} set`;
-  const found = names.find((n2) => ctx.secret(n2));
+function secretCheck(ctx, names2, fix) {
+  const name = `${names2.join(" or ")} set`;
+  const found = names2.find((n2) => ctx.secret(n2));
   if (found) return pass(name, `${found} is set`);
-  return fail(name, names.length > 1 ? `none of ${names.join(", ")} is set` : `${names[0]} is not set`, fix);
+  return fail(name, names2.length > 1 ? `none of ${names2.join(", ")} is set` : `${names2[0]} is not set`, fix);
 }
 async function toolCheck(ctx, tool, fix = `Install ${tool} and make sure it is on PATH.`) {
   for (const dir of (ctx.env("PATH") ?? "").split(delimiter).filter(Boolean)) {
@@ -75234,12 +75236,12 @@ function gitRepoFiles(ctx, target2) {
     async doctor() {
       const git3 = await toolCheck(ctx, "git");
       if (!git3.ok) return [git3];
-      const read = await checkStep(`${url2} readable`, async () => {
+      const read2 = await checkStep(`${url2} readable`, async () => {
         const { branch, head } = await remoteBranch();
         const state = head ? `at ${head.slice(0, 12)}` : "not created yet (the first publish creates it)";
         return `branch ${branch} ${state}; push rights are checked by the first publish`;
       });
-      return [git3, read];
+      return [git3, read2];
     }
   };
 }
@@ -75391,11 +75393,23 @@ function compareVersions(a2, b2) {
   return left && right ? import_semver2.default.compare(left, right) : void 0;
 }
 
+// packages/core/src/schemas.ts
+import { isAbsolute, normalize } from "node:path";
+function httpUrl2() {
+  return external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
+}
+function innerPath() {
+  return external_exports.string().min(1).refine(
+    (path6) => !isAbsolute(path6) && !/^\.\.(?:[/\\]|$)/.test(normalize(path6)),
+    "expected a relative path inside the project (no leading / and no ..)"
+  );
+}
+
 // packages/core/src/config.ts
 var import_yaml = __toESM(require_dist2(), 1);
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import { access as access3 } from "node:fs/promises";
-import { dirname as dirname3, resolve } from "node:path";
+import { basename as basename3, dirname as dirname3, isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
 
 // packages/core/src/manifest.ts
 import { readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
@@ -75457,7 +75471,13 @@ function safeJson(text) {
   }
 }
 async function readManifest(path6) {
-  return parseManifest(await readFile2(path6, "utf8"), path6);
+  const text = await readFile2(path6, "utf8").catch((error62) => {
+    throw new FerryError("InputMissing", {
+      what: `Cannot read ${path6}: ${error62.code ?? error62.message}.`,
+      fix: "Point ferry at the directory a `ferry build` wrote (it holds manifest.json), or rebuild it."
+    });
+  });
+  return parseManifest(text, path6);
 }
 var byName = (a2, b2) => a2.name.localeCompare(b2.name);
 async function writeManifest(path6, manifest) {
@@ -75476,6 +75496,472 @@ function renderChecksums(manifest) {
 function findArtifact(manifest, os2, arch) {
   const on6 = (a2, wanted) => a2.os === os2 && a2.arch === wanted;
   return manifest.artifacts.find((a2) => on6(a2, arch) && !a2.libc) ?? manifest.artifacts.find((a2) => on6(a2, arch)) ?? manifest.artifacts.find((a2) => on6(a2, "universal"));
+}
+
+// packages/core/src/linux-packages/index.ts
+import { readFile as readFile4, rm as rm5 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+import { Readable as Readable5 } from "node:stream";
+
+// packages/core/src/linux-packages/archs.ts
+var packageFormats = ["deb", "rpm"];
+var packageArchs = {
+  amd64: { deb: "amd64", rpm: "x86_64" },
+  arm64: { deb: "arm64", rpm: "aarch64" },
+  "386": { deb: "i386", rpm: "i686" },
+  armv7: { deb: "armhf", rpm: "armv7hl" },
+  riscv64: { deb: "riscv64", rpm: "riscv64" },
+  ppc64le: { deb: "ppc64el", rpm: "ppc64le" },
+  s390x: { deb: "s390x", rpm: "s390x" }
+};
+var packageArch = (arch, format2) => arch === "universal" ? void 0 : packageArchs[arch][format2];
+
+// packages/core/src/linux-packages/deb.ts
+import { createHash as createHash3 } from "node:crypto";
+import { gzipSync as gzipSync2 } from "node:zlib";
+
+// packages/core/src/linux-packages/spec.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import { basename as basename2, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+var names = external_exports.array(external_exports.string().min(1));
+var relations = external_exports.union([names, external_exports.object({ deb: names, rpm: names }).partial().strict()]).default([]);
+var packagesSchema = external_exports.object({
+  /** Which packages to make. @default [deb, rpm] */
+  formats: external_exports.array(external_exports.enum(packageFormats)).min(1).default([...packageFormats]),
+  /** The package name. @default project.name */
+  name: external_exports.string().regex(/^[a-z0-9][a-z0-9.+-]*$/, "expected lowercase letters, digits, '.', '+' or '-'").optional(),
+  /** `Name <email>`. @default project.author, with a GitHub noreply address when it has none */
+  maintainer: external_exports.string().optional(),
+  /** Packages this one needs, e.g. `[git]` or `{ deb: [libc6], rpm: [glibc] }`. @default [] */
+  depends: relations,
+  /** Packages that cannot be installed beside this one. @default [] */
+  conflicts: relations,
+  /** The licence text, relative to the project: Debian's copyright file, /usr/share/licenses elsewhere. */
+  license: external_exports.string().optional(),
+  /** Documentation installed to /usr/share/doc/<name>/. @default [] */
+  docs: external_exports.array(external_exports.string()).default([]),
+  /** Man pages (e.g. `man/hello.1`), installed gzipped to /usr/share/man/man<section>/. @default [] */
+  man: external_exports.array(external_exports.string().regex(/\.[1-9][a-z]*$/, "expected a man page name ending in its section, e.g. hello.1")).default([]),
+  /** Shell completion scripts, relative to the project. */
+  completions: external_exports.object({ bash: external_exports.string(), zsh: external_exports.string(), fish: external_exports.string() }).partial().strict().default({})
+}).strict();
+function packageTime(env = process.env) {
+  const epoch = Number(env.SOURCE_DATE_EPOCH);
+  return env.SOURCE_DATE_EPOCH && Number.isInteger(epoch) && epoch >= 0 ? new Date(epoch * 1e3) : /* @__PURE__ */ new Date("2000-01-01T00:00:00Z");
+}
+function packageVersion(version2) {
+  const [core2, ...build] = version2.semver.split("+");
+  const [release, ...pre] = core2.split("-");
+  const prerelease = pre.join("-");
+  const text = prerelease ? `${release}~${prerelease.replace(/-/g, ".")}` : release;
+  return build.length ? `${text}+${build.join("+").replace(/-/g, ".")}` : text;
+}
+function maintainerOf(config2, options2) {
+  const author = options2.maintainer ?? config2.project.author;
+  return /<[^>]+@[^>]+>/.test(author) ? author : `${author} <${config2.project.repository.split("/")[0]}@users.noreply.github.com>`;
+}
+var read = (config2, path6, key) => readFile3(resolve(config2.project.dir, path6)).catch(() => {
+  throw new FerryError("InputMissing", {
+    what: `packages.${key} lists ${path6}, which does not exist.`,
+    fix: "Fix the packages section of ferry.yaml."
+  });
+});
+async function readPackageInputs(config2, options2) {
+  const load2 = (paths, key) => Promise.all(paths.map(async (path6) => ({ name: basename2(path6), data: await read(config2, path6, key) })));
+  const completions = await Promise.all(
+    ["bash", "zsh", "fish"].flatMap((shell) => {
+      const path6 = options2.completions[shell];
+      return path6 ? [read(config2, path6, `completions.${shell}`).then((data) => ({ shell, data }))] : [];
+    })
+  );
+  return {
+    license: options2.license ? { name: basename2(options2.license), data: await read(config2, options2.license, "license") } : void 0,
+    docs: await load2(options2.docs, "docs"),
+    man: await load2(options2.man, "man"),
+    completions
+  };
+}
+var gzip = (data) => gzipSync(data, { level: 9 });
+function packageSpec(input2) {
+  const { config: config2, options: options2, inputs, format: format2, mtime } = input2;
+  const { project } = config2;
+  const name = options2.name ?? project.name;
+  const version2 = packageVersion(input2.version);
+  const maintainer = maintainerOf(config2, options2);
+  const pick2 = (r) => Array.isArray(r) ? r : r[format2] ?? [];
+  const file2 = (path6, data, role = "other", mode = 420) => ({ path: path6, mode, data, role });
+  const doc = `/usr/share/doc/${name}`;
+  const files = [file2(`/usr/bin/${project.binary}`, input2.binary, "binary", 493)];
+  files.push(...inputs.docs.map((d) => file2(`${doc}/${d.name}`, d.data, "doc")));
+  if (format2 === "deb") {
+    files.push(file2(`${doc}/copyright`, Buffer.from(debianCopyright(config2, name, inputs.license?.data)), "license"));
+    const changelog = `${name} (${version2}) unstable; urgency=medium
+
+  * Release ${input2.version.tag}.
+
+ -- ${maintainer}  ${mtime.toUTCString().replace("GMT", "+0000")}
+`;
+    files.push(file2(`${doc}/changelog.gz`, gzip(Buffer.from(changelog)), "doc"));
+  } else if (inputs.license) {
+    files.push(file2(`/usr/share/licenses/${name}/${inputs.license.name}`, inputs.license.data, "license"));
+  }
+  for (const page of inputs.man) {
+    const section = /\.([1-9])[a-z]*$/.exec(page.name)[1];
+    files.push(file2(`/usr/share/man/man${section}/${page.name}.gz`, gzip(page.data), "doc"));
+  }
+  const zsh = format2 === "deb" ? "/usr/share/zsh/vendor-completions" : "/usr/share/zsh/site-functions";
+  const completionPaths = {
+    bash: `/usr/share/bash-completion/completions/${project.binary}`,
+    zsh: `${zsh}/_${project.binary}`,
+    fish: `/usr/share/fish/vendor_completions.d/${project.binary}.fish`
+  };
+  files.push(...inputs.completions.map((c3) => file2(completionPaths[c3.shell], c3.data)));
+  files.sort((a2, b2) => a2.path < b2.path ? -1 : 1);
+  return {
+    format: format2,
+    name,
+    version: version2,
+    arch: input2.arch,
+    ...describe4(project.description, project.homepage),
+    homepage: project.homepage,
+    license: project.license,
+    maintainer,
+    depends: pick2(options2.depends),
+    conflicts: pick2(options2.conflicts),
+    files,
+    mtime
+  };
+}
+function describe4(text, homepage) {
+  const [, first = text, rest = ""] = /^(.*?)\.(?:\s+|$)([\s\S]*)$/.exec(text.trim()) ?? [];
+  const summary = first.trim();
+  return { summary, description: rest.trim() || `${summary}, from ${homepage}.` };
+}
+function debianCopyright(config2, name, text) {
+  const { project } = config2;
+  const body = text ? `
+${text.toString("utf8").trimEnd().split("\n").map((line) => line.trim() ? ` ${line}` : " .").join("\n")}` : "";
+  return `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: ${name}
+Source: ${project.homepage}
+
+Files: *
+Copyright: ${project.author}
+License: ${project.license}${body}
+`;
+}
+function parentDirs(files) {
+  const dirs = /* @__PURE__ */ new Set();
+  for (const { path: path6 } of files) {
+    const parts = path6.split("/").slice(1, -1);
+    for (let i2 = 1; i2 <= parts.length; i2++) dirs.add(`/${parts.slice(0, i2).join("/")}`);
+  }
+  return [...dirs].sort();
+}
+
+// packages/core/src/linux-packages/tar.ts
+var block = 512;
+var pad = (length) => Buffer.alloc((block - length % block) % block);
+function tarBytes(entries, mtime, { end = true } = {}) {
+  const parts = [];
+  for (const entry of entries) {
+    if (entry.pax) {
+      const body = Buffer.from(
+        Object.entries(entry.pax).map(([key, value]) => paxRecord(key, value)).join("")
+      );
+      parts.push(header({ path: "PaxHeader", mode: 420, size: body.length, mtime, type: "ExtendedHeader" }), body, pad(body.length));
+    }
+    const size = entry.data?.length ?? 0;
+    const type = entry.data ? "File" : "Directory";
+    parts.push(header({ path: entry.path, mode: entry.mode, size, mtime, type }));
+    if (entry.data) parts.push(entry.data, pad(size));
+  }
+  if (end) parts.push(Buffer.alloc(2 * block));
+  return Buffer.concat(parts);
+}
+function header(fields) {
+  const h2 = new F({ ...fields, uid: 0, gid: 0, uname: "root", gname: "root" });
+  h2.encode();
+  if (h2.needPax) throw new Error(`${fields.path}: path too long for a package tar`);
+  return h2.block;
+}
+function paxRecord(key, value) {
+  const rest = ` ${key}=${value}
+`;
+  let length = Buffer.byteLength(rest) + 1;
+  while (String(length).length + Buffer.byteLength(rest) !== length) length++;
+  return `${length}${rest}`;
+}
+function arBytes(members2, mtime) {
+  const parts = [Buffer.from("!<arch>\n")];
+  const seconds2 = Math.floor(mtime.getTime() / 1e3);
+  for (const { name, data } of members2) {
+    const fields = [
+      name.padEnd(16),
+      String(seconds2).padEnd(12),
+      "0".padEnd(6),
+      "0".padEnd(6),
+      "100644".padEnd(8),
+      String(data.length).padEnd(10),
+      "`\n"
+    ];
+    parts.push(Buffer.from(fields.join(""), "latin1"), data);
+    if (data.length % 2) parts.push(Buffer.from("\n"));
+  }
+  return Buffer.concat(parts);
+}
+
+// packages/core/src/linux-packages/deb.ts
+function debControl(spec) {
+  const installedKiB = spec.files.reduce((sum, f2) => sum + Math.ceil(f2.data.length / 1024), 0) + parentDirs(spec.files).length;
+  const fields = [
+    ["Package", spec.name],
+    ["Version", spec.version],
+    ["Architecture", spec.arch],
+    ["Maintainer", spec.maintainer],
+    ["Installed-Size", String(installedKiB)],
+    ["Depends", spec.depends.join(", ") || void 0],
+    ["Conflicts", spec.conflicts.join(", ") || void 0],
+    ["Section", "utils"],
+    ["Priority", "optional"],
+    ["Homepage", spec.homepage],
+    ["Description", `${spec.summary}
+${spec.description.replace(/^/gm, " ").replace(/^ $/gm, " .")}`]
+  ];
+  return fields.filter(([, value]) => value !== void 0).map(([key, value]) => `${key}: ${value}
+`).join("");
+}
+function debBytes(spec) {
+  const md5sums = spec.files.map((f2) => `${createHash3("md5").update(f2.data).digest("hex")}  ${f2.path.slice(1)}
+`).join("");
+  const control = tarBytes(
+    [
+      { path: "./", mode: 493 },
+      { path: "./control", mode: 420, data: Buffer.from(debControl(spec)) },
+      { path: "./md5sums", mode: 420, data: Buffer.from(md5sums) }
+    ],
+    spec.mtime
+  );
+  const entries = [
+    { path: "./", mode: 493 },
+    ...parentDirs(spec.files).map((dir) => ({ path: `.${dir}/`, mode: 493 })),
+    ...spec.files.map((f2) => ({ path: `.${f2.path}`, mode: f2.mode, data: f2.data }))
+  ].sort((a2, b2) => a2.path < b2.path ? -1 : 1);
+  const data = tarBytes(entries, spec.mtime);
+  return arBytes(
+    [
+      { name: "debian-binary", data: Buffer.from("2.0\n") },
+      { name: "control.tar.gz", data: gzipSync2(control, { level: 9 }) },
+      { name: "data.tar.gz", data: gzipSync2(data, { level: 9 }) }
+    ],
+    spec.mtime
+  );
+}
+
+// packages/core/src/linux-packages/rpm.ts
+import { createHash as createHash4 } from "node:crypto";
+import { gzipSync as gzipSync3 } from "node:zlib";
+var INT16 = 3;
+var INT32 = 4;
+var STRING = 6;
+var BIN = 7;
+var STRING_ARRAY = 8;
+var I18NSTRING = 9;
+var sense = { any: 0, less: 2, equal: 8, rpmlib: 1 << 24 };
+var fileFlags = { doc: 1 << 1, license: 1 << 7 };
+var sha256Algo = 8;
+var int322 = (values) => {
+  const data = Buffer.alloc(values.length * 4);
+  values.forEach((v2, i2) => data.writeInt32BE(v2, i2 * 4));
+  return { type: INT32, count: values.length, data };
+};
+var int16 = (values) => {
+  const data = Buffer.alloc(values.length * 2);
+  values.forEach((v2, i2) => data.writeUInt16BE(v2, i2 * 2));
+  return { type: INT16, count: values.length, data };
+};
+var string4 = (value) => ({ type: STRING, count: 1, data: Buffer.from(`${value}\0`) });
+var strings = (values, type = STRING_ARRAY) => ({
+  type,
+  count: values.length,
+  data: Buffer.from(values.map((v2) => `${v2}\0`).join(""))
+});
+var i18n = (value) => strings([value], I18NSTRING);
+var alignment = { [INT16]: 2, [INT32]: 4 };
+function headerBytes(entries, region) {
+  const tags = [...entries.keys()].sort((a2, b2) => a2 - b2);
+  const count2 = tags.length + 1;
+  const index = [];
+  const store = [];
+  let size = 0;
+  for (const tag of tags) {
+    const entry = entries.get(tag);
+    const align = alignment[entry.type] ?? 1;
+    if (size % align) {
+      const padding = Buffer.alloc(align - size % align);
+      store.push(padding);
+      size += padding.length;
+    }
+    index.push(indexEntry(tag, entry.type, size, entry.count));
+    store.push(entry.data);
+    size += entry.data.length;
+  }
+  store.push(indexEntry(region, BIN, -count2 * 16, 16));
+  const intro = Buffer.alloc(16);
+  Buffer.from([142, 173, 232, 1]).copy(intro);
+  intro.writeUInt32BE(count2, 8);
+  intro.writeUInt32BE(size + 16, 12);
+  return Buffer.concat([intro, indexEntry(region, BIN, size, 16), ...index, ...store]);
+}
+function indexEntry(tag, type, offset, count2) {
+  const entry = Buffer.alloc(16);
+  entry.writeUInt32BE(tag, 0);
+  entry.writeUInt32BE(type, 4);
+  entry.writeInt32BE(offset, 8);
+  entry.writeUInt32BE(count2, 12);
+  return entry;
+}
+function cpioBytes(entries) {
+  const parts = [];
+  const pad4 = (length) => Buffer.alloc((4 - length % 4) % 4);
+  const push = (name, fields, data) => {
+    const head = `070701${fields.map((f2) => f2.toString(16).padStart(8, "0")).join("")}${(name.length + 1).toString(16).padStart(8, "0")}00000000`;
+    const headAndName = Buffer.from(`${head}${name}\0`, "latin1");
+    parts.push(headAndName, pad4(headAndName.length), data, pad4(data.length));
+  };
+  for (const e of entries) {
+    push(e.path, [e.ino, e.mode, 0, 0, e.data.length ? 1 : 2, e.mtime, e.data.length, 0, 0, 0, 0], e.data);
+  }
+  push("TRAILER!!!", [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0], Buffer.alloc(0));
+  return Buffer.concat(parts);
+}
+var rpmRelease = "1";
+function rpmBytes(spec) {
+  const mtime = Math.floor(spec.mtime.getTime() / 1e3);
+  const owned = parentDirs(spec.files).filter((dir) => dir.endsWith(`/${spec.name}`));
+  const files = [
+    ...owned.map((path6) => ({ path: path6, mode: 16877, data: Buffer.alloc(0), flags: 0 })),
+    ...spec.files.map((f2) => ({
+      path: f2.path,
+      mode: 32768 | f2.mode,
+      data: f2.data,
+      flags: f2.role === "doc" ? fileFlags.doc : f2.role === "license" ? fileFlags.license : 0
+    }))
+  ].sort((a2, b2) => a2.path < b2.path ? -1 : 1);
+  const dirnames = [...new Set(files.map((f2) => f2.path.slice(0, f2.path.lastIndexOf("/") + 1)))].sort();
+  const cpio = cpioBytes(files.map((f2, i2) => ({ path: `.${f2.path}`, mode: f2.mode, ino: i2 + 1, mtime, data: f2.data })));
+  const payload = gzipSync3(cpio, { level: 9 });
+  const evr = `${spec.version}-${rpmRelease}`;
+  const rpmlib = [
+    ["rpmlib(CompressedFileNames)", "3.0.4-1"],
+    ["rpmlib(FileDigests)", "4.6.0-1"],
+    ["rpmlib(PayloadFilesHavePrefix)", "4.0-1"]
+  ];
+  const requires = [...spec.depends.map((d) => [d, ""]), ...rpmlib];
+  const rpmlibFlags = sense.rpmlib | sense.less | sense.equal;
+  const main = /* @__PURE__ */ new Map([
+    [100, strings(["C"])],
+    [1e3, string4(spec.name)],
+    [1001, string4(spec.version)],
+    [1002, string4(rpmRelease)],
+    [1004, i18n(spec.summary)],
+    [1005, i18n(spec.description)],
+    [1006, int322([mtime])],
+    [1007, string4("localhost")],
+    [1009, int322([files.reduce((sum, f2) => sum + f2.data.length, 0)])],
+    [1014, string4(spec.license)],
+    [1015, string4(spec.maintainer)],
+    [1016, i18n("Applications/System")],
+    [1020, string4(spec.homepage)],
+    [1021, string4("linux")],
+    [1022, string4(spec.arch)],
+    [1028, int322(files.map((f2) => f2.data.length))],
+    [1030, int16(files.map((f2) => f2.mode))],
+    [1033, int16(files.map(() => 0))],
+    [1034, int322(files.map(() => mtime))],
+    [1035, strings(files.map((f2) => f2.mode & 16384 ? "" : createHash4("sha256").update(f2.data).digest("hex")))],
+    [1036, strings(files.map(() => ""))],
+    [1037, int322(files.map((f2) => f2.flags))],
+    [1039, strings(files.map(() => "root"))],
+    [1040, strings(files.map(() => "root"))],
+    [1044, string4(`${spec.name}-${evr}.src.rpm`)],
+    [1047, strings([spec.name])],
+    [1048, int322(requires.map(([, version2]) => version2 ? rpmlibFlags : sense.any))],
+    [1049, strings(requires.map(([name]) => name))],
+    [1050, strings(requires.map(([, version2]) => version2))],
+    [1080, int322([mtime])],
+    [1081, strings([`${spec.maintainer} - ${evr}`])],
+    [1082, strings([`- Release ${spec.version}`])],
+    [1095, int322(files.map(() => 1))],
+    [1096, int322(files.map((_2, i2) => i2 + 1))],
+    [1097, strings(files.map(() => ""))],
+    [1112, int322([sense.equal])],
+    [1113, strings([evr])],
+    [1116, int322(files.map((f2) => dirnames.indexOf(f2.path.slice(0, f2.path.lastIndexOf("/") + 1))))],
+    [1117, strings(files.map((f2) => f2.path.slice(f2.path.lastIndexOf("/") + 1)))],
+    [1118, strings(dirnames)],
+    [1124, string4("cpio")],
+    [1125, string4("gzip")],
+    [1126, string4("9")],
+    [5011, int322([sha256Algo])],
+    [5092, strings([createHash4("sha256").update(payload).digest("hex")])],
+    [5093, int322([sha256Algo])]
+  ]);
+  if (spec.conflicts.length) {
+    main.set(1053, int322(spec.conflicts.map(() => sense.any)));
+    main.set(1054, strings(spec.conflicts));
+    main.set(1055, strings(spec.conflicts.map(() => "")));
+  }
+  const header2 = headerBytes(main, 63);
+  const signature = headerBytes(
+    /* @__PURE__ */ new Map([
+      [269, string4(createHash4("sha1").update(header2).digest("hex"))],
+      [273, string4(createHash4("sha256").update(header2).digest("hex"))],
+      [1e3, int322([header2.length + payload.length])],
+      [1004, { type: BIN, count: 16, data: createHash4("md5").update(header2).update(payload).digest() }],
+      [1007, int322([cpio.length])]
+    ]),
+    62
+  );
+  const lead = Buffer.alloc(96);
+  Buffer.from([237, 171, 238, 219, 3, 0]).copy(lead);
+  lead.write(`${spec.name}-${evr}`.slice(0, 65), 10, "latin1");
+  lead.writeUInt16BE(1, 76);
+  lead.writeUInt16BE(5, 78);
+  return Buffer.concat([lead, signature, Buffer.alloc((8 - signature.length % 8) % 8), header2, payload]);
+}
+
+// packages/core/src/linux-packages/index.ts
+var formats = {
+  deb: { write: debBytes, fileName: (s3) => `${s3.name}_${s3.version}_${s3.arch}.deb` },
+  rpm: { write: rpmBytes, fileName: (s3) => `${s3.name}-${s3.version}-${rpmRelease}.${s3.arch}.rpm` }
+};
+async function linuxPackages({ config: config2, version: version2, distDir, manifest, log }) {
+  const options2 = config2.packages;
+  if (!options2) return [];
+  const inputs = await readPackageInputs(config2, options2);
+  const mtime = packageTime();
+  const made = [];
+  const linux = manifest.artifacts.filter((a2) => a2.os === "linux").sort((a2, b2) => a2.name < b2.name ? -1 : 1);
+  const chosen = linux.filter((a2) => !a2.libc || !linux.some((b2) => b2.arch === a2.arch && !b2.libc));
+  for (const artifact of chosen) {
+    const out = join6(distDir, ".packages", artifact.arch, artifact.binary);
+    await extractFile(join6(distDir, artifact.name), artifact.format, artifact.binary, out);
+    const binary = await readFile4(out);
+    await rm5(join6(distDir, ".packages", artifact.arch), { recursive: true, force: true });
+    for (const format2 of options2.formats) {
+      const arch = packageArch(artifact.arch, format2);
+      const writer = formats[format2];
+      if (!arch) continue;
+      const spec = packageSpec({ config: config2, options: options2, inputs, version: version2, format: format2, arch, binary, mtime });
+      const name = writer.fileName(spec);
+      const written = await writeHashed(Readable5.from([writer.write(spec)]), join6(distDir, name));
+      made.push({ name, kind: format2, os: "linux", arch: artifact.arch, ...written });
+    }
+  }
+  if (made.length) log(`made ${made.length} linux package${made.length === 1 ? "" : "s"}`);
+  return made;
 }
 
 // packages/core/src/template.ts
@@ -75527,7 +76013,7 @@ var projectSchema = external_exports.object({
   /** The project's name; the default name of every package. */
   name: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected lowercase letters, digits, '.', '_' or '-'"),
   description: external_exports.string().min(1),
-  homepage: external_exports.string().url(),
+  homepage: httpUrl2(),
   /** An SPDX license identifier. */
   license: external_exports.string().min(1),
   /** `owner/name` of the GitHub repository that holds the releases. */
@@ -75539,7 +76025,7 @@ var projectSchema = external_exports.object({
 }).strict();
 var buildSchema = external_exports.object({
   /** Platforms to build, `<os>/<arch>`; none for a project that releases no binaries, only release.files. */
-  targets: external_exports.array(target),
+  targets: external_exports.array(target).refine((targets) => new Set(targets).size === targets.length, "lists a target twice"),
   /** Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in. */
   command: templateString(buildPlaceholders).optional(),
   /** Extra environment for the command; values are templates too. */
@@ -75553,9 +76039,18 @@ var buildSchema = external_exports.object({
 });
 var archivesSchema = external_exports.object({
   /** Archive name without extension. @default "{{project}}_{{version}}_{{os}}_{{arch}}" */
-  name: templateString(archivePlaceholders).default("{{project}}_{{version}}_{{os}}_{{arch}}"),
+  name: templateString(archivePlaceholders).regex(/^[^/\\]+$/, "is a file name: no / or \\ (archives are written into the output directory)").default("{{project}}_{{version}}_{{os}}_{{arch}}"),
   /** Extra files to include (README, LICENSE), relative to the project. @default [] */
-  files: external_exports.array(external_exports.string()).default([])
+  files: external_exports.array(
+    external_exports.string().min(1).refine((file2) => !isAbsolute2(file2), "expected a path relative to the project, not an absolute one")
+  ).default([]).superRefine((files, ctx) => {
+    const seen = /* @__PURE__ */ new Map();
+    for (const file2 of files) {
+      const other = seen.get(basename3(file2));
+      if (other) ctx.addIssue({ code: "custom", message: `${other} and ${file2} would both be ${basename3(file2)} in the archive` });
+      seen.set(basename3(file2), file2);
+    }
+  })
 }).strict();
 var changesSchema = external_exports.object({
   /**
@@ -75614,6 +76109,7 @@ var fileSchema2 = (registryNames) => external_exports.object({
     tagPrefix: "",
     files: []
   }),
+  packages: packagesSchema.optional(),
   registries: external_exports.record(external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()).nullable()).default({}).superRefine((sections, ctx) => {
     for (const name of Object.keys(sections)) {
       if (!registryNames.includes(name)) {
@@ -75629,7 +76125,7 @@ var fileSchema2 = (registryNames) => external_exports.object({
 var configFiles = ["ferry.yaml", "ferry.yml", "ferry.json"];
 async function findConfig(dir) {
   for (const name of configFiles) {
-    const path6 = resolve(dir, name);
+    const path6 = resolve2(dir, name);
     if (await access3(path6).then(
       () => true,
       () => false
@@ -75642,7 +76138,7 @@ async function findConfig(dir) {
   });
 }
 async function loadConfig(path6, registryNames, load2) {
-  const text = await readFile3(path6, "utf8").catch((error62) => {
+  const text = await readFile5(path6, "utf8").catch((error62) => {
     throw new FerryError("ConfigNotFound", {
       what: `Cannot read ${path6}: ${error62.code ?? error62.message}.`,
       fix: "Pass the path of your ferry.yaml with --config."
@@ -75652,10 +76148,10 @@ async function loadConfig(path6, registryNames, load2) {
   try {
     raw = path6.endsWith(".json") ? JSON.parse(text) : (0, import_yaml.parse)(text);
   } catch (error62) {
-    throw invalid(path6, [error62.message.split("\n")[0] ?? "unparsable"]);
+    throw configInvalid(path6, [error62.message.split("\n")[0] ?? "unparsable"]);
   }
   const parsed = fileSchema2(registryNames).safeParse(raw);
-  if (!parsed.success) throw invalid(path6, issues(parsed.error));
+  if (!parsed.success) throw configInvalid(path6, issues(parsed.error));
   const file2 = parsed.data;
   const registries = [];
   const problems = [];
@@ -75669,10 +76165,10 @@ async function loadConfig(path6, registryNames, load2) {
     if (!options2.success) problems.push(...issues(options2.error, ["registries", name]));
     if (common2.success && options2.success) registries.push({ name, options: options2.data, common: common2.data });
   }
-  if (problems.length) throw invalid(path6, problems);
-  const dir = dirname3(resolve(path6));
+  if (problems.length) throw configInvalid(path6, problems);
+  const dir = dirname3(resolve2(path6));
   return {
-    path: resolve(path6),
+    path: resolve2(path6),
     project: {
       ...file2.project,
       binary: file2.project.binary ?? file2.project.name,
@@ -75685,6 +76181,7 @@ async function loadConfig(path6, registryNames, load2) {
     },
     archives: file2.archives,
     release: file2.release,
+    packages: file2.packages,
     registries
   };
 }
@@ -75694,7 +76191,7 @@ function issues(error62, prefix = []) {
     return `${path6}: ${issue2.message}`;
   });
 }
-function invalid(path6, problems) {
+function configInvalid(path6, problems) {
   return new FerryError("ConfigInvalid", {
     what: `${path6} is not valid:
   - ${problems.join("\n  - ")}
@@ -75709,24 +76206,25 @@ function configJsonSchema(adapters) {
     build: buildSchema,
     archives: archivesSchema.optional(),
     release: releaseSchema.optional(),
+    packages: packagesSchema.optional(),
     registries: registries.optional()
   });
   return external_exports.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 }
 
 // packages/core/src/hub.ts
-import { access as access5 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { access as access5, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // packages/core/src/build.ts
 import { chmod, copyFile, mkdir as mkdir5, writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename3, join as join7, resolve as resolve3 } from "node:path";
+import { basename as basename5, join as join8, resolve as resolve4 } from "node:path";
 
 // packages/core/src/assets.ts
 import { constants as constants5, createReadStream as createReadStream3 } from "node:fs";
 import { access as access4 } from "node:fs/promises";
-import { basename as basename2, join as join6, resolve as resolve2 } from "node:path";
-var assetMakers = [attachedFiles];
+import { basename as basename4, join as join7, resolve as resolve3 } from "node:path";
+var assetMakers = [attachedFiles, linuxPackages];
 async function makeAssets(input2, makers = assetMakers) {
   const { config: config2, version: version2, manifest } = input2;
   const taken = /* @__PURE__ */ new Set(["checksums.txt", "manifest.json", ...manifest.artifacts.map((a2) => a2.name)]);
@@ -75750,22 +76248,22 @@ async function attachedFiles({ config: config2, version: version2, distDir }) {
   const made = [];
   for (const [index, entry] of config2.release.files.entries()) {
     const { path: template, kind = "file", os: os2, arch } = typeof entry === "string" ? { path: entry } : entry;
-    const source = resolve2(config2.project.dir, fillTemplate(template, values, `release.files.${index}`));
-    const name = basename2(source);
+    const source = resolve3(config2.project.dir, fillTemplate(template, values, `release.files.${index}`));
+    const name = basename4(source);
     await access4(source, constants5.R_OK).catch(() => {
       throw new FerryError("InputMissing", {
         what: `release.files lists ${template}, but ${source} does not exist or cannot be read.`,
         fix: "Create the file before `ferry release` (e.g. run `npm pack` first), or fix release.files in ferry.yaml."
       });
     });
-    const written = await writeHashed(createReadStream3(source), join6(distDir, name));
+    const written = await writeHashed(createReadStream3(source), join7(distDir, name));
     made.push({ name, kind, ...os2 ? { os: os2 } : {}, ...arch ? { arch } : {}, ...written });
   }
   return made;
 }
 
 // packages/core/src/binary-header.ts
-import { open as open2, rename as rename3, rm as rm5, writeFile as writeFile4 } from "node:fs/promises";
+import { open as open2, rename as rename3, rm as rm6, writeFile as writeFile4 } from "node:fs/promises";
 var elfMachines = {
   3: { arch: "386", name: "Intel 80386", class: 1 },
   62: { arch: "amd64", name: "x86-64", class: 2 },
@@ -75795,22 +76293,22 @@ var peMachines = {
 async function readBinaryHeader(path6) {
   const file2 = await open2(path6, "r");
   try {
-    const read = async (offset, length) => {
+    const read2 = async (offset, length) => {
       const buffer2 = Buffer.alloc(length);
       const { bytesRead } = await file2.read(buffer2, 0, length, offset);
       return buffer2.subarray(0, bytesRead);
     };
-    const head = await read(0, 64);
-    if (head.length >= 52 && head.readUInt32BE(0) === 2135247942) return await readElf(head, read);
+    const head = await read2(0, 64);
+    if (head.length >= 52 && head.readUInt32BE(0) === 2135247942) return await readElf(head, read2);
     if (head.length >= 8 && [MH_MAGIC_64, MH_MAGIC].includes(head.readUInt32LE(0))) return readMachO(head);
-    if (head.length >= 8 && head.readUInt32BE(0) === FAT_MAGIC && head.readUInt32BE(4) < 20) return await readFat(head, read);
-    if (head.length >= 64 && head.toString("latin1", 0, 2) === "MZ") return await readPe(head, read);
+    if (head.length >= 8 && head.readUInt32BE(0) === FAT_MAGIC && head.readUInt32BE(4) < 20) return await readFat(head, read2);
+    if (head.length >= 64 && head.toString("latin1", 0, 2) === "MZ") return await readPe(head, read2);
     return void 0;
   } finally {
     await file2.close();
   }
 }
-async function readElf(head, read) {
+async function readElf(head, read2) {
   const bits = head[4] === 2 ? 64 : 32;
   const little = head[5] === 1;
   const u16 = (b2, at2) => little ? b2.readUInt16LE(at2) : b2.readUInt16BE(at2);
@@ -75834,11 +76332,11 @@ async function readElf(head, read) {
   }
   let libc;
   const [phoff, phentsize, phnum] = bits === 64 ? [word(head, 32), u16(head, 54), u16(head, 56)] : [word(head, 28), u16(head, 42), u16(head, 44)];
-  const table = phnum && phnum < 256 ? await read(phoff, phentsize * phnum) : Buffer.alloc(0);
+  const table = phnum && phnum < 256 ? await read2(phoff, phentsize * phnum) : Buffer.alloc(0);
   for (let at2 = 0; at2 + phentsize <= table.length; at2 += phentsize) {
     if (u32(table, at2) !== PT_INTERP) continue;
     const [offset, size] = bits === 64 ? [word(table, at2 + 8), word(table, at2 + 32)] : [word(table, at2 + 4), word(table, at2 + 16)];
-    const interpreter = (await read(offset, Math.min(size, 256))).toString("latin1").replace(/\0.*$/s, "");
+    const interpreter = (await read2(offset, Math.min(size, 256))).toString("latin1").replace(/\0.*$/s, "");
     if (os2 === "linux") libc = interpreter.includes("ld-musl") ? "musl" : "glibc";
     notes.push(`interpreter ${interpreter}`);
   }
@@ -75856,40 +76354,40 @@ function readMachO(head) {
   const known2 = machoCpus[cpu];
   return { description: `Mach-O ${known2?.name ?? `cputype 0x${cpu.toString(16)}`}`, os: "darwin", archs: known2 ? [known2.arch] : [] };
 }
-async function readFat(head, read) {
+async function readFat(head, read2) {
   const count2 = head.readUInt32BE(4);
-  const table = await read(8, count2 * 20);
+  const table = await read2(8, count2 * 20);
   const cpus = Array.from({ length: count2 }, (_2, i2) => table.readUInt32BE(i2 * 20));
-  const names = cpus.map((cpu) => machoCpus[cpu]?.name ?? `cputype 0x${cpu.toString(16)}`);
+  const names2 = cpus.map((cpu) => machoCpus[cpu]?.name ?? `cputype 0x${cpu.toString(16)}`);
   const archs = cpus.flatMap((cpu) => machoCpus[cpu] ? [machoCpus[cpu].arch] : []);
   const universal = archs.includes("amd64") && archs.includes("arm64");
   return {
-    description: `fat Mach-O (${names.join(", ")})`,
+    description: `fat Mach-O (${names2.join(", ")})`,
     os: "darwin",
     archs: universal ? ["universal", ...archs] : archs
   };
 }
-async function readPe(head, read) {
+async function readPe(head, read2) {
   const offset = head.readUInt32LE(60);
-  const pe2 = await read(offset, 6);
+  const pe2 = await read2(offset, 6);
   if (pe2.length < 6 || pe2.toString("latin1", 0, 4) !== "PE\0\0") return void 0;
   const machine = pe2.readUInt16LE(4);
   const known2 = peMachines[machine];
   return { description: `PE ${known2?.name ?? `machine 0x${machine.toString(16)}`}`, os: "windows", archs: known2 ? [known2.arch] : [] };
 }
-function binaryMismatch(header, target2) {
+function binaryMismatch(header2, target2) {
   const expected = targetName(target2);
-  if (header.os !== target2.os || !header.archs.includes(target2.arch))
-    return `it is ${article(header.description)}, not a ${expected} binary`;
-  if (target2.os !== "linux" || !header.libc) return void 0;
+  if (header2.os !== target2.os || !header2.archs.includes(target2.arch))
+    return `it is ${article(header2.description)}, not a ${expected} binary`;
+  if (target2.os !== "linux" || !header2.libc) return void 0;
   const wanted = target2.libc === "musl" ? "musl" : "glibc";
-  if (header.libc !== wanted) return `it is ${article(header.description)}, linked against ${header.libc}, not ${wanted}`;
+  if (header2.libc !== wanted) return `it is ${article(header2.description)}, linked against ${header2.libc}, not ${wanted}`;
   return void 0;
 }
 var article = (text) => `${text.startsWith("ELF") ? "an" : "a"} ${text}`;
 async function checkBinary(path6, target2) {
-  const header = await readBinaryHeader(path6);
-  const why = header && binaryMismatch(header, target2);
+  const header2 = await readBinaryHeader(path6);
+  const why = header2 && binaryMismatch(header2, target2);
   if (why) {
     throw new FerryError("BinaryMismatch", {
       what: `The ${targetName(target2)} build wrote a binary for another platform: ${why}.`,
@@ -75901,19 +76399,19 @@ async function checkBinary(path6, target2) {
 async function joinUniversal(slices, out) {
   const ALIGN = 14;
   const bodies = await Promise.all(slices.map((path6) => readThinMachO(path6)));
-  const header = Buffer.alloc(8 + 20 * bodies.length);
-  header.writeUInt32BE(FAT_MAGIC, 0);
-  header.writeUInt32BE(bodies.length, 4);
-  const parts = [header];
-  let offset = header.length;
+  const header2 = Buffer.alloc(8 + 20 * bodies.length);
+  header2.writeUInt32BE(FAT_MAGIC, 0);
+  header2.writeUInt32BE(bodies.length, 4);
+  const parts = [header2];
+  let offset = header2.length;
   bodies.forEach(({ bytes, cpu, subtype }, i2) => {
     const start = Math.ceil(offset / 2 ** ALIGN) * 2 ** ALIGN;
     parts.push(Buffer.alloc(start - offset), bytes);
-    header.writeUInt32BE(cpu, 8 + i2 * 20);
-    header.writeUInt32BE(subtype, 12 + i2 * 20);
-    header.writeUInt32BE(start, 16 + i2 * 20);
-    header.writeUInt32BE(bytes.length, 20 + i2 * 20);
-    header.writeUInt32BE(ALIGN, 24 + i2 * 20);
+    header2.writeUInt32BE(cpu, 8 + i2 * 20);
+    header2.writeUInt32BE(subtype, 12 + i2 * 20);
+    header2.writeUInt32BE(start, 16 + i2 * 20);
+    header2.writeUInt32BE(bytes.length, 20 + i2 * 20);
+    header2.writeUInt32BE(ALIGN, 24 + i2 * 20);
     offset = start + bytes.length;
   });
   const temporary = `${out}.${process.pid}.tmp`;
@@ -75921,7 +76419,7 @@ async function joinUniversal(slices, out) {
     await writeFile4(temporary, Buffer.concat(parts), { mode: 493 });
     await rename3(temporary, out);
   } finally {
-    await rm5(temporary, { force: true });
+    await rm6(temporary, { force: true });
   }
 }
 async function readThinMachO(path6) {
@@ -76027,27 +76525,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run = async (function_, resolve6, arguments_) => {
+  const run = async (function_, resolve8, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve6(result);
+    resolve8(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve6, reject, arguments_) => {
+  const enqueue = (function_, resolve8, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run.bind(void 0, function_, resolve6, arguments_));
+    }).then(run.bind(void 0, function_, resolve8, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve6, reject) => {
-    enqueue(function_, resolve6, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve8, reject) => {
+    enqueue(function_, resolve8, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -76114,13 +76612,25 @@ function cpuBound(step) {
   return pool(step);
 }
 
+// packages/core/src/source-date.ts
+async function sourceDateEpoch(dir, tag, env = process.env) {
+  const given = env.SOURCE_DATE_EPOCH?.trim();
+  if (given && /^\d+$/.test(given)) return Number(given);
+  for (const revision of [`${tag}^{commit}`, "HEAD"]) {
+    const result = await execa("git", ["log", "-1", "--format=%ct", revision, "--"], { cwd: dir, reject: false });
+    if (result.exitCode === 0 && /^\d+$/.test(result.stdout.trim())) return Number(result.stdout.trim());
+  }
+  return defaultMtime.getTime() / 1e3;
+}
+
 // packages/core/src/build.ts
 var assetUrl = (serverUrl, repository, tag, name) => `${serverUrl.replace(/\/$/, "")}/${repository}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(name)}`;
 async function buildRelease(input2) {
   const { config: config2, version: version2, distDir, log } = input2;
   const targets = input2.targets ?? config2.build.targets;
   await mkdir5(distDir, { recursive: true });
-  const artifacts = await Promise.all(targets.map((target2) => buildTarget(input2, target2)));
+  const epoch = await sourceDateEpoch(config2.project.dir, version2.tag);
+  const artifacts = await Promise.all(targets.map((target2) => buildTarget(input2, target2, epoch)));
   const manifest = {
     schema: 1,
     project: config2.project.name,
@@ -76132,47 +76642,47 @@ async function buildRelease(input2) {
   };
   const files = await makeAssets({ config: config2, version: version2, distDir, serverUrl: input2.serverUrl, manifest, log });
   if (files.length) manifest.files = files;
-  await writeManifest(join7(distDir, "manifest.json"), manifest);
-  await writeFile5(join7(distDir, "checksums.txt"), renderChecksums(manifest));
+  await writeManifest(join8(distDir, "manifest.json"), manifest);
+  await writeFile5(join8(distDir, "checksums.txt"), renderChecksums(manifest));
   log(`built ${artifacts.length} archive${artifacts.length === 1 ? "" : "s"} into ${distDir}`);
   return manifest;
 }
-async function buildTarget(input2, target2) {
+async function buildTarget(input2, target2, epoch) {
   const { config: config2, version: version2, distDir } = input2;
   const { project, archives } = config2;
   const { os: os2, arch } = target2;
   const values = { ...targetValues(target2), version: version2.semver, tag: version2.tag, project: project.name, binary: project.binary };
   const binary = `${project.binary}${values.ext}`;
-  const staging = join7(distDir, ".build", `${os2}_${values.arch}`);
+  const staging = join8(distDir, ".build", `${os2}_${values.arch}`);
   await mkdir5(staging, { recursive: true });
-  const output2 = join7(staging, binary);
+  const output2 = join8(staging, binary);
   if (arch === "universal") {
     const slices = await Promise.all(
       universalSlices.map(async (slice) => {
-        const dir = join7(staging, slice.arch);
+        const dir = join8(staging, slice.arch);
         await mkdir5(dir, { recursive: true });
-        await compile2(input2, slice, join7(dir, binary));
-        return join7(dir, binary);
+        await compile2(input2, slice, join8(dir, binary), epoch);
+        return join8(dir, binary);
       })
     );
     await joinUniversal(slices, output2);
     await checkBinary(output2, target2);
   } else {
-    await compile2(input2, target2, output2);
+    await compile2(input2, target2, output2, epoch);
   }
   const extras = [];
   for (const file2 of archives.files) {
-    await copyFile(resolve3(project.dir, file2), join7(staging, basename3(file2))).catch(() => {
+    await copyFile(resolve4(project.dir, file2), join8(staging, basename5(file2))).catch(() => {
       throw new FerryError("InputMissing", {
         what: `archives.files lists ${file2}, which does not exist.`,
         fix: "Fix archives.files in ferry.yaml."
       });
     });
-    extras.push(basename3(file2));
+    extras.push(basename5(file2));
   }
   const format2 = os2 === "windows" ? "zip" : "tar.gz";
   const name = `${fillTemplate(archives.name, values, "archives.name")}.${format2}`;
-  const written = await cpuBound(() => writeArchive(format2, staging, [binary, ...extras], join7(distDir, name)));
+  const written = await cpuBound(() => writeArchive(format2, staging, [binary, ...extras], join8(distDir, name), new Date(epoch * 1e3)));
   return {
     name,
     os: os2,
@@ -76184,7 +76694,7 @@ async function buildTarget(input2, target2) {
     url: assetUrl(input2.serverUrl, project.repository, version2.tag, name)
   };
 }
-async function compile2(input2, target2, output2) {
+async function compile2(input2, target2, output2, epoch) {
   const { config: config2, version: version2, log } = input2;
   const { project, build } = config2;
   const name = targetName(target2);
@@ -76198,12 +76708,15 @@ async function compile2(input2, target2, output2) {
   };
   if (build.command) {
     log(`building ${name}`);
-    const env = Object.fromEntries(Object.entries(build.env).map(([k2, v2]) => [k2, fillTemplate(v2, values, `build.env.${k2}`)]));
+    const env = {
+      SOURCE_DATE_EPOCH: String(epoch),
+      ...Object.fromEntries(Object.entries(build.env).map(([k2, v2]) => [k2, fillTemplate(v2, values, `build.env.${k2}`)]))
+    };
     const command = fillTemplate(build.command, values, "build.command");
     const result = await cpuBound(
       () => execa(command, {
         shell: true,
-        cwd: resolve3(project.dir, build.dir),
+        cwd: resolve4(project.dir, build.dir),
         env,
         reject: false,
         all: true,
@@ -76220,7 +76733,7 @@ async function compile2(input2, target2, output2) {
       });
     }
   } else {
-    const source = resolve3(project.dir, fillTemplate(build.prebuilt, values, "build.prebuilt"));
+    const source = resolve4(project.dir, fillTemplate(build.prebuilt, values, "build.prebuilt"));
     await copyFile(source, output2).catch(() => {
       throw new FerryError("InputMissing", {
         what: `The prebuilt binary for ${name} is not at ${source}.`,
@@ -76238,11 +76751,11 @@ async function compile2(input2, target2, output2) {
 }
 
 // packages/core/src/release.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { createReadStream as createReadStream4 } from "node:fs";
 import { stat as stat2 } from "node:fs/promises";
-import { basename as basename4 } from "node:path";
-import { Readable as Readable5 } from "node:stream";
+import { basename as basename6 } from "node:path";
+import { Readable as Readable6 } from "node:stream";
 var owner = (repository) => repository.split("/")[0];
 var repo = (repository) => repository.split("/")[1];
 async function findRelease(github, repository, tag) {
@@ -76283,7 +76796,7 @@ async function publishRelease(input2) {
   }
   const assets = new Map(release.assets.map((a2) => [a2.name, a2]));
   for (const file2 of input2.files) {
-    const name = basename4(file2.path);
+    const name = basename6(file2.path);
     const existing = assets.get(name);
     if (existing && existing.state === "uploaded") {
       await assertSameAsset(github, repository, existing, file2);
@@ -76324,13 +76837,13 @@ async function publishRelease(input2) {
 }
 async function uploadAsset(github, release, path6, options2 = {}) {
   const { size } = await stat2(path6);
-  const name = basename4(path6);
+  const name = basename6(path6);
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await github.request(`POST ${release.upload_url}`, {
         name,
         ...options2.label ? { label: options2.label } : {},
-        data: Readable5.toWeb(createReadStream4(path6)),
+        data: Readable6.toWeb(createReadStream4(path6)),
         headers: { "content-type": contentType(name), "content-length": size },
         request: { retries: 0 }
       });
@@ -76382,7 +76895,7 @@ async function downloadDigest(github, repository, asset) {
     asset_id: asset.id,
     headers: { accept: "application/octet-stream" }
   });
-  return createHash3("sha256").update(Buffer.from(response.data)).digest("hex");
+  return createHash5("sha256").update(Buffer.from(response.data)).digest("hex");
 }
 function contentType(name) {
   if (name.endsWith(".json")) return "application/json";
@@ -76420,7 +76933,7 @@ function runHub(input2) {
     if (input2.dryRun) return { status: "built", url: manifest.url };
     if (!input2.text) throw new Error("runHub: a release needs its title and notes");
     const files = [
-      ...releaseAssets(manifest).map((a2) => ({ path: join8(distDir, a2.name), sha256: a2.sha256 })),
+      ...releaseAssets(manifest).map((a2) => ({ path: join9(distDir, a2.name), sha256: a2.sha256 })),
       ...await metadataFiles(distDir)
     ];
     const timeoutMs = (config2.release.timeout ?? 900) * 1e3;
@@ -76435,7 +76948,9 @@ function runHub(input2) {
         files,
         log
       })
-    );
+    ).catch(async (error62) => {
+      throw error62 instanceof FerryError && error62.code === "ReleaseConflict" ? await keepReleasedManifest(input2, error62) : error62;
+    });
     log(`release ${version2.tag} is public: ${url2}`);
     return { status: changed ? "published" : "already-published", url: url2 };
   });
@@ -76461,18 +76976,13 @@ function bounded(timeoutMs, work) {
 async function metadataFiles(distDir) {
   return Promise.all(
     ["checksums.txt", "manifest.json"].map(async (name) => {
-      const path6 = join8(distDir, name);
+      const path6 = join9(distDir, name);
       return { path: path6, sha256: await hashFile(path6) };
     })
   );
 }
 async function existingRelease(input2) {
   const { config: config2, version: version2, distDir, github } = input2;
-  const local = join8(distDir, "manifest.json");
-  const localManifest = await access5(local).then(
-    () => readManifest(local),
-    () => void 0
-  );
   const release = findRelease(github, config2.project.repository, version2.tag);
   const released = release.then((r) => {
     if (!r) {
@@ -76490,38 +77000,85 @@ async function existingRelease(input2) {
     }
     return { status: "reused", url: r.html_url };
   });
-  const built = localManifest && localManifest.tag === version2.tag ? Promise.resolve(localManifest) : release.then(async (r) => {
-    const asset = r?.assets.find((a2) => a2.name === "manifest.json");
-    if (!r || !asset) {
+  const built = release.then(async (r) => {
+    const manifest = r && await releaseManifest(github, config2.project.repository, r);
+    if (!manifest) {
       throw new FerryError("ManifestMissing", {
-        what: `No manifest.json for ${version2.tag}, neither in ${distDir} nor on the release.`,
-        fix: "Run `ferry release` (or `ferry build`) for this tag first."
+        what: `The release ${version2.tag} has no manifest.json${r ? "" : " (there is no such release)"}.`,
+        fix: "Run `ferry release` for this tag first: it uploads manifest.json with the archives."
       });
     }
-    const [owner2, repo2] = config2.project.repository.split("/");
-    try {
-      const response = await github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-        owner: owner2,
-        repo: repo2,
-        asset_id: asset.id,
-        headers: { accept: "application/octet-stream" }
-      });
-      return parseManifest(Buffer.from(response.data).toString("utf8"), `${version2.tag}/manifest.json`);
-    } catch (error62) {
-      throw githubError(error62, "downloading manifest.json");
-    }
+    return manifest;
   });
+  const localPath = join9(distDir, "manifest.json");
+  const local = await access5(localPath).then(
+    () => readManifest(localPath),
+    () => void 0
+  );
+  if (local?.tag === version2.tag) {
+    released.catch(() => {
+    });
+    const remote = await built.catch(() => void 0);
+    if (remote) assertSameManifest(local, localPath, remote);
+  }
   return { built, released };
+}
+function assertSameManifest(local, localPath, remote) {
+  const released = new Map(releaseAssets(remote).map((a2) => [a2.name, a2.sha256]));
+  const built = new Map(releaseAssets(local).map((a2) => [a2.name, a2.sha256]));
+  const differences = [
+    ...[...built].filter(([name, sha256]) => released.get(name) !== sha256).map(
+      ([name, sha256]) => released.has(name) ? `${name}: ${sha256} here, ${released.get(name)} on the release` : `${name}: ${sha256} here, not on the release`
+    ),
+    ...[...released.keys()].filter((name) => !built.has(name)).map((name) => `${name}: on the release, not here`)
+  ];
+  if (!differences.length) return;
+  throw new FerryError("ManifestDiffers", {
+    what: `${localPath} is not the manifest of the release ${remote.tag}: ${differences.join("; ")}.`,
+    why: "ferry publish points every registry at the release's assets, and this local build has other sha256s (a rebuild that was not released).",
+    fix: `Remove ${localPath} (or the whole output directory) and run \`ferry publish\` again: it then uses the release's manifest.json.`
+  });
+}
+async function releaseManifest(github, repository, release) {
+  const asset = release.assets.find((a2) => a2.name === "manifest.json" && a2.state === "uploaded");
+  if (!asset) return void 0;
+  const [owner2, repo2] = repository.split("/");
+  try {
+    const response = await github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      owner: owner2,
+      repo: repo2,
+      asset_id: asset.id,
+      headers: { accept: "application/octet-stream" }
+    });
+    return parseManifest(Buffer.from(response.data).toString("utf8"), `${release.tag_name}/manifest.json`);
+  } catch (error62) {
+    throw githubError(error62, "downloading manifest.json");
+  }
+}
+async function keepReleasedManifest(input2, conflict2) {
+  const { github, config: config2, version: version2, distDir } = input2;
+  const release = await findRelease(github, config2.project.repository, version2.tag).catch(() => void 0);
+  const released = release && await releaseManifest(github, config2.project.repository, release).catch(() => void 0);
+  if (released) {
+    await writeManifest(join9(distDir, "manifest.json"), released);
+    await writeFile6(join9(distDir, "checksums.txt"), renderChecksums(released));
+  }
+  return new FerryError("ReleaseConflict", {
+    what: conflict2.details.what,
+    why: "The rebuild did not give the released bytes. Usual causes: Go stamps VCS state into binaries (build with -trimpath -buildvcs=false), linkers stamp the time into .exe files (mingw: -Wl,--no-insert-timestamp), or the build embeds the date, a path or uncommitted changes instead of SOURCE_DATE_EPOCH, which ferry sets to the tagged commit's time.",
+    fix: `To publish the registries from the release as it is, run \`ferry publish --tag ${version2.tag}\`` + (released ? ` (${join9(distDir, "manifest.json")} holds the release's manifest again).` : ".") + " To change the binaries, release a new tag.",
+    cause: conflict2
+  });
 }
 
 // packages/core/src/notes.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { resolve as resolve4 } from "node:path";
+import { readFile as readFile6 } from "node:fs/promises";
+import { resolve as resolve5 } from "node:path";
 
 // node_modules/.pnpm/conventional-commits-parser@6.4.0/node_modules/conventional-commits-parser/dist/regex.js
 var nomatchRegex = /(?!.*)/;
-function escape(string4) {
-  return string4.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escape(string5) {
+  return string5.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function joinOr(parts) {
   return parts.map((val) => typeof val === "string" ? escape(val.trim()) : val.source).filter(Boolean).join("|");
@@ -76743,18 +77300,18 @@ var CommitParser = class {
     }
     const { commit, options: options2 } = this;
     const correspondence = options2.headerCorrespondence || [];
-    const header = commit.header ?? this.nextLine();
+    const header2 = commit.header ?? this.nextLine();
     let matches = null;
-    if (header) {
+    if (header2) {
       if (options2.breakingHeaderPattern) {
-        matches = header.match(options2.breakingHeaderPattern);
+        matches = header2.match(options2.breakingHeaderPattern);
       }
       if (!matches && options2.headerPattern) {
-        matches = header.match(options2.headerPattern);
+        matches = header2.match(options2.headerPattern);
       }
     }
-    if (header) {
-      commit.header = header;
+    if (header2) {
+      commit.header = header2;
     }
     if (matches) {
       assignMatchedCorrespondence(commit, matches, correspondence);
@@ -76953,7 +77510,7 @@ async function releaseText(input2) {
   const previousTag = history ? await findPreviousTag(project.dir, version2, release.tagPrefix, end) : void 0;
   let changes = "";
   if (wantsChanges) {
-    if (release.changes.from === "changelog") changes = await changelogSection(resolve4(project.dir, release.changes.file), version2);
+    if (release.changes.from === "changelog") changes = await changelogSection(resolve5(project.dir, release.changes.file), version2);
     else if (release.changes.from === "github") changes = await githubNotes(input2, history ? previousTag : void 0);
     else if (history) changes = await commitNotes(project.dir, previousTag, end, release.tagPrefix !== "");
   }
@@ -77043,7 +77600,7 @@ async function commitNotes(dir, previousTag, end, ownDirectoryOnly) {
 ${sections.get(title).join("\n")}`).join("\n\n");
 }
 async function changelogSection(path6, version2) {
-  const text = await readFile4(path6, "utf8").catch((error62) => {
+  const text = await readFile6(path6, "utf8").catch((error62) => {
     throw new FerryError("InputMissing", {
       what: `Cannot read the changelog ${path6}: ${error62.code ?? error62.message}.`,
       fix: "Create it, or set release.changes.file (or release.changes.from) in ferry.yaml."
@@ -77087,7 +77644,7 @@ async function githubNotes(input2, previousTag) {
 }
 
 // packages/core/src/orchestrator.ts
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
 var statuses = ["published+verified", "awaiting-review", "already-published", "skipped", "planned", "failed", "blocked"];
 var successful = /* @__PURE__ */ new Set([
@@ -77221,7 +77778,7 @@ async function steps(input2, adapter, ctx, phase) {
   phase("prepare");
   await resetDir(ctx.outDir);
   const prepared = await adapter.prepare(ctx);
-  const files = prepared.files.map((f2) => relativeTo(input2.distDir, resolve5(ctx.outDir, f2)));
+  const files = prepared.files.map((f2) => relativeTo(input2.distDir, resolve6(ctx.outDir, f2)));
   const leftOut = leftOutTargets(adapter, ctx.manifest);
   if (input2.dryRun) {
     const detail = unknownState ? `would publish; registry state unknown: ${unknownState}` : "would publish";
@@ -77348,16 +77905,16 @@ function formatAnnotations(report) {
 }
 
 // packages/core/src/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir6, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename5, join as join9 } from "node:path";
-async function mergeBuilds(dirs, distDir, tag) {
+import { access as access6, copyFile as copyFile2, mkdir as mkdir6, stat as stat3, writeFile as writeFile7 } from "node:fs/promises";
+import { basename as basename7, join as join10 } from "node:path";
+async function mergeBuilds(dirs, distDir, tag, expected) {
   if (!dirs.length) {
     throw new FerryError("UsageInvalid", {
       what: "--merge needs the directories of the partial builds.",
       fix: "Pass them after --merge, e.g. `ferry release --merge dist-*`."
     });
   }
-  const parts = await Promise.all(dirs.map(async (dir) => ({ dir, manifest: await readManifest(join9(dir, "manifest.json")) })));
+  const parts = await Promise.all(dirs.map(async (dir) => ({ dir, manifest: await readPartial(dir) })));
   const [first] = parts;
   if (first.manifest.tag !== tag) throw conflict(`${first.dir} holds a build of ${first.manifest.tag}, not ${tag}.`);
   const byName2 = /* @__PURE__ */ new Map();
@@ -77387,16 +77944,43 @@ async function mergeBuilds(dirs, distDir, tag) {
       files.set(file2.name, { dir, file: file2 });
     }
   }
+  const allowed = new Set(expected.allowMissing.map(targetName));
+  const missing = expected.targets.map(targetName).filter((t) => !byPlatform.has(t) && !allowed.has(t));
+  if (missing.length) {
+    throw new FerryError("InputMissing", {
+      what: `The partial builds lack ${missing.join(", ")}, which build.targets lists.`,
+      why: `They hold ${[...byPlatform.keys()].sort().join(", ") || "no archives"}; a runner's build may have failed or not been downloaded.`,
+      fix: `Pass the missing runners' dist/ to --merge, or release without them with ${missing.map((t) => `--allow-missing ${t}`).join(" ")}.`
+    });
+  }
   await mkdir6(distDir, { recursive: true });
   const assets = [...byName2.values()].map(({ dir, artifact }) => ({ dir, name: artifact.name }));
   assets.push(...[...files.values()].map(({ dir, file: file2 }) => ({ dir, name: file2.name })));
-  await Promise.all(assets.map(({ dir, name }) => copyFile2(join9(dir, name), join9(distDir, basename5(name)))));
+  await Promise.all(assets.map(({ dir, name }) => copyFile2(join10(dir, name), join10(distDir, basename7(name)))));
   const manifest = { ...first.manifest, artifacts: [...byName2.values()].map((v2) => v2.artifact) };
   delete manifest.files;
   if (files.size) manifest.files = [...files.values()].map((v2) => v2.file);
-  await writeManifest(join9(distDir, "manifest.json"), manifest);
-  await writeFile6(join9(distDir, "checksums.txt"), renderChecksums(manifest));
+  await writeManifest(join10(distDir, "manifest.json"), manifest);
+  await writeFile7(join10(distDir, "checksums.txt"), renderChecksums(manifest));
   return manifest;
+}
+async function readPartial(dir) {
+  const isDir = await stat3(dir).then(
+    (s3) => s3.isDirectory(),
+    () => false
+  );
+  const path6 = join10(dir, "manifest.json");
+  if (!isDir || !await access6(path6).then(
+    () => true,
+    () => false
+  )) {
+    throw new FerryError("InputMissing", {
+      what: `--merge ${dir}: ${isDir ? "it holds no manifest.json" : "no such directory"}.`,
+      why: "Each directory given to --merge is the dist/ of one `ferry build --target \u2026` run.",
+      fix: "Download every runner's dist/ (e.g. with actions/download-artifact) and pass those directories."
+    });
+  }
+  return readManifest(path6);
 }
 var conflict = (what) => new FerryError("InputMissing", {
   what,
@@ -77404,8 +77988,8 @@ var conflict = (what) => new FerryError("InputMissing", {
 });
 
 // packages/core/src/file-registry.ts
-import { mkdir as mkdir7, writeFile as writeFile7 } from "node:fs/promises";
-import { dirname as dirname4, join as join10 } from "node:path";
+import { mkdir as mkdir7, writeFile as writeFile8 } from "node:fs/promises";
+import { dirname as dirname4, join as join11 } from "node:path";
 function defineFileRegistry(spec) {
   const where = (ctx) => ({
     repository: spec.repository(ctx),
@@ -77437,9 +78021,9 @@ function defineFileRegistry(spec) {
     async prepare(ctx) {
       const path6 = spec.path(ctx);
       const text = spec.render(ctx);
-      const file2 = join10(ctx.outDir, path6);
+      const file2 = join11(ctx.outDir, path6);
       await mkdir7(dirname4(file2), { recursive: true });
-      await writeFile7(file2, text);
+      await writeFile8(file2, text);
       return { files: [file2], commit: { [path6]: text } };
     },
     async publish(ctx, prepared) {
@@ -77457,6 +78041,135 @@ function defineFileRegistry(spec) {
     },
     doctor: (ctx) => checkRepoFiles(ctx, where(ctx))
   };
+}
+
+// packages/core/src/validate.ts
+import { stat as stat4 } from "node:fs/promises";
+import { basename as basename8, join as join12, resolve as resolve7 } from "node:path";
+async function validateRun(input2) {
+  const { config: config2, version: version2 } = input2;
+  const problems = input2.builds ? [...await buildProblems(config2, version2), ...await archiveProblems(config2, version2)] : [];
+  if (input2.output) problems.push(...await outputProblems(input2.output.dir, input2.output.use));
+  if (problems.length) throw configInvalid(config2.path, problems);
+  const refused3 = [];
+  for (const { adapter, options: options2, common: common2 } of input2.spokes) {
+    const carried = adapter.targets;
+    if (carried && config2.build.targets.length && !config2.build.targets.some((t) => carried.includes(targetName(t)))) {
+      refused3.push(
+        new FerryError("ConfigInvalid", {
+          registry: adapter.name,
+          what: `build.targets has none of the targets ${adapter.name} carries (${carried.join(", ")}).`,
+          fix: `Add one of them to build.targets, or leave ${adapter.name} out.`
+        })
+      );
+    }
+    if (!adapter.validate) continue;
+    const skipped = version2?.isPrerelease && adapter.skipsPrereleases && !common2.prerelease;
+    const env = input2.env ?? process.env;
+    try {
+      await adapter.validate({
+        registry: adapter.name,
+        options: options2,
+        project: config2.project,
+        version: skipped ? void 0 : version2,
+        targets: config2.build.targets,
+        env: (name) => env[name]
+      });
+    } catch (error62) {
+      const ferry = asFerryError(error62, adapter.name);
+      if (ferry.exitCode !== 2) throw ferry;
+      refused3.push(ferry);
+    }
+  }
+  if (refused3.length === 1) throw refused3[0];
+  if (refused3.length > 1) {
+    const codes = new Set(refused3.map((e) => e.code));
+    throw new FerryError(codes.size === 1 ? refused3[0].code : "ConfigInvalid", {
+      what: `${refused3.length} registries refuse this release's inputs:
+  - ${refused3.map((e) => e.message).join("\n  - ")}
+`,
+      fix: "Fix each one, or leave those registries out with --skip."
+    });
+  }
+}
+var isDirectory = (path6) => stat4(path6).then(
+  (s3) => s3.isDirectory(),
+  () => void 0
+);
+var isFile = (path6) => stat4(path6).then(
+  (s3) => s3.isFile(),
+  () => void 0
+);
+async function buildProblems(config2, version2) {
+  const { project, build } = config2;
+  const problems = [];
+  if (build.command !== void 0) {
+    const dir = resolve7(project.dir, build.dir);
+    const found = await isDirectory(dir);
+    if (!found) problems.push(`build.dir: ${dir} ${found === false ? "is not a directory" : "does not exist"}`);
+  }
+  if (build.prebuilt !== void 0 && version2) {
+    for (const target2 of build.targets.filter((t) => t.arch !== "universal")) {
+      const path6 = resolve7(
+        project.dir,
+        fillTemplate(build.prebuilt, { ...templateValues(config2, version2, target2), output: "" }, "build.prebuilt")
+      );
+      if (!await isFile(path6)) problems.push(`build.prebuilt: no binary for ${targetName(target2)} at ${path6}`);
+    }
+  }
+  return problems;
+}
+async function archiveProblems(config2, version2) {
+  const { project, archives, build } = config2;
+  const problems = [];
+  const binaries = new Set(build.targets.map((t) => binaryName(config2, t)));
+  for (const file2 of archives.files) {
+    const path6 = resolve7(project.dir, file2);
+    const found = await isFile(path6);
+    if (!found) problems.push(`archives.files: ${file2} ${found === false ? "is not a file" : "does not exist"} (${path6})`);
+    if (binaries.has(basename8(file2))) problems.push(`archives.files: ${file2} has the binary's name, ${basename8(file2)}`);
+  }
+  const owners = /* @__PURE__ */ new Map();
+  for (const target2 of build.targets) {
+    const platform2 = targetName(target2);
+    const name = archiveName(config2, version2, target2);
+    if (name.startsWith(".")) problems.push(`archives.name: renders ${name} for ${platform2}, a hidden file name`);
+    if (name === "manifest.json" || name === "checksums.txt") problems.push(`archives.name: renders ${name}, a name ferry uses itself`);
+    const other = owners.get(name);
+    if (other) problems.push(`archives.name: renders ${name} for both ${other} and ${platform2}; include {{os}} and {{arch}}`);
+    owners.set(name, platform2);
+  }
+  return problems;
+}
+async function outputProblems(dir, use) {
+  const found = await isDirectory(dir);
+  if (found === void 0) return [];
+  if (!found) return [`output directory: ${dir} is not a directory`];
+  const problems = [];
+  for (const name of ["manifest.json", "checksums.txt"]) {
+    const path6 = join12(dir, name);
+    if (await isFile(path6) === false) problems.push(`output directory: ${path6} is not a file`);
+  }
+  if (use === "read" && !problems.length && await isFile(join12(dir, "manifest.json"))) {
+    await readManifest(join12(dir, "manifest.json")).catch(
+      (error62) => problems.push(`output directory: ${asFerryError(error62).message}`)
+    );
+  }
+  return problems;
+}
+var binaryName = (config2, target2) => `${config2.project.binary}${target2.os === "windows" ? ".exe" : ""}`;
+function templateValues(config2, version2, target2) {
+  return {
+    ...targetValues(target2),
+    version: version2.semver,
+    tag: version2.tag,
+    project: config2.project.name,
+    binary: config2.project.binary
+  };
+}
+function archiveName(config2, version2, target2) {
+  const values = templateValues(config2, version2 ?? { semver: "0.0.0", tag: "v0.0.0" }, target2);
+  return `${fillTemplate(config2.archives.name, values, "archives.name")}.${target2.os === "windows" ? "zip" : "tar.gz"}`;
 }
 
 export {
@@ -77514,6 +78227,8 @@ export {
   repoFilesOptions,
   openRepoFiles,
   require_dist2 as require_dist,
+  httpUrl2 as httpUrl,
+  innerPath,
   configFiles,
   findConfig,
   loadConfig,
@@ -77531,7 +78246,8 @@ export {
   formatStepSummary,
   formatAnnotations,
   mergeBuilds,
-  defineFileRegistry
+  defineFileRegistry,
+  validateRun
 };
 /*! Bundled license information:
 

@@ -5,17 +5,18 @@ import {
   defineRegistry,
   external_exports,
   hashFile,
+  innerPath,
   secretCheck,
   toolCheck
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/crates/src/index.ts
-import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join as join2 } from "node:path";
+import { basename, join as join2, resolve as resolve2 } from "node:path";
 
 // registries/crates/src/cargo.ts
 import { join, resolve } from "node:path";
@@ -127,9 +128,9 @@ async function readIndex(ctx, index, name2) {
 var name = "crates";
 var options = external_exports.object({
   /** Cargo.toml of the crate, relative to the project's directory. @default "Cargo.toml" */
-  manifest: external_exports.string().default("Cargo.toml"),
+  manifest: innerPath().default("Cargo.toml"),
   /** The registry's sparse index. @default FERRY_CRATES_INDEX, else sparse+https://index.crates.io/ */
-  index: external_exports.string().optional()
+  index: external_exports.string().regex(/^sparse\+https?:\/\/[^\s]+$/, "expected a sparse index URL, sparse+https://host/path/").optional()
 }).strict();
 async function findVersion(ctx, crate) {
   const entries = await readIndex(ctx, indexUrl(ctx), crate.name);
@@ -147,6 +148,19 @@ var src_default = defineRegistry({
   name,
   needs: ["source"],
   options,
+  async validate(ctx) {
+    const path = resolve2(ctx.project.dir, ctx.options.manifest);
+    if (!await stat(path).then(
+      (s) => s.isFile(),
+      () => false
+    )) {
+      throw new FerryError("ConfigInvalid", {
+        registry: name,
+        what: `registries.crates.manifest: there is no Cargo.toml at ${path}.`,
+        fix: "Set `manifest` to the crate's Cargo.toml, relative to ferry.yaml."
+      });
+    }
+  },
   async exists(ctx) {
     const crate = await readCrate(ctx);
     const entry = await findVersion(ctx, crate);

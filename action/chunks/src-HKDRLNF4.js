@@ -7,15 +7,16 @@ import {
   external_exports,
   fail,
   findArtifact,
+  httpUrl,
   openRepoFiles,
   pass,
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/aur/src/index.ts
 import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
@@ -38,7 +39,7 @@ var aurOptions = external_exports.object({
    * The AUR web base, for the RPC (`/rpc/v5/info`) and the published files (`/cgit/aur.git/plain`).
    * @default $FERRY_AUR_RPC, else "https://aur.archlinux.org"
    */
-  rpc: external_exports.string().url().optional(),
+  rpc: httpUrl().optional(),
   /**
    * known_hosts lines that pin the git host's SSH keys (host key checking is never disabled).
    * @default $FERRY_AUR_KNOWN_HOSTS, else the host keys aur.archlinux.org publishes
@@ -442,6 +443,9 @@ var src_default = defineRegistry({
   needs: ["binaries"],
   targets: aurTargets,
   options: aurOptions,
+  validate(ctx) {
+    if (ctx.version) aurVersion(ctx.version);
+  },
   // The AUR has no channels: a prerelease would become what every AUR helper installs.
   skipsPrereleases: true,
   exists(ctx) {

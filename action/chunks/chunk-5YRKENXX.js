@@ -49,6 +49,7 @@ var catalog = {
   InputMissing: 2,
   SecretMissing: 2,
   BinaryMismatch: 2,
+  ManifestDiffers: 2,
   BuildFailed: 1,
   ReleaseConflict: 1,
   ReleaseNotPublic: 1,
@@ -82,13 +83,14 @@ var FerryError = class _FerryError extends Error {
 };
 function formatMessage({ what, why, fix, registry }) {
   const prefix = registry ? `[${registry}] ` : "";
-  return [prefix + what, why, fix].filter(Boolean).join(" ");
+  return [prefix + what, why, fix].filter(Boolean).map((part) => sentence(part)).join(" ");
 }
+var sentence = (text) => text.replace(/([.!?])\.+(\s*)$/, "$1$2");
 function asFerryError(error, registry) {
   if (error instanceof FerryError) return registry ? error.for(registry) : error;
   const message = error instanceof Error ? error.message : String(error);
   return new FerryError("ToolFailed", {
-    what: message.endsWith(".") ? message : `${message}.`,
+    what: /[.!?]\s*$/.test(message) ? message : `${message}.`,
     ...registry ? { registry } : {},
     cause: error
   });

@@ -1,7 +1,7 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   FerryError
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // packages/cli/src/usage.ts
 import { parseArgs } from "node:util";
@@ -18,6 +18,7 @@ var optionHelp = {
   dist: "    --dist <dir>        output directory (default: <project>/dist)",
   target: "    --target <os/arch>  build only this target (repeatable; a split build's share)",
   merge: "    --merge <dirs\u2026>     release the partial builds in these directories instead of building",
+  "allow-missing": "    --allow-missing <os/arch>  with --merge: release without this configured target (repeatable)",
   "verify-timeout": "    --verify-timeout <s>  how long to wait for a registry to show a publish (default 300)",
   yes: "-y, --yes               write without asking",
   force: "    --force             replace an existing ferry.yaml and workflow",
@@ -27,7 +28,7 @@ var releaseOptions = ["config", "tag", "only", "skip", "dry-run", "json", "concu
 var commands = {
   release: {
     summary: "build, publish the GitHub release, then every registry",
-    options: [...releaseOptions, "target", "merge", "verify-timeout"]
+    options: [...releaseOptions, "target", "merge", "allow-missing", "verify-timeout"]
   },
   build: { summary: "build and archive into dist/ (no upload)", options: ["config", "tag", "dist", "target"] },
   publish: {
@@ -36,7 +37,7 @@ var commands = {
   },
   plan: {
     summary: "what a release would do, with every rendered file (same as release --dry-run)",
-    options: ["config", "tag", "only", "skip", "json", "concurrency", "sandbox", "dist", "target", "merge"]
+    options: ["config", "tag", "only", "skip", "json", "concurrency", "sandbox", "dist", "target", "merge", "allow-missing"]
   },
   init: { summary: "write ferry.yaml and a release workflow for this project", options: ["yes", "force", "split"] },
   check: { summary: "validate ferry.yaml", options: ["config"] },

@@ -10,16 +10,17 @@ import {
   findOpenPullRequest,
   githubForkChecks,
   githubRepoChecks,
+  httpUrl,
   proposeChange,
   readJson,
   readRepoFile,
   refused,
   secretCheck,
   splitRepo
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/flathub/src/index.ts
 import { mkdir, writeFile } from "node:fs/promises";
@@ -72,7 +73,7 @@ var flathubOptions = external_exports.object({
    * The Flathub API base used by exists() and verify().
    * @default $FERRY_FLATHUB_API, else https://flathub.org/api/v2
    */
-  api: external_exports.string().url().optional()
+  api: httpUrl().optional()
 }).strict();
 
 // registries/flathub/src/render.ts

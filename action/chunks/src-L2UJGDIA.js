@@ -4,17 +4,18 @@ import {
   defineRegistry,
   external_exports,
   findArtifact,
+  httpUrl,
   readJson,
   require_dist,
   secretCheck,
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/snap/src/index.ts
 import { mkdir as mkdir2, mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
@@ -97,7 +98,10 @@ var snapOptions = external_exports.object({
    * The snap's name in the store (registered beforehand with `snapcraft register`).
    * @default project.name
    */
-  name: external_exports.string().optional(),
+  name: external_exports.string().regex(
+    /^(?=.*[a-z])[a-z0-9](?:-?[a-z0-9])*$/,
+    "expected a snap name: lower-case letters, digits and single hyphens, at least one letter"
+  ).max(40).optional(),
   /**
    * One line shown in the store (at most 78 characters).
    * @default the first line of project.description
@@ -137,17 +141,17 @@ var snapOptions = external_exports.object({
    * The upload service.
    * @default $FERRY_SNAP_STORAGE_URL, else https://storage.snapcraftcontent.com
    */
-  storage: external_exports.string().url().optional(),
+  storage: httpUrl().optional(),
   /**
    * The publisher API (push, release, channel map).
    * @default $FERRY_SNAP_DASHBOARD_URL, else https://dashboard.snapcraft.io
    */
-  dashboard: external_exports.string().url().optional(),
+  dashboard: httpUrl().optional(),
   /**
    * The public device API.
    * @default $FERRY_SNAP_API_URL, else https://api.snapcraft.io
    */
-  api: external_exports.string().url().optional()
+  api: httpUrl().optional()
 }).strict();
 
 // registries/snap/src/render.ts
@@ -366,6 +370,9 @@ var src_default = defineRegistry({
   needs: ["binaries"],
   targets: snapTargets,
   options: snapOptions,
+  validate(ctx) {
+    if (ctx.version) snapVersion(ctx.version);
+  },
   async exists(ctx) {
     const map = await readChannelMap(ctx);
     const arches = linuxArtifacts(ctx).map((a) => a.snapArch);

@@ -12,11 +12,11 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError,
   __toESM
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/docker/src/index.ts
 import { readFile } from "node:fs/promises";
@@ -606,7 +606,14 @@ var options = external_exports.object({
    * has a dot or a colon; otherwise the image is on Docker Hub ("hello" is docker.io/library/hello).
    * @default "ghcr.io/<the project's repository, lowercased>"
    */
-  image: external_exports.string().optional(),
+  image: external_exports.string().superRefine((image, ctx) => {
+    try {
+      pushRepository(image, void 0, "docker");
+    } catch (error) {
+      const { what, why } = error.details;
+      ctx.addIssue({ code: "custom", message: why ? `${what} ${why}` : what });
+    }
+  }).optional(),
   /**
    * A registry host (or http(s):// URL) that replaces the image's host, e.g. "127.0.0.1:5000".
    * @default the FERRY_DOCKER_REGISTRY environment variable, else the image's own host
@@ -639,6 +646,9 @@ var src_default = defineRegistry({
   needs: ["binaries"],
   targets: dockerTargets,
   options,
+  validate(ctx) {
+    target(ctx);
+  },
   async exists(ctx) {
     const tag = tagsOf(ctx).version;
     const registry = client(ctx);

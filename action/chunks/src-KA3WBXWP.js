@@ -5,6 +5,7 @@ import {
   checkStep,
   defineRegistry,
   external_exports,
+  httpUrl,
   npmDistTag,
   npmVersion,
   pass,
@@ -12,10 +13,102 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
-  FerryError
-} from "./chunk-SWPDUHI7.js";
+  FerryError,
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-5YRKENXX.js";
+
+// node_modules/.pnpm/validate-npm-package-name@6.0.2/node_modules/validate-npm-package-name/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/.pnpm/validate-npm-package-name@6.0.2/node_modules/validate-npm-package-name/lib/index.js"(exports, module) {
+    "use strict";
+    var { builtinModules: builtins } = __require("module");
+    var scopedPackagePattern = new RegExp("^(?:@([^/]+?)[/])?([^/]+?)$");
+    var exclusionList = [
+      "node_modules",
+      "favicon.ico"
+    ];
+    function validate(name) {
+      var warnings = [];
+      var errors = [];
+      if (name === null) {
+        errors.push("name cannot be null");
+        return done(warnings, errors);
+      }
+      if (name === void 0) {
+        errors.push("name cannot be undefined");
+        return done(warnings, errors);
+      }
+      if (typeof name !== "string") {
+        errors.push("name must be a string");
+        return done(warnings, errors);
+      }
+      if (!name.length) {
+        errors.push("name length must be greater than zero");
+      }
+      if (name.startsWith(".")) {
+        errors.push("name cannot start with a period");
+      }
+      if (name.match(/^_/)) {
+        errors.push("name cannot start with an underscore");
+      }
+      if (name.trim() !== name) {
+        errors.push("name cannot contain leading or trailing spaces");
+      }
+      exclusionList.forEach(function(excludedName) {
+        if (name.toLowerCase() === excludedName) {
+          errors.push(excludedName + " is not a valid package name");
+        }
+      });
+      if (builtins.includes(name.toLowerCase())) {
+        warnings.push(name + " is a core module name");
+      }
+      if (name.length > 214) {
+        warnings.push("name can no longer contain more than 214 characters");
+      }
+      if (name.toLowerCase() !== name) {
+        warnings.push("name can no longer contain capital letters");
+      }
+      if (/[~'!()*]/.test(name.split("/").slice(-1)[0])) {
+        warnings.push(`name can no longer contain special characters ("~'!()*")`);
+      }
+      if (encodeURIComponent(name) !== name) {
+        var nameMatch = name.match(scopedPackagePattern);
+        if (nameMatch) {
+          var user = nameMatch[1];
+          var pkg = nameMatch[2];
+          if (pkg.startsWith(".")) {
+            errors.push("name cannot start with a period");
+          }
+          if (encodeURIComponent(user) === user && encodeURIComponent(pkg) === pkg) {
+            return done(warnings, errors);
+          }
+        }
+        errors.push("name can only contain URL-friendly characters");
+      }
+      return done(warnings, errors);
+    }
+    var done = function(warnings, errors) {
+      var result = {
+        validForNewPackages: errors.length === 0 && warnings.length === 0,
+        validForOldPackages: errors.length === 0,
+        warnings,
+        errors
+      };
+      if (!result.warnings.length) {
+        delete result.warnings;
+      }
+      if (!result.errors.length) {
+        delete result.errors;
+      }
+      return result;
+    };
+    module.exports = validate;
+  }
+});
 
 // registries/npm/src/index.ts
 import { mkdtemp, rm } from "node:fs/promises";
@@ -170,18 +263,26 @@ async function ciIdToken(ctx) {
 }
 
 // registries/npm/src/options.ts
+var import_validate_npm_package_name = __toESM(require_lib(), 1);
+function nameProblem(name) {
+  const { validForNewPackages, errors = [], warnings = [] } = (0, import_validate_npm_package_name.default)(name);
+  return validForNewPackages ? void 0 : [...errors, ...warnings].join("; ");
+}
 var npmOptions = external_exports.object({
   /**
    * The main package's name, e.g. `@hello/cli` or `hello-cli`; platform packages are named after it
    * (`@hello/cli-linux-x64`).
    * @default project.name
    */
-  package: external_exports.string().optional(),
+  package: external_exports.string().superRefine((name, ctx) => {
+    const problem = nameProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: `"${name}" is not a valid npm package name: ${problem}` });
+  }).optional(),
   /**
    * The registry to publish to.
    * @default $NPM_CONFIG_REGISTRY, else https://registry.npmjs.org
    */
-  registry: external_exports.string().url().optional(),
+  registry: httpUrl().optional(),
   /**
    * Who may install the package; `restricted` needs a paid scope on npmjs.org.
    * @default "public"
@@ -191,7 +292,7 @@ var npmOptions = external_exports.object({
    * A package directory (relative to the project) to publish as it is, instead of packaging the
    * release's binaries. Its package.json version must be the release's version.
    */
-  directory: external_exports.string().optional()
+  directory: external_exports.string().min(1).optional()
 }).strict();
 
 // registries/npm/src/render.ts
@@ -210,21 +311,26 @@ var npmCpu = {
 };
 var cpusOf = (artifact) => artifact.arch === "universal" ? [npmCpu.amd64, npmCpu.arm64] : [npmCpu[artifact.arch]];
 var npmEpoch = /* @__PURE__ */ new Date("1985-10-26T08:15:00.000Z");
-var validName = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 var mainPackageName = (ctx) => ctx.options.package ?? ctx.project.name;
+function checkNames(ctx) {
+  if (ctx.options.directory) return;
+  const name = mainPackageName(ctx);
+  for (const pkg of [name, ...ctx.targets.map((t) => platformName(name, t))]) {
+    const problem = nameProblem(pkg);
+    if (!problem) continue;
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: `"${pkg}" is not a valid npm package name: ${problem}.`,
+      why: pkg === name ? "It is registries.npm.package, or project.name when that is unset." : `It is the ${name} package for one platform.`,
+      fix: "Set `package:` in the npm section of ferry.yaml, e.g. `package: @you/tool`."
+    });
+  }
+}
 function render(ctx, dir) {
   return ctx.options.directory ? renderDirectory(ctx, dir, ctx.options.directory) : renderBinaries(ctx, dir);
 }
 async function renderBinaries(ctx, dir) {
   const name = mainPackageName(ctx);
-  if (!validName.test(name)) {
-    throw new FerryError("ConfigInvalid", {
-      registry: ctx.registry,
-      what: `"${name}" is not a valid npm package name.`,
-      why: "npm names are lower case and URL-safe, optionally scoped as @scope/name.",
-      fix: "Set `package:` in the npm section of ferry.yaml, e.g. `package: @you/tool`."
-    });
-  }
   const version = npmVersion(ctx.version);
   const { project } = ctx;
   const common = {
@@ -339,9 +445,19 @@ process.exit(result.status ?? 1);
 }
 async function renderDirectory(ctx, dir, directory) {
   const root = resolve(ctx.project.dir, directory);
-  const manifest = await readPackageJson(ctx, root);
   const version = npmVersion(ctx.version);
-  if (manifest.version !== version) {
+  const manifest = await readDirectory(ctx, directory, version);
+  await mkdir(dir, { recursive: true });
+  const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
+  const [packed] = JSON.parse(stdout);
+  if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
+  const tarball = join(dir, packed.filename);
+  const pkg = { name: manifest.name, version, manifest, tarball, ...await checksums(tarball) };
+  return { packages: [pkg], files: [tarball] };
+}
+async function readDirectory(ctx, directory, version) {
+  const manifest = await readPackageJson(ctx, resolve(ctx.project.dir, directory));
+  if (version !== void 0 && manifest.version !== version) {
     throw new FerryError("ConfigInvalid", {
       registry: ctx.registry,
       what: `${directory}/package.json has version ${String(manifest.version)}, but the release is ${version}.`,
@@ -356,13 +472,7 @@ async function renderDirectory(ctx, dir, directory) {
       fix: "Make the two names agree, or drop `package:` to use the directory's name."
     });
   }
-  await mkdir(dir, { recursive: true });
-  const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
-  const [packed] = JSON.parse(stdout);
-  if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
-  const tarball = join(dir, packed.filename);
-  const pkg = { name: manifest.name, version, manifest, tarball, ...await checksums(tarball) };
-  return { packages: [pkg], files: [tarball] };
+  return manifest;
 }
 async function readPackageJson(ctx, root) {
   const path = join(root, "package.json");
@@ -406,6 +516,10 @@ var src_default = defineRegistry({
   needs: ["binaries"],
   targets: targetNames,
   options: npmOptions,
+  async validate(ctx) {
+    if (ctx.options.directory) await readDirectory(ctx, ctx.options.directory, ctx.version && npmVersion(ctx.version));
+    else checkNames(ctx);
+  },
   async exists(ctx) {
     const packages = await renderScratch(ctx);
     const found = await remotes(ctx, packages);

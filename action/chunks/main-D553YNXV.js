@@ -3,7 +3,7 @@ import {
   parseCommandLine,
   unknownCommand,
   version
-} from "./chunk-F3P3EUDP.js";
+} from "./chunk-3UNX6NMS.js";
 import {
   configFiles,
   configJsonSchema,
@@ -35,13 +35,14 @@ import {
   runSpokes,
   secret,
   targetName,
+  validateRun,
   webBase
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError,
   __toESM,
   asFerryError
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // packages/cli/src/main.ts
 import { readFile as readFile2, stat } from "node:fs/promises";
@@ -53,18 +54,18 @@ import { resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-ALTWLXYY.js"),
-  chocolatey: () => import("./src-QNCUF7CE.js"),
-  crates: () => import("./src-N2J4PVUA.js"),
-  docker: () => import("./src-OZJ6CB3E.js"),
-  flathub: () => import("./src-CT25F5WA.js"),
-  homebrew: () => import("./src-QSHXUBKP.js"),
-  nix: () => import("./src-WQM6RWFG.js"),
-  npm: () => import("./src-MGMYV2XZ.js"),
-  pypi: () => import("./src-IUKWOSTN.js"),
-  scoop: () => import("./src-XHKWBKGY.js"),
-  snap: () => import("./src-ZXLJTTA6.js"),
-  winget: () => import("./src-EHHZKH6S.js")
+  aur: () => import("./src-HKDRLNF4.js"),
+  chocolatey: () => import("./src-LSZ6NEKZ.js"),
+  crates: () => import("./src-IHSNXJNH.js"),
+  docker: () => import("./src-YEEI52TE.js"),
+  flathub: () => import("./src-3T3MGPSY.js"),
+  homebrew: () => import("./src-5EJUPZSM.js"),
+  nix: () => import("./src-ZIN7EAVU.js"),
+  npm: () => import("./src-KA3WBXWP.js"),
+  pypi: () => import("./src-W4OM3QWM.js"),
+  scoop: () => import("./src-FVTEFX5M.js"),
+  snap: () => import("./src-L2UJGDIA.js"),
+  winget: () => import("./src-V32PZQLU.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1539,7 +1540,8 @@ var options = {
   dist: { type: "string" },
   "verify-timeout": { type: "string" },
   target: { type: "string", multiple: true },
-  merge: { type: "boolean" }
+  merge: { type: "boolean" },
+  "allow-missing": { type: "string", multiple: true }
 };
 function parseFlags(argv) {
   const command = argv.find((a) => !a.startsWith("-")) ?? "";
@@ -1569,6 +1571,8 @@ async function main(argv) {
     }
     case "check": {
       const config = await readConfig(flags);
+      const version2 = flags.tag === void 0 ? void 0 : await resolveVersion(flags.tag, config.project.dir, process.env);
+      await validateRun({ config, spokes: await loadSpokes(selectSpokes(config, flags)), builds: true, version: version2 });
       out(
         `${config.path} is valid: ${config.build.targets.length} targets, registries: ${config.registries.map((r) => r.name).join(", ") || "none"}
 `
@@ -1578,6 +1582,7 @@ async function main(argv) {
     case "doctor": {
       const config = await readConfig(flags);
       const selected = selectSpokes(config, flags);
+      await validateRun({ config, spokes: await loadSpokes(selected), builds: false });
       const running = flags.sandbox ? await startSandbox(sandboxSetup(config, selected)) : void 0;
       try {
         return await doctor({ config, selected, env: { ...process.env, ...running?.env }, json: Boolean(flags.json), write: out });
@@ -1615,6 +1620,11 @@ function selectSpokes(config, flags) {
   }
   return config.registries.filter((r) => (!only || only.includes(r.name)) && !skip.includes(r.name));
 }
+async function loadSpokes(selected) {
+  const spokes = [];
+  for (const entry of selected) spokes.push({ adapter: await loadRegistry(entry.name), options: entry.options, common: entry.common });
+  return spokes;
+}
 function positiveNumber(value, flag, fallback, integer = false) {
   if (value === void 0) return fallback;
   const n = Number(value);
@@ -1625,13 +1635,13 @@ function positiveNumber(value, flag, fallback, integer = false) {
   }
   return n;
 }
-function selectTargets(config, flags) {
-  if (!flags.target) return void 0;
-  return flags.target.map((wanted) => {
+function selectTargets(config, flags, flag = "target") {
+  if (!flags[flag]) return void 0;
+  return flags[flag].map((wanted) => {
     const found = config.build.targets.find((t) => targetName(t) === wanted);
     if (!found) {
       throw new FerryError("UsageInvalid", {
-        what: `--target ${wanted} is not one of the build targets in ${config.path}.`,
+        what: `--${flag} ${wanted} is not one of the build targets in ${config.path}.`,
         fix: `Choose from: ${config.build.targets.map(targetName).join(", ")}.`
       });
     }
@@ -1643,6 +1653,12 @@ async function run(command, flags, mergeDirs) {
   const verifyTimeoutMs = positiveNumber(flags["verify-timeout"], "verify-timeout", 300) * 1e3;
   const config = await readConfig(flags);
   const targets = selectTargets(config, flags);
+  if (flags["allow-missing"] && !flags.merge) {
+    throw new FerryError("UsageInvalid", {
+      what: "--allow-missing goes with --merge.",
+      fix: "Run `ferry release --merge <dirs\u2026> --allow-missing <os/arch>`."
+    });
+  }
   if (flags.merge && command !== "release" && command !== "plan") {
     throw new FerryError("UsageInvalid", {
       what: "--merge goes with `ferry release` (or `ferry plan`).",
@@ -1653,10 +1669,19 @@ async function run(command, flags, mergeDirs) {
   const dryRun = command === "plan" || Boolean(flags["dry-run"]);
   const version2 = await resolveVersion(flags.tag, config.project.dir, process.env, config.release.tagPrefix);
   const distDir = resolve2(config.project.dir, flags.dist ?? "dist");
+  const spokes = await loadSpokes(selected);
+  await validateRun({
+    config,
+    spokes,
+    builds: command !== "publish" && !flags.merge,
+    version: version2,
+    output: { dir: distDir, use: command === "publish" ? "read" : "build" }
+  });
   const manifest = flags.merge ? await mergeBuilds(
     mergeDirs.map((d) => resolve2(d)),
     distDir,
-    version2.tag
+    version2.tag,
+    { targets: config.build.targets, allowMissing: selectTargets(config, flags, "allow-missing") ?? [] }
   ) : void 0;
   let env = process.env;
   let stopSandbox = async () => {
@@ -1673,7 +1698,6 @@ async function run(command, flags, mergeDirs) {
   try {
     return await release(command, {
       config,
-      selected,
       dryRun,
       concurrency,
       verifyTimeoutMs,
@@ -1682,7 +1706,8 @@ async function run(command, flags, mergeDirs) {
       env,
       json: Boolean(flags.json),
       targets,
-      manifest
+      manifest,
+      spokes
     });
   } finally {
     await stopSandbox();
@@ -1697,7 +1722,7 @@ function sandboxSetup(config, selected) {
   };
 }
 async function release(command, plan) {
-  const { config, selected, dryRun, version: version2, distDir, env } = plan;
+  const { config, dryRun, version: version2, distDir, env } = plan;
   const token = secret("GITHUB_TOKEN", env) ?? secret("GH_TOKEN", env);
   const needsGitHub = command === "publish" || command === "release" && !dryRun;
   if (needsGitHub && !token) {
@@ -1707,8 +1732,7 @@ async function release(command, plan) {
       fix: "Set GITHUB_TOKEN (in Actions: `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` with `permissions: contents: write`)."
     });
   }
-  const spokes = [];
-  for (const entry of selected) spokes.push({ adapter: await loadRegistry(entry.name), options: entry.options, common: entry.common });
+  const { spokes } = plan;
   const interactive = process.stderr.isTTY && !env.CI && !plan.json;
   const progress = interactive ? liveProgress(
     process.stderr,
@@ -1753,13 +1777,17 @@ async function release(command, plan) {
     (error) => ({ status: "failed", error: redact(asFerryError(error, "github").message) })
   );
   progress.stop();
+  const badInput = await hub.released.then(
+    () => false,
+    (error) => asFerryError(error).exitCode === 2
+  );
   const report = {
     tag: version2.tag,
     version: version2.semver,
     dryRun,
     release: releaseState,
     targets,
-    exitCode: interruption.signal.aborted ? interruption.signal.reason : exitCodeOf(releaseState, targets)
+    exitCode: interruption.signal.aborted ? interruption.signal.reason : badInput ? 2 : exitCodeOf(releaseState, targets)
   };
   const preview = async () => await releasePreview(distDir, await hub.built.catch(() => void 0), text) + await shownFiles(
     distDir,

@@ -5,10 +5,10 @@ import {
   findArtifact,
   nixVersion,
   repoFilesOptions
-} from "./chunk-ZWPBXBCW.js";
+} from "./chunk-AIYXN5RX.js";
 import {
   FerryError
-} from "./chunk-SWPDUHI7.js";
+} from "./chunk-5YRKENXX.js";
 
 // registries/nix/src/render.ts
 var systems = [
