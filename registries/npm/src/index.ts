@@ -51,8 +51,9 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
   options: npmOptions,
 
   async validate(ctx) {
-    if (ctx.options.directory) await readDirectory(ctx, ctx.options.directory, ctx.version && npmVersion(ctx.version));
-    else checkNames(ctx);
+    // A package directory is made by the project's build before the release, so it is read once the tag is known.
+    if (!ctx.options.directory) checkNames(ctx);
+    else if (ctx.version) await readDirectory(ctx, ctx.options.directory, npmVersion(ctx.version));
   },
 
   async exists(ctx) {

@@ -517,8 +517,8 @@ var src_default = defineRegistry({
   targets: targetNames,
   options: npmOptions,
   async validate(ctx) {
-    if (ctx.options.directory) await readDirectory(ctx, ctx.options.directory, ctx.version && npmVersion(ctx.version));
-    else checkNames(ctx);
+    if (!ctx.options.directory) checkNames(ctx);
+    else if (ctx.version) await readDirectory(ctx, ctx.options.directory, npmVersion(ctx.version));
   },
   async exists(ctx) {
     const packages = await renderScratch(ctx);
