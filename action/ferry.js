@@ -21,5 +21,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-3ULGGW4Z.js");
+if (answered === void 0) await import("./chunks/main-HBGHYYC3.js");
 else process.exitCode = answered;

@@ -329,16 +329,17 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     if (interruption.signal.aborted) stop();
     interruption.signal.addEventListener("abort", stop, { once: true });
   });
+  // Bad input that only the build could see (a file missing mid-build) is still bad input: exit 2.
+  let badInput = false;
   const releaseState = await Promise.race([hub.released, stopped]).then(
     (outcome): Report["release"] => outcome,
-    (error: unknown): Report["release"] => ({ status: "failed", error: redact(asFerryError(error, "github").message) }),
+    (error: unknown): Report["release"] => {
+      const failure = asFerryError(error, "github");
+      badInput = failure.exitCode === 2;
+      return { status: "failed", error: redact(failure.message) };
+    },
   );
   progress.stop();
-  // Bad input that only the build could see (a file missing mid-build) is still bad input: exit 2.
-  const badInput = await hub.released.then(
-    () => false,
-    (error: unknown) => asFerryError(error).exitCode === 2,
-  );
   const report: Report = {
     tag: version.tag,
     version: version.semver,

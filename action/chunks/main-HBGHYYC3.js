@@ -1772,15 +1772,16 @@ async function release(command, plan) {
     if (interruption.signal.aborted) stop();
     interruption.signal.addEventListener("abort", stop, { once: true });
   });
+  let badInput = false;
   const releaseState = await Promise.race([hub.released, stopped]).then(
     (outcome) => outcome,
-    (error) => ({ status: "failed", error: redact(asFerryError(error, "github").message) })
+    (error) => {
+      const failure = asFerryError(error, "github");
+      badInput = failure.exitCode === 2;
+      return { status: "failed", error: redact(failure.message) };
+    }
   );
   progress.stop();
-  const badInput = await hub.released.then(
-    () => false,
-    (error) => asFerryError(error).exitCode === 2
-  );
   const report = {
     tag: version2.tag,
     version: version2.semver,
