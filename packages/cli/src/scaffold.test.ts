@@ -1,3 +1,4 @@
+import { configSchemaUrl } from "@ferry/core";
 import { parse } from "yaml";
 import { expect, it } from "vitest";
 import type { Project } from "./detect.ts";
@@ -29,6 +30,7 @@ it("has a template for every registry, whose section its adapter accepts", async
 
 it("writes every registry into ferry.yaml, the disabled ones as comments that parse when uncommented", () => {
   const text = renderConfig(project, ["homebrew"]);
+  expect(text.split("\n")[0]).toBe(`# yaml-language-server: $schema=${configSchemaUrl}`);
   const file = parse(text) as { project: Project; registries: Record<string, unknown> };
   expect(file.project.description).toBe("Says: hello # not a comment");
   expect(Object.keys(file.registries)).toEqual(["homebrew"]);

@@ -1,3 +1,4 @@
+import { configSchemaUrl } from "@ferry/core";
 import { stringify } from "yaml";
 import type { Project } from "./detect.ts";
 import { actionReference as ferryAction } from "./distribution.ts";
@@ -124,9 +125,11 @@ const scalar = (value: string) => stringify(value, { lineWidth: 0 }).trimEnd();
 
 export function renderConfig(p: Project, enabled: string[]): string {
   const lines = [
+    `# yaml-language-server: $schema=${configSchemaUrl}`,
     `# ferry.yaml: how ${p.name} is built, and where each release goes.`,
     "# `ferry check` validates it, `ferry plan --tag v0.1.0` shows what a release would do,",
-    "# `ferry schema` prints every key. Registries are described in ferry's docs/registries/<name>.md.",
+    "# `ferry schema` prints every key (the line above lets editors check them as you type).",
+    "# Registries are described in ferry's docs/registries/<name>.md.",
     "",
     "# The project, as every registry shows it.",
     "project:",

@@ -24,46 +24,68 @@ const target = z.enum(targetNames as [TargetName, ...TargetName[]], {
 
 const projectSchema = z
   .object({
-    /** The project's name; the default name of every package. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected lowercase letters, digits, '.', '_' or '-'"),
-    description: z.string().min(1),
-    homepage: httpUrl(),
-    /** An SPDX license identifier. */
-    license: z.string().min(1),
-    /** `owner/name` of the GitHub repository that holds the releases. */
-    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name"),
-    /** The binary's name, without `.exe`. @default project.name */
-    binary: z.string().optional(),
-    /** The maintainer, `Name <email>`. @default the repository owner */
-    author: z.string().optional(),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, "expected lowercase letters, digits, '.', '_' or '-'")
+      .meta({ description: "The project's name; the default name of every package." }),
+    description: z.string().min(1).meta({ description: "One line saying what the project does; every registry's summary." }),
+    homepage: httpUrl().meta({ description: "The project's web page, an http(s) URL." }),
+    license: z.string().min(1).meta({ description: "An SPDX license identifier." }),
+    repository: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name")
+      .meta({ description: "`owner/name` of the GitHub repository that holds the releases." }),
+    binary: z.string().optional().meta({ description: "The binary's name, without `.exe`. Default: project.name." }),
+    author: z.string().optional().meta({ description: "The maintainer, `Name <email>`. Default: the repository owner." }),
   })
   .strict();
 
 const buildSchema = z
   .object({
-    /** Platforms to build, `<os>/<arch>`; none for a project that releases no binaries, only release.files. */
-    targets: z.array(target).refine((targets) => new Set(targets).size === targets.length, "lists a target twice"),
-    /** Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in. */
-    command: templateString(buildPlaceholders).optional(),
-    /** Extra environment for the command; values are templates too. */
-    env: z.record(z.string(), templateString(buildPlaceholders)).default({}),
-    /** Instead of a command: where each target's binary already is (a template, relative to the project). */
-    prebuilt: templateString(buildPlaceholders).optional(),
-    /** Directory the command runs in, relative to the project. @default "." */
-    dir: z.string().default("."),
+    targets: z
+      .array(target)
+      .refine((targets) => new Set(targets).size === targets.length, "lists a target twice")
+      .meta({
+        description: "Platforms to build, `<os>/<arch>`; none for a project that releases no binaries, only release.files.",
+        uniqueItems: true,
+        examples: [["linux/amd64", "linux/arm64", "darwin/arm64", "windows/amd64"]],
+      }),
+    command: templateString(buildPlaceholders)
+      .optional()
+      .meta({ description: "Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in." }),
+    env: z
+      .record(z.string(), templateString(buildPlaceholders))
+      .default({})
+      .meta({ description: "Extra environment for the command; values are templates too." }),
+    prebuilt: templateString(buildPlaceholders)
+      .optional()
+      .meta({ description: "Instead of a command: where each target's binary already is (a template, relative to the project)." }),
+    dir: z.string().default(".").meta({ description: "Directory the command runs in, relative to the project." }),
   })
   .strict()
-  .refine((b) => (b.targets.length ? (b.command === undefined) !== (b.prebuilt === undefined) : !b.command && !b.prebuilt), {
-    message: "set exactly one of command or prebuilt, or neither with no targets",
+  .refine(
+    (b) =>
+      b.targets.length ? (b.command === undefined) !== (b.prebuilt === undefined) : b.command === undefined && b.prebuilt === undefined,
+    {
+      message: "set exactly one of command or prebuilt, or neither with no targets",
+    },
+  )
+  // The refine above, for editors: JSON Schema cannot run it, but can say it.
+  .meta({
+    description: "How each target's binary is made: by `command`, or found where `prebuilt` says.",
+    anyOf: [
+      { properties: { targets: { type: "array", minItems: 1 }, command: true, prebuilt: false }, required: ["command"] },
+      { properties: { targets: { type: "array", minItems: 1 }, command: false, prebuilt: true }, required: ["prebuilt"] },
+      { properties: { targets: { type: "array", maxItems: 0 }, command: false, prebuilt: false } },
+    ],
   });
 
 const archivesSchema = z
   .object({
-    /** Archive name without extension. @default "{{project}}_{{version}}_{{os}}_{{arch}}" */
     name: templateString(archivePlaceholders)
       .regex(/^[^/\\]+$/, "is a file name: no / or \\ (archives are written into the output directory)")
-      .default("{{project}}_{{version}}_{{os}}_{{arch}}"),
-    /** Extra files to include (README, LICENSE), relative to the project. @default [] */
+      .default("{{project}}_{{version}}_{{os}}_{{arch}}")
+      .meta({ description: "Archive name without extension." }),
     files: z
       .array(
         z
@@ -79,44 +101,43 @@ const archivesSchema = z
           if (other) ctx.addIssue({ code: "custom", message: `${other} and ${file} would both be ${basename(file)} in the archive` });
           seen.set(basename(file), file);
         }
-      }),
+      })
+      .meta({ description: "Extra files to include (README, LICENSE), relative to the project." }),
   })
   .strict();
 
 const changesSchema = z
   .object({
-    /**
-     * Where `{{changes}}` comes from: `commits` (the commits since the previous tag, grouped by
-     * conventional-commit type when the history uses them), `github` (GitHub's generated release
-     * notes) or `changelog` (this version's section of a Keep a Changelog file). @default "commits"
-     */
-    from: z.enum(["commits", "github", "changelog"]).default("commits"),
-    /** The changelog, relative to the project, for `from: changelog`. @default "CHANGELOG.md" */
-    file: z.string().min(1).default("CHANGELOG.md"),
+    from: z.enum(["commits", "github", "changelog"]).default("commits").meta({
+      description:
+        "Where `{{changes}}` comes from: `commits` (the commits since the previous tag, grouped by conventional-commit type when the history uses them), `github` (GitHub's generated release notes) or `changelog` (this version's section of a Keep a Changelog file).",
+    }),
+    file: z.string().min(1).default("CHANGELOG.md").meta({ description: "The changelog, relative to the project, for `from: changelog`." }),
   })
   .strict();
 
 const releaseSchema = z
   .object({
-    /** Release title, a template. @default "{{tag}}" */
-    name: templateString(releasePlaceholders).default("{{tag}}"),
-    /** Release notes (Markdown), a template; `{{changes}}` is the list of changes. @default "{{changes}}" */
-    notes: templateString(notesPlaceholders).default("{{changes}}"),
-    /** Seconds the GitHub release (draft, uploads, publishing) may take before it fails. @default 900 */
-    timeout: z.number().positive().optional(),
-    changes: changesSchema.default({ from: "commits", file: "CHANGELOG.md" }),
-    /**
-     * What comes before the version in this project's tags, when several projects share a
-     * repository: `cli/` releases from tags like `cli/v1.2.3`. @default ""
-     */
+    name: templateString(releasePlaceholders).default("{{tag}}").meta({ description: "Release title, a template." }),
+    notes: templateString(notesPlaceholders)
+      .default("{{changes}}")
+      .meta({ description: "Release notes (Markdown), a template; `{{changes}}` is the list of changes." }),
+    timeout: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: "Seconds the GitHub release (draft, uploads, publishing) may take before it fails.", default: 900 }),
+    changes: changesSchema
+      .default({ from: "commits", file: "CHANGELOG.md" })
+      .meta({ description: "Where the list of changes in the release notes comes from." }),
     tagPrefix: z
       .string()
       .regex(/^([\w.@/-]*[/@_-])?$/, "expected letters, digits, '.', '_', '@', '/' or '-', ending in '/', '-', '_' or '@'")
-      .default(""),
-    /**
-     * Extra files attached to the release as they are, relative to the project; templates allowed
-     * ({{version}}, {{tag}}, {{project}}, {{binary}}). A path, or `{ path, kind, os, arch }`. @default []
-     */
+      .default("")
+      .meta({
+        description:
+          "What comes before the version in this project's tags, when several projects share a repository: `cli/` releases from tags like `cli/v1.2.3`.",
+      }),
     files: z
       .array(
         z.union([
@@ -124,24 +145,25 @@ const releaseSchema = z
           z
             .object({
               path: templateString(filePlaceholders),
-              /** @default "file" */
-              kind: z.enum(fileKinds).optional(),
-              os: z.enum(operatingSystems).optional(),
-              arch: z.enum(architectures).optional(),
+              kind: z.enum(fileKinds).optional().meta({ description: "What the file is, for the manifest.", default: "file" }),
+              os: z.enum(operatingSystems).optional().meta({ description: "The OS the file is for, if it is for one." }),
+              arch: z.enum(architectures).optional().meta({ description: "The architecture the file is for, if it is for one." }),
             })
             .strict(),
         ]),
       )
-      .default([]),
+      .default([])
+      .meta({
+        description:
+          "Extra files attached to the release as they are, relative to the project; templates allowed ({{version}}, {{tag}}, {{project}}, {{binary}}). A path, or `{ path, kind, os, arch }`.",
+      }),
   })
   .strict();
 
 /** Keys every registry section accepts besides the adapter's own. */
-const commonKeys = z.object({
-  /** Publish prereleases to registries that skip them by default. @default false */
-  prerelease: z.boolean().optional(),
-  /** Seconds before this registry's run is abandoned. @default 900 */
-  timeout: z.number().positive().optional(),
+const commonKeys = z.strictObject({
+  prerelease: z.boolean().optional().meta({ description: "Publish prereleases to registries that skip them by default.", default: false }),
+  timeout: z.number().positive().optional().meta({ description: "Seconds before this registry's run is abandoned.", default: 900 }),
 });
 export type CommonOptions = z.infer<typeof commonKeys>;
 
@@ -160,36 +182,48 @@ export interface Config {
 
 export type AdapterLoader = (name: string) => Promise<Registry<unknown, Prepared> | undefined>;
 
-const fileSchema = (registryNames: readonly string[]) =>
-  z
-    .object({
-      project: projectSchema,
-      build: buildSchema,
-      archives: archivesSchema.default({ name: "{{project}}_{{version}}_{{os}}_{{arch}}", files: [] }),
-      release: releaseSchema.default({
-        name: "{{tag}}",
-        notes: "{{changes}}",
-        changes: { from: "commits", file: "CHANGELOG.md" },
-        tagPrefix: "",
-        files: [],
-      }),
-      packages: packagesSchema.optional(),
-      registries: z
-        .record(z.string(), z.record(z.string(), z.unknown()).nullable())
-        .default({})
-        .superRefine((sections, ctx) => {
-          for (const name of Object.keys(sections)) {
-            if (!registryNames.includes(name)) {
-              ctx.addIssue({
-                code: "custom",
-                path: [name],
-                message: `unknown registry "${name}"; known: ${registryNames.join(", ")}`,
-              });
-            }
-          }
-        }),
+/** ferry.yaml's sections other than `registries`, shared by validation and the JSON Schema. */
+const sections = {
+  project: projectSchema.meta({ description: "What is released: the defaults every registry's package takes." }),
+  build: buildSchema,
+  archives: archivesSchema
+    .default({ name: "{{project}}_{{version}}_{{os}}_{{arch}}", files: [] })
+    .meta({ description: "The archives (tar.gz, zip on Windows) the binaries are packed into." }),
+  release: releaseSchema
+    .default({
+      name: "{{tag}}",
+      notes: "{{changes}}",
+      changes: { from: "commits", file: "CHANGELOG.md" },
+      tagPrefix: "",
+      files: [],
     })
-    .strict();
+    .meta({ description: "The GitHub Release every registry downloads from." }),
+  packages: packagesSchema
+    .optional()
+    .meta({ description: "Make .deb and .rpm packages of every linux target and attach them to the release." }),
+};
+
+const fileSchema = (registryNames: readonly string[]) =>
+  z.strictObject({
+    ...sections,
+    registries: z
+      .record(z.string(), z.record(z.string(), z.unknown()).nullable())
+      .default({})
+      .superRefine((sections, ctx) => {
+        for (const name of Object.keys(sections)) {
+          if (!registryNames.includes(name)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [name],
+              message: `unknown registry "${name}"; known: ${registryNames.join(", ")}`,
+            });
+          }
+        }
+      }),
+  });
+
+/** A registry's section: the adapter's options and the keys every section takes, one closed object. */
+const sectionSchema = (adapter: Registry<unknown, Prepared>) => adapter.options.safeExtend(commonKeys.shape);
 
 export const configFiles = ["ferry.yaml", "ferry.yml", "ferry.json"];
 
@@ -234,12 +268,12 @@ export async function loadConfig(path: string, registryNames: readonly string[],
   for (const [name, section] of Object.entries(file.registries)) {
     const adapter = await load(name);
     if (!adapter) continue;
-    const { prerelease, timeout, ...own } = section ?? {};
-    const common = commonKeys.safeParse({ prerelease, timeout });
-    const options = adapter.options.safeParse(own);
-    if (!common.success) problems.push(...issues(common.error, ["registries", name]));
-    if (!options.success) problems.push(...issues(options.error, ["registries", name]));
-    if (common.success && options.success) registries.push({ name, options: options.data, common: common.data });
+    const parsed = sectionSchema(adapter).safeParse(section ?? {});
+    if (!parsed.success) problems.push(...issues(parsed.error, ["registries", name]));
+    else {
+      const { prerelease, timeout, ...options } = parsed.data as CommonOptions & Record<string, unknown>;
+      registries.push({ name, options, common: { prerelease, timeout } });
+    }
   }
   if (problems.length) throw configInvalid(path, problems);
 
@@ -278,16 +312,31 @@ export function configInvalid(path: string, problems: string[]): FerryError {
   });
 }
 
-/** A JSON Schema of ferry.yaml with every registry's section, for editors. */
+/** Where the JSON Schema of ferry.yaml is published (docs/ferry.schema.json on the main branch); its `$id`. */
+export const configSchemaUrl = "https://raw.githubusercontent.com/ferry-dev/ferry/main/docs/ferry.schema.json";
+
+/**
+ * The JSON Schema of ferry.yaml with every registry's section, for editors: made from the zod
+ * schemas `ferry check` validates with, so both accept the same files (docs/configuration.md lists
+ * the few checks only `ferry check` makes).
+ */
 export function configJsonSchema(adapters: ReadonlyArray<Registry<unknown, Prepared>>): unknown {
-  const registries = z.object(Object.fromEntries(adapters.map((a) => [a.name, z.intersection(commonKeys, a.options).optional()]))).strict();
-  const schema = z.object({
-    project: projectSchema,
-    build: buildSchema,
-    archives: archivesSchema.optional(),
-    release: releaseSchema.optional(),
-    packages: packagesSchema.optional(),
-    registries: registries.optional(),
-  });
+  const registries = z.strictObject(
+    Object.fromEntries(
+      adapters.map((adapter) => [
+        adapter.name,
+        sectionSchema(adapter)
+          .nullable()
+          .optional()
+          .meta({ description: `Publish to ${adapter.name}.` }),
+      ]),
+    ),
+  );
+  const schema = z
+    .strictObject({
+      ...sections,
+      registries: registries.optional().meta({ description: "The registries to publish to, each with its options." }),
+    })
+    .meta({ $id: configSchemaUrl, title: "ferry.yaml", description: "ferry's configuration: what to build, and where to publish it." });
   return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 }

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { z } from "zod";
-import type { Context, Prepared, Registry } from "./registry.ts";
+import type { Context, OptionsSchema, Prepared, Registry } from "./registry.ts";
 import type { TargetName } from "./targets.ts";
 import { checkRepoFiles, filePresence, openRepoFiles, type FilePresenceInput, type RepoTarget } from "./repo-files.ts";
 
@@ -17,7 +16,7 @@ interface RepoOptions {
 
 export interface FileRegistrySpec<Options extends RepoOptions> {
   name: string;
-  options: z.ZodType<Options>;
+  options: OptionsSchema<Options>;
   /** The targets the file can point at. */
   targets: readonly TargetName[];
   /** `owner/name` of the GitHub repository written through the contents API, unless a git URL is set (option `git` or FERRY_<NAME>_GIT). */

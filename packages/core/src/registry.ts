@@ -86,11 +86,17 @@ export interface Check {
   fix?: string;
 }
 
+/**
+ * A registry's options: a closed zod object (`.strict()`), so `ferry check` and the JSON Schema both
+ * refuse keys the adapter does not know. Each option carries its description in `.meta()`.
+ */
+export type OptionsSchema<Options> = z.ZodObject<z.ZodRawShape, z.core.$strict> & z.ZodType<Options>;
+
 export interface Registry<Options = unknown, P extends Prepared = Prepared> {
   name: string;
   needs: Need[];
   /** Validates this registry's section of ferry.yaml. */
-  options: z.ZodType<Options>;
+  options: OptionsSchema<Options>;
   /**
    * The targets whose binaries this registry can carry (binary registries only); `ferry plan` and the
    * report name the release's other targets as left out.

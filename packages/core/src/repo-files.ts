@@ -55,18 +55,16 @@ export interface RepoTarget {
 
 /** Option keys every repository-backed adapter shares; spread them into its zod object. */
 export const repoFilesOptions = {
-  /**
-   * A git URL to push to instead of the GitHub contents API (ssh://, https://, git://, file://).
-   * @default the FERRY_<REGISTRY>_GIT environment variable, if set (adapters read it)
-   */
-  git: z.string().min(1).optional(),
-  /** @default the repository's default branch */
-  branch: z.string().min(1).optional(),
-  /** Commit author. @default "ferry <ferry@users.noreply.github.com>" */
+  git: z.string().min(1).optional().meta({
+    description:
+      "A git URL to push to instead of the GitHub contents API (ssh://, https://, git://, file://). Default: the FERRY_<REGISTRY>_GIT environment variable, if set (adapters read it).",
+  }),
+  branch: z.string().min(1).optional().meta({ description: "The branch to commit to. Default: the repository's default branch." }),
   author: z
     .string()
     .regex(/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/, "expected `Name <email>`")
-    .optional(),
+    .optional()
+    .meta({ description: "Commit author.", default: "ferry <ferry@users.noreply.github.com>" }),
 };
 
 const defaultAuthor = "ferry <ferry@users.noreply.github.com>";

@@ -3,7 +3,8 @@ import { z } from "zod";
 
 /** An http(s) URL. Other schemes (javascript:, file:, data:) are refused wherever ferry takes a URL. */
 export function httpUrl() {
-  return z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
+  // The pattern says it in the JSON Schema too, whose uri format takes every scheme.
+  return z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).meta({ pattern: "^https?://" });
 }
 
 /** A relative path that stays inside the directory it is resolved against (no leading `/`, no climbing out with `..`). */

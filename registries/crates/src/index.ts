@@ -10,13 +10,12 @@ const name = "crates";
 
 const options = z
   .object({
-    /** Cargo.toml of the crate, relative to the project's directory. @default "Cargo.toml" */
-    manifest: innerPath().default("Cargo.toml"),
-    /** The registry's sparse index. @default FERRY_CRATES_INDEX, else sparse+https://index.crates.io/ */
+    manifest: innerPath().default("Cargo.toml").meta({ description: "Cargo.toml of the crate, relative to the project's directory." }),
     index: z
       .string()
       .regex(/^sparse\+https?:\/\/[^\s]+$/, "expected a sparse index URL, sparse+https://host/path/")
-      .optional(),
+      .optional()
+      .meta({ description: "The registry's sparse index. Default: FERRY_CRATES_INDEX, else sparse+https://index.crates.io/." }),
   })
   .strict();
 

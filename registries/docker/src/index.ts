@@ -9,11 +9,6 @@ import { pushRepository } from "./reference.ts";
 
 const options = z
   .object({
-    /**
-     * The image to publish, e.g. "ghcr.io/owner/hello". The first part is the registry host when it
-     * has a dot or a colon; otherwise the image is on Docker Hub ("hello" is docker.io/library/hello).
-     * @default "ghcr.io/<the project's repository, lowercased>"
-     */
     image: z
       .string()
       .superRefine((image, ctx) => {
@@ -24,26 +19,28 @@ const options = z
           ctx.addIssue({ code: "custom", message: why ? `${what} ${why}` : what });
         }
       })
-      .optional(),
-    /**
-     * A registry host (or http(s):// URL) that replaces the image's host, e.g. "127.0.0.1:5000".
-     * @default the FERRY_DOCKER_REGISTRY environment variable, else the image's own host
-     */
-    registry: z.string().optional(),
-    /**
-     * A base image pinned by digest, e.g. "gcr.io/distroless/static@sha256:…"; ferry's layer goes on top.
-     * @default none: the binary alone, on scratch
-     */
+      .optional()
+      .meta({
+        description:
+          'The image to publish, e.g. "ghcr.io/owner/hello". The first part is the registry host when it has a dot or a colon; otherwise the image is on Docker Hub ("hello" is docker.io/library/hello).',
+        default: "ghcr.io/<the project's repository, lowercased>",
+      }),
+    registry: z.string().optional().meta({
+      description:
+        "A registry host (or http(s):// URL) that replaces the image's host, e.g. \"127.0.0.1:5000\". Default: the FERRY_DOCKER_REGISTRY environment variable, else the image's own host.",
+    }),
     base: z
       .string()
       .regex(/@sha256:[0-9a-f]{64}$/, "must be pinned by digest: host/path@sha256:<64 hex>")
-      .optional(),
-    /**
-     * OCI annotations (and config labels), over ferry's defaults: org.opencontainers.image.title,
-     * version, description, licenses and source.
-     * @default {}
-     */
-    labels: z.record(z.string(), z.string()).default({}),
+      .optional()
+      .meta({
+        description:
+          'A base image pinned by digest, e.g. "gcr.io/distroless/static@sha256:…"; ferry\'s layer goes on top. Default: none: the binary alone, on scratch.',
+      }),
+    labels: z.record(z.string(), z.string()).default({}).meta({
+      description:
+        "OCI annotations (and config labels), over ferry's defaults: org.opencontainers.image.title, version, description, licenses and source.",
+    }),
   })
   .strict();
 

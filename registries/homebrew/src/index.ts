@@ -4,21 +4,19 @@ import { parseFormula, renderCask, renderFormula } from "./render.ts";
 
 const options = z
   .object({
-    /** The tap on GitHub, `owner/homebrew-<name>`, written through the contents API. Or set `git`. */
     tap: z
       .string()
       .regex(/^[\w.-]+\/homebrew-[\w.-]+$/, "expected owner/homebrew-<name>")
-      .optional(),
+      .optional()
+      .meta({ description: "The tap on GitHub, `owner/homebrew-<name>`, written through the contents API. Or set `git`." }),
     ...repoFilesOptions,
-    /** Publish a cask (Casks/<formula>.rb, macOS only) instead of a formula. @default false */
-    cask: z.boolean().default(false),
-    /** The formula (or cask) name: Formula/<formula>.rb. @default the project name */
+    cask: z.boolean().default(false).meta({ description: "Publish a cask (Casks/<formula>.rb, macOS only) instead of a formula." }),
     formula: z
       .string()
       .regex(/^[a-z0-9][a-z0-9@._+-]*$/, "expected a lowercase formula name")
-      .optional(),
-    /** Name of the secret with a token that may write to the tap. @default "HOMEBREW_TAP_TOKEN" */
-    token: z.string().default("HOMEBREW_TAP_TOKEN"),
+      .optional()
+      .meta({ description: "The formula (or cask) name: Formula/<formula>.rb. Default: the project name." }),
+    token: z.string().default("HOMEBREW_TAP_TOKEN").meta({ description: "Name of the secret with a token that may write to the tap." }),
   })
   .strict();
 

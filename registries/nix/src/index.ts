@@ -4,24 +4,23 @@ import { nixTargets, parseDerivation, renderDerivation, semverOfNix } from "./re
 
 const options = z
   .object({
-    /** The flake or NUR repository on GitHub, `owner/name`, written through the contents API. Or set `git`. */
     repository: z
       .string()
       .regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name")
-      .optional(),
+      .optional()
+      .meta({ description: "The flake or NUR repository on GitHub, `owner/name`, written through the contents API. Or set `git`." }),
     ...repoFilesOptions,
-    /** The package name (`pname`). @default the project name */
     pname: z
       .string()
       .regex(/^[A-Za-z_][\w.+-]*$/, "expected a Nix package name")
-      .optional(),
-    /** Where the derivation goes in the repository. @default "pkgs/<pname>/default.nix" */
+      .optional()
+      .meta({ description: "The package name (`pname`). Default: the project name." }),
     path: z
       .string()
       .regex(/^[^/].*\.nix$/, "expected a relative path ending in .nix")
-      .optional(),
-    /** Name of the secret with a token that may write to the repository. @default "NIX_REPO_TOKEN" */
-    token: z.string().default("NIX_REPO_TOKEN"),
+      .optional()
+      .meta({ description: "Where the derivation goes in the repository.", default: "pkgs/<pname>/default.nix" }),
+    token: z.string().default("NIX_REPO_TOKEN").meta({ description: "Name of the secret with a token that may write to the repository." }),
   })
   .strict();
 

@@ -26,24 +26,28 @@ const name = "pypi";
 
 const options = z
   .object({
-    /** The distribution name on PyPI. @default the project's name */
     name: z
       .string()
       .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, "not a valid Python distribution name")
-      .optional(),
-    /** Wheel platform tags per target (`linux_amd64`, …), replacing the defaults (e.g. a musllinux tag). @default the manylinux/macosx/win tags in the docs */
+      .optional()
+      .meta({ description: "The distribution name on PyPI. Default: the project's name." }),
     platforms: z
       .partialRecord(z.enum(Object.keys(defaultPlatformTags) as [Platform, ...Platform[]]), z.string().regex(/^[a-z0-9_.]+$/))
-      .default({}),
-    /**
-     * A directory of prebuilt wheels and sdists (relative to the project) to upload as they are,
-     * instead of wheels made from the release binaries. @default none: ferry makes the wheels
-     */
-    dist: z.string().min(1).optional(),
-    /** The upload API. @default FERRY_PYPI_UPLOAD_URL, else https://upload.pypi.org/legacy/ */
-    repository: httpUrl().optional(),
-    /** The index whose JSON API answers exists() and verify(). @default FERRY_PYPI_URL, else https://pypi.org */
-    index: httpUrl().optional(),
+      .default({})
+      .meta({
+        description:
+          "Wheel platform tags per target (`linux_amd64`, …), replacing the defaults (e.g. a musllinux tag). Default: the manylinux/macosx/win tags in the docs.",
+      }),
+    dist: z.string().min(1).optional().meta({
+      description:
+        "A directory of prebuilt wheels and sdists (relative to the project) to upload as they are, instead of wheels made from the release binaries. Default: none: ferry makes the wheels.",
+    }),
+    repository: httpUrl()
+      .optional()
+      .meta({ description: "The upload API. Default: FERRY_PYPI_UPLOAD_URL, else https://upload.pypi.org/legacy/." }),
+    index: httpUrl()
+      .optional()
+      .meta({ description: "The index whose JSON API answers exists() and verify(). Default: FERRY_PYPI_URL, else https://pypi.org." }),
   })
   .strict()
   .refine((o) => !(o.dist && Object.keys(o.platforms).length), {

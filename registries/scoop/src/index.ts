@@ -4,19 +4,18 @@ import { architectures, parseScoop, renderScoop } from "./render.ts";
 
 const options = z
   .object({
-    /** The bucket on GitHub, `owner/name`, written through the contents API. Or set `git`. */
     bucket: z
       .string()
       .regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name")
-      .optional(),
+      .optional()
+      .meta({ description: "The bucket on GitHub, `owner/name`, written through the contents API. Or set `git`." }),
     ...repoFilesOptions,
-    /** The app name (bucket/<app>.json). @default the project name */
     app: z
       .string()
       .regex(/^[\w.-]+$/, "expected a file name without .json")
-      .optional(),
-    /** Name of the secret with a token that may write to the bucket. @default "SCOOP_BUCKET_TOKEN" */
-    token: z.string().default("SCOOP_BUCKET_TOKEN"),
+      .optional()
+      .meta({ description: "The app name (bucket/<app>.json). Default: the project name." }),
+    token: z.string().default("SCOOP_BUCKET_TOKEN").meta({ description: "Name of the secret with a token that may write to the bucket." }),
   })
   .strict();
 

@@ -9,35 +9,60 @@ import { packageFormats, type PackageFormat } from "./archs.ts";
 
 const names = z.array(z.string().min(1));
 /** Package relations: one list for every format, or a list per format (their package names differ). */
-const relations = z.union([names, z.object({ deb: names, rpm: names }).partial().strict()]).default([]);
+const relations = z
+  .union([
+    names,
+    z
+      .object({
+        deb: names.meta({ description: "The relation in the .deb, with Debian's package names." }),
+        rpm: names.meta({ description: "The relation in the .rpm, with the RPM distributions' package names." }),
+      })
+      .partial()
+      .strict(),
+  ])
+  .default([]);
 
 /** The `packages` section of ferry.yaml: .deb and .rpm packages of every linux target. */
 export const packagesSchema = z
   .object({
-    /** Which packages to make. @default [deb, rpm] */
     formats: z
       .array(z.enum(packageFormats))
       .min(1)
-      .default([...packageFormats]),
-    /** The package name. @default project.name */
+      .default([...packageFormats])
+      .meta({ description: "Which packages to make. Default: [deb, rpm]." }),
     name: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.+-]*$/, "expected lowercase letters, digits, '.', '+' or '-'")
-      .optional(),
-    /** `Name <email>`. @default project.author, with a GitHub noreply address when it has none */
-    maintainer: z.string().optional(),
-    /** Packages this one needs, e.g. `[git]` or `{ deb: [libc6], rpm: [glibc] }`. @default [] */
-    depends: relations,
-    /** Packages that cannot be installed beside this one. @default [] */
-    conflicts: relations,
-    /** The licence text, relative to the project: Debian's copyright file, /usr/share/licenses elsewhere. */
-    license: z.string().optional(),
-    /** Documentation installed to /usr/share/doc/<name>/. @default [] */
-    docs: z.array(z.string()).default([]),
-    /** Man pages (e.g. `man/hello.1`), installed gzipped to /usr/share/man/man<section>/. @default [] */
-    man: z.array(z.string().regex(/\.[1-9][a-z]*$/, "expected a man page name ending in its section, e.g. hello.1")).default([]),
-    /** Shell completion scripts, relative to the project. */
-    completions: z.object({ bash: z.string(), zsh: z.string(), fish: z.string() }).partial().strict().default({}),
+      .optional()
+      .meta({ description: "The package name. Default: project.name." }),
+    maintainer: z
+      .string()
+      .optional()
+      .meta({ description: "`Name <email>`. Default: project.author, with a GitHub noreply address when it has none." }),
+    depends: relations.meta({
+      description: "Packages this one needs, e.g. `[git]` or `{ deb: [libc6], rpm: [glibc] }`.",
+      examples: [["git"], { deb: ["libc6"], rpm: ["glibc"] }],
+    }),
+    conflicts: relations.meta({ description: "Packages that cannot be installed beside this one." }),
+    license: z
+      .string()
+      .optional()
+      .meta({ description: "The licence text, relative to the project: Debian's copyright file, /usr/share/licenses elsewhere." }),
+    docs: z.array(z.string()).default([]).meta({ description: "Documentation installed to /usr/share/doc/<name>/." }),
+    man: z
+      .array(z.string().regex(/\.[1-9][a-z]*$/, "expected a man page name ending in its section, e.g. hello.1"))
+      .default([])
+      .meta({ description: "Man pages (e.g. `man/hello.1`), installed gzipped to /usr/share/man/man<section>/." }),
+    completions: z
+      .object({
+        bash: z.string().meta({ description: "The bash completion script." }),
+        zsh: z.string().meta({ description: "The zsh completion script." }),
+        fish: z.string().meta({ description: "The fish completion script." }),
+      })
+      .partial()
+      .strict()
+      .default({})
+      .meta({ description: "Shell completion scripts, relative to the project." }),
   })
   .strict();
 export type PackagesOptions = z.infer<typeof packagesSchema>;
