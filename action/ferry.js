@@ -21,5 +21,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-HBGHYYC3.js");
+if (answered === void 0) await import("./chunks/main-GPHB6Y7C.js");
 else process.exitCode = answered;

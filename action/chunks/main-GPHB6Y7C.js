@@ -7,6 +7,7 @@ import {
 import {
   configFiles,
   configJsonSchema,
+  configSchemaUrl,
   createContext,
   createGitHub,
   emptyManifest,
@@ -37,7 +38,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError,
   __toESM,
@@ -54,18 +55,18 @@ import { resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-HKDRLNF4.js"),
-  chocolatey: () => import("./src-LSZ6NEKZ.js"),
-  crates: () => import("./src-IHSNXJNH.js"),
-  docker: () => import("./src-YEEI52TE.js"),
-  flathub: () => import("./src-3T3MGPSY.js"),
-  homebrew: () => import("./src-5EJUPZSM.js"),
-  nix: () => import("./src-ZIN7EAVU.js"),
-  npm: () => import("./src-Y3QOIRBW.js"),
-  pypi: () => import("./src-W4OM3QWM.js"),
-  scoop: () => import("./src-FVTEFX5M.js"),
-  snap: () => import("./src-L2UJGDIA.js"),
-  winget: () => import("./src-V32PZQLU.js")
+  aur: () => import("./src-43AHYIUG.js"),
+  chocolatey: () => import("./src-PCDSL3M7.js"),
+  crates: () => import("./src-WQZCKBO7.js"),
+  docker: () => import("./src-NXDTGNN3.js"),
+  flathub: () => import("./src-SNK3THNF.js"),
+  homebrew: () => import("./src-5MRTNIQS.js"),
+  nix: () => import("./src-G2ZGEC7N.js"),
+  npm: () => import("./src-4IVWWMXX.js"),
+  pypi: () => import("./src-Z3CRIR7I.js"),
+  scoop: () => import("./src-Y77X756N.js"),
+  snap: () => import("./src-4REDTPB6.js"),
+  winget: () => import("./src-SQ6CJ5FB.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1147,9 +1148,11 @@ function defaultRegistries(p) {
 var scalar = (value) => (0, import_yaml.stringify)(value, { lineWidth: 0 }).trimEnd();
 function renderConfig(p, enabled) {
   const lines2 = [
+    `# yaml-language-server: $schema=${configSchemaUrl}`,
     `# ferry.yaml: how ${p.name} is built, and where each release goes.`,
     "# `ferry check` validates it, `ferry plan --tag v0.1.0` shows what a release would do,",
-    "# `ferry schema` prints every key. Registries are described in ferry's docs/registries/<name>.md.",
+    "# `ferry schema` prints every key (the line above lets editors check them as you type).",
+    "# Registries are described in ferry's docs/registries/<name>.md.",
     "",
     "# The project, as every registry shows it.",
     "project:",

@@ -17,7 +17,7 @@ import {
   refused,
   secretCheck,
   splitRepo
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";
@@ -28,52 +28,23 @@ import { join } from "node:path";
 
 // registries/flathub/src/options.ts
 var flathubOptions = external_exports.object({
-  /** The application ID, reverse-DNS with at least three parts, e.g. `io.github.acme.Hello`. */
   appId: external_exports.string().regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*){2,}$/, {
     message: "must be a reverse-DNS ID with at least three parts, e.g. io.github.acme.Hello"
+  }).meta({ description: "The application ID, reverse-DNS with at least three parts, e.g. `io.github.acme.Hello`." }),
+  runtime: external_exports.string().default("org.freedesktop.Platform").meta({ description: "The runtime the app runs on." }),
+  runtimeVersion: external_exports.string().default("24.08").meta({ description: "The runtime's version (branch)." }),
+  sdk: external_exports.string().default("org.freedesktop.Sdk").meta({ description: "The SDK the manifest names for building." }),
+  repository: external_exports.string().optional().meta({ description: "The app's repository on GitHub, which the pull request goes to.", default: "flathub/<appId>" }),
+  branch: external_exports.string().default("master").meta({ description: "The branch the pull request targets: `master` for stable, `beta` for the beta channel." }),
+  token: external_exports.string().default("FLATHUB_TOKEN").meta({
+    description: "The environment variable holding a GitHub token (classic scope public_repo) of the account that forks the app's repository and opens the pull request."
   }),
-  /** @default "org.freedesktop.Platform" */
-  runtime: external_exports.string().default("org.freedesktop.Platform"),
-  /** @default "24.08" */
-  runtimeVersion: external_exports.string().default("24.08"),
-  /** @default "org.freedesktop.Sdk" */
-  sdk: external_exports.string().default("org.freedesktop.Sdk"),
-  /**
-   * The app's repository on GitHub, which the pull request goes to.
-   * @default "flathub/<appId>"
-   */
-  repository: external_exports.string().optional(),
-  /**
-   * The branch the pull request targets: `master` for stable, `beta` for the beta channel.
-   * @default "master"
-   */
-  branch: external_exports.string().default("master"),
-  /**
-   * The environment variable holding a GitHub token (classic scope public_repo) of the account that
-   * forks the app's repository and opens the pull request.
-   * @default "FLATHUB_TOKEN"
-   */
-  token: external_exports.string().default("FLATHUB_TOKEN"),
-  /**
-   * Sandbox permissions, e.g. `["--share=network", "--filesystem=home"]`.
-   * @default []
-   */
-  finishArgs: external_exports.array(external_exports.string()).default([]),
-  /**
-   * One line for the store listing.
-   * @default project.description without its final full stop
-   */
-  summary: external_exports.string().optional(),
-  /**
-   * The developer's name in the metainfo.
-   * @default project.author without the email
-   */
-  developer: external_exports.string().optional(),
-  /**
-   * The Flathub API base used by exists() and verify().
-   * @default $FERRY_FLATHUB_API, else https://flathub.org/api/v2
-   */
-  api: httpUrl().optional()
+  finishArgs: external_exports.array(external_exports.string()).default([]).meta({ description: 'Sandbox permissions, e.g. `["--share=network", "--filesystem=home"]`.' }),
+  summary: external_exports.string().optional().meta({ description: "One line for the store listing. Default: project.description without its final full stop." }),
+  developer: external_exports.string().optional().meta({ description: "The developer's name in the metainfo. Default: project.author without the email." }),
+  api: httpUrl().optional().meta({
+    description: "The Flathub API base used by exists() and verify(). Default: $FERRY_FLATHUB_API, else https://flathub.org/api/v2."
+  })
 }).strict();
 
 // registries/flathub/src/render.ts

@@ -75089,15 +75089,11 @@ import { tmpdir } from "node:os";
 import { dirname as dirname2, join as join5 } from "node:path";
 import { setTimeout as sleep3 } from "node:timers/promises";
 var repoFilesOptions = {
-  /**
-   * A git URL to push to instead of the GitHub contents API (ssh://, https://, git://, file://).
-   * @default the FERRY_<REGISTRY>_GIT environment variable, if set (adapters read it)
-   */
-  git: external_exports.string().min(1).optional(),
-  /** @default the repository's default branch */
-  branch: external_exports.string().min(1).optional(),
-  /** Commit author. @default "ferry <ferry@users.noreply.github.com>" */
-  author: external_exports.string().regex(/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/, "expected `Name <email>`").optional()
+  git: external_exports.string().min(1).optional().meta({
+    description: "A git URL to push to instead of the GitHub contents API (ssh://, https://, git://, file://). Default: the FERRY_<REGISTRY>_GIT environment variable, if set (adapters read it)."
+  }),
+  branch: external_exports.string().min(1).optional().meta({ description: "The branch to commit to. Default: the repository's default branch." }),
+  author: external_exports.string().regex(/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/, "expected `Name <email>`").optional().meta({ description: "Commit author.", default: "ferry <ferry@users.noreply.github.com>" })
 };
 var defaultAuthor = "ferry <ferry@users.noreply.github.com>";
 function openRepoFiles(ctx, target2) {
@@ -75396,7 +75392,7 @@ function compareVersions(a2, b2) {
 // packages/core/src/schemas.ts
 import { isAbsolute, normalize } from "node:path";
 function httpUrl2() {
-  return external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" });
+  return external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).meta({ pattern: "^https?://" });
 }
 function innerPath() {
   return external_exports.string().min(1).refine(
@@ -75525,26 +75521,30 @@ import { readFile as readFile3 } from "node:fs/promises";
 import { basename as basename2, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 var names = external_exports.array(external_exports.string().min(1));
-var relations = external_exports.union([names, external_exports.object({ deb: names, rpm: names }).partial().strict()]).default([]);
+var relations = external_exports.union([
+  names,
+  external_exports.object({
+    deb: names.meta({ description: "The relation in the .deb, with Debian's package names." }),
+    rpm: names.meta({ description: "The relation in the .rpm, with the RPM distributions' package names." })
+  }).partial().strict()
+]).default([]);
 var packagesSchema = external_exports.object({
-  /** Which packages to make. @default [deb, rpm] */
-  formats: external_exports.array(external_exports.enum(packageFormats)).min(1).default([...packageFormats]),
-  /** The package name. @default project.name */
-  name: external_exports.string().regex(/^[a-z0-9][a-z0-9.+-]*$/, "expected lowercase letters, digits, '.', '+' or '-'").optional(),
-  /** `Name <email>`. @default project.author, with a GitHub noreply address when it has none */
-  maintainer: external_exports.string().optional(),
-  /** Packages this one needs, e.g. `[git]` or `{ deb: [libc6], rpm: [glibc] }`. @default [] */
-  depends: relations,
-  /** Packages that cannot be installed beside this one. @default [] */
-  conflicts: relations,
-  /** The licence text, relative to the project: Debian's copyright file, /usr/share/licenses elsewhere. */
-  license: external_exports.string().optional(),
-  /** Documentation installed to /usr/share/doc/<name>/. @default [] */
-  docs: external_exports.array(external_exports.string()).default([]),
-  /** Man pages (e.g. `man/hello.1`), installed gzipped to /usr/share/man/man<section>/. @default [] */
-  man: external_exports.array(external_exports.string().regex(/\.[1-9][a-z]*$/, "expected a man page name ending in its section, e.g. hello.1")).default([]),
-  /** Shell completion scripts, relative to the project. */
-  completions: external_exports.object({ bash: external_exports.string(), zsh: external_exports.string(), fish: external_exports.string() }).partial().strict().default({})
+  formats: external_exports.array(external_exports.enum(packageFormats)).min(1).default([...packageFormats]).meta({ description: "Which packages to make. Default: [deb, rpm]." }),
+  name: external_exports.string().regex(/^[a-z0-9][a-z0-9.+-]*$/, "expected lowercase letters, digits, '.', '+' or '-'").optional().meta({ description: "The package name. Default: project.name." }),
+  maintainer: external_exports.string().optional().meta({ description: "`Name <email>`. Default: project.author, with a GitHub noreply address when it has none." }),
+  depends: relations.meta({
+    description: "Packages this one needs, e.g. `[git]` or `{ deb: [libc6], rpm: [glibc] }`.",
+    examples: [["git"], { deb: ["libc6"], rpm: ["glibc"] }]
+  }),
+  conflicts: relations.meta({ description: "Packages that cannot be installed beside this one." }),
+  license: external_exports.string().optional().meta({ description: "The licence text, relative to the project: Debian's copyright file, /usr/share/licenses elsewhere." }),
+  docs: external_exports.array(external_exports.string()).default([]).meta({ description: "Documentation installed to /usr/share/doc/<name>/." }),
+  man: external_exports.array(external_exports.string().regex(/\.[1-9][a-z]*$/, "expected a man page name ending in its section, e.g. hello.1")).default([]).meta({ description: "Man pages (e.g. `man/hello.1`), installed gzipped to /usr/share/man/man<section>/." }),
+  completions: external_exports.object({
+    bash: external_exports.string().meta({ description: "The bash completion script." }),
+    zsh: external_exports.string().meta({ description: "The zsh completion script." }),
+    fish: external_exports.string().meta({ description: "The fish completion script." })
+  }).partial().strict().default({}).meta({ description: "Shell completion scripts, relative to the project." })
 }).strict();
 function packageTime(env = process.env) {
   const epoch = Number(env.SOURCE_DATE_EPOCH);
@@ -76010,37 +76010,39 @@ var target = external_exports.enum(targetNames, {
   error: (issue2) => `unknown target "${String(issue2.input)}"; known: ${targetNames.join(", ")}`
 });
 var projectSchema = external_exports.object({
-  /** The project's name; the default name of every package. */
-  name: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected lowercase letters, digits, '.', '_' or '-'"),
-  description: external_exports.string().min(1),
-  homepage: httpUrl2(),
-  /** An SPDX license identifier. */
-  license: external_exports.string().min(1),
-  /** `owner/name` of the GitHub repository that holds the releases. */
-  repository: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name"),
-  /** The binary's name, without `.exe`. @default project.name */
-  binary: external_exports.string().optional(),
-  /** The maintainer, `Name <email>`. @default the repository owner */
-  author: external_exports.string().optional()
+  name: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected lowercase letters, digits, '.', '_' or '-'").meta({ description: "The project's name; the default name of every package." }),
+  description: external_exports.string().min(1).meta({ description: "One line saying what the project does; every registry's summary." }),
+  homepage: httpUrl2().meta({ description: "The project's web page, an http(s) URL." }),
+  license: external_exports.string().min(1).meta({ description: "An SPDX license identifier." }),
+  repository: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name").meta({ description: "`owner/name` of the GitHub repository that holds the releases." }),
+  binary: external_exports.string().optional().meta({ description: "The binary's name, without `.exe`. Default: project.name." }),
+  author: external_exports.string().optional().meta({ description: "The maintainer, `Name <email>`. Default: the repository owner." })
 }).strict();
 var buildSchema = external_exports.object({
-  /** Platforms to build, `<os>/<arch>`; none for a project that releases no binaries, only release.files. */
-  targets: external_exports.array(target).refine((targets) => new Set(targets).size === targets.length, "lists a target twice"),
-  /** Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in. */
-  command: templateString(buildPlaceholders).optional(),
-  /** Extra environment for the command; values are templates too. */
-  env: external_exports.record(external_exports.string(), templateString(buildPlaceholders)).default({}),
-  /** Instead of a command: where each target's binary already is (a template, relative to the project). */
-  prebuilt: templateString(buildPlaceholders).optional(),
-  /** Directory the command runs in, relative to the project. @default "." */
-  dir: external_exports.string().default(".")
-}).strict().refine((b2) => b2.targets.length ? b2.command === void 0 !== (b2.prebuilt === void 0) : !b2.command && !b2.prebuilt, {
-  message: "set exactly one of command or prebuilt, or neither with no targets"
+  targets: external_exports.array(target).refine((targets) => new Set(targets).size === targets.length, "lists a target twice").meta({
+    description: "Platforms to build, `<os>/<arch>`; none for a project that releases no binaries, only release.files.",
+    uniqueItems: true,
+    examples: [["linux/amd64", "linux/arm64", "darwin/arm64", "windows/amd64"]]
+  }),
+  command: templateString(buildPlaceholders).optional().meta({ description: "Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in." }),
+  env: external_exports.record(external_exports.string(), templateString(buildPlaceholders)).default({}).meta({ description: "Extra environment for the command; values are templates too." }),
+  prebuilt: templateString(buildPlaceholders).optional().meta({ description: "Instead of a command: where each target's binary already is (a template, relative to the project)." }),
+  dir: external_exports.string().default(".").meta({ description: "Directory the command runs in, relative to the project." })
+}).strict().refine(
+  (b2) => b2.targets.length ? b2.command === void 0 !== (b2.prebuilt === void 0) : b2.command === void 0 && b2.prebuilt === void 0,
+  {
+    message: "set exactly one of command or prebuilt, or neither with no targets"
+  }
+).meta({
+  description: "How each target's binary is made: by `command`, or found where `prebuilt` says.",
+  anyOf: [
+    { properties: { targets: { type: "array", minItems: 1 }, command: true, prebuilt: false }, required: ["command"] },
+    { properties: { targets: { type: "array", minItems: 1 }, command: false, prebuilt: true }, required: ["prebuilt"] },
+    { properties: { targets: { type: "array", maxItems: 0 }, command: false, prebuilt: false } }
+  ]
 });
 var archivesSchema = external_exports.object({
-  /** Archive name without extension. @default "{{project}}_{{version}}_{{os}}_{{arch}}" */
-  name: templateString(archivePlaceholders).regex(/^[^/\\]+$/, "is a file name: no / or \\ (archives are written into the output directory)").default("{{project}}_{{version}}_{{os}}_{{arch}}"),
-  /** Extra files to include (README, LICENSE), relative to the project. @default [] */
+  name: templateString(archivePlaceholders).regex(/^[^/\\]+$/, "is a file name: no / or \\ (archives are written into the output directory)").default("{{project}}_{{version}}_{{os}}_{{arch}}").meta({ description: "Archive name without extension." }),
   files: external_exports.array(
     external_exports.string().min(1).refine((file2) => !isAbsolute2(file2), "expected a path relative to the project, not an absolute one")
   ).default([]).superRefine((files, ctx) => {
@@ -76050,68 +76052,57 @@ var archivesSchema = external_exports.object({
       if (other) ctx.addIssue({ code: "custom", message: `${other} and ${file2} would both be ${basename3(file2)} in the archive` });
       seen.set(basename3(file2), file2);
     }
-  })
+  }).meta({ description: "Extra files to include (README, LICENSE), relative to the project." })
 }).strict();
 var changesSchema = external_exports.object({
-  /**
-   * Where `{{changes}}` comes from: `commits` (the commits since the previous tag, grouped by
-   * conventional-commit type when the history uses them), `github` (GitHub's generated release
-   * notes) or `changelog` (this version's section of a Keep a Changelog file). @default "commits"
-   */
-  from: external_exports.enum(["commits", "github", "changelog"]).default("commits"),
-  /** The changelog, relative to the project, for `from: changelog`. @default "CHANGELOG.md" */
-  file: external_exports.string().min(1).default("CHANGELOG.md")
+  from: external_exports.enum(["commits", "github", "changelog"]).default("commits").meta({
+    description: "Where `{{changes}}` comes from: `commits` (the commits since the previous tag, grouped by conventional-commit type when the history uses them), `github` (GitHub's generated release notes) or `changelog` (this version's section of a Keep a Changelog file)."
+  }),
+  file: external_exports.string().min(1).default("CHANGELOG.md").meta({ description: "The changelog, relative to the project, for `from: changelog`." })
 }).strict();
 var releaseSchema = external_exports.object({
-  /** Release title, a template. @default "{{tag}}" */
-  name: templateString(releasePlaceholders).default("{{tag}}"),
-  /** Release notes (Markdown), a template; `{{changes}}` is the list of changes. @default "{{changes}}" */
-  notes: templateString(notesPlaceholders).default("{{changes}}"),
-  /** Seconds the GitHub release (draft, uploads, publishing) may take before it fails. @default 900 */
-  timeout: external_exports.number().positive().optional(),
-  changes: changesSchema.default({ from: "commits", file: "CHANGELOG.md" }),
-  /**
-   * What comes before the version in this project's tags, when several projects share a
-   * repository: `cli/` releases from tags like `cli/v1.2.3`. @default ""
-   */
-  tagPrefix: external_exports.string().regex(/^([\w.@/-]*[/@_-])?$/, "expected letters, digits, '.', '_', '@', '/' or '-', ending in '/', '-', '_' or '@'").default(""),
-  /**
-   * Extra files attached to the release as they are, relative to the project; templates allowed
-   * ({{version}}, {{tag}}, {{project}}, {{binary}}). A path, or `{ path, kind, os, arch }`. @default []
-   */
+  name: templateString(releasePlaceholders).default("{{tag}}").meta({ description: "Release title, a template." }),
+  notes: templateString(notesPlaceholders).default("{{changes}}").meta({ description: "Release notes (Markdown), a template; `{{changes}}` is the list of changes." }),
+  timeout: external_exports.number().positive().optional().meta({ description: "Seconds the GitHub release (draft, uploads, publishing) may take before it fails.", default: 900 }),
+  changes: changesSchema.default({ from: "commits", file: "CHANGELOG.md" }).meta({ description: "Where the list of changes in the release notes comes from." }),
+  tagPrefix: external_exports.string().regex(/^([\w.@/-]*[/@_-])?$/, "expected letters, digits, '.', '_', '@', '/' or '-', ending in '/', '-', '_' or '@'").default("").meta({
+    description: "What comes before the version in this project's tags, when several projects share a repository: `cli/` releases from tags like `cli/v1.2.3`."
+  }),
   files: external_exports.array(
     external_exports.union([
       templateString(filePlaceholders),
       external_exports.object({
         path: templateString(filePlaceholders),
-        /** @default "file" */
-        kind: external_exports.enum(fileKinds).optional(),
-        os: external_exports.enum(operatingSystems).optional(),
-        arch: external_exports.enum(architectures).optional()
+        kind: external_exports.enum(fileKinds).optional().meta({ description: "What the file is, for the manifest.", default: "file" }),
+        os: external_exports.enum(operatingSystems).optional().meta({ description: "The OS the file is for, if it is for one." }),
+        arch: external_exports.enum(architectures).optional().meta({ description: "The architecture the file is for, if it is for one." })
       }).strict()
     ])
-  ).default([])
+  ).default([]).meta({
+    description: "Extra files attached to the release as they are, relative to the project; templates allowed ({{version}}, {{tag}}, {{project}}, {{binary}}). A path, or `{ path, kind, os, arch }`."
+  })
 }).strict();
-var commonKeys = external_exports.object({
-  /** Publish prereleases to registries that skip them by default. @default false */
-  prerelease: external_exports.boolean().optional(),
-  /** Seconds before this registry's run is abandoned. @default 900 */
-  timeout: external_exports.number().positive().optional()
+var commonKeys = external_exports.strictObject({
+  prerelease: external_exports.boolean().optional().meta({ description: "Publish prereleases to registries that skip them by default.", default: false }),
+  timeout: external_exports.number().positive().optional().meta({ description: "Seconds before this registry's run is abandoned.", default: 900 })
 });
-var fileSchema2 = (registryNames) => external_exports.object({
-  project: projectSchema,
+var sections = {
+  project: projectSchema.meta({ description: "What is released: the defaults every registry's package takes." }),
   build: buildSchema,
-  archives: archivesSchema.default({ name: "{{project}}_{{version}}_{{os}}_{{arch}}", files: [] }),
+  archives: archivesSchema.default({ name: "{{project}}_{{version}}_{{os}}_{{arch}}", files: [] }).meta({ description: "The archives (tar.gz, zip on Windows) the binaries are packed into." }),
   release: releaseSchema.default({
     name: "{{tag}}",
     notes: "{{changes}}",
     changes: { from: "commits", file: "CHANGELOG.md" },
     tagPrefix: "",
     files: []
-  }),
-  packages: packagesSchema.optional(),
-  registries: external_exports.record(external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()).nullable()).default({}).superRefine((sections, ctx) => {
-    for (const name of Object.keys(sections)) {
+  }).meta({ description: "The GitHub Release every registry downloads from." }),
+  packages: packagesSchema.optional().meta({ description: "Make .deb and .rpm packages of every linux target and attach them to the release." })
+};
+var fileSchema2 = (registryNames) => external_exports.strictObject({
+  ...sections,
+  registries: external_exports.record(external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()).nullable()).default({}).superRefine((sections2, ctx) => {
+    for (const name of Object.keys(sections2)) {
       if (!registryNames.includes(name)) {
         ctx.addIssue({
           code: "custom",
@@ -76121,7 +76112,8 @@ var fileSchema2 = (registryNames) => external_exports.object({
       }
     }
   })
-}).strict();
+});
+var sectionSchema = (adapter) => adapter.options.safeExtend(commonKeys.shape);
 var configFiles = ["ferry.yaml", "ferry.yml", "ferry.json"];
 async function findConfig(dir) {
   for (const name of configFiles) {
@@ -76158,12 +76150,12 @@ async function loadConfig(path6, registryNames, load2) {
   for (const [name, section] of Object.entries(file2.registries)) {
     const adapter = await load2(name);
     if (!adapter) continue;
-    const { prerelease, timeout, ...own2 } = section ?? {};
-    const common2 = commonKeys.safeParse({ prerelease, timeout });
-    const options2 = adapter.options.safeParse(own2);
-    if (!common2.success) problems.push(...issues(common2.error, ["registries", name]));
-    if (!options2.success) problems.push(...issues(options2.error, ["registries", name]));
-    if (common2.success && options2.success) registries.push({ name, options: options2.data, common: common2.data });
+    const parsed2 = sectionSchema(adapter).safeParse(section ?? {});
+    if (!parsed2.success) problems.push(...issues(parsed2.error, ["registries", name]));
+    else {
+      const { prerelease, timeout, ...options2 } = parsed2.data;
+      registries.push({ name, options: options2, common: { prerelease, timeout } });
+    }
   }
   if (problems.length) throw configInvalid(path6, problems);
   const dir = dirname3(resolve2(path6));
@@ -76199,16 +76191,20 @@ function configInvalid(path6, problems) {
     fix: "Fix the keys above (`ferry schema` prints the full schema for editors), then run `ferry check`."
   });
 }
+var configSchemaUrl = "https://raw.githubusercontent.com/ferry-dev/ferry/main/docs/ferry.schema.json";
 function configJsonSchema(adapters) {
-  const registries = external_exports.object(Object.fromEntries(adapters.map((a2) => [a2.name, external_exports.intersection(commonKeys, a2.options).optional()]))).strict();
-  const schema = external_exports.object({
-    project: projectSchema,
-    build: buildSchema,
-    archives: archivesSchema.optional(),
-    release: releaseSchema.optional(),
-    packages: packagesSchema.optional(),
-    registries: registries.optional()
-  });
+  const registries = external_exports.strictObject(
+    Object.fromEntries(
+      adapters.map((adapter) => [
+        adapter.name,
+        sectionSchema(adapter).nullable().optional().meta({ description: `Publish to ${adapter.name}.` })
+      ])
+    )
+  );
+  const schema = external_exports.strictObject({
+    ...sections,
+    registries: registries.optional().meta({ description: "The registries to publish to, each with its options." })
+  }).meta({ $id: configSchemaUrl, title: "ferry.yaml", description: "ferry's configuration: what to build, and where to publish it." });
   return external_exports.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 }
 
@@ -77586,18 +77582,18 @@ async function commitNotes(dir, previousTag, end, ownDirectoryOnly) {
   if (commits.filter((c3) => c3.typed).length * 2 < commits.length || commits.length === 0) {
     return commits.map((c3) => line(c3.message.split("\n")[0], c3.sha)).join("\n");
   }
-  const sections = /* @__PURE__ */ new Map();
+  const sections2 = /* @__PURE__ */ new Map();
   for (const c3 of commits) {
     const { type, scope, subject } = c3.parsed;
     const breaking = c3.typed && c3.parsed.notes.some((n2) => /^BREAKING[ -]CHANGE$/.test(n2.title));
     const group = c3.typed ? groups2.find(([, types]) => types.includes(type.toLowerCase()))?.[0] : void 0;
     const title = breaking ? "Breaking changes" : group ?? "Other changes";
     const text = c3.typed ? `${scope ? `**${scope}:** ` : ""}${subject ?? ""}` : c3.message.split("\n")[0];
-    sections.set(title, [...sections.get(title) ?? [], line(text, c3.sha)]);
+    sections2.set(title, [...sections2.get(title) ?? [], line(text, c3.sha)]);
   }
-  return ["Breaking changes", ...groups2.map(([title]) => title), "Other changes"].filter((title) => sections.has(title)).map((title) => `### ${title}
+  return ["Breaking changes", ...groups2.map(([title]) => title), "Other changes"].filter((title) => sections2.has(title)).map((title) => `### ${title}
 
-${sections.get(title).join("\n")}`).join("\n\n");
+${sections2.get(title).join("\n")}`).join("\n\n");
 }
 async function changelogSection(path6, version2) {
   const text = await readFile6(path6, "utf8").catch((error62) => {
@@ -78232,6 +78228,7 @@ export {
   configFiles,
   findConfig,
   loadConfig,
+  configSchemaUrl,
   configJsonSchema,
   runHub,
   existingRelease,

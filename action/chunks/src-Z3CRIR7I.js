@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError,
   __toESM
@@ -303,19 +303,15 @@ async function postOrGet(ctx, url, init = {}) {
 // registries/pypi/src/index.ts
 var name = "pypi";
 var options = external_exports.object({
-  /** The distribution name on PyPI. @default the project's name */
-  name: external_exports.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, "not a valid Python distribution name").optional(),
-  /** Wheel platform tags per target (`linux_amd64`, …), replacing the defaults (e.g. a musllinux tag). @default the manylinux/macosx/win tags in the docs */
-  platforms: external_exports.partialRecord(external_exports.enum(Object.keys(defaultPlatformTags)), external_exports.string().regex(/^[a-z0-9_.]+$/)).default({}),
-  /**
-   * A directory of prebuilt wheels and sdists (relative to the project) to upload as they are,
-   * instead of wheels made from the release binaries. @default none: ferry makes the wheels
-   */
-  dist: external_exports.string().min(1).optional(),
-  /** The upload API. @default FERRY_PYPI_UPLOAD_URL, else https://upload.pypi.org/legacy/ */
-  repository: httpUrl().optional(),
-  /** The index whose JSON API answers exists() and verify(). @default FERRY_PYPI_URL, else https://pypi.org */
-  index: httpUrl().optional()
+  name: external_exports.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, "not a valid Python distribution name").optional().meta({ description: "The distribution name on PyPI. Default: the project's name." }),
+  platforms: external_exports.partialRecord(external_exports.enum(Object.keys(defaultPlatformTags)), external_exports.string().regex(/^[a-z0-9_.]+$/)).default({}).meta({
+    description: "Wheel platform tags per target (`linux_amd64`, \u2026), replacing the defaults (e.g. a musllinux tag). Default: the manylinux/macosx/win tags in the docs."
+  }),
+  dist: external_exports.string().min(1).optional().meta({
+    description: "A directory of prebuilt wheels and sdists (relative to the project) to upload as they are, instead of wheels made from the release binaries. Default: none: ferry makes the wheels."
+  }),
+  repository: httpUrl().optional().meta({ description: "The upload API. Default: FERRY_PYPI_UPLOAD_URL, else https://upload.pypi.org/legacy/." }),
+  index: httpUrl().optional().meta({ description: "The index whose JSON API answers exists() and verify(). Default: FERRY_PYPI_URL, else https://pypi.org." })
 }).strict().refine((o) => !(o.dist && Object.keys(o.platforms).length), {
   message: "`platforms` tags the wheels ferry makes; with `dist` the prebuilt files are uploaded as they are. Drop one of them.",
   path: ["platforms"]

@@ -4,7 +4,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";
@@ -123,15 +123,11 @@ function renderCask({ project, version, manifest, formula }) {
 
 // registries/homebrew/src/index.ts
 var options = external_exports.object({
-  /** The tap on GitHub, `owner/homebrew-<name>`, written through the contents API. Or set `git`. */
-  tap: external_exports.string().regex(/^[\w.-]+\/homebrew-[\w.-]+$/, "expected owner/homebrew-<name>").optional(),
+  tap: external_exports.string().regex(/^[\w.-]+\/homebrew-[\w.-]+$/, "expected owner/homebrew-<name>").optional().meta({ description: "The tap on GitHub, `owner/homebrew-<name>`, written through the contents API. Or set `git`." }),
   ...repoFilesOptions,
-  /** Publish a cask (Casks/<formula>.rb, macOS only) instead of a formula. @default false */
-  cask: external_exports.boolean().default(false),
-  /** The formula (or cask) name: Formula/<formula>.rb. @default the project name */
-  formula: external_exports.string().regex(/^[a-z0-9][a-z0-9@._+-]*$/, "expected a lowercase formula name").optional(),
-  /** Name of the secret with a token that may write to the tap. @default "HOMEBREW_TAP_TOKEN" */
-  token: external_exports.string().default("HOMEBREW_TAP_TOKEN")
+  cask: external_exports.boolean().default(false).meta({ description: "Publish a cask (Casks/<formula>.rb, macOS only) instead of a formula." }),
+  formula: external_exports.string().regex(/^[a-z0-9][a-z0-9@._+-]*$/, "expected a lowercase formula name").optional().meta({ description: "The formula (or cask) name: Formula/<formula>.rb. Default: the project name." }),
+  token: external_exports.string().default("HOMEBREW_TAP_TOKEN").meta({ description: "Name of the secret with a token that may write to the tap." })
 }).strict();
 var formulaName = (ctx) => ctx.options.formula ?? ctx.project.name.toLowerCase();
 var src_default = defineFileRegistry({

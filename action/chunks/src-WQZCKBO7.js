@@ -8,7 +8,7 @@ import {
   innerPath,
   secretCheck,
   toolCheck
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";
@@ -127,10 +127,8 @@ async function readIndex(ctx, index, name2) {
 // registries/crates/src/index.ts
 var name = "crates";
 var options = external_exports.object({
-  /** Cargo.toml of the crate, relative to the project's directory. @default "Cargo.toml" */
-  manifest: innerPath().default("Cargo.toml"),
-  /** The registry's sparse index. @default FERRY_CRATES_INDEX, else sparse+https://index.crates.io/ */
-  index: external_exports.string().regex(/^sparse\+https?:\/\/[^\s]+$/, "expected a sparse index URL, sparse+https://host/path/").optional()
+  manifest: innerPath().default("Cargo.toml").meta({ description: "Cargo.toml of the crate, relative to the project's directory." }),
+  index: external_exports.string().regex(/^sparse\+https?:\/\/[^\s]+$/, "expected a sparse index URL, sparse+https://host/path/").optional().meta({ description: "The registry's sparse index. Default: FERRY_CRATES_INDEX, else sparse+https://index.crates.io/." })
 }).strict();
 async function findVersion(ctx, crate) {
   const entries = await readIndex(ctx, indexUrl(ctx), crate.name);

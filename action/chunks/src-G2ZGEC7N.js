@@ -5,7 +5,7 @@ import {
   findArtifact,
   nixVersion,
   repoFilesOptions
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";
@@ -130,15 +130,11 @@ function parseDerivation(text) {
 
 // registries/nix/src/index.ts
 var options = external_exports.object({
-  /** The flake or NUR repository on GitHub, `owner/name`, written through the contents API. Or set `git`. */
-  repository: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name").optional(),
+  repository: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name").optional().meta({ description: "The flake or NUR repository on GitHub, `owner/name`, written through the contents API. Or set `git`." }),
   ...repoFilesOptions,
-  /** The package name (`pname`). @default the project name */
-  pname: external_exports.string().regex(/^[A-Za-z_][\w.+-]*$/, "expected a Nix package name").optional(),
-  /** Where the derivation goes in the repository. @default "pkgs/<pname>/default.nix" */
-  path: external_exports.string().regex(/^[^/].*\.nix$/, "expected a relative path ending in .nix").optional(),
-  /** Name of the secret with a token that may write to the repository. @default "NIX_REPO_TOKEN" */
-  token: external_exports.string().default("NIX_REPO_TOKEN")
+  pname: external_exports.string().regex(/^[A-Za-z_][\w.+-]*$/, "expected a Nix package name").optional().meta({ description: "The package name (`pname`). Default: the project name." }),
+  path: external_exports.string().regex(/^[^/].*\.nix$/, "expected a relative path ending in .nix").optional().meta({ description: "Where the derivation goes in the repository.", default: "pkgs/<pname>/default.nix" }),
+  token: external_exports.string().default("NIX_REPO_TOKEN").meta({ description: "Name of the secret with a token that may write to the repository." })
 }).strict();
 var pname = (ctx) => ctx.options.pname ?? ctx.project.name;
 var src_default = defineFileRegistry({

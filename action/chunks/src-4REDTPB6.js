@@ -11,7 +11,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError,
   __toESM
@@ -94,64 +94,24 @@ function signature(packets) {
 
 // registries/snap/src/options.ts
 var snapOptions = external_exports.object({
-  /**
-   * The snap's name in the store (registered beforehand with `snapcraft register`).
-   * @default project.name
-   */
   name: external_exports.string().regex(
     /^(?=.*[a-z])[a-z0-9](?:-?[a-z0-9])*$/,
     "expected a snap name: lower-case letters, digits and single hyphens, at least one letter"
-  ).max(40).optional(),
-  /**
-   * One line shown in the store (at most 78 characters).
-   * @default the first line of project.description
-   */
-  summary: external_exports.string().max(78).optional(),
-  /**
-   * The store page's description.
-   * @default project.description
-   */
-  description: external_exports.string().optional(),
-  /**
-   * The base snap the binary runs on.
-   * @default "core24"
-   */
-  base: external_exports.string().default("core24"),
-  /**
-   * `classic` snaps need the store's manual approval once.
-   * @default "strict"
-   */
-  confinement: external_exports.enum(["strict", "classic", "devmode"]).default("strict"),
-  /**
-   * `devel` snaps cannot go to the stable or candidate risks.
-   * @default "stable", and "devel" for prereleases that go to beta or edge
-   */
-  grade: external_exports.enum(["stable", "devel"]).optional(),
-  /**
-   * Interfaces the app plugs, e.g. `[network, home]`.
-   * @default []
-   */
-  plugs: external_exports.array(external_exports.string()).default([]),
-  /**
-   * The channel track; the risk comes from the version (stable, candidate, beta, edge).
-   * @default "latest"
-   */
-  track: external_exports.string().default("latest"),
-  /**
-   * The upload service.
-   * @default $FERRY_SNAP_STORAGE_URL, else https://storage.snapcraftcontent.com
-   */
-  storage: httpUrl().optional(),
-  /**
-   * The publisher API (push, release, channel map).
-   * @default $FERRY_SNAP_DASHBOARD_URL, else https://dashboard.snapcraft.io
-   */
-  dashboard: httpUrl().optional(),
-  /**
-   * The public device API.
-   * @default $FERRY_SNAP_API_URL, else https://api.snapcraft.io
-   */
-  api: httpUrl().optional()
+  ).max(40).optional().meta({ description: "The snap's name in the store (registered beforehand with `snapcraft register`). Default: project.name." }),
+  summary: external_exports.string().max(78).optional().meta({ description: "One line shown in the store (at most 78 characters). Default: the first line of project.description." }),
+  description: external_exports.string().optional().meta({ description: "The store page's description. Default: project.description." }),
+  base: external_exports.string().default("core24").meta({ description: "The base snap the binary runs on." }),
+  confinement: external_exports.enum(["strict", "classic", "devmode"]).default("strict").meta({ description: "`classic` snaps need the store's manual approval once." }),
+  grade: external_exports.enum(["stable", "devel"]).optional().meta({
+    description: '`devel` snaps cannot go to the stable or candidate risks. Default: "stable", and "devel" for prereleases that go to beta or edge.'
+  }),
+  plugs: external_exports.array(external_exports.string()).default([]).meta({ description: "Interfaces the app plugs, e.g. `[network, home]`." }),
+  track: external_exports.string().default("latest").meta({ description: "The channel track; the risk comes from the version (stable, candidate, beta, edge)." }),
+  storage: httpUrl().optional().meta({ description: "The upload service. Default: $FERRY_SNAP_STORAGE_URL, else https://storage.snapcraftcontent.com." }),
+  dashboard: httpUrl().optional().meta({
+    description: "The publisher API (push, release, channel map). Default: $FERRY_SNAP_DASHBOARD_URL, else https://dashboard.snapcraft.io."
+  }),
+  api: httpUrl().optional().meta({ description: "The public device API. Default: $FERRY_SNAP_API_URL, else https://api.snapcraft.io." })
 }).strict();
 
 // registries/snap/src/render.ts

@@ -13,7 +13,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError,
   __commonJS,
@@ -269,30 +269,17 @@ function nameProblem(name) {
   return validForNewPackages ? void 0 : [...errors, ...warnings].join("; ");
 }
 var npmOptions = external_exports.object({
-  /**
-   * The main package's name, e.g. `@hello/cli` or `hello-cli`; platform packages are named after it
-   * (`@hello/cli-linux-x64`).
-   * @default project.name
-   */
   package: external_exports.string().superRefine((name, ctx) => {
     const problem = nameProblem(name);
     if (problem) ctx.addIssue({ code: "custom", message: `"${name}" is not a valid npm package name: ${problem}` });
-  }).optional(),
-  /**
-   * The registry to publish to.
-   * @default $NPM_CONFIG_REGISTRY, else https://registry.npmjs.org
-   */
-  registry: httpUrl().optional(),
-  /**
-   * Who may install the package; `restricted` needs a paid scope on npmjs.org.
-   * @default "public"
-   */
-  access: external_exports.enum(["public", "restricted"]).default("public"),
-  /**
-   * A package directory (relative to the project) to publish as it is, instead of packaging the
-   * release's binaries. Its package.json version must be the release's version.
-   */
-  directory: external_exports.string().min(1).optional()
+  }).optional().meta({
+    description: "The main package's name, e.g. `@hello/cli` or `hello-cli`; platform packages are named after it (`@hello/cli-linux-x64`). Default: project.name."
+  }),
+  registry: httpUrl().optional().meta({ description: "The registry to publish to. Default: $NPM_CONFIG_REGISTRY, else https://registry.npmjs.org." }),
+  access: external_exports.enum(["public", "restricted"]).default("public").meta({ description: "Who may install the package; `restricted` needs a paid scope on npmjs.org." }),
+  directory: external_exports.string().min(1).optional().meta({
+    description: "A package directory (relative to the project) to publish as it is, instead of packaging the release's binaries. Its package.json version must be the release's version."
+  })
 }).strict();
 
 // registries/npm/src/render.ts

@@ -4,7 +4,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";
@@ -61,13 +61,10 @@ function parseScoop(text) {
 
 // registries/scoop/src/index.ts
 var options = external_exports.object({
-  /** The bucket on GitHub, `owner/name`, written through the contents API. Or set `git`. */
-  bucket: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name").optional(),
+  bucket: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name").optional().meta({ description: "The bucket on GitHub, `owner/name`, written through the contents API. Or set `git`." }),
   ...repoFilesOptions,
-  /** The app name (bucket/<app>.json). @default the project name */
-  app: external_exports.string().regex(/^[\w.-]+$/, "expected a file name without .json").optional(),
-  /** Name of the secret with a token that may write to the bucket. @default "SCOOP_BUCKET_TOKEN" */
-  token: external_exports.string().default("SCOOP_BUCKET_TOKEN")
+  app: external_exports.string().regex(/^[\w.-]+$/, "expected a file name without .json").optional().meta({ description: "The app name (bucket/<app>.json). Default: the project name." }),
+  token: external_exports.string().default("SCOOP_BUCKET_TOKEN").meta({ description: "Name of the secret with a token that may write to the bucket." })
 }).strict();
 var appName = (ctx) => ctx.options.app ?? ctx.project.name;
 var src_default = defineFileRegistry({

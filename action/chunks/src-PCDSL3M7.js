@@ -12,7 +12,7 @@ import {
   httpUrl,
   require_yazl,
   secretCheck
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError,
   __toESM
@@ -87,41 +87,19 @@ var inModeration = (entry) => entry.status !== void 0 && entry.status !== "Appro
 // registries/chocolatey/src/options.ts
 var packageIdPattern = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 var chocolateyOptions = external_exports.object({
-  /**
-   * The package id (lower case, as the community repository requires).
-   * @default project.name
-   */
-  id: external_exports.string().regex(packageIdPattern, "expected lower-case letters, digits, '.', '_' or '-' (at most 100)").optional(),
-  /**
-   * Where packages are pushed (the NuGet v2 push API lives at `<push>api/v2/package/`).
-   * @default $FERRY_CHOCOLATEY_SOURCE, else https://push.chocolatey.org/
-   */
-  push: httpUrl().optional(),
-  /**
-   * The OData feed that is asked whether a version exists.
-   * @default $FERRY_CHOCOLATEY_SOURCE + "api/v2/", else https://community.chocolatey.org/api/v2/
-   */
-  feed: httpUrl().optional(),
-  /**
-   * The software's authors, shown on the package page.
-   * @default project.author without the e-mail address
-   */
-  authors: external_exports.string().optional(),
-  /**
-   * Search tags.
-   * @default [project.name]
-   */
-  tags: external_exports.array(external_exports.string().regex(/^\S+$/)).optional(),
-  /**
-   * The package's display title.
-   * @default project.name
-   */
-  title: external_exports.string().optional(),
-  /**
-   * Where the package's source (this nuspec's generator) lives; moderators ask for it.
-   * @default https://github.com/<project.repository>
-   */
-  packageSourceUrl: httpUrl().optional()
+  id: external_exports.string().regex(packageIdPattern, "expected lower-case letters, digits, '.', '_' or '-' (at most 100)").optional().meta({ description: "The package id (lower case, as the community repository requires). Default: project.name." }),
+  push: httpUrl().optional().meta({
+    description: "Where packages are pushed (the NuGet v2 push API lives at `<push>api/v2/package/`). Default: $FERRY_CHOCOLATEY_SOURCE, else https://push.chocolatey.org/."
+  }),
+  feed: httpUrl().optional().meta({
+    description: 'The OData feed that is asked whether a version exists. Default: $FERRY_CHOCOLATEY_SOURCE + "api/v2/", else https://community.chocolatey.org/api/v2/.'
+  }),
+  authors: external_exports.string().optional().meta({ description: "The software's authors, shown on the package page. Default: project.author without the e-mail address." }),
+  tags: external_exports.array(external_exports.string().regex(/^\S+$/)).optional().meta({ description: "Search tags. Default: [project.name]." }),
+  title: external_exports.string().optional().meta({ description: "The package's display title. Default: project.name." }),
+  packageSourceUrl: httpUrl().optional().meta({
+    description: "Where the package's source (this nuspec's generator) lives; moderators ask for it. Default: https://github.com/<project.repository>."
+  })
 }).strict();
 
 // registries/chocolatey/src/render.ts

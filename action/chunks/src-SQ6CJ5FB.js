@@ -12,7 +12,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError,
   __toESM
@@ -25,49 +25,20 @@ var import_yaml2 = __toESM(require_dist(), 1);
 
 // registries/winget/src/options.ts
 var wingetOptions = external_exports.object({
-  /**
-   * The package identifier, `Publisher.Package` (up to eight dot-separated parts), e.g. `Hello.Hello`.
-   * It decides the manifest's folder: manifests/h/Hello/Hello/<version>/.
-   */
   identifier: external_exports.string().regex(/^[^.\s\\/:*?"<>|\x01-\x1f]{1,32}(\.[^.\s\\/:*?"<>|\x01-\x1f]{1,32}){1,7}$/, {
     message: 'must be Publisher.Package: dot-separated parts without spaces or any of \\ / : * ? " < > |'
+  }).meta({
+    description: "The package identifier, `Publisher.Package` (up to eight dot-separated parts), e.g. `Hello.Hello`. It decides the manifest's folder: manifests/h/Hello/Hello/<version>/."
   }),
-  /**
-   * The publisher's display name.
-   * @default the identifier's first part
-   */
-  publisher: external_exports.string().min(2).optional(),
-  /**
-   * The package's display name.
-   * @default project.name
-   */
-  packageName: external_exports.string().min(2).optional(),
-  /**
-   * The repository the pull request goes to, `owner/name`.
-   * @default "microsoft/winget-pkgs"
-   */
-  repository: external_exports.string().default("microsoft/winget-pkgs"),
-  /**
-   * The manifest schema version written into every file; winget-pkgs accepts 1.10.0 and later.
-   * @default "1.10.0"
-   */
-  manifestVersion: external_exports.string().regex(/^\d+\.\d+\.\d+$/).default("1.10.0"),
-  /**
-   * The environment variable holding a GitHub token (classic scope public_repo) of the account
-   * that forks the repository and opens the pull request.
-   * @default "WINGET_TOKEN", falling back to WINGET_CREATE_GITHUB_TOKEN
-   */
-  token: external_exports.string().default("WINGET_TOKEN"),
-  /**
-   * The license as winget shows it.
-   * @default project.license
-   */
-  license: external_exports.string().min(3).optional(),
-  /**
-   * One line describing the package.
-   * @default project.description
-   */
-  shortDescription: external_exports.string().min(3).max(256).optional()
+  publisher: external_exports.string().min(2).optional().meta({ description: "The publisher's display name. Default: the identifier's first part." }),
+  packageName: external_exports.string().min(2).optional().meta({ description: "The package's display name. Default: project.name." }),
+  repository: external_exports.string().default("microsoft/winget-pkgs").meta({ description: "The repository the pull request goes to, `owner/name`." }),
+  manifestVersion: external_exports.string().regex(/^\d+\.\d+\.\d+$/).default("1.10.0").meta({ description: "The manifest schema version written into every file; winget-pkgs accepts 1.10.0 and later." }),
+  token: external_exports.string().default("WINGET_TOKEN").meta({
+    description: 'The environment variable holding a GitHub token (classic scope public_repo) of the account that forks the repository and opens the pull request. Default: "WINGET_TOKEN", falling back to WINGET_CREATE_GITHUB_TOKEN.'
+  }),
+  license: external_exports.string().min(3).optional().meta({ description: "The license as winget shows it. Default: project.license." }),
+  shortDescription: external_exports.string().min(3).max(256).optional().meta({ description: "One line describing the package. Default: project.description." })
 }).strict();
 
 // registries/winget/src/render.ts

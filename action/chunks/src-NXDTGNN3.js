@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError,
   __toESM
@@ -601,11 +601,6 @@ async function download(client2, blob, path) {
 
 // registries/docker/src/index.ts
 var options = external_exports.object({
-  /**
-   * The image to publish, e.g. "ghcr.io/owner/hello". The first part is the registry host when it
-   * has a dot or a colon; otherwise the image is on Docker Hub ("hello" is docker.io/library/hello).
-   * @default "ghcr.io/<the project's repository, lowercased>"
-   */
   image: external_exports.string().superRefine((image, ctx) => {
     try {
       pushRepository(image, void 0, "docker");
@@ -613,23 +608,19 @@ var options = external_exports.object({
       const { what, why } = error.details;
       ctx.addIssue({ code: "custom", message: why ? `${what} ${why}` : what });
     }
-  }).optional(),
-  /**
-   * A registry host (or http(s):// URL) that replaces the image's host, e.g. "127.0.0.1:5000".
-   * @default the FERRY_DOCKER_REGISTRY environment variable, else the image's own host
-   */
-  registry: external_exports.string().optional(),
-  /**
-   * A base image pinned by digest, e.g. "gcr.io/distroless/static@sha256:…"; ferry's layer goes on top.
-   * @default none: the binary alone, on scratch
-   */
-  base: external_exports.string().regex(/@sha256:[0-9a-f]{64}$/, "must be pinned by digest: host/path@sha256:<64 hex>").optional(),
-  /**
-   * OCI annotations (and config labels), over ferry's defaults: org.opencontainers.image.title,
-   * version, description, licenses and source.
-   * @default {}
-   */
-  labels: external_exports.record(external_exports.string(), external_exports.string()).default({})
+  }).optional().meta({
+    description: 'The image to publish, e.g. "ghcr.io/owner/hello". The first part is the registry host when it has a dot or a colon; otherwise the image is on Docker Hub ("hello" is docker.io/library/hello).',
+    default: "ghcr.io/<the project's repository, lowercased>"
+  }),
+  registry: external_exports.string().optional().meta({
+    description: `A registry host (or http(s):// URL) that replaces the image's host, e.g. "127.0.0.1:5000". Default: the FERRY_DOCKER_REGISTRY environment variable, else the image's own host.`
+  }),
+  base: external_exports.string().regex(/@sha256:[0-9a-f]{64}$/, "must be pinned by digest: host/path@sha256:<64 hex>").optional().meta({
+    description: `A base image pinned by digest, e.g. "gcr.io/distroless/static@sha256:\u2026"; ferry's layer goes on top. Default: none: the binary alone, on scratch.`
+  }),
+  labels: external_exports.record(external_exports.string(), external_exports.string()).default({}).meta({
+    description: "OCI annotations (and config labels), over ferry's defaults: org.opencontainers.image.title, version, description, licenses and source."
+  })
 }).strict();
 function client(ctx) {
   return new RegistryClient(ctx, target(ctx), readCredentials(ctx));

@@ -13,7 +13,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-AIYXN5RX.js";
+} from "./chunk-P6MRN7VA.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";
@@ -24,32 +24,19 @@ import { join as join2 } from "node:path";
 
 // registries/aur/src/options.ts
 var aurOptions = external_exports.object({
-  /**
-   * The AUR package name (and pkgbase). The `-bin` suffix is the AUR's convention for packages
-   * that install prebuilt binaries.
-   * @default `${project.name}-bin`
-   */
-  package: external_exports.string().regex(/^[a-z0-9@_+][a-z0-9@._+-]*$/, "lowercase letters, digits and @ . _ + -, not starting with - or .").optional(),
-  /**
-   * Where package repositories are cloned from and pushed to: `<git>/<pkgbase>.git`.
-   * @default $FERRY_AUR_GIT, else "ssh://aur@aur.archlinux.org"
-   */
-  git: external_exports.string().optional(),
-  /**
-   * The AUR web base, for the RPC (`/rpc/v5/info`) and the published files (`/cgit/aur.git/plain`).
-   * @default $FERRY_AUR_RPC, else "https://aur.archlinux.org"
-   */
-  rpc: httpUrl().optional(),
-  /**
-   * known_hosts lines that pin the git host's SSH keys (host key checking is never disabled).
-   * @default $FERRY_AUR_KNOWN_HOSTS, else the host keys aur.archlinux.org publishes
-   */
-  knownHosts: external_exports.string().optional(),
-  /**
-   * The `# Maintainer:` line of the PKGBUILD and the commit author, as `Name <email>`.
-   * @default project.author
-   */
-  maintainer: external_exports.string().optional()
+  package: external_exports.string().regex(/^[a-z0-9@_+][a-z0-9@._+-]*$/, "lowercase letters, digits and @ . _ + -, not starting with - or .").optional().meta({
+    description: "The AUR package name (and pkgbase). The `-bin` suffix is the AUR's convention for packages that install prebuilt binaries. Default: `${project.name}-bin`."
+  }),
+  git: external_exports.string().optional().meta({
+    description: 'Where package repositories are cloned from and pushed to: `<git>/<pkgbase>.git`. Default: $FERRY_AUR_GIT, else "ssh://aur@aur.archlinux.org".'
+  }),
+  rpc: httpUrl().optional().meta({
+    description: 'The AUR web base, for the RPC (`/rpc/v5/info`) and the published files (`/cgit/aur.git/plain`). Default: $FERRY_AUR_RPC, else "https://aur.archlinux.org".'
+  }),
+  knownHosts: external_exports.string().optional().meta({
+    description: "known_hosts lines that pin the git host's SSH keys (host key checking is never disabled). Default: $FERRY_AUR_KNOWN_HOSTS, else the host keys aur.archlinux.org publishes."
+  }),
+  maintainer: external_exports.string().optional().meta({ description: "The `# Maintainer:` line of the PKGBUILD and the commit author, as `Name <email>`. Default: project.author." })
 }).strict();
 
 // registries/aur/src/render.ts
