@@ -2,7 +2,7 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   quickAnswer
-} from "./chunks/chunk-3UNX6NMS.js";
+} from "./chunks/chunk-TPLHURHQ.js";
 import {
   asFerryError
 } from "./chunks/chunk-5YRKENXX.js";
@@ -21,5 +21,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-GPHB6Y7C.js");
+if (answered === void 0) await import("./chunks/main-6QGRPADK.js");
 else process.exitCode = answered;

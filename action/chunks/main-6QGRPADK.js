@@ -3,7 +3,7 @@ import {
   parseCommandLine,
   unknownCommand,
   version
-} from "./chunk-3UNX6NMS.js";
+} from "./chunk-TPLHURHQ.js";
 import {
   configFiles,
   configJsonSchema,

@@ -40,7 +40,7 @@ var commands = {
     options: ["config", "tag", "only", "skip", "json", "concurrency", "sandbox", "dist", "target", "merge", "allow-missing"]
   },
   init: { summary: "write ferry.yaml and a release workflow for this project", options: ["yes", "force", "split"] },
-  check: { summary: "validate ferry.yaml", options: ["config"] },
+  check: { summary: "validate ferry.yaml (with --tag: also what depends on the version)", options: ["config", "tag", "only", "skip"] },
   doctor: {
     summary: "check every registry's secrets, repositories and tools (writes nothing)",
     options: ["config", "only", "skip", "json", "sandbox"]
