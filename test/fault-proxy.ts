@@ -33,10 +33,15 @@ export interface FaultProxy {
   url: string;
   /** `127.0.0.1:<port>` */
   host: string;
-  /** Sets the fault for the requests that follow (undefined: forward everything). */
-  set(rule: FaultRule | undefined): void;
+  /**
+   * Sets the fault for the requests that follow (undefined: forward everything). Several rules: each
+   * request gets the first rule that matches it, and each rule counts its own faults.
+   */
+  set(rule: FaultRule | FaultRule[] | undefined): void;
   /** How many faults were injected since the last set(). */
   readonly injected: number;
+  /** How many faults each rule of the last set() injected, in order. */
+  readonly injectedEach: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -45,8 +50,8 @@ const writes = (method: string) => method !== "GET" && method !== "HEAD";
 /** An HTTP proxy in front of `target` (an origin such as http://127.0.0.1:1234). */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
-  let rule: FaultRule | undefined;
-  let injected = 0;
+  let rules: FaultRule[] = [];
+  let counts: number[] = [];
   let origin = "";
 
   const forward = (req: IncomingMessage, res: ServerResponse | undefined, body: Buffer) =>
@@ -85,15 +90,17 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? "GET";
     const path = req.url ?? "/";
-    const active = rule && (rule.match ?? writes)(method, path) ? rule : undefined;
-    const once = active && active.fault !== "5xx-always" && active.fault !== "hang" && injected > 0 ? undefined : active;
+    const index = rules.findIndex((rule) => (rule.match ?? writes)(method, path));
+    const active = rules[index];
+    const once = active && active.fault !== "5xx-always" && active.fault !== "hang" && counts[index]! > 0 ? undefined : active;
     const fault = once?.fault;
+    const count = () => counts[index]!++;
     if (fault === "hang") {
-      injected++;
+      count();
       return;
     }
     if (fault === "reset") {
-      injected++;
+      count();
       req.once("data", () => req.socket.destroy());
       req.once("end", () => req.socket.destroy());
       return;
@@ -102,17 +109,17 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     if (fault === "5xx-once" || fault === "5xx-always") {
-      injected++;
+      count();
       res.writeHead(503, { "content-type": "text/plain" }).end("fault proxy: service unavailable");
       return;
     }
     if (fault === "429") {
-      injected++;
+      count();
       res.writeHead(429, { "retry-after": "1", "content-type": "text/plain" }).end("fault proxy: slow down");
       return;
     }
     if (fault === "lost-answer") {
-      injected++;
+      count();
       return forward(req, undefined, body);
     }
     await forward(req, res, body);
@@ -125,11 +132,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     url: origin,
     host: `127.0.0.1:${port}`,
     set(next) {
-      rule = next;
-      injected = 0;
+      rules = next === undefined ? [] : Array.isArray(next) ? next : [next];
+      counts = rules.map(() => 0);
     },
     get injected() {
-      return injected;
+      return counts.reduce((sum, n) => sum + n, 0);
+    },
+    get injectedEach() {
+      return counts;
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -139,13 +149,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
 }
 
-type TcpFault =
+export type TcpFault =
   /** The first connection is closed as soon as it opens. */
   | "reset"
   /** Every connection is closed as soon as it opens. */
   | "reset-always"
   /** The first connection that sends a pack (a push) reaches the server; the server's answer is dropped. */
-  | "lost-answer";
+  | "lost-answer"
+  /** Every connection is accepted and never answered. */
+  | "hang";
 
 export interface TcpFaultProxy {
   port: number;
@@ -166,6 +178,10 @@ export async function startTcpFaultProxy(targetPort: number): Promise<TcpFaultPr
     if (fault === "reset-always" || (fault === "reset" && injected === 0)) {
       injected++;
       client.destroy();
+      return;
+    }
+    if (fault === "hang") {
+      injected++;
       return;
     }
     const server = connect(targetPort, "127.0.0.1");

@@ -66,16 +66,23 @@ export async function publishRelease(input: PublishReleaseInput): Promise<{ url:
   const changed = !release || release.draft;
   if (!release) {
     log(`creating draft release ${version.tag}`);
-    release = await call(`creating the release ${version.tag}`, () =>
-      github.rest.repos.createRelease({
-        ...params,
-        tag_name: version.tag,
-        name: input.name,
-        body: input.notes,
-        draft: true,
-        prerelease: version.isPrerelease,
-      }),
-    );
+    release = await call(`creating the release ${version.tag}`, async () => {
+      try {
+        return await github.rest.repos.createRelease({
+          ...params,
+          tag_name: version.tag,
+          name: input.name,
+          body: input.notes,
+          draft: true,
+          prerelease: version.isPrerelease,
+        });
+      } catch (error) {
+        // GitHub made the draft but its answer was lost: the retry meets 422 already_exists. Take that draft.
+        const made = (error as { status?: number }).status === 422 ? await findRelease(github, repository, version.tag) : undefined;
+        if (made?.draft) return { data: made };
+        throw error;
+      }
+    });
   }
 
   const assets = new Map((release.assets as Asset[]).map((a) => [a.name, a]));

@@ -1,5 +1,6 @@
 import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { basename, join, resolve } from "node:path";
 import { checkStep, defineRegistry, FerryError, innerPath, secretCheck, toolCheck, type Context } from "@ferry/core";
 import { z } from "zod";
@@ -24,6 +25,25 @@ async function findVersion(ctx: Context<CrateOptions>, crate: Crate): Promise<In
   const entries = await readIndex(ctx, indexUrl(ctx), crate.name);
   return entries.find((e) => e.vers === crate.version);
 }
+
+/**
+ * How long to wait before publishing again after cargo failed, when the failure is the network's
+ * (cargo prints "got 503", "got 429" with the answer's headers, or a dropped connection); undefined
+ * for an answer (refused, invalid, denied).
+ */
+function retryDelay(error: unknown, attempt: number): number | undefined {
+  const text = error instanceof Error ? error.message : String(error);
+  if (
+    !/got (429|5\d\d)\b|connection (reset|refused|closed)|timed out|error sending request|Recv failure|Send failure|failed to send request/i.test(
+      text,
+    )
+  )
+    return undefined;
+  const after = /retry-after:\s*(\d+)/i.exec(text)?.[1];
+  return after ? Math.min(Number(after), 60) * 1000 : 1000 * attempt;
+}
+
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 200);
 
 function differs(crate: Crate, entry: IndexEntry, sha256: string): FerryError {
   return new FerryError("PublishedContentDiffers", {
@@ -95,17 +115,23 @@ export default defineRegistry({
       });
     }
     const { args, env } = cargoRegistry(ctx, token);
-    try {
-      // prepare() verified the build; cargo re-packages the same bytes and waits for the index.
-      await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
-    } catch (error) {
-      // An earlier attempt may have got through: the same cksum in the index is a success.
-      const entry = await findVersion(ctx, crate);
-      if (!entry) throw error;
-      if (entry.cksum !== sha256) throw differs(crate, entry, sha256);
-      return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // prepare() verified the build; cargo re-packages the same bytes and waits for the index.
+        await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
+        return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
+      } catch (error) {
+        // An earlier attempt may have got through: the same cksum in the index is a success.
+        const entry = await findVersion(ctx, crate);
+        if (entry && entry.cksum !== sha256) throw differs(crate, entry, sha256);
+        if (entry) return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
+        // cargo does not retry an upload itself: a 5xx, a 429 or a dropped connection is tried again (three tries in all).
+        const wait = retryDelay(error, attempt);
+        if (attempt >= 3 || wait === undefined || ctx.signal.aborted) throw error;
+        ctx.log(`cargo publish failed (${firstLine(error)}); retrying (${attempt + 1}/3)`);
+        await sleep(wait, undefined, { signal: ctx.signal });
+      }
     }
-    return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
   },
 
   async verify(ctx) {

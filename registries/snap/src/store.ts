@@ -2,6 +2,7 @@ import { openAsBlob } from "node:fs";
 import { basename } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FerryError, readJson, type Context } from "@ferry/core";
+import { FormData } from "undici";
 import { authorizationHeader } from "./credentials.ts";
 import type { SnapOptions } from "./options.ts";
 import { snapName } from "./render.ts";
@@ -93,23 +94,18 @@ export async function readChannelMap(ctx: Context<SnapOptions>): Promise<Channel
 
 /** Uploads a .snap to the storage service and registers it as a new revision; answers the status URL. */
 export async function pushSnap(ctx: Context<SnapOptions>, file: string): Promise<string> {
-  const form = new FormData();
-  form.set("binary", await openAsBlob(file), basename(file));
-  // A multipart body cannot be replayed, so this request is sent once; a failure is safe to re-run.
-  const upload = await fetch(`${storageUrl(ctx)}/unscanned-upload/`, { method: "POST", body: form, signal: ctx.signal }).catch(
-    (error: unknown) => {
-      if (ctx.signal.aborted) throw error;
-      throw new FerryError("RegistryUnreachable", {
-        registry: ctx.registry,
-        what: `${new URL(storageUrl(ctx)).host} did not answer the upload of ${basename(file)}.`,
-        why: String((error as Error).cause ?? error),
-        fix: "Check that the storage service is reachable, then re-run; nothing was released.",
-        cause: error,
-      });
+  const blob = await openAsBlob(file);
+  // A fresh form for each attempt: a 5xx, a 429 or a dropped connection sends the file again.
+  const upload = await ctx.http(`${storageUrl(ctx)}/unscanned-upload/`, {
+    method: "POST",
+    body: () => {
+      const form = new FormData();
+      form.set("binary", blob, basename(file));
+      return form;
     },
-  );
+  });
   if (!upload.ok) throw await refused(ctx, upload, `Uploading ${basename(file)}`);
-  const uploaded = await readJson<{ successful?: boolean; upload_id?: string }>(upload as never, ctx.registry);
+  const uploaded = await readJson<{ successful?: boolean; upload_id?: string }>(upload, ctx.registry);
   if (!uploaded.successful || !uploaded.upload_id) {
     throw new FerryError("RegistryRefused", { registry: ctx.registry, what: `The storage service did not accept ${basename(file)}.` });
   }
