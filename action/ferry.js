@@ -21,5 +21,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-6QGRPADK.js");
+if (answered === void 0) await import("./chunks/main-KA3UBVIJ.js");
 else process.exitCode = answered;

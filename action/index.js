@@ -3,7 +3,7 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-P6MRN7VA.js";
+} from "./chunks/chunk-VKU7D2SZ.js";
 import "./chunks/chunk-5YRKENXX.js";
 
 // packages/cli/src/action-main.ts

@@ -76778,17 +76778,22 @@ async function publishRelease(input2) {
   const changed = !release || release.draft;
   if (!release) {
     log(`creating draft release ${version2.tag}`);
-    release = await call2(
-      `creating the release ${version2.tag}`,
-      () => github.rest.repos.createRelease({
-        ...params,
-        tag_name: version2.tag,
-        name: input2.name,
-        body: input2.notes,
-        draft: true,
-        prerelease: version2.isPrerelease
-      })
-    );
+    release = await call2(`creating the release ${version2.tag}`, async () => {
+      try {
+        return await github.rest.repos.createRelease({
+          ...params,
+          tag_name: version2.tag,
+          name: input2.name,
+          body: input2.notes,
+          draft: true,
+          prerelease: version2.isPrerelease
+        });
+      } catch (error62) {
+        const made = error62.status === 422 ? await findRelease(github, repository, version2.tag) : void 0;
+        if (made?.draft) return { data: made };
+        throw error62;
+      }
+    });
   }
   const assets = new Map(release.assets.map((a2) => [a2.name, a2]));
   for (const file2 of input2.files) {

@@ -12,7 +12,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError,
   __toESM

@@ -8,7 +8,7 @@ import {
   innerPath,
   secretCheck,
   toolCheck
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";
@@ -16,6 +16,7 @@ import {
 // registries/crates/src/index.ts
 import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { basename, join as join2, resolve as resolve2 } from "node:path";
 
 // registries/crates/src/cargo.ts
@@ -134,6 +135,16 @@ async function findVersion(ctx, crate) {
   const entries = await readIndex(ctx, indexUrl(ctx), crate.name);
   return entries.find((e) => e.vers === crate.version);
 }
+function retryDelay(error, attempt) {
+  const text = error instanceof Error ? error.message : String(error);
+  if (!/got (429|5\d\d)\b|connection (reset|refused|closed)|timed out|error sending request|Recv failure|Send failure|failed to send request/i.test(
+    text
+  ))
+    return void 0;
+  const after = /retry-after:\s*(\d+)/i.exec(text)?.[1];
+  return after ? Math.min(Number(after), 60) * 1e3 : 1e3 * attempt;
+}
+var firstLine = (error) => (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 200);
 function differs(crate, entry, sha256) {
   return new FerryError("PublishedContentDiffers", {
     registry: name,
@@ -195,15 +206,20 @@ var src_default = defineRegistry({
       });
     }
     const { args, env } = cargoRegistry(ctx, token);
-    try {
-      await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
-    } catch (error) {
-      const entry = await findVersion(ctx, crate);
-      if (!entry) throw error;
-      if (entry.cksum !== sha256) throw differs(crate, entry, sha256);
-      return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
+        return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
+      } catch (error) {
+        const entry = await findVersion(ctx, crate);
+        if (entry && entry.cksum !== sha256) throw differs(crate, entry, sha256);
+        if (entry) return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
+        const wait = retryDelay(error, attempt);
+        if (attempt >= 3 || wait === void 0 || ctx.signal.aborted) throw error;
+        ctx.log(`cargo publish failed (${firstLine(error)}); retrying (${attempt + 1}/3)`);
+        await sleep(wait, void 0, { signal: ctx.signal });
+      }
     }
-    return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
   },
   async verify(ctx) {
     const crate = await readCrate(ctx);

@@ -5,7 +5,7 @@ import {
   findArtifact,
   nixVersion,
   repoFilesOptions
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";

@@ -13,7 +13,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError,
   __commonJS,

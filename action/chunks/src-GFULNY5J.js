@@ -4,7 +4,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";

@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError,
   __toESM

@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError,
   __toESM

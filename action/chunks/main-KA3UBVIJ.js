@@ -38,7 +38,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError,
   __toESM,
@@ -55,18 +55,18 @@ import { resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-43AHYIUG.js"),
-  chocolatey: () => import("./src-PCDSL3M7.js"),
-  crates: () => import("./src-WQZCKBO7.js"),
-  docker: () => import("./src-NXDTGNN3.js"),
-  flathub: () => import("./src-SNK3THNF.js"),
-  homebrew: () => import("./src-5MRTNIQS.js"),
-  nix: () => import("./src-G2ZGEC7N.js"),
-  npm: () => import("./src-4IVWWMXX.js"),
-  pypi: () => import("./src-Z3CRIR7I.js"),
-  scoop: () => import("./src-Y77X756N.js"),
-  snap: () => import("./src-4REDTPB6.js"),
-  winget: () => import("./src-SQ6CJ5FB.js")
+  aur: () => import("./src-D7K3OWUH.js"),
+  chocolatey: () => import("./src-622CQDFC.js"),
+  crates: () => import("./src-LD73RCF2.js"),
+  docker: () => import("./src-7ALFE7QJ.js"),
+  flathub: () => import("./src-URJHHXZC.js"),
+  homebrew: () => import("./src-GFULNY5J.js"),
+  nix: () => import("./src-ZESKA4EI.js"),
+  npm: () => import("./src-7JVLZ3AB.js"),
+  pypi: () => import("./src-DLKK2JWD.js"),
+  scoop: () => import("./src-KOUUBNDG.js"),
+  snap: () => import("./src-3JVUBGA2.js"),
+  winget: () => import("./src-MP5R2RSG.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

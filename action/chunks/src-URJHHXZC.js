@@ -17,7 +17,7 @@ import {
   refused,
   secretCheck,
   splitRepo
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";

@@ -13,7 +13,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError
 } from "./chunk-5YRKENXX.js";

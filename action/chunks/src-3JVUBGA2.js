@@ -7,11 +7,12 @@ import {
   httpUrl,
   readJson,
   require_dist,
+  require_undici,
   secretCheck,
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-P6MRN7VA.js";
+} from "./chunk-VKU7D2SZ.js";
 import {
   FerryError,
   __toESM
@@ -207,6 +208,7 @@ async function sha3(file) {
 import { openAsBlob } from "node:fs";
 import { basename } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+var import_undici = __toESM(require_undici(), 1);
 var endpoint = (ctx, option, variable, fallback) => (ctx.options[option] ?? ctx.env(variable) ?? fallback).replace(/\/+$/, "");
 var storageUrl = (ctx) => endpoint(ctx, "storage", "FERRY_SNAP_STORAGE_URL", "https://storage.snapcraftcontent.com");
 var dashboardUrl = (ctx) => endpoint(ctx, "dashboard", "FERRY_SNAP_DASHBOARD_URL", "https://dashboard.snapcraft.io");
@@ -247,20 +249,15 @@ async function readChannelMap(ctx) {
   return body;
 }
 async function pushSnap(ctx, file) {
-  const form = new FormData();
-  form.set("binary", await openAsBlob(file), basename(file));
-  const upload2 = await fetch(`${storageUrl(ctx)}/unscanned-upload/`, { method: "POST", body: form, signal: ctx.signal }).catch(
-    (error) => {
-      if (ctx.signal.aborted) throw error;
-      throw new FerryError("RegistryUnreachable", {
-        registry: ctx.registry,
-        what: `${new URL(storageUrl(ctx)).host} did not answer the upload of ${basename(file)}.`,
-        why: String(error.cause ?? error),
-        fix: "Check that the storage service is reachable, then re-run; nothing was released.",
-        cause: error
-      });
+  const blob = await openAsBlob(file);
+  const upload2 = await ctx.http(`${storageUrl(ctx)}/unscanned-upload/`, {
+    method: "POST",
+    body: () => {
+      const form = new import_undici.FormData();
+      form.set("binary", blob, basename(file));
+      return form;
     }
-  );
+  });
   if (!upload2.ok) throw await refused(ctx, upload2, `Uploading ${basename(file)}`);
   const uploaded = await readJson(upload2, ctx.registry);
   if (!uploaded.successful || !uploaded.upload_id) {
