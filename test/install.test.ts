@@ -168,7 +168,7 @@ describe("ferry releases ferry", () => {
         headers: { authorization: `Bearer ${sandbox.env.GITHUB_TOKEN}` },
       });
       const assets = ((await response.json()) as { assets: Array<{ name: string }> }).assets.map((a) => a.name).sort();
-      expect(assets).toEqual(["checksums.txt", packed.ferry!.filename, "manifest.json"].sort());
+      expect(assets).toEqual(["checksums.txt", "checksums.txt.sigstore.json", packed.ferry!.filename, "manifest.json"].sort());
 
       const prefix = join(work, "prefix-from-sandbox");
       const empty = join(work, "empty-2");

@@ -300,7 +300,15 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
   const hub =
     command === "publish"
       ? await existingRelease(hubInput)
-      : runHub({ ...hubInput, serverUrl, dryRun: dryRun || command === "build", targets: plan.targets, manifest: plan.manifest, text });
+      : runHub({
+          ...hubInput,
+          serverUrl,
+          env,
+          dryRun: dryRun || command === "build",
+          targets: plan.targets,
+          manifest: plan.manifest,
+          text,
+        });
 
   if (command === "build") {
     await hub.built;

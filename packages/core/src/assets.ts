@@ -6,7 +6,7 @@ import { assetUrl } from "./build.ts";
 import type { Config } from "./config.ts";
 import { FerryError } from "./errors.ts";
 import { linuxPackages } from "./linux-packages/index.ts";
-import type { AssetFile, ReleaseManifest } from "./manifest.ts";
+import { signsChecksums, type AssetFile, type ReleaseManifest } from "./manifest.ts";
 import { fillTemplate } from "./template.ts";
 import type { Version } from "./version.ts";
 
@@ -30,7 +30,8 @@ const assetMakers: AssetMaker[] = [attachedFiles, linuxPackages];
 
 /**
  * Runs the asset makers and returns their files with download URLs. Two files of one name, or a
- * file named like an archive or like checksums.txt and manifest.json, are refused.
+ * file named like an archive, like checksums.txt and manifest.json, or like their signatures
+ * (checksums.txt.*), are refused.
  */
 export async function makeAssets(input: AssetInput & { serverUrl: string }, makers = assetMakers): Promise<AssetFile[]> {
   const { config, version, manifest } = input;
@@ -38,7 +39,7 @@ export async function makeAssets(input: AssetInput & { serverUrl: string }, make
   const files: AssetFile[] = [];
   for (const make of makers) {
     for (const file of await make(input)) {
-      if (taken.has(file.name)) {
+      if (taken.has(file.name) || signsChecksums(file.name)) {
         throw new FerryError("ConfigInvalid", {
           what: `Two release assets are named ${file.name}.`,
           fix: "Rename one of them (release.files, archives.name or the package settings in ferry.yaml).",

@@ -160,6 +160,14 @@ const releaseSchema = z
   })
   .strict();
 
+const signSchema = z.strictObject({
+  checksums: z.enum(["auto", "keyless", "off"]).default("auto").meta({
+    description:
+      "How checksums.txt is signed when the release is published. `auto`: keyless with Sigstore when the CI hands out an OIDC token (GitHub Actions with `id-token: write`), else not signed; `keyless`: always, and a run without an OIDC token is refused; `off`: never.",
+  }),
+});
+export type SignOptions = z.infer<typeof signSchema>;
+
 /** Keys every registry section accepts besides the adapter's own. */
 const commonKeys = z.strictObject({
   prerelease: z.boolean().optional().meta({ description: "Publish prereleases to registries that skip them by default.", default: false }),
@@ -176,6 +184,8 @@ export interface Config {
   release: z.infer<typeof releaseSchema>;
   /** .deb and .rpm packages of the linux targets, when ferry.yaml asks for them. */
   packages?: PackagesOptions | undefined;
+  /** What ferry signs. */
+  sign: SignOptions;
   /** Registry sections in file order, each with the adapter's validated options. */
   registries: Array<{ name: string; options: unknown; common: CommonOptions }>;
 }
@@ -201,6 +211,7 @@ const sections = {
   packages: packagesSchema
     .optional()
     .meta({ description: "Make .deb and .rpm packages of every linux target and attach them to the release." }),
+  sign: signSchema.default({ checksums: "auto" }).meta({ description: "What ferry signs when it publishes the release." }),
 };
 
 const fileSchema = (registryNames: readonly string[]) =>
@@ -293,6 +304,7 @@ export async function loadConfig(path: string, registryNames: readonly string[],
     archives: file.archives,
     release: file.release,
     packages: file.packages,
+    sign: file.sign,
     registries,
   };
 }

@@ -8,7 +8,8 @@ import type { Target } from "./targets.ts";
 import { FerryError } from "./errors.ts";
 import { parseManifest, readManifest, releaseAssets, renderChecksums, writeManifest, type ReleaseManifest } from "./manifest.ts";
 import type { ReleaseText } from "./notes.ts";
-import { findRelease, githubError, publishRelease } from "./release.ts";
+import { checksumsSigner, signChecksums } from "./signatures.ts";
+import { downloadAsset, findRelease, publishRelease } from "./release.ts";
 import type { Version } from "./version.ts";
 
 export interface HubInput {
@@ -25,6 +26,8 @@ export interface HubInput {
   manifest?: ReleaseManifest | undefined;
   /** The release's title and notes (see releaseText); needed unless this is a dry run. */
   text?: ReleaseText | undefined;
+  /** Where the OIDC identity for signing comes from. @default process.env */
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 /**
@@ -43,12 +46,16 @@ export interface Hub {
   released: Promise<ReleaseOutcome>;
 }
 
-/** Builds, then (unless dry-run) uploads and publishes the GitHub Release. */
+/** Builds, then (unless dry-run) signs checksums.txt (signatures.ts), uploads and publishes the GitHub Release. */
 export function runHub(input: HubInput): Hub {
   const { config, version, distDir, log } = input;
-  const built = input.manifest
+  const env = input.env ?? process.env;
+  // A signature the user asked for that this run cannot make stops it before anything is built.
+  if (!input.dryRun) checksumsSigner(config, env);
+  const made = input.manifest
     ? Promise.resolve(input.manifest)
     : buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log, ...(input.targets ? { targets: input.targets } : {}) });
+  const built = input.dryRun ? made : made.then((manifest) => signChecksums({ ...input, env }, manifest));
   const released = built.then(async (manifest) => {
     if (input.dryRun) return { status: "built", url: manifest.url } as const;
     if (!input.text) throw new Error("runHub: a release needs its title and notes");
@@ -182,20 +189,8 @@ function assertSameManifest(local: ReleaseManifest, localPath: string, remote: R
 
 /** A release's manifest.json asset, or undefined when it has none. */
 async function releaseManifest(github: Octokit, repository: string, release: Release): Promise<ReleaseManifest | undefined> {
-  const asset = release.assets.find((a) => a.name === "manifest.json" && a.state === "uploaded");
-  if (!asset) return undefined;
-  const [owner, repo] = repository.split("/") as [string, string];
-  try {
-    const response = await github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-      owner,
-      repo,
-      asset_id: asset.id,
-      headers: { accept: "application/octet-stream" },
-    });
-    return parseManifest(Buffer.from(response.data as unknown as ArrayBuffer).toString("utf8"), `${release.tag_name}/manifest.json`);
-  } catch (error) {
-    throw githubError(error, "downloading manifest.json");
-  }
+  const bytes = await downloadAsset(github, repository, release, "manifest.json");
+  return bytes && parseManifest(bytes.toString("utf8"), `${release.tag_name}/manifest.json`);
 }
 
 /**

@@ -28,3 +28,5 @@ export * from "./assets.ts";
 export * from "./cache.ts";
 export * from "./validate.ts";
 export * from "./schemas.ts";
+export * from "./sign.ts";
+export * from "./signatures.ts";

@@ -99,9 +99,13 @@ export function releaseAssets(manifest: ReleaseManifest): Array<{ name: string; 
   return [...manifest.artifacts, ...(manifest.files ?? [])];
 }
 
-/** checksums.txt in `sha256sum` format. */
+/** The signatures of checksums.txt (`checksums.txt.sigstore.json`, …): files of the release that checksums.txt cannot list. */
+export const signsChecksums = (name: string): boolean => name.startsWith("checksums.txt.");
+
+/** checksums.txt in `sha256sum` format: every asset but the signatures of checksums.txt itself. */
 export function renderChecksums(manifest: ReleaseManifest): string {
   return releaseAssets(manifest)
+    .filter((a) => !signsChecksums(a.name))
     .sort(byName)
     .map((a) => `${a.sha256}  ${a.name}\n`)
     .join("");

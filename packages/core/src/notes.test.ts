@@ -62,6 +62,7 @@ function config(dir: string, release: Partial<Config["release"]> = {}): Config {
       files: [],
       ...release,
     },
+    sign: { checksums: "off" },
     registries: [],
   };
 }

@@ -207,6 +207,23 @@ async function assertSameAsset(github: Octokit, repository: string, asset: Asset
   });
 }
 
+/** A release asset's bytes, or undefined when the release has no complete asset of that name. */
+export async function downloadAsset(github: Octokit, repository: string, release: Release, name: string): Promise<Buffer | undefined> {
+  const asset = release.assets.find((a) => a.name === name && a.state === "uploaded");
+  if (!asset) return undefined;
+  try {
+    const response = await github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      owner: owner(repository),
+      repo: repo(repository),
+      asset_id: asset.id,
+      headers: { accept: "application/octet-stream" },
+    });
+    return Buffer.from(response.data as unknown as ArrayBuffer);
+  } catch (error) {
+    throw githubError(error, `downloading ${name}`);
+  }
+}
+
 /** For GitHub servers that report no digest: hash the asset while streaming it (nothing is written to disk). */
 async function downloadDigest(github: Octokit, repository: string, asset: Asset): Promise<string> {
   const response = await github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {

@@ -10,3 +10,4 @@ export * from "./flathub.ts";
 export * from "./crates.ts";
 export * from "./chocolatey.ts";
 export * from "./github-fixtures.ts";
+export * from "./sigstore.ts";

@@ -6,6 +6,7 @@ import { startFlathub } from "./flathub.ts";
 import { startGitRepos } from "./git.ts";
 import { startGitHub, type GitHubStandIn } from "./github.ts";
 import { startPyPI } from "./pypi.ts";
+import { startSigstore } from "./sigstore.ts";
 import { startSnapStore } from "./snap.ts";
 import { startVerdaccio } from "./verdaccio.ts";
 
@@ -81,9 +82,12 @@ export async function startSandbox({
     await Promise.allSettled([...started.map((s) => s.stop()), github.stop()]);
   };
   try {
-    const running = await Promise.all(
-      registries.filter((name) => services[name]).map((name) => services[name]!({ github, repository, project, options })),
-    );
+    // Every sandbox can sign: an OIDC issuer as GitHub Actions has, Fulcio and Rekor.
+    const sigstore = startSigstore({ serverUrl: github.url, repository });
+    const running = await Promise.all([
+      sigstore,
+      ...registries.filter((name) => services[name]).map((name) => services[name]!({ github, repository, project, options })),
+    ]);
     started.push(...running);
   } catch (error) {
     await stop();

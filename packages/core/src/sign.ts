@@ -1,0 +1,120 @@
+/**
+ * Keyless Sigstore signing: an ephemeral key, certified by Fulcio for the CI's OIDC identity,
+ * its signature logged in Rekor (whose signed entry timestamp dates it). `signBlob`
+ * signs bytes (a checksums.txt), `signStatement` an in-toto statement as a DSSE envelope; both
+ * give the Sigstore bundle as JSON, as `sigstore verify` and `gh attestation verify` read it.
+ */
+import { bundleToJSON, type SerializedBundle } from "@sigstore/bundle";
+import {
+  DSSEBundleBuilder,
+  FulcioSigner,
+  MessageSignatureBundleBuilder,
+  RekorWitness,
+  type BundleBuilderOptions,
+  type IdentityProvider,
+  type Witness,
+} from "@sigstore/sign";
+import { FerryError } from "./errors.ts";
+import { createHttp, readJson } from "./http.ts";
+import { addSecret, redact, secret } from "./secrets.ts";
+
+export type { SerializedBundle };
+
+/** Where to sign, and as whom. */
+export interface Signer {
+  /** How the identity was found, for messages: "GitHub Actions OIDC" or "SIGSTORE_ID_TOKEN". */
+  identity: string;
+  options: BundleBuilderOptions;
+}
+
+/** An in-toto v1 statement (https://in-toto.io/Statement/v1). */
+export interface InTotoStatement {
+  _type: "https://in-toto.io/Statement/v1";
+  subject: Array<{ name: string; digest: Record<string, string> }>;
+  predicateType: string;
+  predicate: unknown;
+}
+
+/**
+ * Whether the environment hands out an OIDC identity: a GitHub Actions job with `id-token: write`
+ * (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN), or a token given as SIGSTORE_ID_TOKEN.
+ */
+export function oidcAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.SIGSTORE_ID_TOKEN || (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN));
+}
+
+/**
+ * The keyless signer of this environment, or undefined when it has no OIDC identity. Sigstore's
+ * public-good instance unless FERRY_SIGSTORE_FULCIO_URL and FERRY_SIGSTORE_REKOR_URL name others.
+ */
+export function keylessSigner(env: NodeJS.ProcessEnv = process.env): Signer | undefined {
+  if (!oidcAvailable(env)) return undefined;
+  const given = secret("SIGSTORE_ID_TOKEN", env);
+  const identityProvider: IdentityProvider = { getToken: given ? () => Promise.resolve(given) : () => actionsToken(env) };
+  const witnesses: Witness[] = [new RekorWitness({ rekorBaseURL: env.FERRY_SIGSTORE_REKOR_URL || "https://rekor.sigstore.dev", retry: 2 })];
+  return {
+    identity: given ? "SIGSTORE_ID_TOKEN" : "GitHub Actions OIDC",
+    options: {
+      signer: new FulcioSigner({
+        fulcioBaseURL: env.FERRY_SIGSTORE_FULCIO_URL || "https://fulcio.sigstore.dev",
+        identityProvider,
+        retry: 2,
+      }),
+      witnesses,
+    },
+  };
+}
+
+/** Asks the Actions runtime for an OIDC token with the audience Fulcio expects. */
+async function actionsToken(env: NodeJS.ProcessEnv): Promise<string> {
+  const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL!);
+  url.searchParams.set("audience", "sigstore");
+  const response = await createHttp("sigstore")(url, {
+    headers: { accept: "application/json", authorization: `Bearer ${secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN", env)}` },
+  });
+  if (!response.ok) {
+    throw new FerryError("SecretMissing", {
+      registry: "sigstore",
+      what: `The Actions OIDC endpoint answered ${response.status} when asked for a token.`,
+      fix: "Give the job `permissions: id-token: write`.",
+    });
+  }
+  const { value } = await readJson<{ value?: string }>(response, "sigstore");
+  if (!value)
+    throw new FerryError("RegistryRefused", { registry: "sigstore", what: "The Actions OIDC endpoint answered without a token." });
+  addSecret(value);
+  return value;
+}
+
+/** Signs bytes: a Sigstore bundle with a message signature over their sha256. */
+export function signBlob(signer: Signer, data: Buffer, what: string): Promise<SerializedBundle> {
+  return sign(() => new MessageSignatureBundleBuilder(signer.options).create({ data }), what);
+}
+
+/** Signs an in-toto statement: a Sigstore bundle holding it as a DSSE envelope. */
+export function signStatement(signer: Signer, statement: InTotoStatement, what: string): Promise<SerializedBundle> {
+  const data = Buffer.from(JSON.stringify(statement));
+  return sign(() => new DSSEBundleBuilder(signer.options).create({ data, type: "application/vnd.in-toto+json" }), what);
+}
+
+async function sign(create: () => Promise<Parameters<typeof bundleToJSON>[0]>, what: string): Promise<SerializedBundle> {
+  try {
+    return bundleToJSON(await create());
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    if (error instanceof FerryError) throw error;
+    if (cause instanceof FerryError) throw cause;
+    throw new FerryError("RegistryRefused", {
+      registry: "sigstore",
+      what: `Signing ${what} with Sigstore failed.`,
+      why: redact(
+        [error as Error, cause as Error | undefined]
+          .map((e) => e?.message ?? (e ? String(e) : ""))
+          .filter(Boolean)
+          .join(": "),
+      ),
+      fix: "Check that the job may request an OIDC token (`permissions: id-token: write`) and that Fulcio and Rekor are reachable, then re-run.",
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { bundleFromJSON } from "@sigstore/bundle";
+import { TrustedRoot } from "@sigstore/protobuf-specs";
+import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
+import { execa } from "execa";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startGitHub, startSigstore, type GitHubStandIn, type SigstoreSandbox } from "@ferry/sandbox";
+import { ferry, scriptProject } from "./cli.ts";
+
+let github: GitHubStandIn;
+let sigstore: SigstoreSandbox;
+const dirs: string[] = [];
+beforeAll(async () => {
+  github = await startGitHub();
+  sigstore = await startSigstore({ serverUrl: github.url, repository: "ferry-test/signed" });
+});
+afterAll(async () => {
+  await Promise.all([github?.stop(), sigstore?.stop(), ...dirs.map((dir) => rm(dir, { recursive: true, force: true }))]);
+});
+
+const githubEnv = () => ({ GITHUB_API_URL: github.url, GITHUB_SERVER_URL: github.url, GITHUB_TOKEN: github.token });
+
+async function project(name: string, extra = ""): Promise<string> {
+  github.createRepo(`ferry-test/${name}`);
+  const dir = await scriptProject(name, "  {}");
+  dirs.push(dir);
+  if (extra) await writeFile(join(dir, "ferry.yaml"), `${await readFile(join(dir, "ferry.yaml"), "utf8")}${extra}`);
+  return dir;
+}
+
+const download = async (name: string, tag: string, file: string) =>
+  Buffer.from(await (await fetch(`${github.url}/ferry-test/${name}/releases/download/${tag}/${file}`)).arrayBuffer());
+
+/** sigstore's own verifier, trusting only the stand-ins' root, for the identity of the release workflow. */
+async function verifyBundle(bundle: Buffer, data: Buffer): Promise<void> {
+  const root = TrustedRoot.fromJSON(JSON.parse(await readFile(sigstore.trustedRoot, "utf8")));
+  const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1 });
+  verifier.verify(toSignedEntity(bundleFromJSON(JSON.parse(bundle.toString("utf8"))), data), {
+    subjectAlternativeName: sigstore.identity(),
+    extensions: { issuer: sigstore.issuer },
+  });
+}
+
+it("a release from CI signs checksums.txt keylessly; sigstore's verifier accepts it and rejects a tampered file", async () => {
+  const dir = await project("signed");
+  const run = await ferry(["release", "--tag", "v1.0.0"], { cwd: dir, env: { ...githubEnv(), ...sigstore.env } });
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  expect(run.stderr).toContain("signing checksums.txt with Sigstore (GitHub Actions OIDC)");
+  expect(run.stdout + run.stderr).not.toContain(sigstore.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+
+  const assets = github.release("ferry-test/signed", "v1.0.0")!.assets.map((a) => a.name);
+  expect(assets).toContain("checksums.txt.sigstore.json");
+  const manifest = JSON.parse((await download("signed", "v1.0.0", "manifest.json")).toString()) as { files: unknown[] };
+  expect(manifest.files).toEqual([
+    expect.objectContaining({ name: "checksums.txt.sigstore.json", kind: "signature", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+  ]);
+  const checksums = await download("signed", "v1.0.0", "checksums.txt");
+  expect(checksums.toString()).not.toContain("sigstore.json");
+  const bundle = await download("signed", "v1.0.0", "checksums.txt.sigstore.json");
+  await verifyBundle(bundle, checksums);
+  await expect(verifyBundle(bundle, Buffer.from(checksums.toString().replace(/^./, (c) => (c === "0" ? "1" : "0"))))).rejects.toThrow();
+  await expect(
+    (async () => {
+      const root = TrustedRoot.fromJSON(JSON.parse(await readFile(sigstore.trustedRoot, "utf8")));
+      new Verifier(toTrustMaterial(root)).verify(toSignedEntity(bundleFromJSON(JSON.parse(bundle.toString())), checksums), {
+        subjectAlternativeName: `${github.url}/someone-else/signed/.github/workflows/release.yml@refs/heads/main`,
+      });
+    })(),
+  ).rejects.toThrow();
+
+  // The archives are what checksums.txt says (sha256sum -c), and an altered one is caught.
+  const dist = join(dir, "dist");
+  expect((await execa("sha256sum", ["-c", "checksums.txt"], { cwd: dist, reject: false })).exitCode).toBe(0);
+  await writeFile(join(dist, "signed_1.0.0_linux_amd64.tar.gz"), "not the archive");
+  const check = await execa("sha256sum", ["-c", "checksums.txt"], { cwd: dist, reject: false });
+  expect(check.exitCode).toBe(1);
+  expect(check.stdout).toContain("signed_1.0.0_linux_amd64.tar.gz: FAILED");
+
+  // A re-run keeps the release's signature: published assets never change.
+  await rm(dist, { recursive: true });
+  const again = await ferry(["release", "--tag", "v1.0.0"], { cwd: dir, env: { ...githubEnv(), ...sigstore.env } });
+  expect(again.code, again.stdout + again.stderr).toBe(0);
+  expect(again.stderr).toContain("keeping the release's checksums.txt.sigstore.json");
+  expect(await readFile(join(dist, "checksums.txt.sigstore.json"))).toEqual(bundle);
+});
+
+it("without an OIDC token, auto signs nothing and says why; keyless refuses the run (exit 2) before anything is published", async () => {
+  const plain = await project("unsigned");
+  const run = await ferry(["release", "--tag", "v1.0.0"], { cwd: plain, env: githubEnv() });
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  expect(run.stderr).toContain("checksums.txt is not signed: no OIDC token");
+  expect(github.release("ferry-test/unsigned", "v1.0.0")!.assets.map((a) => a.name)).not.toContain("checksums.txt.sigstore.json");
+
+  const strict = await project("must-sign", "sign:\n  checksums: keyless\n");
+  const refused = await ferry(["release", "--tag", "v1.0.0"], { cwd: strict, env: githubEnv() });
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain("sign.checksums is keyless, but this run has no OIDC token to sign with.");
+  expect(refused.stderr).not.toMatch(/\n\s+at /);
+  expect(github.release("ferry-test/must-sign", "v1.0.0")).toBeUndefined();
+});
