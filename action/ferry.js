@@ -2,10 +2,11 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   quickAnswer
-} from "./chunks/chunk-TPLHURHQ.js";
+} from "./chunks/chunk-Q5KVM6A5.js";
 import {
   asFerryError
-} from "./chunks/chunk-5YRKENXX.js";
+} from "./chunks/chunk-PBYZL6WR.js";
+import "./chunks/chunk-BHGG6FRM.js";
 
 // packages/cli/src/cli.ts
 var answered;
@@ -21,5 +22,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-KA3UBVIJ.js");
+if (answered === void 0) await import("./chunks/main-YZGIA4VD.js");
 else process.exitCode = answered;

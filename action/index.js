@@ -3,8 +3,9 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-VKU7D2SZ.js";
-import "./chunks/chunk-5YRKENXX.js";
+} from "./chunks/chunk-UEPIQCMK.js";
+import "./chunks/chunk-PBYZL6WR.js";
+import "./chunks/chunk-BHGG6FRM.js";
 
 // packages/cli/src/action-main.ts
 import { fileURLToPath } from "node:url";

@@ -12,11 +12,13 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
-  FerryError,
+  FerryError
+} from "./chunk-PBYZL6WR.js";
+import {
   __toESM
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-BHGG6FRM.js";
 
 // registries/docker/src/index.ts
 import { readFile } from "node:fs/promises";

@@ -13,10 +13,11 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
   FerryError
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-PBYZL6WR.js";
+import "./chunk-BHGG6FRM.js";
 
 // registries/aur/src/index.ts
 import { mkdir, writeFile as writeFile2 } from "node:fs/promises";

@@ -12,11 +12,13 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
-  FerryError,
+  FerryError
+} from "./chunk-PBYZL6WR.js";
+import {
   __toESM
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-BHGG6FRM.js";
 
 // registries/winget/src/index.ts
 import { writeFile, mkdir } from "node:fs/promises";

@@ -4,10 +4,11 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
   FerryError
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-PBYZL6WR.js";
+import "./chunk-BHGG6FRM.js";
 
 // registries/scoop/src/render.ts
 var architectures = [

@@ -17,10 +17,11 @@ import {
   refused,
   secretCheck,
   splitRepo
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
   FerryError
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-PBYZL6WR.js";
+import "./chunk-BHGG6FRM.js";
 
 // registries/flathub/src/index.ts
 import { mkdir, writeFile } from "node:fs/promises";

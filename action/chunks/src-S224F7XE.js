@@ -8,10 +8,11 @@ import {
   innerPath,
   secretCheck,
   toolCheck
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
   FerryError
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-PBYZL6WR.js";
+import "./chunk-BHGG6FRM.js";
 
 // registries/crates/src/index.ts
 import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";

@@ -16,11 +16,13 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
-  FerryError,
+  FerryError
+} from "./chunk-PBYZL6WR.js";
+import {
   __toESM
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-BHGG6FRM.js";
 
 // registries/pypi/src/index.ts
 import { createWriteStream } from "node:fs";

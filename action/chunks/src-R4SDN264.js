@@ -12,11 +12,13 @@ import {
   httpUrl,
   require_yazl,
   secretCheck
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
-  FerryError,
+  FerryError
+} from "./chunk-PBYZL6WR.js";
+import {
   __toESM
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-BHGG6FRM.js";
 
 // registries/chocolatey/src/index.ts
 import { openAsBlob } from "node:fs";

@@ -11,6 +11,14 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -39,69 +47,10 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// packages/core/src/errors.ts
-var catalog = {
-  ConfigNotFound: 2,
-  ConfigInvalid: 2,
-  UsageInvalid: 2,
-  VersionInvalid: 2,
-  VersionUnsupported: 2,
-  InputMissing: 2,
-  SecretMissing: 2,
-  BinaryMismatch: 2,
-  ManifestDiffers: 2,
-  BuildFailed: 1,
-  ReleaseConflict: 1,
-  ReleaseNotPublic: 1,
-  ManifestMissing: 1,
-  ArtifactCorrupt: 1,
-  RegistryUnreachable: 1,
-  RegistryRefused: 1,
-  PublishedContentDiffers: 1,
-  VerifyTimedOut: 1,
-  TargetTimedOut: 1,
-  ToolFailed: 1,
-  Interrupted: 130
-};
-var errorCodes = Object.keys(catalog);
-var FerryError = class _FerryError extends Error {
-  code;
-  details;
-  constructor(code, details) {
-    super(formatMessage(details), { cause: details.cause });
-    this.name = "FerryError";
-    this.code = code;
-    this.details = details;
-  }
-  get exitCode() {
-    return catalog[this.code];
-  }
-  /** The same error, attributed to a registry. */
-  for(registry) {
-    return this.details.registry ? this : new _FerryError(this.code, { ...this.details, registry });
-  }
-};
-function formatMessage({ what, why, fix, registry }) {
-  const prefix = registry ? `[${registry}] ` : "";
-  return [prefix + what, why, fix].filter(Boolean).map((part) => sentence(part)).join(" ");
-}
-var sentence = (text) => text.replace(/([.!?])\.+(\s*)$/, "$1$2");
-function asFerryError(error, registry) {
-  if (error instanceof FerryError) return registry ? error.for(registry) : error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new FerryError("ToolFailed", {
-    what: /[.!?]\s*$/.test(message) ? message : `${message}.`,
-    ...registry ? { registry } : {},
-    cause: error
-  });
-}
-
 export {
   __require,
+  __esm,
   __commonJS,
   __export,
-  __toESM,
-  errorCodes,
-  FerryError,
-  asFerryError
+  __toESM
 };

@@ -12,11 +12,13 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
-  FerryError,
+  FerryError
+} from "./chunk-PBYZL6WR.js";
+import {
   __toESM
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-BHGG6FRM.js";
 
 // registries/snap/src/index.ts
 import { mkdir as mkdir2, mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";

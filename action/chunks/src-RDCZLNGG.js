@@ -13,13 +13,15 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
-  FerryError,
+  FerryError
+} from "./chunk-PBYZL6WR.js";
+import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-BHGG6FRM.js";
 
 // node_modules/.pnpm/validate-npm-package-name@6.0.2/node_modules/validate-npm-package-name/lib/index.js
 var require_lib = __commonJS({

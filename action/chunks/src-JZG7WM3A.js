@@ -5,10 +5,11 @@ import {
   findArtifact,
   nixVersion,
   repoFilesOptions
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
   FerryError
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-PBYZL6WR.js";
+import "./chunk-BHGG6FRM.js";
 
 // registries/nix/src/render.ts
 var systems = [

@@ -3,7 +3,7 @@ import {
   parseCommandLine,
   unknownCommand,
   version
-} from "./chunk-TPLHURHQ.js";
+} from "./chunk-Q5KVM6A5.js";
 import {
   configFiles,
   configJsonSchema,
@@ -38,12 +38,14 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-VKU7D2SZ.js";
+} from "./chunk-UEPIQCMK.js";
 import {
   FerryError,
-  __toESM,
   asFerryError
-} from "./chunk-5YRKENXX.js";
+} from "./chunk-PBYZL6WR.js";
+import {
+  __toESM
+} from "./chunk-BHGG6FRM.js";
 
 // packages/cli/src/main.ts
 import { readFile as readFile2, stat } from "node:fs/promises";
@@ -55,18 +57,18 @@ import { resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-D7K3OWUH.js"),
-  chocolatey: () => import("./src-622CQDFC.js"),
-  crates: () => import("./src-LD73RCF2.js"),
-  docker: () => import("./src-7ALFE7QJ.js"),
-  flathub: () => import("./src-URJHHXZC.js"),
-  homebrew: () => import("./src-GFULNY5J.js"),
-  nix: () => import("./src-ZESKA4EI.js"),
-  npm: () => import("./src-7JVLZ3AB.js"),
-  pypi: () => import("./src-DLKK2JWD.js"),
-  scoop: () => import("./src-KOUUBNDG.js"),
-  snap: () => import("./src-3JVUBGA2.js"),
-  winget: () => import("./src-MP5R2RSG.js")
+  aur: () => import("./src-73OLSC3N.js"),
+  chocolatey: () => import("./src-R4SDN264.js"),
+  crates: () => import("./src-S224F7XE.js"),
+  docker: () => import("./src-HBTGP5BH.js"),
+  flathub: () => import("./src-POGLHTJH.js"),
+  homebrew: () => import("./src-7VDMXJYZ.js"),
+  nix: () => import("./src-JZG7WM3A.js"),
+  npm: () => import("./src-RDCZLNGG.js"),
+  pypi: () => import("./src-M76BREUW.js"),
+  scoop: () => import("./src-J26HU2HP.js"),
+  snap: () => import("./src-RFTFPECY.js"),
+  winget: () => import("./src-T2TYEGXN.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1747,7 +1749,15 @@ async function release(command, plan) {
   const serverUrl = env.GITHUB_SERVER_URL || webBase(api);
   const hubInput = { config, version: version2, distDir, github, log };
   const text = command === "release" || command === "plan" ? await releaseText({ config, version: version2, github: token ? github : void 0, log }) : void 0;
-  const hub = command === "publish" ? await existingRelease(hubInput) : runHub({ ...hubInput, serverUrl, dryRun: dryRun || command === "build", targets: plan.targets, manifest: plan.manifest, text });
+  const hub = command === "publish" ? await existingRelease(hubInput) : runHub({
+    ...hubInput,
+    serverUrl,
+    env,
+    dryRun: dryRun || command === "build",
+    targets: plan.targets,
+    manifest: plan.manifest,
+    text
+  });
   if (command === "build") {
     await hub.built;
     out(`built ${version2.tag} into ${distDir}
