@@ -16,7 +16,7 @@ export interface FixtureRelease {
   project: Project;
   version: Version;
   manifest: ReleaseManifest;
-  /** Holds the archives and manifest.json, as `ferry build` leaves dist/. */
+  /** Holds the archives and manifest.json, as `ferry build` leaves its output directory. */
   distDir: string;
 }
 
@@ -59,7 +59,7 @@ export async function makeRelease(options: FixtureOptions = {}): Promise<Fixture
   } = options;
   const version = parseVersion(`v${semver}`);
   const root = await mkdtemp(join(tmpdir(), "ferry-fixture-"));
-  const distDir = join(root, "dist");
+  const distDir = join(root, ".ferry");
   await mkdir(distDir, { recursive: true });
   const artifacts: ReleaseManifest["artifacts"] = [];
   for (const [os, arch] of targets) {

@@ -71,8 +71,8 @@ describe("ferry init in a Go module", async () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^homebrew +planned/m);
     expect(run.stdout).toMatch(/^scoop +planned/m);
-    expect(run.stdout).toContain("--- ferry/homebrew/Formula/hello.rb");
-    const archives = (await readdir(join(dir, "dist"))).filter((f) => f.startsWith("hello_0.1.0_"));
+    expect(run.stdout).toContain("--- registries/homebrew/Formula/hello.rb");
+    const archives = (await readdir(join(dir, ".ferry"))).filter((f) => f.startsWith("hello_0.1.0_"));
     expect(archives).toHaveLength(6);
   });
 

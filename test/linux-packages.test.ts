@@ -9,7 +9,7 @@ import { ferry } from "./cli.ts";
 // linux/amd64 and linux/arm64; the packages are then read by Debian's and RPM's own tools.
 let dir: string;
 const epoch = "1700000000";
-const dist = (name: string) => join(dir, "dist", name);
+const dist = (name: string) => join(dir, ".ferry", name);
 const deb = "hello_1.2.3_amd64.deb";
 const rpm = "hello-1.2.3-1.x86_64.rpm";
 
@@ -62,7 +62,7 @@ it("lists every package in manifest.json and checksums.txt", async () => {
     "rpm arm64 hello-1.2.3-1.aarch64.rpm",
     "rpm amd64 hello-1.2.3-1.x86_64.rpm",
   ]);
-  const check = await execa("sha256sum", ["--check", "--strict", "checksums.txt"], { cwd: join(dir, "dist"), reject: false });
+  const check = await execa("sha256sum", ["--check", "--strict", "checksums.txt"], { cwd: join(dir, ".ferry"), reject: false });
   expect(check.exitCode, check.stdout + check.stderr).toBe(0);
   expect(check.stdout).toContain(`${deb}: OK`);
   expect(check.stdout).toContain(`${rpm}: OK`);

@@ -147,7 +147,7 @@ describe("release notes", () => {
     expect(run.stderr).toContain("release.name: unknown placeholder {{verison}}; known here: {{project}}");
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(github.requests.length).toBe(before);
-    expect(existsSync(join(dir, "dist"))).toBe(false);
+    expect(existsSync(join(dir, ".ferry"))).toBe(false);
   });
 });
 

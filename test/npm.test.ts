@@ -226,4 +226,24 @@ describe("npm against Verdaccio", { timeout: 60_000 }, () => {
     const project = await npmInstall("hello-lib@0.5.0");
     expect(await readFile(join(project, "node_modules", "hello-lib", "index.js"), "utf8")).toBe("module.exports = 'hello';\n");
   });
+
+  it("refuses to pack ferry.yaml and ferry's output directory with the project's own package", async () => {
+    const ctx = await context({ version: "0.6.0" }, { package: "hello-own", directory: "." });
+    const dir = ctx.project.dir;
+    await writeFile(join(dir, "index.js"), "module.exports = 'hello';\n");
+    await writeFile(join(dir, "ferry.yaml"), "project: {}\n");
+    await writeFile(join(dir, "package.json"), JSON.stringify({ name: "hello-own", version: "0.6.0", main: "index.js" }));
+    await rm(join(dir, "build"), { recursive: true }); // the fixture's staging
+    const refused = await npm.exists(ctx).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "ConfigInvalid", exitCode: 2 });
+    expect((refused as FerryError).message).toContain("would carry ferry's own files: .ferry/, ferry.yaml (7 files in .ferry/).");
+    expect((refused as FerryError).message).toContain("add .ferry/ and ferry.yaml to .npmignore");
+
+    await writeFile(join(dir, ".npmignore"), ".ferry/\nferry.yaml\n");
+    expect(await npm.exists(ctx)).toEqual({ state: "absent" });
+    const { verified } = await release(ctx);
+    expect(verified?.state).toBe("verified");
+    const project = await npmInstall("hello-own@0.6.0");
+    expect((await readdir(join(project, "node_modules", "hello-own"))).sort()).toEqual(["index.js", "package.json"]);
+  });
 });

@@ -34,7 +34,7 @@ it("release.files are attached to the release, listed in checksums.txt and manif
   expect(run.code, run.stdout + run.stderr).toBe(0);
 
   const tgz = `${name}-1.0.0.tgz`;
-  const manifest = JSON.parse(await readFile(join(dir, "dist", "manifest.json"), "utf8")) as { files: unknown[] };
+  const manifest = JSON.parse(await readFile(join(dir, ".ferry", "manifest.json"), "utf8")) as { files: unknown[] };
   expect(manifest.files).toEqual([
     {
       name: tgz,
@@ -44,7 +44,7 @@ it("release.files are attached to the release, listed in checksums.txt and manif
       url: `${github.url}/ferry-test/${name}/releases/download/v1.0.0/${tgz}`,
     },
   ]);
-  const checksums = await readFile(join(dir, "dist", "checksums.txt"), "utf8");
+  const checksums = await readFile(join(dir, ".ferry", "checksums.txt"), "utf8");
   expect(checksums).toMatch(new RegExp(`^[0-9a-f]{64}  ${tgz}$`, "m"));
   const response = await fetch(`${github.url}/ferry-test/${name}/releases/download/v1.0.0/${tgz}`);
   expect(await response.text()).toBe("a packed tarball\n");
@@ -62,14 +62,14 @@ it("partial builds carry their release files into the merged release", async () 
     await cp(project, dir, { recursive: true });
     const run = await ferry(["build", "--tag", "v1.0.0", "--target", target], { cwd: dir, env: env() });
     expect(run.code, run.stderr).toBe(0);
-    dirs.push(join(dir, "dist"));
+    dirs.push(join(dir, ".ferry"));
   }
   const missing = ["--allow-missing", "linux/arm64", "--allow-missing", "darwin/arm64"];
   const merged = await ferry(["release", "--tag", "v1.0.0", ...missing, "--merge", ...dirs], { cwd: project, env: env() });
   expect(merged.code, merged.stdout + merged.stderr).toBe(0);
   const assets = github.release(`ferry-test/${name}`, "v1.0.0")!.assets.map((a) => a.name);
   expect(assets).toContain(`${name}-1.0.0.tgz`);
-  expect(await readFile(join(project, "dist", "checksums.txt"), "utf8")).toContain(`  ${name}-1.0.0.tgz\n`);
+  expect(await readFile(join(project, ".ferry", "checksums.txt"), "utf8")).toContain(`  ${name}-1.0.0.tgz\n`);
 });
 
 it("a missing release file is a clear error, exit 2", async () => {

@@ -119,7 +119,7 @@ describe("ferry release", () => {
     // A rebuild that is not reproducible: the binary now differs.
     const config = join(dir, "ferry.yaml");
     await writeFile(config, (await readFile(config, "utf8")).replace("{{os}}/{{arch}}", "{{os}}/{{arch}} rebuilt"));
-    await rm(join(dir, "dist"), { recursive: true });
+    await rm(join(dir, ".ferry"), { recursive: true });
     const second = await ferry(["release", "--tag", "v4.0.0", "--skip", "npm"], { cwd: dir, env: env() });
     expect(second.code).toBe(1);
     expect(second.stdout).toContain(`The release already has ${asset.name} with sha256 ${asset.sha256}`);
@@ -129,8 +129,8 @@ describe("ferry release", () => {
     expect(released.assets.find((a) => a.name === asset.name)!.sha256).toBe(asset.sha256);
     // The refused rebuild's sha256s are not left behind: the output directory holds the release's manifest again.
     const manifest = released.assets.find((a) => a.name === "manifest.json")!.bytes.toString();
-    expect(await readFile(join(dir, "dist", "manifest.json"), "utf8")).toBe(manifest);
-    expect(await readFile(join(dir, "dist", "checksums.txt"), "utf8")).toBe(
+    expect(await readFile(join(dir, ".ferry", "manifest.json"), "utf8")).toBe(manifest);
+    expect(await readFile(join(dir, ".ferry", "checksums.txt"), "utf8")).toBe(
       released.assets.find((a) => a.name === "checksums.txt")!.bytes.toString(),
     );
 
@@ -141,7 +141,7 @@ describe("ferry release", () => {
 
     // A local build that is not the release's is refused before anything is published.
     expect((await ferry(["build", "--tag", "v4.0.0"], { cwd: dir, env: env() })).code).toBe(0);
-    const rebuilt = JSON.parse(await readFile(join(dir, "dist", "manifest.json"), "utf8")) as {
+    const rebuilt = JSON.parse(await readFile(join(dir, ".ferry", "manifest.json"), "utf8")) as {
       artifacts: Array<{ name: string; sha256: string }>;
     };
     const local = rebuilt.artifacts.find((a) => a.name === asset.name)!.sha256;
@@ -159,7 +159,7 @@ describe("ferry publish", () => {
   it("re-runs one registry from the release's manifest.json, with no build", async () => {
     const { name, dir } = await project();
     expect((await ferry(["release", "--tag", "v1.0.0", "--skip", "npm"], { cwd: dir, env: env() })).code).toBe(0);
-    await rm(join(dir, "dist"), { recursive: true });
+    await rm(join(dir, ".ferry"), { recursive: true });
     // A build now would fail: publish must not build.
     const config = join(dir, "ferry.yaml");
     await writeFile(config, (await readFile(config, "utf8")).replace(/command: .*/, "command: exit 1"));
@@ -189,7 +189,7 @@ describe("previews and bad input", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^github-release +built/m);
     expect(run.stdout).toMatch(/^npm +planned/m);
-    expect(run.stdout).toMatch(/^--- ferry\/npm\/.*package\.json/m);
+    expect(run.stdout).toMatch(/^--- registries\/npm\/.*package\.json/m);
     expect(writes().length).toBe(before);
   });
 

@@ -21,7 +21,7 @@ export interface RepoRegistrySpec<Options> {
   repository(fullName: string): Record<string, unknown>;
   /**
    * Checks a published file as the registry's own tools would, and that its checksums are manifest.json's.
-   * `archives` holds the release's archives (moved out of dist/, so the adapter cannot use them).
+   * `archives` holds the release's archives (moved out of the output directory, so the adapter cannot use them).
    */
   check(text: string, manifest: ReleaseManifest, archives: string): Promise<void> | void;
   /** Also run the flow through `git daemon` (FERRY_<NAME>_GIT, which wins over the repository option). */
@@ -38,7 +38,7 @@ export function testRepoRegistry<Options>(spec: RepoRegistrySpec<Options>): void
   vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
   afterAll(() => Promise.all(cleanup.map((dir) => rm(dir, { recursive: true, force: true }))));
 
-  /** A release whose archives are gone from dist/ and whose URLs point at a closed port: any download would fail. */
+  /** A release whose archives are gone from the output directory and whose URLs point at a closed port: any download would fail. */
   async function release(options: FixtureOptions = {}): Promise<FixtureRelease> {
     const fixture = await makeRelease(options);
     cleanup.push(fixture.project.dir);
@@ -134,7 +134,7 @@ export function testRepoRegistry<Options>(spec: RepoRegistrySpec<Options>): void
     });
 
     it("keeps the token out of commits, rendered files and messages", async () => {
-      const rendered = await readFile(join(fixture.distDir, "ferry", adapter.name, path), "utf8");
+      const rendered = await readFile(join(fixture.distDir, "registries", adapter.name, path), "utf8");
       expect(rendered).not.toContain(canary);
       expect(history(bare)).not.toContain(canary);
       expect(history(bare)).toContain("ferry <ferry@users.noreply.github.com>");

@@ -36,19 +36,19 @@ it("three partial builds merged release the same manifest.json, byte for byte, a
     const dir = await runner(project);
     const run = await ferry(["build", "--tag", "v1.0.0", ...share.flatMap((t) => ["--target", t])], { cwd: dir, env: env() });
     expect(run.code, run.stderr).toBe(0);
-    const partial = JSON.parse(await readFile(join(dir, "dist", "manifest.json"), "utf8")) as {
+    const partial = JSON.parse(await readFile(join(dir, ".ferry", "manifest.json"), "utf8")) as {
       artifacts: Array<{ os: string; arch: string }>;
     };
     expect(partial.artifacts.map((a) => `${a.os}/${a.arch}`).sort()).toEqual([...share].sort());
-    dirs.push(join(dir, "dist"));
+    dirs.push(join(dir, ".ferry"));
   }
 
   const merged = await ferry(["release", "--tag", "v1.0.0", "--merge", ...dirs], { cwd: project, env: env() });
   expect(merged.code, merged.stdout + merged.stderr).toBe(0);
-  expect(await readFile(join(project, "dist", "manifest.json"), "utf8")).toBe(
+  expect(await readFile(join(project, ".ferry", "manifest.json"), "utf8")).toBe(
     await readFile(join(project, "single", "manifest.json"), "utf8"),
   );
-  expect(await readFile(join(project, "dist", "checksums.txt"), "utf8")).toBe(
+  expect(await readFile(join(project, ".ferry", "checksums.txt"), "utf8")).toBe(
     await readFile(join(project, "single", "checksums.txt"), "utf8"),
   );
   const release = github.release(`ferry-test/${name}`, "v1.0.0")!;
@@ -69,7 +69,7 @@ it("refuses to merge two different builds of one target, and publishes nothing",
     expect((await ferry(["build", "--tag", "v1.0.0", "--target", "linux/amd64"], { cwd: dir, env: env() })).code).toBe(0);
 
   const before = github.requests.length;
-  const run = await ferry(["release", "--tag", "v1.0.0", "--merge", join(a, "dist"), join(b, "dist")], { cwd: project, env: env() });
+  const run = await ferry(["release", "--tag", "v1.0.0", "--merge", join(a, ".ferry"), join(b, ".ferry")], { cwd: project, env: env() });
   expect(run.code).toBe(2);
   expect(run.stderr).toContain(`${name}_1.0.0_linux_amd64.tar.gz was built twice with different contents`);
   expect(github.requests.length).toBe(before);
@@ -85,7 +85,7 @@ it("refuses a merge that lacks a configured target unless --allow-missing names 
     env: env(),
   });
   expect(built.code, built.stderr).toBe(0);
-  const partial = join(runnerDir, "dist");
+  const partial = join(runnerDir, ".ferry");
   const before = github.requests.length;
 
   const short = await ferry(["release", "--tag", "v1.0.0", "--merge", partial], { cwd: project, env: env() });

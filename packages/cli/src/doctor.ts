@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import {
   createContext,
   emptyManifest,
@@ -48,7 +47,7 @@ export async function doctor({ config, selected, env, json, write }: DoctorInput
           project: config.project,
           version,
           manifest: emptyManifest({ project: config.project, version }),
-          distDir: resolve(config.project.dir, "dist"),
+          distDir: config.output,
           env,
           dryRun: true,
           signal,

@@ -196,7 +196,7 @@ async function run(command: "build" | "release" | "publish" | "plan", flags: Fla
   const selected = command === "build" ? [] : selectSpokes(config, flags);
   const dryRun = command === "plan" || Boolean(flags["dry-run"]);
   const version = await resolveVersion(flags.tag, config.project.dir, process.env, config.release.tagPrefix);
-  const distDir = resolve(config.project.dir, flags.dist ?? "dist");
+  const distDir = flags.dist ? resolve(config.project.dir, flags.dist) : config.output;
   const spokes = await loadSpokes(selected);
   await validateRun({
     config,
@@ -377,7 +377,7 @@ async function releasePreview(distDir: string, manifest: ReleaseManifest | undef
   return redact(shown) + (await shownFiles(distDir, ["checksums.txt", "manifest.json"]));
 }
 
-/** Files under dist/, as a dry run shows them: text files in full (up to 8 KiB), others by size. */
+/** Files in the output directory, as a dry run shows them: text files in full (up to 8 KiB), others by size. */
 async function shownFiles(distDir: string, files: string[]): Promise<string> {
   let text = "";
   for (const file of files) {

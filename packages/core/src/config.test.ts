@@ -47,6 +47,19 @@ it("reads a valid file, with defaults filled in", async () => {
   expect(config.registries).toEqual([{ name: "npm", options: { package: "@acme/hello" }, common: { prerelease: true } }]);
 });
 
+it("puts ferry's output in .ferry/ unless output: names another directory inside the project", async () => {
+  const path = await write(valid);
+  expect((await load(path)).output).toBe(join(path, "..", ".ferry"));
+  await writeFile(path, `output: build/release\n${valid}`);
+  expect((await load(path)).output).toBe(join(path, "..", "build", "release"));
+  for (const outside of ["..", "../out", "/tmp/out", ".", "a/../.."]) {
+    await writeFile(path, `output: ${outside}\n${valid}`);
+    const error = await load(path).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ConfigInvalid", exitCode: 2 });
+    expect((error as FerryError).message).toContain("output: expected a directory inside the project, relative to it, e.g. .ferry");
+  }
+});
+
 it("names every wrong key and type with its path", async () => {
   const path = await write(
     valid

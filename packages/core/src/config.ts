@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { access } from "node:fs/promises";
-import { basename, dirname, isAbsolute, resolve } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
@@ -179,6 +179,8 @@ export interface Config {
   /** ferry.yaml's own path. */
   path: string;
   project: Project;
+  /** ferry's output directory (absolute): archives, manifest.json, checksums.txt and what registries render. */
+  output: string;
   build: Omit<z.infer<typeof buildSchema>, "targets"> & { targets: Target[] };
   archives: z.infer<typeof archivesSchema>;
   release: z.infer<typeof releaseSchema>;
@@ -192,9 +194,21 @@ export interface Config {
 
 export type AdapterLoader = (name: string) => Promise<Registry<unknown, Prepared> | undefined>;
 
+/** ferry's output directory, relative to the project and inside it, e.g. `.ferry` or `build/release`. */
+const outputSchema = z
+  .string()
+  .min(1)
+  .refine((dir) => {
+    const inside = relative("/project", resolve("/project", dir));
+    return !isAbsolute(dir) && inside !== "" && !inside.startsWith("..");
+  }, "expected a directory inside the project, relative to it, e.g. .ferry");
+
 /** ferry.yaml's sections other than `registries`, shared by validation and the JSON Schema. */
 const sections = {
   project: projectSchema.meta({ description: "What is released: the defaults every registry's package takes." }),
+  output: outputSchema.default(".ferry").meta({
+    description: "ferry's output directory (archives, manifest.json, what registries render), relative to the project and inside it.",
+  }),
   build: buildSchema,
   archives: archivesSchema
     .default({ name: "{{project}}_{{version}}_{{os}}_{{arch}}", files: [] })
@@ -297,6 +311,7 @@ export async function loadConfig(path: string, registryNames: readonly string[],
       author: file.project.author ?? file.project.repository.split("/")[0]!,
       dir,
     },
+    output: resolve(dir, file.output),
     build: {
       ...file.build,
       targets: file.build.targets.map((t) => parseTarget(t)!),

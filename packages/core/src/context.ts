@@ -16,7 +16,7 @@ export interface ContextInput<Options> {
   project: Project;
   version: Version;
   manifest: ReleaseManifest;
-  /** ferry's output directory: holds the archives when they were built here; adapters render into <output>/ferry/<registry>/. */
+  /** ferry's output directory: holds the archives when they were built here; adapters render into <output>/registries/<registry>/. */
   distDir: string;
   /** Shared by every registry of a run; a context of its own gets one for `distDir`. */
   cache?: ArchiveCache;
@@ -41,7 +41,7 @@ export function createContext<Options>(input: ContextInput<Options>): Context<Op
     project: input.project,
     version: input.version,
     manifest: input.manifest,
-    outDir: join(distDir, "ferry", registry),
+    outDir: join(distDir, "registries", registry),
     secret: (name) => secret(name, env),
     env: (name) => env[name] || undefined,
     http: (url, init) => http(url, { signal, ...init }),

@@ -6,7 +6,7 @@ import { readManifest, renderChecksums, writeManifest, type Artifact, type Asset
 
 /**
  * Joins the partial manifests of a split build (one `ferry build --target` per runner) into
- * dist/: copies each archive and release file, and writes manifest.json and checksums.txt exactly
+ * the output directory: copies each archive and release file, and writes manifest.json and checksums.txt exactly
  * as a single-machine build would. Partial builds of another release, two different archives for
  * the same name or platform, or two different files of one name, are refused. A file every runner
  * makes alike (an installer, an attached file) is kept once. A configured target that no partial
@@ -60,7 +60,7 @@ export async function mergeBuilds(
     throw new FerryError("InputMissing", {
       what: `The partial builds lack ${missing.join(", ")}, which build.targets lists.`,
       why: `They hold ${[...byPlatform.keys()].sort().join(", ") || "no archives"}; a runner's build may have failed or not been downloaded.`,
-      fix: `Pass the missing runners' dist/ to --merge, or release without them with ${missing.map((t) => `--allow-missing ${t}`).join(" ")}.`,
+      fix: `Pass the missing runners' output directories to --merge, or release without them with ${missing.map((t) => `--allow-missing ${t}`).join(" ")}.`,
     });
   }
   await mkdir(distDir, { recursive: true });
@@ -91,8 +91,8 @@ async function readPartial(dir: string): Promise<ReleaseManifest> {
   ) {
     throw new FerryError("InputMissing", {
       what: `--merge ${dir}: ${isDir ? "it holds no manifest.json" : "no such directory"}.`,
-      why: "Each directory given to --merge is the dist/ of one `ferry build --target …` run.",
-      fix: "Download every runner's dist/ (e.g. with actions/download-artifact) and pass those directories.",
+      why: "Each directory given to --merge is the output directory (.ferry/) of one `ferry build --target …` run.",
+      fix: "Download every runner's output directory (e.g. with actions/download-artifact) and pass those directories.",
     });
   }
   return readManifest(path);

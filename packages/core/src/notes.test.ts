@@ -42,6 +42,7 @@ function repository() {
 function config(dir: string, release: Partial<Config["release"]> = {}): Config {
   return {
     path: join(dir, "ferry.yaml"),
+    output: join(dir, ".ferry"),
     project: {
       name: "hello",
       description: "Says hello.",

@@ -216,12 +216,12 @@ async function steps(
   phase("prepare");
   await resetDir(ctx.outDir);
   const prepared = await adapter.prepare(ctx);
-  // Adapters name their files absolutely or relative to their outDir; the report shows them relative to dist/.
+  // Adapters name their files absolutely or relative to their outDir; the report shows them relative to the output directory.
   const files = prepared.files.map((f) => relativeTo(input.distDir, resolve(ctx.outDir, f)));
   const leftOut = leftOutTargets(adapter, ctx.manifest);
   if (input.dryRun) {
     const detail = unknownState ? `would publish; registry state unknown: ${unknownState}` : "would publish";
-    return { status: "planned", detail: detail + leftOut, files };
+    return { status: "planned", detail: withNote(detail, leftOut), files };
   }
 
   phase("publish");
@@ -230,7 +230,7 @@ async function steps(
   const verified = await poll(() => adapter.verify(ctx, published), input, adapter.name, ctx.signal);
   return {
     status: verified.state === "verified" ? "published+verified" : "awaiting-review",
-    detail: verified.detail + leftOut,
+    detail: withNote(verified.detail, leftOut),
     files,
   };
 }
@@ -266,6 +266,9 @@ function leftOutTargets(adapter: Registry<unknown, Prepared>, manifest: ReleaseM
   const left = [...new Set(manifest.artifacts.map(targetName))].filter((t) => !carried.includes(t)).sort();
   return left.length ? `; leaves out ${left.join(", ")} (${adapter.name} cannot carry them)` : "";
 }
+
+/** A detail with a note after it ("; leaves out …"), without the detail's own final full stop before the semicolon. */
+const withNote = (detail: string, note: string) => (note ? detail.replace(/\.$/, "") + note : detail);
 
 const relativeTo = (dir: string, file: string) => (file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : file);
 

@@ -56,7 +56,7 @@ export interface Context<Options> {
   project: Project;
   version: Version;
   manifest: ReleaseManifest;
-  /** dist/ferry/<registry>/, created and empty when prepare() runs. */
+  /** <output>/registries/<registry>/ (output: .ferry by default), created and empty when prepare() runs. */
   outDir: string;
   /** Reads a secret from the environment and keeps it out of all output. */
   secret(name: string): string | undefined;
@@ -66,7 +66,7 @@ export interface Context<Options> {
   exec: Exec;
   /** A GitHub client; with no token it uses the release token (GITHUB_TOKEN). */
   github(token?: string): Octokit;
-  /** A local path of the archive, downloaded (and its sha256 checked) when not in dist/. */
+  /** A local path of the archive, downloaded (and its sha256 checked) when not in the output directory. */
   archive(artifact: Artifact): Promise<string>;
   /** A local path of the artifact's binary, extracted from its archive. */
   binary(artifact: Artifact): Promise<string>;

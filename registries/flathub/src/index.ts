@@ -141,7 +141,7 @@ async function requireAppRepository(ctx: Ctx): Promise<void> {
       registry: ctx.registry,
       what: `${repository(ctx)} does not exist, so ${ctx.options.appId} is not on Flathub yet.`,
       why: "A new app's first submission is reviewed by hand, as a pull request to flathub/flathub's new-pr branch; Flathub creates the app's repository after accepting it.",
-      fix: `Submit the files ferry rendered in dist/ferry/flathub/ as described at ${submissionDocs}; once ${repository(ctx)} exists, ferry sends every update.`,
+      fix: `Submit the files ferry rendered in ${ctx.outDir}/ (\`ferry plan --only flathub\` writes them) as described at ${submissionDocs}; once ${repository(ctx)} exists, ferry sends every update.`,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { FerryError, npmVersion, type Arch, type Artifact, type Context, type Os, type ValidateContext } from "@ferry/core";
+import { join, relative, resolve, sep } from "node:path";
+import { configFiles, FerryError, npmVersion, type Arch, type Artifact, type Context, type Os, type ValidateContext } from "@ferry/core";
 import { create as createTar } from "tar";
 import { nameProblem, type NpmOptions } from "./options.ts";
 
@@ -211,11 +211,39 @@ async function renderDirectory(ctx: Context<NpmOptions>, dir: string, directory:
   const manifest = await readDirectory(ctx, directory, version);
   await mkdir(dir, { recursive: true });
   const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
-  const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
+  const [packed] = JSON.parse(stdout) as Array<{ filename: string; files?: Array<{ path: string }> }>;
   if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
+  refuseFerryFiles(
+    ctx,
+    directory,
+    root,
+    (packed.files ?? []).map((f) => f.path),
+  );
   const tarball = join(dir, packed.filename);
   const pkg = { name: manifest.name, version, manifest, tarball, ...(await checksums(tarball)) };
   return { packages: [pkg], files: [tarball] };
+}
+
+/**
+ * A package packed from a directory that holds ferry's own files (the project's directory, `.`)
+ * must leave them out: ferry.yaml and the output directory (archives, staging, rendered packages).
+ * ferry refuses such a package rather than change what `npm pack` makes of the project.
+ */
+function refuseFerryFiles(ctx: Context<NpmOptions>, directory: string, root: string, packed: string[]): void {
+  // ctx.outDir is <output>/registries/npm.
+  const inside = (path: string) => relative(root, path).split(sep).join("/"); // npm pack names files with "/"
+  const output = inside(resolve(ctx.outDir, "..", ".."));
+  const ours = new Set(configFiles.map((name) => inside(join(ctx.project.dir, name))));
+  const inOutput = (path: string) => !output.startsWith("..") && (path === output || path.startsWith(`${output}/`));
+  const outputFiles = packed.filter(inOutput).length;
+  const found = [...(outputFiles ? [`${output}/`] : []), ...packed.filter((path) => ours.has(path))];
+  if (!found.length) return;
+  throw new FerryError("ConfigInvalid", {
+    registry: ctx.registry,
+    what: `The package packed from ${directory} would carry ferry's own files: ${found.join(", ")}${outputFiles ? ` (${outputFiles} file${outputFiles === 1 ? "" : "s"} in ${output}/)` : ""}.`,
+    why: "npm pack takes every file of the directory that .npmignore or package.json's files does not leave out, and ferry's output directory and ferry.yaml are not part of the package.",
+    fix: `List what the package holds in package.json's "files" (e.g. "files": ["bin", "lib"]), or add ${found.join(" and ")} to ${directory === "." ? "" : `${directory}/`}.npmignore.`,
+  });
 }
 
 type DirectoryContext = Pick<Context<NpmOptions>, "registry" | "options" | "project">;
