@@ -32,7 +32,7 @@ export const assetUrl = (serverUrl: string, repository: string, tag: string, nam
 
 /**
  * Builds every target, archives it and hashes each archive as it is written, makes the other
- * release files (assets.ts), then writes manifest.json and checksums.txt into dist/. Returns the manifest.
+ * release files (assets.ts), then writes manifest.json and checksums.txt into the output directory. Returns the manifest.
  */
 export async function buildRelease(input: BuildInput): Promise<ReleaseManifest> {
   const { config, version, distDir, log } = input;

@@ -30,7 +30,7 @@ export interface TargetResult {
   detail: string;
   /** Set for failed and blocked targets. */
   error?: { code: ErrorCode; message: string };
-  /** Files prepare() rendered, relative to dist/. */
+  /** Files prepare() rendered, relative to the output directory. */
   files: string[];
   durationMs: number;
 }
