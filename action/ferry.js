@@ -2,7 +2,7 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   quickAnswer
-} from "./chunks/chunk-Q5KVM6A5.js";
+} from "./chunks/chunk-YQEBBL7G.js";
 import {
   asFerryError
 } from "./chunks/chunk-PBYZL6WR.js";
@@ -22,5 +22,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-YZGIA4VD.js");
+if (answered === void 0) await import("./chunks/main-YGHSSUZ2.js");
 else process.exitCode = answered;

@@ -3,7 +3,7 @@ import {
   parseCommandLine,
   unknownCommand,
   version
-} from "./chunk-Q5KVM6A5.js";
+} from "./chunk-YQEBBL7G.js";
 import {
   configFiles,
   configJsonSchema,
@@ -38,7 +38,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError,
   asFerryError
@@ -50,25 +50,22 @@ import {
 // packages/cli/src/main.ts
 import { readFile as readFile2, stat } from "node:fs/promises";
 import { appendFile } from "node:fs/promises";
-import { join as join3, resolve as resolve2 } from "node:path";
-
-// packages/cli/src/doctor.ts
-import { resolve } from "node:path";
+import { join as join3, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-73OLSC3N.js"),
-  chocolatey: () => import("./src-R4SDN264.js"),
-  crates: () => import("./src-S224F7XE.js"),
-  docker: () => import("./src-HBTGP5BH.js"),
-  flathub: () => import("./src-POGLHTJH.js"),
-  homebrew: () => import("./src-7VDMXJYZ.js"),
-  nix: () => import("./src-JZG7WM3A.js"),
-  npm: () => import("./src-RDCZLNGG.js"),
-  pypi: () => import("./src-M76BREUW.js"),
-  scoop: () => import("./src-J26HU2HP.js"),
-  snap: () => import("./src-RFTFPECY.js"),
-  winget: () => import("./src-T2TYEGXN.js")
+  aur: () => import("./src-VAALMDYG.js"),
+  chocolatey: () => import("./src-A3QFJXC2.js"),
+  crates: () => import("./src-PKULWG3U.js"),
+  docker: () => import("./src-YRCESBVH.js"),
+  flathub: () => import("./src-RQD4DZ6U.js"),
+  homebrew: () => import("./src-Y25XXME5.js"),
+  nix: () => import("./src-WYBBGBPO.js"),
+  npm: () => import("./src-OQ5GPFR5.js"),
+  pypi: () => import("./src-XFXLLJJE.js"),
+  scoop: () => import("./src-6G2M3CC4.js"),
+  snap: () => import("./src-R65QTY6N.js"),
+  winget: () => import("./src-LXV4XHL6.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -93,7 +90,7 @@ async function doctor({ config, selected, env, json, write }) {
           project: config.project,
           version: version2,
           manifest: emptyManifest({ project: config.project, version: version2 }),
-          distDir: resolve(config.project.dir, "dist"),
+          distDir: config.output,
           env,
           dryRun: true,
           signal
@@ -1306,7 +1303,7 @@ function renderWorkflow(p, enabled, { split }) {
     "        with:",
     "          command: check",
     "",
-    "  # Each target on a runner of its own system; each uploads its share of dist/.",
+    "  # Each target on a runner of its own system; each uploads its share of .ferry/, ferry's output directory.",
     "  build:",
     "    needs: plan",
     "    strategy:",
@@ -1324,7 +1321,8 @@ function renderWorkflow(p, enabled, { split }) {
     "      - uses: actions/upload-artifact@v4",
     "        with:",
     "          name: dist-${{ matrix.os }}-${{ matrix.arch }}",
-    "          path: dist/",
+    "          path: .ferry/",
+    "          include-hidden-files: true",
     "          if-no-files-found: error",
     "",
     "  # Joins the shares, publishes the GitHub Release, then every registry.",
@@ -1607,7 +1605,7 @@ async function main(argv) {
   }
 }
 async function readConfig(flags) {
-  const path = flags.config ? resolve2(flags.config) : await findConfig(process.cwd());
+  const path = flags.config ? resolve(flags.config) : await findConfig(process.cwd());
   return loadConfig(path, registryNames, loadRegistry);
 }
 function selectSpokes(config, flags) {
@@ -1673,7 +1671,7 @@ async function run(command, flags, mergeDirs) {
   const selected = command === "build" ? [] : selectSpokes(config, flags);
   const dryRun = command === "plan" || Boolean(flags["dry-run"]);
   const version2 = await resolveVersion(flags.tag, config.project.dir, process.env, config.release.tagPrefix);
-  const distDir = resolve2(config.project.dir, flags.dist ?? "dist");
+  const distDir = flags.dist ? resolve(config.project.dir, flags.dist) : config.output;
   const spokes = await loadSpokes(selected);
   await validateRun({
     config,
@@ -1683,7 +1681,7 @@ async function run(command, flags, mergeDirs) {
     output: { dir: distDir, use: command === "publish" ? "read" : "build" }
   });
   const manifest = flags.merge ? await mergeBuilds(
-    mergeDirs.map((d) => resolve2(d)),
+    mergeDirs.map((d) => resolve(d)),
     distDir,
     version2.tag,
     { targets: config.build.targets, allowMissing: selectTargets(config, flags, "allow-missing") ?? [] }
@@ -1847,7 +1845,7 @@ async function sandbox(flags) {
   for (const [name, value] of Object.entries(running.env)) out(`export ${name}=${JSON.stringify(value)}
 `);
   out("# sandbox running; press Ctrl-C to stop\n");
-  await new Promise((resolve3) => process.once("SIGINT", resolve3).once("SIGTERM", resolve3));
+  await new Promise((resolve2) => process.once("SIGINT", resolve2).once("SIGTERM", resolve2));
   await running.stop();
   return 0;
 }

@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

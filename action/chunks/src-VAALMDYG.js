@@ -13,7 +13,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -17,7 +17,7 @@ import {
   refused,
   secretCheck,
   splitRepo
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -252,7 +252,7 @@ async function requireAppRepository(ctx) {
       registry: ctx.registry,
       what: `${repository(ctx)} does not exist, so ${ctx.options.appId} is not on Flathub yet.`,
       why: "A new app's first submission is reviewed by hand, as a pull request to flathub/flathub's new-pr branch; Flathub creates the app's repository after accepting it.",
-      fix: `Submit the files ferry rendered in dist/ferry/flathub/ as described at ${submissionDocs}; once ${repository(ctx)} exists, ferry sends every update.`
+      fix: `Submit the files ferry rendered in ${ctx.outDir}/ (\`ferry plan --only flathub\` writes them) as described at ${submissionDocs}; once ${repository(ctx)} exists, ferry sends every update.`
     });
   }
 }

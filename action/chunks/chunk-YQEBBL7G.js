@@ -15,7 +15,7 @@ var optionHelp = {
   json: "    --json              print the report as JSON",
   concurrency: "    --concurrency <n>   registries run at once (default: all of them)",
   sandbox: "    --sandbox           run against local stand-ins (a rehearsal)",
-  dist: "    --dist <dir>        output directory (default: <project>/dist)",
+  dist: "    --dist <dir>        output directory (default: output: in ferry.yaml, else <project>/.ferry)",
   target: "    --target <os/arch>  build only this target (repeatable; a split build's share)",
   merge: "    --merge <dirs\u2026>     release the partial builds in these directories instead of building",
   "allow-missing": "    --allow-missing <os/arch>  with --merge: release without this configured target (repeatable)",
@@ -30,7 +30,7 @@ var commands = {
     summary: "build, publish the GitHub release, then every registry",
     options: [...releaseOptions, "target", "merge", "allow-missing", "verify-timeout"]
   },
-  build: { summary: "build and archive into dist/ (no upload)", options: ["config", "tag", "dist", "target"] },
+  build: { summary: "build and archive into the output directory (no upload)", options: ["config", "tag", "dist", "target"] },
   publish: {
     summary: "publish an existing release to the registries (reuses its manifest.json)",
     options: [...releaseOptions, "verify-timeout"]

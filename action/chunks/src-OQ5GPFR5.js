@@ -3,6 +3,7 @@ import {
   Qn,
   addSecret,
   checkStep,
+  configFiles,
   defineRegistry,
   external_exports,
   httpUrl,
@@ -13,7 +14,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -287,7 +288,7 @@ var npmOptions = external_exports.object({
 // registries/npm/src/render.ts
 import { createHash } from "node:crypto";
 import { chmod, copyFile, mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 var npmOs = { linux: "linux", darwin: "darwin", windows: "win32", freebsd: "freebsd" };
 var npmCpu = {
   "386": "ia32",
@@ -440,9 +441,30 @@ async function renderDirectory(ctx, dir, directory) {
   const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
   const [packed] = JSON.parse(stdout);
   if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
+  refuseFerryFiles(
+    ctx,
+    directory,
+    root,
+    (packed.files ?? []).map((f) => f.path)
+  );
   const tarball = join(dir, packed.filename);
   const pkg = { name: manifest.name, version, manifest, tarball, ...await checksums(tarball) };
   return { packages: [pkg], files: [tarball] };
+}
+function refuseFerryFiles(ctx, directory, root, packed) {
+  const inside = (path) => relative(root, path).split(sep).join("/");
+  const output = inside(resolve(ctx.outDir, "..", ".."));
+  const ours = new Set(configFiles.map((name) => inside(join(ctx.project.dir, name))));
+  const inOutput = (path) => !output.startsWith("..") && (path === output || path.startsWith(`${output}/`));
+  const outputFiles = packed.filter(inOutput).length;
+  const found = [...outputFiles ? [`${output}/`] : [], ...packed.filter((path) => ours.has(path))];
+  if (!found.length) return;
+  throw new FerryError("ConfigInvalid", {
+    registry: ctx.registry,
+    what: `The package packed from ${directory} would carry ferry's own files: ${found.join(", ")}${outputFiles ? ` (${outputFiles} file${outputFiles === 1 ? "" : "s"} in ${output}/)` : ""}.`,
+    why: "npm pack takes every file of the directory that .npmignore or package.json's files does not leave out, and ferry's output directory and ferry.yaml are not part of the package.",
+    fix: `List what the package holds in package.json's "files" (e.g. "files": ["bin", "lib"]), or add ${found.join(" and ")} to ${directory === "." ? "" : `${directory}/`}.npmignore.`
+  });
 }
 async function readDirectory(ctx, directory, version) {
   const manifest = await readPackageJson(ctx, resolve(ctx.project.dir, directory));

@@ -4,7 +4,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

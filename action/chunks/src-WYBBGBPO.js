@@ -5,7 +5,7 @@ import {
   findArtifact,
   nixVersion,
   repoFilesOptions
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

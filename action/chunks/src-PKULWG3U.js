@@ -8,7 +8,7 @@ import {
   innerPath,
   secretCheck,
   toolCheck
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

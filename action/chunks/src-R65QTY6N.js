@@ -12,7 +12,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-UEPIQCMK.js";
+} from "./chunk-7GCZTGK7.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
