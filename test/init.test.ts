@@ -52,6 +52,7 @@ describe("ferry init in a Go module", async () => {
     expect(config.build!.env).toEqual({ CGO_ENABLED: "0", GOOS: "{{os}}", GOARCH: "{{arch}}" });
     expect(config.build!.targets).toHaveLength(6);
     expect(config.archives).toEqual({ files: ["README.md", "LICENSE"] });
+    expect(config.installers).toEqual(["sh", "powershell"]);
     expect(config.registries).toEqual({ homebrew: { tap: "acme/homebrew-tap" }, scoop: { bucket: "acme/scoop-bucket" } });
 
     const text = await read(dir, workflow);
@@ -74,6 +75,7 @@ describe("ferry init in a Go module", async () => {
     expect(run.stdout).toContain("--- registries/homebrew/Formula/hello.rb");
     const archives = (await readdir(join(dir, ".ferry"))).filter((f) => f.startsWith("hello_0.1.0_"));
     expect(archives).toHaveLength(6);
+    expect(run.stdout).toContain("install: curl -fsSL https://github.com/acme/hello/releases/download/v0.1.0/install.sh | sh\n");
   });
 
   it("refuses to overwrite ferry.yaml or the workflow without --force", async () => {

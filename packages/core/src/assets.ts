@@ -5,6 +5,7 @@ import { writeHashed } from "./archive.ts";
 import { assetUrl } from "./build.ts";
 import type { Config } from "./config.ts";
 import { FerryError } from "./errors.ts";
+import { installers } from "./installers.ts";
 import { linuxPackages } from "./linux-packages/index.ts";
 import { signsChecksums, type AssetFile, type ReleaseManifest } from "./manifest.ts";
 import { fillTemplate } from "./template.ts";
@@ -16,6 +17,8 @@ export interface AssetInput {
   distDir: string;
   /** The release so far: its archives, already in distDir. */
   manifest: ReleaseManifest;
+  /** Where release assets will be downloadable, e.g. https://github.com. */
+  serverUrl: string;
   log: (message: string) => void;
 }
 
@@ -26,14 +29,14 @@ export type MadeFile = Omit<AssetFile, "url">;
 export type AssetMaker = (input: AssetInput) => Promise<MadeFile[]>;
 
 /** The asset makers every build runs, in this order. */
-const assetMakers: AssetMaker[] = [attachedFiles, linuxPackages];
+const assetMakers: AssetMaker[] = [attachedFiles, linuxPackages, installers];
 
 /**
  * Runs the asset makers and returns their files with download URLs. Two files of one name, or a
  * file named like an archive, like checksums.txt and manifest.json, or like their signatures
  * (checksums.txt.*), are refused.
  */
-export async function makeAssets(input: AssetInput & { serverUrl: string }, makers = assetMakers): Promise<AssetFile[]> {
+export async function makeAssets(input: AssetInput, makers = assetMakers): Promise<AssetFile[]> {
   const { config, version, manifest } = input;
   const taken = new Set(["checksums.txt", "manifest.json", ...manifest.artifacts.map((a) => a.name)]);
   const files: AssetFile[] = [];

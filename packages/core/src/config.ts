@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
 import { fileKinds } from "./manifest.ts";
+import { installerKinds, type InstallerKind } from "./installers.ts";
 import { packagesSchema, type PackagesOptions } from "./linux-packages/index.ts";
 import type { Prepared, Project, Registry } from "./registry.ts";
 import {
@@ -188,6 +189,8 @@ export interface Config {
   packages?: PackagesOptions | undefined;
   /** What ferry signs. */
   sign: SignOptions;
+  /** The one-line installers attached to the release. */
+  installers?: InstallerKind[] | undefined;
   /** Registry sections in file order, each with the adapter's validated options. */
   registries: Array<{ name: string; options: unknown; common: CommonOptions }>;
 }
@@ -226,6 +229,10 @@ const sections = {
     .optional()
     .meta({ description: "Make .deb and .rpm packages of every linux target and attach them to the release." }),
   sign: signSchema.default({ checksums: "auto" }).meta({ description: "What ferry signs when it publishes the release." }),
+  installers: z
+    .array(z.enum(installerKinds))
+    .default([])
+    .meta({ description: "One-line installers to attach to the release: sh (install.sh) and powershell (install.ps1)." }),
 };
 
 const fileSchema = (registryNames: readonly string[]) =>
@@ -320,6 +327,7 @@ export async function loadConfig(path: string, registryNames: readonly string[],
     release: file.release,
     packages: file.packages,
     sign: file.sign,
+    installers: [...new Set(file.installers)],
     registries,
   };
 }

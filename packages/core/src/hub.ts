@@ -6,6 +6,7 @@ import { buildRelease } from "./build.ts";
 import type { Config } from "./config.ts";
 import type { Target } from "./targets.ts";
 import { FerryError } from "./errors.ts";
+import { installCommands } from "./installers.ts";
 import { parseManifest, readManifest, releaseAssets, renderChecksums, writeManifest, type ReleaseManifest } from "./manifest.ts";
 import type { ReleaseText } from "./notes.ts";
 import { checksumsSigner, signChecksums } from "./signatures.ts";
@@ -38,7 +39,14 @@ export interface HubInput {
 export interface ReleaseOutcome {
   status: "published" | "already-published" | "built" | "reused";
   url: string;
+  /** The commands that run the release's one-line installers, when it has them. */
+  install?: string[];
 }
+
+const withInstall = (outcome: ReleaseOutcome, manifest: ReleaseManifest): ReleaseOutcome => {
+  const install = installCommands(manifest);
+  return install.length ? { ...outcome, install } : outcome;
+};
 
 export interface Hub {
   built: Promise<ReleaseManifest>;
@@ -57,7 +65,7 @@ export function runHub(input: HubInput): Hub {
     : buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log, ...(input.targets ? { targets: input.targets } : {}) });
   const built = input.dryRun ? made : made.then((manifest) => signChecksums({ ...input, env }, manifest));
   const released = built.then(async (manifest) => {
-    if (input.dryRun) return { status: "built", url: manifest.url } as const;
+    if (input.dryRun) return withInstall({ status: "built", url: manifest.url }, manifest);
     if (!input.text) throw new Error("runHub: a release needs its title and notes");
     const files = [
       ...releaseAssets(manifest).map((a) => ({ path: join(distDir, a.name), sha256: a.sha256 })),
@@ -79,7 +87,7 @@ export function runHub(input: HubInput): Hub {
       throw error instanceof FerryError && error.code === "ReleaseConflict" ? await keepReleasedManifest(input, error) : error;
     });
     log(`release ${version.tag} is public: ${url}`);
-    return { status: changed ? "published" : "already-published", url } as const;
+    return withInstall({ status: changed ? "published" : "already-published", url }, manifest);
   });
   return { built, released };
 }

@@ -17,6 +17,10 @@ export const reportSchema = z
             "published: this run created, completed or published the release; already-published: it was public with every asset already; built: a dry run built it without uploading; reused: `ferry publish` fanned out an existing release; failed: see error.",
           ),
         url: z.string().optional().describe("The release page."),
+        install: z
+          .array(z.string())
+          .optional()
+          .describe("The commands that run the release's one-line installers (install.sh, install.ps1)."),
         error: z.string().optional().describe("Why the hub failed."),
       })
       .strict()
@@ -75,7 +79,8 @@ export function formatReport(report: Report): string {
   );
   const failed = report.targets.filter((t) => !successful.has(t.status)).length + (report.release.status === "failed" ? 1 : 0);
   const summary = failed ? `${failed} failed or blocked` : report.dryRun ? "dry run: nothing was published" : "all done";
-  return redact(`ferry ${report.tag}\n${lines.join("\n")}\n${summary}\n`);
+  const install = (report.release.install ?? []).map((command) => `install: ${command}\n`).join("");
+  return redact(`ferry ${report.tag}\n${lines.join("\n")}\n${install}${summary}\n`);
 }
 
 export function formatJson(report: Report): string {
