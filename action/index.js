@@ -3,7 +3,7 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-7GCZTGK7.js";
+} from "./chunks/chunk-B3K7EHXZ.js";
 import "./chunks/chunk-PBYZL6WR.js";
 import "./chunks/chunk-BHGG6FRM.js";
 

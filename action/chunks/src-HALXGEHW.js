@@ -4,7 +4,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

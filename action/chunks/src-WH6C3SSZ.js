@@ -14,7 +14,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

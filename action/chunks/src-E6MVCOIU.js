@@ -13,7 +13,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

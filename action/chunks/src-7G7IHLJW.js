@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

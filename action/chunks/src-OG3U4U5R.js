@@ -17,7 +17,7 @@ import {
   refused,
   secretCheck,
   splitRepo
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -38,7 +38,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError,
   asFerryError
@@ -54,18 +54,18 @@ import { join as join3, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-VAALMDYG.js"),
-  chocolatey: () => import("./src-A3QFJXC2.js"),
-  crates: () => import("./src-PKULWG3U.js"),
-  docker: () => import("./src-YRCESBVH.js"),
-  flathub: () => import("./src-RQD4DZ6U.js"),
-  homebrew: () => import("./src-Y25XXME5.js"),
-  nix: () => import("./src-WYBBGBPO.js"),
-  npm: () => import("./src-OQ5GPFR5.js"),
-  pypi: () => import("./src-XFXLLJJE.js"),
-  scoop: () => import("./src-6G2M3CC4.js"),
-  snap: () => import("./src-R65QTY6N.js"),
-  winget: () => import("./src-LXV4XHL6.js")
+  aur: () => import("./src-E6MVCOIU.js"),
+  chocolatey: () => import("./src-DJJALHXC.js"),
+  crates: () => import("./src-NRBRU653.js"),
+  docker: () => import("./src-UYH527ZH.js"),
+  flathub: () => import("./src-OG3U4U5R.js"),
+  homebrew: () => import("./src-PX3NUZ2C.js"),
+  nix: () => import("./src-KNHEDKQG.js"),
+  npm: () => import("./src-WH6C3SSZ.js"),
+  pypi: () => import("./src-7G7IHLJW.js"),
+  scoop: () => import("./src-HALXGEHW.js"),
+  snap: () => import("./src-YCGH5AEL.js"),
+  winget: () => import("./src-5EUBXDBH.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1170,6 +1170,10 @@ function renderConfig(p, enabled) {
     "# Files packed beside the binary in every archive.",
     "archives:",
     `  files: ${p.files.length ? `[${p.files.map(scalar).join(", ")}]` : "[]"}`,
+    "",
+    "# One-line installers attached to every release (`curl -fsSL \u2026/install.sh | sh`): they pick the",
+    "# archive for the user's platform and check its sha256 against checksums.txt. Remove to attach none.",
+    "installers: [sh, powershell]",
     "",
     "# Where each release goes after the GitHub Release. Each registry reads its secret from the",
     "# environment; .github/workflows/release.yml passes them from the repository's secrets.",

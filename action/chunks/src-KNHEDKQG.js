@@ -5,7 +5,7 @@ import {
   findArtifact,
   nixVersion,
   repoFilesOptions
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

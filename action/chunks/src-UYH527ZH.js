@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -8,7 +8,7 @@ import {
   innerPath,
   secretCheck,
   toolCheck
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

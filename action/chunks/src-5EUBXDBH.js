@@ -12,7 +12,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

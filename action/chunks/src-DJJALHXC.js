@@ -12,7 +12,7 @@ import {
   httpUrl,
   require_yazl,
   secretCheck
-} from "./chunk-7GCZTGK7.js";
+} from "./chunk-B3K7EHXZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
