@@ -32,6 +32,7 @@ import {
   type Report,
   type Spoke,
   type Target,
+  removeStaleTempDirs,
 } from "@ferry/core";
 import { doctor } from "./doctor.ts";
 import { init } from "./init.ts";
@@ -279,6 +280,8 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     });
   }
   const { spokes } = plan;
+  // Keys, clones and scratch packages of a run that was killed (SIGKILL, a lost runner) go first.
+  await removeStaleTempDirs();
 
   const interactive = process.stderr.isTTY && !env.CI && !plan.json;
   const progress = interactive

@@ -30,3 +30,4 @@ export * from "./validate.ts";
 export * from "./schemas.ts";
 export * from "./sign.ts";
 export * from "./signatures.ts";
+export * from "./temp.ts";

@@ -15,8 +15,7 @@
  * await repo.write({ files: { "Formula/hello.rb": text }, message }); // { commit } | { commit: undefined }
  * ```
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import semver from "semver";
@@ -25,6 +24,7 @@ import { FerryError } from "./errors.ts";
 import { checkStep, failedCheck, githubRepoChecks, toolCheck } from "./doctor.ts";
 import type { Check, Context, Presence } from "./registry.ts";
 import { basicAuthorization } from "./secrets.ts";
+import { makeTempDir } from "./temp.ts";
 
 export interface RepoFiles {
   /** Where the files go, for messages: `acme/homebrew-tap@main`, `git://host/tap.git@main`. */
@@ -179,7 +179,7 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
 
   /** A temporary repository holding the branch's tip as FETCH_HEAD (when the branch exists), removed after `use`. */
   const withFetched = async <T>(use: (dir: string, branch: string, exists: boolean) => Promise<T>): Promise<T> => {
-    const dir = await mkdtemp(join(tmpdir(), "ferry-repo-"));
+    const dir = await makeTempDir("repo");
     try {
       const { branch, head } = await remoteBranch();
       await git(["init", "-q", dir]);

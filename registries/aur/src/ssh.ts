@@ -1,7 +1,6 @@
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FerryError, addSecret } from "@ferry/core";
+import { FerryError, addSecret, makeTempDir } from "@ferry/core";
 
 /**
  * The host keys aur.archlinux.org publishes (fingerprints on https://aur.archlinux.org, under
@@ -69,7 +68,7 @@ export async function openSshSession(privateKey: string, knownHosts: string, reg
   const key = normalizePrivateKey(privateKey, registry);
   // The normalized form has different lines than the stored secret; keep those out of output too.
   addSecret(key);
-  const dir = await mkdtemp(join(tmpdir(), "ferry-aur-ssh-"));
+  const dir = await makeTempDir("aur-ssh");
   await chmod(dir, 0o700);
   const keyFile = join(dir, "key");
   const hostsFile = join(dir, "known_hosts");

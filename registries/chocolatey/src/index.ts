@@ -1,6 +1,5 @@
 import { openAsBlob } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import {
   checkStep,
@@ -11,6 +10,7 @@ import {
   type Context,
   type Prepared,
   type Presence,
+  makeTempDir,
 } from "@ferry/core";
 import { countVersions, feedUrl, inModeration, pushUrl, readEntry, type FeedEntry } from "./feed.ts";
 import { chocolateyOptions, type ChocolateyOptions } from "./options.ts";
@@ -22,7 +22,7 @@ interface ChocolateyPrepared extends Prepared {
 
 /** Packs the .nupkg in a scratch directory, to compare its hash with the feed's. */
 async function ourHash(ctx: Context<ChocolateyOptions>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "ferry-chocolatey-"));
+  const dir = await makeTempDir("chocolatey");
   try {
     return (await packNupkg(ctx, dir)).sha512;
   } finally {

@@ -1,8 +1,7 @@
-import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, rm, stat, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { basename, join, resolve } from "node:path";
-import { checkStep, defineRegistry, FerryError, innerPath, secretCheck, toolCheck, type Context } from "@ferry/core";
+import { checkStep, defineRegistry, FerryError, innerPath, secretCheck, toolCheck, type Context, makeTempDir } from "@ferry/core";
 import { z } from "zod";
 import { cargoRegistry, indexUrl, packageCrate, packageList, readCrate, readMetadata, type Crate, type CrateOptions } from "./cargo.ts";
 import { readIndex, type IndexEntry } from "./sparse.ts";
@@ -80,7 +79,7 @@ export default defineRegistry({
     const entry = await findVersion(ctx, crate);
     if (!entry) return { state: "absent" };
     // Only a version that is already there needs our own checksum: package into a scratch dir.
-    const scratch = await mkdtemp(join(tmpdir(), "ferry-crates-"));
+    const scratch = await makeTempDir("crates");
     try {
       const { sha256 } = await packageCrate(ctx, crate, { verify: false, targetDir: scratch });
       const yanked = entry.yanked ? " (yanked)" : "";

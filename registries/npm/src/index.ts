@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import {
   FerryError,
   checkStep,
@@ -12,6 +10,7 @@ import {
   targetNames,
   type Context,
   type Prepared,
+  makeTempDir,
 } from "@ferry/core";
 import { publishToken, putPackage, readVersion, registryUrl, sameTarball, whoami, type Remote } from "./client.ts";
 import { npmOptions, type NpmOptions } from "./options.ts";
@@ -25,7 +24,7 @@ type Ctx = Context<NpmOptions>;
 
 /** Renders into a scratch directory: exists() needs the checksums but must leave no files behind. */
 async function renderScratch(ctx: Ctx): Promise<RenderedPackage[]> {
-  const dir = await mkdtemp(join(tmpdir(), "ferry-npm-"));
+  const dir = await makeTempDir("npm");
   try {
     return (await render(ctx, dir)).packages;
   } finally {

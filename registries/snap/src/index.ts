@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   checkStep,
@@ -12,6 +11,7 @@ import {
   toolCheck,
   type Context,
   type Prepared,
+  makeTempDir,
 } from "@ferry/core";
 import { authorizationHeader } from "./credentials.ts";
 import { snapOptions, type SnapOptions } from "./options.ts";
@@ -55,7 +55,7 @@ function lookup(ctx: Context<SnapOptions>, map: ChannelMap, arch: string) {
 
 /** Builds the snaps in a scratch directory, to compare digests with what the store holds. */
 async function digests(ctx: Context<SnapOptions>): Promise<BuiltSnap[]> {
-  const dir = await mkdtemp(join(tmpdir(), "ferry-snap-"));
+  const dir = await makeTempDir("snap");
   try {
     return await Promise.all(linuxArtifacts(ctx).map((a) => buildSnap(ctx, a, dir)));
   } finally {
