@@ -22,5 +22,5 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-66DCEKPF.js");
+if (answered === void 0) await import("./chunks/main-HBYQHZWU.js");
 else process.exitCode = answered;

@@ -6,17 +6,17 @@ import {
   external_exports,
   hashFile,
   innerPath,
+  makeTempDir,
   secretCheck,
   toolCheck
-} from "./chunk-B3K7EHXZ.js";
+} from "./chunk-4TT67EXJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
 import "./chunk-BHGG6FRM.js";
 
 // registries/crates/src/index.ts
-import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, rm, stat, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { basename, join as join2, resolve as resolve2 } from "node:path";
 
@@ -175,7 +175,7 @@ var src_default = defineRegistry({
     const crate = await readCrate(ctx);
     const entry = await findVersion(ctx, crate);
     if (!entry) return { state: "absent" };
-    const scratch = await mkdtemp(join2(tmpdir(), "ferry-crates-"));
+    const scratch = await makeTempDir("crates");
     try {
       const { sha256 } = await packageCrate(ctx, crate, { verify: false, targetDir: scratch });
       const yanked = entry.yanked ? " (yanked)" : "";

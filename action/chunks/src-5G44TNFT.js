@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-B3K7EHXZ.js";
+} from "./chunk-4TT67EXJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

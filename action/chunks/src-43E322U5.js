@@ -17,7 +17,7 @@ import {
   refused,
   secretCheck,
   splitRepo
-} from "./chunk-B3K7EHXZ.js";
+} from "./chunk-4TT67EXJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

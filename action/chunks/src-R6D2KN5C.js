@@ -8,12 +8,13 @@ import {
   fail,
   findArtifact,
   httpUrl,
+  makeTempDir,
   openRepoFiles,
   pass,
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-B3K7EHXZ.js";
+} from "./chunk-4TT67EXJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -213,8 +214,7 @@ async function readPublishedFile(ctx, pkgbase, file) {
 }
 
 // registries/aur/src/ssh.ts
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 var aurKnownHosts = [
   "aur.archlinux.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEuBKrPzbawxA/k2g6NcyV5jmqwJ2s+zpgZGZ7tpLIcN",
@@ -246,7 +246,7 @@ var quote = (path) => `'${path.replace(/'/g, `'\\''`)}'`;
 async function openSshSession(privateKey, knownHosts, registry = "aur") {
   const key = normalizePrivateKey(privateKey, registry);
   addSecret(key);
-  const dir = await mkdtemp(join(tmpdir(), "ferry-aur-ssh-"));
+  const dir = await makeTempDir("aur-ssh");
   await chmod(dir, 448);
   const keyFile = join(dir, "key");
   const hostsFile = join(dir, "known_hosts");

@@ -5,6 +5,7 @@ import {
   external_exports,
   findArtifact,
   httpUrl,
+  makeTempDir,
   readJson,
   require_dist,
   require_undici,
@@ -12,7 +13,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-B3K7EHXZ.js";
+} from "./chunk-4TT67EXJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -21,8 +22,7 @@ import {
 } from "./chunk-BHGG6FRM.js";
 
 // registries/snap/src/index.ts
-import { mkdir as mkdir2, mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir as mkdir2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
 // registries/snap/src/credentials.ts
@@ -317,7 +317,7 @@ function lookup(ctx, map, arch) {
   return { channel, released, uploaded };
 }
 async function digests(ctx) {
-  const dir = await mkdtemp(join2(tmpdir(), "ferry-snap-"));
+  const dir = await makeTempDir("snap");
   try {
     return await Promise.all(linuxArtifacts(ctx).map((a) => buildSnap(ctx, a, dir)));
   } finally {

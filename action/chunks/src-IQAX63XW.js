@@ -10,9 +10,10 @@ import {
   external_exports,
   findArtifact,
   httpUrl,
+  makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-B3K7EHXZ.js";
+} from "./chunk-4TT67EXJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -22,8 +23,7 @@ import {
 
 // registries/chocolatey/src/index.ts
 import { openAsBlob } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join as join2 } from "node:path";
 
 // registries/chocolatey/src/feed.ts
@@ -249,7 +249,7 @@ async function packNupkg(ctx, dir) {
 
 // registries/chocolatey/src/index.ts
 async function ourHash(ctx) {
-  const dir = await mkdtemp(join2(tmpdir(), "ferry-chocolatey-"));
+  const dir = await makeTempDir("chocolatey");
   try {
     return (await packNupkg(ctx, dir)).sha512;
   } finally {

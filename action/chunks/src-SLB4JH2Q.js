@@ -7,6 +7,7 @@ import {
   defineRegistry,
   external_exports,
   httpUrl,
+  makeTempDir,
   npmDistTag,
   npmVersion,
   pass,
@@ -14,7 +15,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-B3K7EHXZ.js";
+} from "./chunk-4TT67EXJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -114,9 +115,7 @@ var require_lib = __commonJS({
 });
 
 // registries/npm/src/index.ts
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join2 } from "node:path";
+import { rm } from "node:fs/promises";
 
 // registries/npm/src/client.ts
 import { readFile } from "node:fs/promises";
@@ -508,7 +507,7 @@ function parseJson(text) {
 
 // registries/npm/src/index.ts
 async function renderScratch(ctx) {
-  const dir = await mkdtemp(join2(tmpdir(), "ferry-npm-"));
+  const dir = await makeTempDir("npm");
   try {
     return (await render(ctx, dir)).packages;
   } finally {

@@ -12,7 +12,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-B3K7EHXZ.js";
+} from "./chunk-4TT67EXJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

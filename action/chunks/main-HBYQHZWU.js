@@ -29,6 +29,7 @@ import {
   redact,
   releaseText,
   rememberEnvironmentSecrets,
+  removeStaleTempDirs,
   reportJsonSchema,
   require_dist,
   require_semver,
@@ -38,7 +39,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-B3K7EHXZ.js";
+} from "./chunk-4TT67EXJ.js";
 import {
   FerryError,
   asFerryError
@@ -54,18 +55,18 @@ import { join as join3, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-E6MVCOIU.js"),
-  chocolatey: () => import("./src-DJJALHXC.js"),
-  crates: () => import("./src-NRBRU653.js"),
-  docker: () => import("./src-UYH527ZH.js"),
-  flathub: () => import("./src-OG3U4U5R.js"),
-  homebrew: () => import("./src-PX3NUZ2C.js"),
-  nix: () => import("./src-KNHEDKQG.js"),
-  npm: () => import("./src-WH6C3SSZ.js"),
-  pypi: () => import("./src-7G7IHLJW.js"),
-  scoop: () => import("./src-HALXGEHW.js"),
-  snap: () => import("./src-YCGH5AEL.js"),
-  winget: () => import("./src-5EUBXDBH.js")
+  aur: () => import("./src-R6D2KN5C.js"),
+  chocolatey: () => import("./src-IQAX63XW.js"),
+  crates: () => import("./src-Z75SWROE.js"),
+  docker: () => import("./src-GFIK7KFM.js"),
+  flathub: () => import("./src-43E322U5.js"),
+  homebrew: () => import("./src-FX77KYAB.js"),
+  nix: () => import("./src-QPV4GZ3D.js"),
+  npm: () => import("./src-SLB4JH2Q.js"),
+  pypi: () => import("./src-5G44TNFT.js"),
+  scoop: () => import("./src-SOSZFMKT.js"),
+  snap: () => import("./src-RESXHDAL.js"),
+  winget: () => import("./src-D3MHOAPB.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1740,6 +1741,7 @@ async function release(command, plan) {
     });
   }
   const { spokes } = plan;
+  await removeStaleTempDirs();
   const interactive = process.stderr.isTTY && !env.CI && !plan.json;
   const progress = interactive ? liveProgress(
     process.stderr,
