@@ -66,7 +66,7 @@ it("attaches install.sh and install.ps1 to the release, in checksums.txt, and th
   expect(run.stdout).toContain(`install: powershell -c "irm ${download("install.ps1")} | iex"\n`);
   const assets = github.release(`ferry-test/${name}`, tag)!.assets.map((a) => a.name);
   expect(assets).toEqual(expect.arrayContaining(["install.sh", "install.ps1"]));
-  const check = await execa("sha256sum", ["--check", "--strict", "checksums.txt"], { cwd: join(dir, "dist"), reject: false });
+  const check = await execa("sha256sum", ["--check", "--strict", "checksums.txt"], { cwd: join(dir, ".ferry"), reject: false });
   expect(check.stdout).toContain("install.sh: OK");
   expect(check.stdout).toContain("install.ps1: OK");
 });
@@ -99,7 +99,7 @@ it("install.sh refuses a platform the release has no build for, and names what i
 it("install.sh refuses an archive whose sha256 is not the one in checksums.txt, and installs nothing", async () => {
   // The release's files served as they are, but one archive altered after checksums.txt was written.
   const served = await temp();
-  await cp(join(dir, "dist"), served, { recursive: true });
+  await cp(join(dir, ".ferry"), served, { recursive: true });
   const archive = `${name}_1.0.0_linux_amd64.tar.gz`;
   await writeFile(join(served, archive), Buffer.concat([await readFile(join(served, archive)), Buffer.from("tampered")]));
   const server: Server = createServer((request, response) => {
