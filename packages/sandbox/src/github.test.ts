@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import { createGitHub } from "@ferry/core";
 import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHub } from "./github.ts";
 import type { GitHubStandIn } from "./github.ts";
 import { openApiChecker } from "./github-openapi.ts";
+import { expectServed } from "../../../test/served-urls.ts";
 
 const checker = openApiChecker();
 let gh: GitHubStandIn;
@@ -288,6 +290,37 @@ describe("GitHub stand-in", () => {
     expect(state).toMatchObject({ draft: false, latest: true, assets: [{ name: "tool_linux_amd64.tar.gz", size: bytes.length }] });
     expect(state?.assets[0]?.digest).toBe(`sha256:${createHash("sha256").update(bytes).digest("hex")}`);
     expect(state?.assets[0]?.bytes).toEqual(bytes);
+  });
+
+  it("serves every URL a release answer lists: the API's, downloads, source archives, users, avatars and pages", async () => {
+    const octokit = client();
+    gh.createRepo("acme/served", { files: { "README.md": "# served\n" } });
+    const { data: draft } = await octokit.rest.repos.createRelease({ owner: "acme", repo: "served", tag_name: "v2.0.0", draft: true });
+    const bytes = Buffer.from("served\x00bytes");
+    // upload_url is where assets are sent (a POST, through the template), not a document to read.
+    await octokit.rest.repos.uploadReleaseAsset({
+      owner: "acme",
+      repo: "served",
+      release_id: draft.id,
+      url: draft.upload_url,
+      name: "tool.tar.gz",
+      data: bytes as unknown as string,
+      headers: { "content-type": "application/octet-stream" },
+    });
+    const { data: release } = await octokit.rest.repos.updateRelease({ owner: "acme", repo: "served", release_id: draft.id, draft: false });
+    const readable = Object.fromEntries(Object.entries(release).filter(([key]) => key !== "upload_url"));
+    const served = await expectServed(readable, gh.url, { authorization: `Bearer ${gh.token}` });
+
+    const asset = release.assets[0]!;
+    expect(served.get(asset.browser_download_url)).toEqual(bytes);
+    expect(JSON.parse(served.get(asset.url)!.toString())).toMatchObject({ id: asset.id, name: "tool.tar.gz" });
+    expect(JSON.parse(served.get(release.assets_url)!.toString())).toMatchObject([{ id: asset.id }]);
+    expect(JSON.parse(served.get(release.author.url)!.toString())).toMatchObject({ login: gh.login });
+    expect(served.get(release.html_url)!.toString()).toContain("<html>");
+    const top = `acme-served-${(await octokit.rest.repos.getBranch({ owner: "acme", repo: "served", branch: "main" })).data.commit.sha.slice(0, 7)}`;
+    expect(gunzipSync(served.get(release.tarball_url!)!).toString("latin1")).toContain(`${top}/README.md`);
+    const zip = served.get(release.zipball_url!)!;
+    expect([zip.subarray(0, 2).toString(), zip.toString("latin1").includes(`${top}/README.md`)]).toEqual(["PK", true]);
   });
 
   it("honours make_latest", async () => {

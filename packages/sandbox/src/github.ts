@@ -3,7 +3,7 @@
 // description; github.test.ts validates every one of them against it.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pullRoutes } from "./github/pulls.ts";
 import { releaseRoutes } from "./github/releases.ts";
@@ -11,6 +11,7 @@ import { repoRoutes } from "./github/repos.ts";
 import { HttpError, match } from "./github/router.ts";
 import type { Reply } from "./github/router.ts";
 import { GitHubState } from "./github/state.ts";
+import { webRoutes } from "./github/web.ts";
 
 export interface StandInAsset {
   id: number;
@@ -76,7 +77,8 @@ export interface GitHubOptions {
   login?: string;
 }
 
-const routes = [...releaseRoutes, ...repoRoutes, ...pullRoutes];
+// The web routes come last: their `/{owner}/{repo}` and `/{login}` would match API paths.
+const routes = [...releaseRoutes, ...repoRoutes, ...pullRoutes, ...webRoutes];
 const DOCS = "https://docs.github.com/rest";
 const RATE_LIMIT = { core: 5000, search: 30 };
 
@@ -111,28 +113,28 @@ export async function startGitHub(opts: GitHubOptions = {}): Promise<GitHubStand
         "x-oauth-scopes": "repo, workflow",
         "x-accepted-oauth-scopes": "repo",
       };
-      let reply: Reply;
-      try {
-        reply = answer(method, url, req.headers, Buffer.concat(chunks));
-      } catch (error) {
+      void answer(method, url, req.headers, Buffer.concat(chunks))
         // A bug in the stand-in answers 500 with its message, so the test that hit it fails visibly.
-        reply = errorReply(error instanceof HttpError ? error : new HttpError(500, `Sandbox error: ${String(error)}`));
-      }
-      if (reply.bytes) {
-        res.writeHead(reply.status, { ...headers, "content-length": String(reply.bytes.length), ...reply.headers });
-        res.end(reply.bytes);
-      } else if (reply.body === undefined) {
-        res.writeHead(reply.status, { ...headers, ...reply.headers });
-        res.end();
-      } else {
-        const json = JSON.stringify(reply.body);
-        res.writeHead(reply.status, { ...headers, "content-type": "application/json; charset=utf-8", ...reply.headers });
-        res.end(json);
-      }
+        .catch((error: unknown) => errorReply(error instanceof HttpError ? error : new HttpError(500, `Sandbox error: ${String(error)}`)))
+        .then((reply) => send(res, headers, reply));
     });
   });
 
-  function answer(method: string, url: URL, headers: IncomingHttpHeaders, body: Buffer): Reply {
+  function send(res: ServerResponse, headers: Record<string, string>, reply: Reply): void {
+    if (reply.bytes) {
+      res.writeHead(reply.status, { ...headers, "content-length": String(reply.bytes.length), ...reply.headers });
+      res.end(reply.bytes);
+    } else if (reply.body === undefined) {
+      res.writeHead(reply.status, { ...headers, ...reply.headers });
+      res.end();
+    } else {
+      const json = JSON.stringify(reply.body);
+      res.writeHead(reply.status, { ...headers, "content-type": "application/json; charset=utf-8", ...reply.headers });
+      res.end(json);
+    }
+  }
+
+  async function answer(method: string, url: URL, headers: IncomingHttpHeaders, body: Buffer): Promise<Reply> {
     const fault = faults.find((f) => f.method === method && f.pattern.test(url.pathname));
     if (fault) {
       if (--fault.times === 0) faults.splice(faults.indexOf(fault), 1);

@@ -30,7 +30,7 @@ export interface Route {
   pattern: RegExp;
   /** Served without a token, like github.com's release downloads. */
   anonymous?: boolean;
-  handle(req: ApiRequest, env: Env): Reply;
+  handle(req: ApiRequest, env: Env): Reply | Promise<Reply>;
 }
 
 /** An error answer in GitHub's JSON shape. */

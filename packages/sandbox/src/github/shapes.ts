@@ -37,7 +37,8 @@ function simpleUser(base: string, login: string) {
   };
 }
 
-export function privateUser(base: string, login: string) {
+/** A user as `GET /users/{login}` shows anyone. */
+export function publicUser(base: string, login: string) {
   const created = "2020-01-01T00:00:00Z";
   return {
     ...simpleUser(base, login),
@@ -55,6 +56,13 @@ export function privateUser(base: string, login: string) {
     following: 0,
     created_at: created,
     updated_at: created,
+  };
+}
+
+/** The authenticated user, as `GET /user` shows them. */
+export function privateUser(base: string, login: string) {
+  return {
+    ...publicUser(base, login),
     private_gists: 0,
     total_private_repos: 0,
     owned_private_repos: 0,
