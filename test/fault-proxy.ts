@@ -163,6 +163,8 @@ export interface TcpFaultProxy {
   port: number;
   set(fault: TcpFault | undefined): void;
   readonly injected: number;
+  /** How many connections were opened through the proxy since it started. */
+  readonly connections: number;
   stop(): Promise<void>;
 }
 
@@ -170,8 +172,10 @@ export interface TcpFaultProxy {
 export async function startTcpFaultProxy(targetPort: number): Promise<TcpFaultProxy> {
   let fault: TcpFault | undefined;
   let injected = 0;
+  let connections = 0;
   const sockets = new Set<Socket>();
   const server = createTcpServer((client) => {
+    connections++;
     sockets.add(client);
     client.on("close", () => sockets.delete(client));
     client.on("error", () => {});
@@ -218,6 +222,9 @@ export async function startTcpFaultProxy(targetPort: number): Promise<TcpFaultPr
     },
     get injected() {
       return injected;
+    },
+    get connections() {
+      return connections;
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -198,7 +198,7 @@ describe("previews and bad input", () => {
     const before = github.requests.length;
     const run = await ferry(["release", "--tag", "v1.2.3"], { cwd: dir, env: env() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('registries.npm: Unrecognized key: "pakage"');
+    expect(run.stderr).toContain("registries.npm.pakage: unknown key");
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(github.requests.length).toBe(before);
   });

@@ -15,5 +15,8 @@ try {
   process.stderr.write(`${ferry.message}\n`);
   answered = ferry.exitCode;
 }
-if (answered === undefined) await import("./main.ts");
-else process.exitCode = answered;
+if (answered === undefined) {
+  const { runCommand, stopOnSignals } = await import("./main.ts");
+  stopOnSignals();
+  process.exit(await runCommand(process.argv.slice(2)));
+} else process.exitCode = answered;

@@ -124,15 +124,23 @@ async function readConfig(flags: Flags): Promise<Config> {
 }
 
 function selectSpokes(config: Config, flags: Flags): Config["registries"] {
-  const list = (value: string | undefined) =>
-    value
-      ? value
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : undefined;
-  const only = list(flags.only);
-  const skip = list(flags.skip) ?? [];
+  const list = (flag: "only" | "skip") => {
+    const value = flags[flag];
+    if (value === undefined) return undefined;
+    const names = value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (!names.length) {
+      throw new FerryError("UsageInvalid", {
+        what: `--${flag} ${JSON.stringify(value)} names no registry.`,
+        fix: `Give registry names separated by commas, e.g. --${flag} npm,pypi, or leave --${flag} out.`,
+      });
+    }
+    return names;
+  };
+  const only = list("only");
+  const skip = list("skip") ?? [];
   const configured = config.registries.map((r) => r.name);
   for (const name of [...(only ?? []), ...skip]) {
     if (!configured.includes(name)) {
@@ -419,25 +427,31 @@ async function sandbox(flags: Flags): Promise<number> {
  * 143. A second signal, or a run that does not stop within 20s, exits at once.
  */
 const interruption = new AbortController();
-for (const [name, code] of [
-  ["SIGINT", 130],
-  ["SIGTERM", 143],
-] as const) {
-  process.on(name, () => {
-    if (process.argv.includes("sandbox")) return;
-    if (interruption.signal.aborted) process.exit(code);
-    err(`${name}: stopping; what finished is reported below\n`);
-    interruption.abort(code);
-    setTimeout(() => process.exit(code), 20_000).unref();
-  });
+
+/** Listens for SIGINT and SIGTERM for the rest of the process (the `ferry` binary does, before its command runs). */
+export function stopOnSignals(): void {
+  for (const [name, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
+    process.on(name, () => {
+      if (process.argv.includes("sandbox")) return;
+      if (interruption.signal.aborted) process.exit(code);
+      err(`${name}: stopping; what finished is reported below\n`);
+      interruption.abort(code);
+      setTimeout(() => process.exit(code), 20_000).unref();
+    });
+  }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
+/** Runs one command as the `ferry` binary does and gives its exit code; a failure is printed as its message, never a stack trace. */
+export async function runCommand(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (error) {
     const ferry = asFerryError(error);
     err(`${ferry.message}\n`);
     if (ferry.code === "ToolFailed" && !(error instanceof FerryError) && process.env.FERRY_DEBUG) err(`${(error as Error).stack}\n`);
-    process.exit(ferry.exitCode);
-  },
-);
+    return ferry.exitCode;
+  }
+}

@@ -177,9 +177,14 @@ export function parseCommandLine<T extends Options>(argv: string[], options: T, 
   const fail = (what: string, hint = "") => new FerryError("UsageInvalid", { what, fix: hint + fix });
   const names = Object.keys(options);
   const shorts = new Map(Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])));
-  for (const arg of argv) {
+  for (const [i, arg] of argv.entries()) {
     if (arg === "--") break;
     const long = /^--([^=]+)/.exec(arg)?.[1];
+    const value = argv[i + 1];
+    if (long !== undefined && options[long]?.type === "string" && !arg.includes("=") && value?.startsWith("-")) {
+      const hint = value.startsWith("--") ? "" : `; to give one that starts with "-", write --${long}=${value}`;
+      throw fail(`--${long} needs a value${hint}.`);
+    }
     if (long !== undefined && !names.includes(long)) {
       throw fail(
         `Unknown option --${long}.`,

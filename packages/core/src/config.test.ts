@@ -73,7 +73,7 @@ it("names every wrong key and type with its path", async () => {
   expect((error as FerryError).exitCode).toBe(2);
   const message = (error as FerryError).message;
   expect(message).toContain('build.targets.0: unknown target "linux/x86"; known: linux/386, linux/amd64');
-  expect(message).toContain('build: Unrecognized key: "colour"');
+  expect(message).toContain("build.colour: unknown key");
   expect(message).toContain('registries.cargo: unknown registry "cargo"');
 });
 

@@ -36,7 +36,12 @@ const projectSchema = z
       .string()
       .regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name")
       .meta({ description: "`owner/name` of the GitHub repository that holds the releases." }),
-    binary: z.string().optional().meta({ description: "The binary's name, without `.exe`. Default: project.name." }),
+    binary: z
+      .string()
+      .regex(/^\w[\w.+-]*$/, "expected a file name: letters, digits, '.', '_', '+' or '-', no path")
+      .refine((name) => !/\.exe$/i.test(name), "without .exe (ferry adds it for windows targets)")
+      .optional()
+      .meta({ description: "The binary's name, without `.exe`. Default: project.name." }),
     author: z.string().optional().meta({ description: "The maintainer, `Name <email>`. Default: the repository owner." }),
   })
   .strict();
@@ -52,6 +57,7 @@ const buildSchema = z
         examples: [["linux/amd64", "linux/arm64", "darwin/arm64", "windows/amd64"]],
       }),
     command: templateString(buildPlaceholders)
+      .min(1, "expected a command")
       .optional()
       .meta({ description: "Shell command run once per target, with {{os}}, {{arch}}, {{version}}, {{output}} filled in." }),
     env: z
@@ -61,7 +67,11 @@ const buildSchema = z
     prebuilt: templateString(buildPlaceholders)
       .optional()
       .meta({ description: "Instead of a command: where each target's binary already is (a template, relative to the project)." }),
-    dir: z.string().default(".").meta({ description: "Directory the command runs in, relative to the project." }),
+    dir: z
+      .string()
+      .min(1, 'expected a directory ("." for the project\'s own)')
+      .default(".")
+      .meta({ description: "Directory the command runs in, relative to the project." }),
   })
   .strict()
   .refine(
@@ -333,10 +343,13 @@ export async function loadConfig(path: string, registryNames: readonly string[],
 }
 
 function issues(error: z.ZodError, prefix: PropertyKey[] = []): string[] {
-  return error.issues.map((issue) => {
-    const path = [...prefix, ...issue.path].map(String).join(".") || "(top level)";
-    return `${path}: ${issue.message}`;
-  });
+  const at = (path: PropertyKey[]) => [...prefix, ...path].map(String).join(".") || "(top level)";
+  return error.issues.flatMap((issue) =>
+    // An unknown key is named in full (build.jobs), as the reader would look for it.
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => `${at([...issue.path, key])}: unknown key`)
+      : [`${at(issue.path)}: ${issue.message}`],
+  );
 }
 
 /** ferry.yaml's ConfigInvalid error: every problem on its own line, each starting with its key. */

@@ -1,6 +1,6 @@
 import { access, copyFile, mkdir, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { FerryError } from "./errors.ts";
+import { asFerryError, FerryError } from "./errors.ts";
 import { targetName, type Target } from "./targets.ts";
 import { readManifest, renderChecksums, writeManifest, type Artifact, type AssetFile, type ReleaseManifest } from "./manifest.ts";
 
@@ -95,7 +95,12 @@ async function readPartial(dir: string): Promise<ReleaseManifest> {
       fix: "Download every runner's output directory (e.g. with actions/download-artifact) and pass those directories.",
     });
   }
-  return readManifest(path);
+  return readManifest(path).catch((error: unknown) => {
+    throw new FerryError("InputMissing", {
+      what: `--merge ${dir}: ${asFerryError(error).message}`,
+      fix: "Pass the dist/ of a `ferry build --target …` run as it left it.",
+    });
+  });
 }
 
 const conflict = (what: string) =>

@@ -17,3 +17,13 @@ export function innerPath() {
       "expected a relative path inside the project (no leading / and no ..)",
     );
 }
+
+/** The name of an environment variable (a registry's token is read from the one named). */
+export function envName() {
+  return z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the name of an environment variable, such as MY_TOKEN");
+}
+
+/** `owner/name` of a GitHub repository. */
+export function repositoryName() {
+  return z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name");
+}

@@ -33,7 +33,7 @@ export interface ValidateInput {
 export async function validateRun(input: ValidateInput): Promise<void> {
   const { config, version } = input;
   const problems = input.builds ? [...(await buildProblems(config, version)), ...(await archiveProblems(config, version))] : [];
-  if (input.output) problems.push(...(await outputProblems(input.output.dir, input.output.use)));
+  if (input.output) problems.push(...(await outputProblems(input.output.dir, input.output.use, version)));
   if (problems.length) throw configInvalid(config.path, problems);
 
   const refused: FerryError[] = [];
@@ -133,7 +133,7 @@ async function archiveProblems(config: Config, version: Version | undefined): Pr
   return problems;
 }
 
-async function outputProblems(dir: string, use: "build" | "read"): Promise<string[]> {
+async function outputProblems(dir: string, use: "build" | "read", version: Version | undefined): Promise<string[]> {
   const found = await isDirectory(dir);
   if (found === undefined) return [];
   if (!found) return [`output directory: ${dir} is not a directory`];
@@ -143,8 +143,13 @@ async function outputProblems(dir: string, use: "build" | "read"): Promise<strin
     if ((await isFile(path)) === false) problems.push(`output directory: ${path} is not a file`);
   }
   if (use === "read" && !problems.length && (await isFile(join(dir, "manifest.json")))) {
-    await readManifest(join(dir, "manifest.json")).catch((error: unknown) =>
-      problems.push(`output directory: ${asFerryError(error).message}`),
+    const path = join(dir, "manifest.json");
+    await readManifest(path).then(
+      (manifest) => {
+        if (version && manifest.tag !== version.tag)
+          problems.push(`output directory: ${path} is the manifest of ${manifest.tag}, not ${version.tag}`);
+      },
+      (error: unknown) => problems.push(`output directory: ${asFerryError(error).message}`),
     );
   }
   return problems;

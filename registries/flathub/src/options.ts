@@ -1,4 +1,4 @@
-import { httpUrl } from "@ferry/core";
+import { envName, httpUrl, repositoryName } from "@ferry/core";
 import { z } from "zod";
 
 export const flathubOptions = z
@@ -12,15 +12,14 @@ export const flathubOptions = z
     runtime: z.string().default("org.freedesktop.Platform").meta({ description: "The runtime the app runs on." }),
     runtimeVersion: z.string().default("24.08").meta({ description: "The runtime's version (branch)." }),
     sdk: z.string().default("org.freedesktop.Sdk").meta({ description: "The SDK the manifest names for building." }),
-    repository: z
-      .string()
+    repository: repositoryName()
       .optional()
       .meta({ description: "The app's repository on GitHub, which the pull request goes to.", default: "flathub/<appId>" }),
     branch: z
       .string()
       .default("master")
       .meta({ description: "The branch the pull request targets: `master` for stable, `beta` for the beta channel." }),
-    token: z.string().default("FLATHUB_TOKEN").meta({
+    token: envName().default("FLATHUB_TOKEN").meta({
       description:
         "The environment variable holding a GitHub token (classic scope public_repo) of the account that forks the app's repository and opens the pull request.",
     }),

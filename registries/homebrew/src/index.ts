@@ -1,4 +1,4 @@
-import { defineFileRegistry, repoFilesOptions, type Context } from "@ferry/core";
+import { defineFileRegistry, envName, repoFilesOptions, type Context } from "@ferry/core";
 import { z } from "zod";
 import { parseFormula, renderCask, renderFormula } from "./render.ts";
 
@@ -16,7 +16,7 @@ const options = z
       .regex(/^[a-z0-9][a-z0-9@._+-]*$/, "expected a lowercase formula name")
       .optional()
       .meta({ description: "The formula (or cask) name: Formula/<formula>.rb. Default: the project name." }),
-    token: z.string().default("HOMEBREW_TAP_TOKEN").meta({ description: "Name of the secret with a token that may write to the tap." }),
+    token: envName().default("HOMEBREW_TAP_TOKEN").meta({ description: "Name of the secret with a token that may write to the tap." }),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { defineFileRegistry, nixVersion, repoFilesOptions, type Context } from "@ferry/core";
+import { defineFileRegistry, envName, innerPath, nixVersion, repoFilesOptions, type Context } from "@ferry/core";
 import { z } from "zod";
 import { nixTargets, parseDerivation, renderDerivation, semverOfNix } from "./render.ts";
 
@@ -15,12 +15,11 @@ const options = z
       .regex(/^[A-Za-z_][\w.+-]*$/, "expected a Nix package name")
       .optional()
       .meta({ description: "The package name (`pname`). Default: the project name." }),
-    path: z
-      .string()
-      .regex(/^[^/].*\.nix$/, "expected a relative path ending in .nix")
+    path: innerPath()
+      .regex(/\.nix$/, "expected a path ending in .nix")
       .optional()
       .meta({ description: "Where the derivation goes in the repository.", default: "pkgs/<pname>/default.nix" }),
-    token: z.string().default("NIX_REPO_TOKEN").meta({ description: "Name of the secret with a token that may write to the repository." }),
+    token: envName().default("NIX_REPO_TOKEN").meta({ description: "Name of the secret with a token that may write to the repository." }),
   })
   .strict();
 

@@ -280,7 +280,7 @@ async function readPackageJson(ctx: DirectoryContext, root: string): Promise<Rec
   if (!parsed || typeof parsed.name !== "string" || typeof parsed.version !== "string") {
     throw new FerryError("InputMissing", {
       registry: ctx.registry,
-      what: `${path} is missing, is not JSON, or has no name and version.`,
+      what: `registries.npm.directory: ${path} is missing, is not JSON, or has no name and version.`,
       fix: "Point `directory:` at a package directory with a complete package.json.",
     });
   }

@@ -1,4 +1,4 @@
-import { defineFileRegistry, repoFilesOptions, type Context } from "@ferry/core";
+import { defineFileRegistry, envName, repoFilesOptions, type Context } from "@ferry/core";
 import { z } from "zod";
 import { architectures, parseScoop, renderScoop } from "./render.ts";
 
@@ -15,7 +15,7 @@ const options = z
       .regex(/^[\w.-]+$/, "expected a file name without .json")
       .optional()
       .meta({ description: "The app name (bucket/<app>.json). Default: the project name." }),
-    token: z.string().default("SCOOP_BUCKET_TOKEN").meta({ description: "Name of the secret with a token that may write to the bucket." }),
+    token: envName().default("SCOOP_BUCKET_TOKEN").meta({ description: "Name of the secret with a token that may write to the bucket." }),
   })
   .strict();
 

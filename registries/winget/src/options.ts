@@ -1,3 +1,4 @@
+import { envName, repositoryName } from "@ferry/core";
 import { z } from "zod";
 
 export const wingetOptions = z
@@ -13,13 +14,15 @@ export const wingetOptions = z
       }),
     publisher: z.string().min(2).optional().meta({ description: "The publisher's display name. Default: the identifier's first part." }),
     packageName: z.string().min(2).optional().meta({ description: "The package's display name. Default: project.name." }),
-    repository: z.string().default("microsoft/winget-pkgs").meta({ description: "The repository the pull request goes to, `owner/name`." }),
+    repository: repositoryName()
+      .default("microsoft/winget-pkgs")
+      .meta({ description: "The repository the pull request goes to, `owner/name`." }),
     manifestVersion: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/)
       .default("1.10.0")
       .meta({ description: "The manifest schema version written into every file; winget-pkgs accepts 1.10.0 and later." }),
-    token: z.string().default("WINGET_TOKEN").meta({
+    token: envName().default("WINGET_TOKEN").meta({
       description:
         'The environment variable holding a GitHub token (classic scope public_repo) of the account that forks the repository and opens the pull request. Default: "WINGET_TOKEN", falling back to WINGET_CREATE_GITHUB_TOKEN.',
     }),
