@@ -2,7 +2,7 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   quickAnswer
-} from "./chunks/chunk-YQEBBL7G.js";
+} from "./chunks/chunk-YDNAGXSC.js";
 import {
   asFerryError
 } from "./chunks/chunk-PBYZL6WR.js";
@@ -22,5 +22,8 @@ try {
 `);
   answered = ferry.exitCode;
 }
-if (answered === void 0) await import("./chunks/main-HBYQHZWU.js");
-else process.exitCode = answered;
+if (answered === void 0) {
+  const { runCommand, stopOnSignals } = await import("./chunks/main-7X54VIZW.js");
+  stopOnSignals();
+  process.exit(await runCommand(process.argv.slice(2)));
+} else process.exitCode = answered;

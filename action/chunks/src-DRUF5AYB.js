@@ -5,6 +5,7 @@ import {
 } from "./chunk-AJ6JV5FN.js";
 import {
   defineRegistry,
+  envName,
   external_exports,
   findArtifact,
   findOpenPullRequest,
@@ -15,9 +16,10 @@ import {
   readJson,
   readRepoFile,
   refused,
+  repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -35,9 +37,9 @@ var flathubOptions = external_exports.object({
   runtime: external_exports.string().default("org.freedesktop.Platform").meta({ description: "The runtime the app runs on." }),
   runtimeVersion: external_exports.string().default("24.08").meta({ description: "The runtime's version (branch)." }),
   sdk: external_exports.string().default("org.freedesktop.Sdk").meta({ description: "The SDK the manifest names for building." }),
-  repository: external_exports.string().optional().meta({ description: "The app's repository on GitHub, which the pull request goes to.", default: "flathub/<appId>" }),
+  repository: repositoryName().optional().meta({ description: "The app's repository on GitHub, which the pull request goes to.", default: "flathub/<appId>" }),
   branch: external_exports.string().default("master").meta({ description: "The branch the pull request targets: `master` for stable, `beta` for the beta channel." }),
-  token: external_exports.string().default("FLATHUB_TOKEN").meta({
+  token: envName().default("FLATHUB_TOKEN").meta({
     description: "The environment variable holding a GitHub token (classic scope public_repo) of the account that forks the app's repository and opens the pull request."
   }),
   finishArgs: external_exports.array(external_exports.string()).default([]).meta({ description: 'Sandbox permissions, e.g. `["--share=network", "--filesystem=home"]`.' }),

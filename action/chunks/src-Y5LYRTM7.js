@@ -15,7 +15,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -491,7 +491,7 @@ async function readPackageJson(ctx, root) {
   if (!parsed || typeof parsed.name !== "string" || typeof parsed.version !== "string") {
     throw new FerryError("InputMissing", {
       registry: ctx.registry,
-      what: `${path} is missing, is not JSON, or has no name and version.`,
+      what: `registries.npm.directory: ${path} is missing, is not JSON, or has no name and version.`,
       fix: "Point `directory:` at a package directory with a complete package.json."
     });
   }

@@ -1,6 +1,7 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   defineRegistry,
+  envName,
   external_exports,
   findOpenPullRequest,
   githubForkChecks,
@@ -9,10 +10,11 @@ import {
   proposeChange,
   readRepoFile,
   refused,
+  repositoryName,
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -34,9 +36,9 @@ var wingetOptions = external_exports.object({
   }),
   publisher: external_exports.string().min(2).optional().meta({ description: "The publisher's display name. Default: the identifier's first part." }),
   packageName: external_exports.string().min(2).optional().meta({ description: "The package's display name. Default: project.name." }),
-  repository: external_exports.string().default("microsoft/winget-pkgs").meta({ description: "The repository the pull request goes to, `owner/name`." }),
+  repository: repositoryName().default("microsoft/winget-pkgs").meta({ description: "The repository the pull request goes to, `owner/name`." }),
   manifestVersion: external_exports.string().regex(/^\d+\.\d+\.\d+$/).default("1.10.0").meta({ description: "The manifest schema version written into every file; winget-pkgs accepts 1.10.0 and later." }),
-  token: external_exports.string().default("WINGET_TOKEN").meta({
+  token: envName().default("WINGET_TOKEN").meta({
     description: 'The environment variable holding a GitHub token (classic scope public_repo) of the account that forks the repository and opens the pull request. Default: "WINGET_TOKEN", falling back to WINGET_CREATE_GITHUB_TOKEN.'
   }),
   license: external_exports.string().min(3).optional().meta({ description: "The license as winget shows it. Default: project.license." }),

@@ -3,7 +3,7 @@ import {
   parseCommandLine,
   unknownCommand,
   version
-} from "./chunk-YQEBBL7G.js";
+} from "./chunk-YDNAGXSC.js";
 import {
   configFiles,
   configJsonSchema,
@@ -39,7 +39,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError,
   asFerryError
@@ -55,18 +55,18 @@ import { join as join3, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-R6D2KN5C.js"),
-  chocolatey: () => import("./src-IQAX63XW.js"),
-  crates: () => import("./src-Z75SWROE.js"),
-  docker: () => import("./src-GFIK7KFM.js"),
-  flathub: () => import("./src-43E322U5.js"),
-  homebrew: () => import("./src-FX77KYAB.js"),
-  nix: () => import("./src-QPV4GZ3D.js"),
-  npm: () => import("./src-SLB4JH2Q.js"),
-  pypi: () => import("./src-5G44TNFT.js"),
-  scoop: () => import("./src-SOSZFMKT.js"),
-  snap: () => import("./src-RESXHDAL.js"),
-  winget: () => import("./src-D3MHOAPB.js")
+  aur: () => import("./src-CPSX3CBQ.js"),
+  chocolatey: () => import("./src-M7T3VMOW.js"),
+  crates: () => import("./src-XG73GU7S.js"),
+  docker: () => import("./src-CNF33EHH.js"),
+  flathub: () => import("./src-DRUF5AYB.js"),
+  homebrew: () => import("./src-D5YILTDA.js"),
+  nix: () => import("./src-TAAR4MZA.js"),
+  npm: () => import("./src-Y5LYRTM7.js"),
+  pypi: () => import("./src-AHCMRHZE.js"),
+  scoop: () => import("./src-RTKV6V2L.js"),
+  snap: () => import("./src-DSFGHRDB.js"),
+  winget: () => import("./src-HCAUZRBQ.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1614,9 +1614,20 @@ async function readConfig(flags) {
   return loadConfig(path, registryNames, loadRegistry);
 }
 function selectSpokes(config, flags) {
-  const list = (value) => value ? value.split(",").map((s) => s.trim()).filter(Boolean) : void 0;
-  const only = list(flags.only);
-  const skip = list(flags.skip) ?? [];
+  const list = (flag) => {
+    const value = flags[flag];
+    if (value === void 0) return void 0;
+    const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+    if (!names.length) {
+      throw new FerryError("UsageInvalid", {
+        what: `--${flag} ${JSON.stringify(value)} names no registry.`,
+        fix: `Give registry names separated by commas, e.g. --${flag} npm,pypi, or leave --${flag} out.`
+      });
+    }
+    return names;
+  };
+  const only = list("only");
+  const skip = list("skip") ?? [];
   const configured = config.registries.map((r) => r.name);
   for (const name of [...only ?? [], ...skip]) {
     if (!configured.includes(name)) {
@@ -1856,30 +1867,37 @@ async function sandbox(flags) {
   return 0;
 }
 var interruption = new AbortController();
-for (const [name, code] of [
-  ["SIGINT", 130],
-  ["SIGTERM", 143]
-]) {
-  process.on(name, () => {
-    if (process.argv.includes("sandbox")) return;
-    if (interruption.signal.aborted) process.exit(code);
-    err(`${name}: stopping; what finished is reported below
+function stopOnSignals() {
+  for (const [name, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143]
+  ]) {
+    process.on(name, () => {
+      if (process.argv.includes("sandbox")) return;
+      if (interruption.signal.aborted) process.exit(code);
+      err(`${name}: stopping; what finished is reported below
 `);
-    interruption.abort(code);
-    setTimeout(() => process.exit(code), 2e4).unref();
-  });
+      interruption.abort(code);
+      setTimeout(() => process.exit(code), 2e4).unref();
+    });
+  }
 }
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
+async function runCommand(argv) {
+  try {
+    return await main(argv);
+  } catch (error) {
     const ferry = asFerryError(error);
     err(`${ferry.message}
 `);
     if (ferry.code === "ToolFailed" && !(error instanceof FerryError) && process.env.FERRY_DEBUG) err(`${error.stack}
 `);
-    process.exit(ferry.exitCode);
+    return ferry.exitCode;
   }
-);
+}
+export {
+  runCommand,
+  stopOnSignals
+};
 /*! Bundled license information:
 
 smol-toml/dist/error.js:

@@ -1,10 +1,11 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   defineFileRegistry,
+  envName,
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -65,7 +66,7 @@ var options = external_exports.object({
   bucket: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name").optional().meta({ description: "The bucket on GitHub, `owner/name`, written through the contents API. Or set `git`." }),
   ...repoFilesOptions,
   app: external_exports.string().regex(/^[\w.-]+$/, "expected a file name without .json").optional().meta({ description: "The app name (bucket/<app>.json). Default: the project name." }),
-  token: external_exports.string().default("SCOOP_BUCKET_TOKEN").meta({ description: "Name of the secret with a token that may write to the bucket." })
+  token: envName().default("SCOOP_BUCKET_TOKEN").meta({ description: "Name of the secret with a token that may write to the bucket." })
 }).strict();
 var appName = (ctx) => ctx.options.app ?? ctx.project.name;
 var src_default = defineFileRegistry({

@@ -1,10 +1,11 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   defineFileRegistry,
+  envName,
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -128,7 +129,7 @@ var options = external_exports.object({
   ...repoFilesOptions,
   cask: external_exports.boolean().default(false).meta({ description: "Publish a cask (Casks/<formula>.rb, macOS only) instead of a formula." }),
   formula: external_exports.string().regex(/^[a-z0-9][a-z0-9@._+-]*$/, "expected a lowercase formula name").optional().meta({ description: "The formula (or cask) name: Formula/<formula>.rb. Default: the project name." }),
-  token: external_exports.string().default("HOMEBREW_TAP_TOKEN").meta({ description: "Name of the secret with a token that may write to the tap." })
+  token: envName().default("HOMEBREW_TAP_TOKEN").meta({ description: "Name of the secret with a token that may write to the tap." })
 }).strict();
 var formulaName = (ctx) => ctx.options.formula ?? ctx.project.name.toLowerCase();
 var src_default = defineFileRegistry({

@@ -1,11 +1,13 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
   defineFileRegistry,
+  envName,
   external_exports,
   findArtifact,
+  innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -134,8 +136,8 @@ var options = external_exports.object({
   repository: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name").optional().meta({ description: "The flake or NUR repository on GitHub, `owner/name`, written through the contents API. Or set `git`." }),
   ...repoFilesOptions,
   pname: external_exports.string().regex(/^[A-Za-z_][\w.+-]*$/, "expected a Nix package name").optional().meta({ description: "The package name (`pname`). Default: the project name." }),
-  path: external_exports.string().regex(/^[^/].*\.nix$/, "expected a relative path ending in .nix").optional().meta({ description: "Where the derivation goes in the repository.", default: "pkgs/<pname>/default.nix" }),
-  token: external_exports.string().default("NIX_REPO_TOKEN").meta({ description: "Name of the secret with a token that may write to the repository." })
+  path: innerPath().regex(/\.nix$/, "expected a path ending in .nix").optional().meta({ description: "Where the derivation goes in the repository.", default: "pkgs/<pname>/default.nix" }),
+  token: envName().default("NIX_REPO_TOKEN").meta({ description: "Name of the secret with a token that may write to the repository." })
 }).strict();
 var pname = (ctx) => ctx.options.pname ?? ctx.project.name;
 var src_default = defineFileRegistry({

@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

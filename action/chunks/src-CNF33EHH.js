@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -614,7 +614,7 @@ var options = external_exports.object({
     description: 'The image to publish, e.g. "ghcr.io/owner/hello". The first part is the registry host when it has a dot or a colon; otherwise the image is on Docker Hub ("hello" is docker.io/library/hello).',
     default: "ghcr.io/<the project's repository, lowercased>"
   }),
-  registry: external_exports.string().optional().meta({
+  registry: external_exports.string().regex(/^(https?:\/\/)?[A-Za-z0-9.-]+(:\d+)?\/?$/, "expected a registry host, host:port, or an http(s):// URL of one").optional().meta({
     description: `A registry host (or http(s):// URL) that replaces the image's host, e.g. "127.0.0.1:5000". Default: the FERRY_DOCKER_REGISTRY environment variable, else the image's own host.`
   }),
   base: external_exports.string().regex(/@sha256:[0-9a-f]{64}$/, "must be pinned by digest: host/path@sha256:<64 hex>").optional().meta({

@@ -135,9 +135,14 @@ function parseCommandLine(argv, options, command, allowPositionals = true) {
   const fail = (what, hint = "") => new FerryError("UsageInvalid", { what, fix: hint + fix });
   const names = Object.keys(options);
   const shorts = new Map(Object.entries(options).flatMap(([name, o]) => o.short ? [[o.short, name]] : []));
-  for (const arg of argv) {
+  for (const [i, arg] of argv.entries()) {
     if (arg === "--") break;
     const long = /^--([^=]+)/.exec(arg)?.[1];
+    const value = argv[i + 1];
+    if (long !== void 0 && options[long]?.type === "string" && !arg.includes("=") && value?.startsWith("-")) {
+      const hint = value.startsWith("--") ? "" : `; to give one that starts with "-", write --${long}=${value}`;
+      throw fail(`--${long} needs a value${hint}.`);
+    }
     if (long !== void 0 && !names.includes(long)) {
       throw fail(
         `Unknown option --${long}.`,

@@ -13,7 +13,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-4TT67EXJ.js";
+} from "./chunk-Q7JGSJBY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
