@@ -7,7 +7,7 @@
  * a lost answer. FERRY_FAULT_MATRIX=full runs every fault against every target, the GitHub Release too.
  *
  * HTTP stand-ins get HTTP faults on their writes (GitHub: on the writes to the target's own
- * repository). The git hosts (git daemon for Homebrew, Scoop and Nix, sshd for the AUR) get their
+ * repository); a hang stops reads too. The git hosts (git daemon for Homebrew, Scoop and Nix, sshd for the AUR) get their
  * TCP equivalent: a 5xx or 429 once is a connection reset once, a 5xx always is a reset of every
  * connection. The AUR's git runs over ssh, whose encrypted stream shows no push to lose the answer of:
  * its lost answer is the RPC's answer.
@@ -38,8 +38,7 @@ type Yaml = {
 
 /** Where a target's fault goes: an HTTP proxy (with the requests it matches) or a TCP proxy. */
 type Channel =
-  | { kind: "http"; proxy: FaultProxy; match?: (method: string, path: string) => boolean }
-  | { kind: "tcp"; proxy: TcpFaultProxy; rpc?: FaultProxy };
+  { kind: "http"; proxy: FaultProxy; scope?: (path: string) => boolean } | { kind: "tcp"; proxy: TcpFaultProxy; rpc?: FaultProxy };
 
 let sandbox: Sandbox;
 let dir: string;
@@ -88,12 +87,11 @@ beforeAll(async () => {
   });
   env = { ...sandbox.env };
   github = await http(["GITHUB_API_URL"]);
-  const ownRepository = (repository: string) => (method: string, path: string) =>
-    method !== "GET" && method !== "HEAD" && path.includes(`/${repository}/`);
+  const ownRepository = (repository: string) => (path: string) => path.includes(`/${repository}/`);
   const flathubRepository = `flathub/${String(yaml.registries.flathub!.appId)}`;
-  channels.set("github-release", { kind: "http", proxy: github, match: ownRepository(yaml.project.repository) });
-  channels.set("winget", { kind: "http", proxy: github, match: (method, path) => method !== "GET" && /winget-pkgs/.test(path) });
-  channels.set("flathub", { kind: "http", proxy: github, match: ownRepository(flathubRepository) });
+  channels.set("github-release", { kind: "http", proxy: github, scope: ownRepository(yaml.project.repository) });
+  channels.set("winget", { kind: "http", proxy: github, scope: (path) => path.includes("/winget-pkgs") });
+  channels.set("flathub", { kind: "http", proxy: github, scope: ownRepository(flathubRepository) });
   channels.set("npm", { kind: "http", proxy: await http(["NPM_CONFIG_REGISTRY"]) });
   channels.set("pypi", { kind: "http", proxy: await http(["FERRY_PYPI_URL", "FERRY_PYPI_UPLOAD_URL"]) });
   channels.set("crates", { kind: "http", proxy: await http(["FERRY_CRATES_INDEX"]) });
@@ -123,7 +121,7 @@ const tcpFault: Record<Fault, TcpFault> = {
 
 /** Sets each target's fault; answers how many faults its proxy injected so far, per target. */
 function arm(plan: Map<string, Fault>): () => Map<string, number> {
-  const httpRules = new Map<FaultProxy, Array<{ target: string; fault: Fault; match?: (method: string, path: string) => boolean }>>();
+  const httpRules = new Map<FaultProxy, Array<{ target: string; fault: Fault; match: (method: string, path: string) => boolean }>>();
   for (const channel of channels.values()) {
     if (channel.kind === "http") httpRules.set(channel.proxy, []);
     else {
@@ -139,16 +137,18 @@ function arm(plan: Map<string, Fault>): () => Map<string, number> {
       counters.set(target, () => channel.proxy.injected);
       continue;
     }
-    // The AUR's lost answer is its RPC's: every request there is a read.
+    // The AUR's lost answer is its RPC's: every request there is a read. A hang stops every
+    // request, so that it is met however long the target takes to reach its first write.
     const proxy = channel.kind === "http" ? channel.proxy : channel.rpc!;
-    const match = channel.kind === "http" ? channel.match : () => true;
+    const scope = channel.kind === "http" ? channel.scope : undefined;
+    const reads = fault === "hang" || channel.kind === "tcp";
+    const match = (method: string, path: string) => (reads || (method !== "GET" && method !== "HEAD")) && (scope?.(path) ?? true);
     const rules = httpRules.get(proxy)!;
     const index = rules.length;
-    rules.push({ target, fault, ...(match ? { match } : {}) });
+    rules.push({ target, fault, match });
     counters.set(target, () => proxy.injectedEach[index] ?? 0);
   }
-  for (const [proxy, rules] of httpRules)
-    proxy.set(rules.length ? rules.map(({ fault, match }) => ({ fault, ...(match ? { match } : {}) })) : undefined);
+  for (const [proxy, rules] of httpRules) proxy.set(rules.length ? rules.map(({ fault, match }) => ({ fault, match })) : undefined);
   return () => new Map([...counters].map(([target, count]) => [target, count()]));
 }
 
