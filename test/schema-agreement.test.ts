@@ -8,7 +8,9 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import type { Project } from "../packages/cli/src/detect.ts";
 import { loadRegistry, registryNames } from "../packages/cli/src/registries.ts";
+import { defaultRegistries, renderConfig } from "../packages/cli/src/scaffold.ts";
 import { ferry } from "./cli.ts";
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable is on .default.
@@ -67,6 +69,26 @@ release:
   chocolatey: {}
 `,
 };
+
+/** What `ferry init` writes for each kind of project: an editor must show it without a mark. */
+const initProject = (kind: Project["kind"]): Project => ({
+  kind,
+  name: "hello",
+  description: "Says hello.",
+  license: "MIT",
+  homepage: "https://github.com/acme/hello",
+  repository: "acme/hello",
+  repositoryKnown: true,
+  binary: "hello",
+  files: ["README.md", "LICENSE"],
+  goPackage: ".",
+  npmPackage: "@acme/hello",
+  nodeBin: "bin/hello.js",
+});
+for (const kind of ["go", "rust", "node", "plain"] as const) {
+  const project = initProject(kind);
+  valid[`ferry init's file for a ${kind} project`] = renderConfig(project, defaultRegistries(project));
+}
 
 /** Files both refuse. */
 const invalid: Record<string, string> = {
