@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { extractFile, writeHashed } from "../archive.ts";
 import type { AssetInput, MadeFile } from "../assets.ts";
+import type { Artifact } from "../manifest.ts";
+import { apkBytes, apkSigner, apkVersion } from "./apk.ts";
 import { packageArch, type PackageFormat } from "./archs.ts";
 import { debBytes } from "./deb.ts";
 import { rpmBytes, rpmRelease } from "./rpm.ts";
@@ -14,12 +16,14 @@ export { packagesSchema, type PackagesOptions } from "./spec.ts";
 const formats: Record<PackageFormat, { write: (spec: PackageSpec) => Buffer; fileName: (spec: PackageSpec) => string }> = {
   deb: { write: debBytes, fileName: (s) => `${s.name}_${s.version}_${s.arch}.deb` },
   rpm: { write: rpmBytes, fileName: (s) => `${s.name}-${s.version}-${rpmRelease}.${s.arch}.rpm` },
+  apk: { write: (s) => apkBytes(s, apkSigner(s.name)), fileName: (s) => `${s.name}-${s.version}.${s.arch}.apk` },
 };
 
 /**
  * The packages section's asset maker: a package of each configured format for every linux
  * architecture, the binary taken from its archive (so a merged split build makes the same
- * packages). Where an architecture has a glibc and a musl build, the packages hold the glibc one.
+ * packages). Where an architecture has a glibc and a musl build, the .deb and .rpm hold the glibc
+ * one and the .apk (Alpine is a musl system) the musl one.
  */
 export async function linuxPackages({ config, version, distDir, manifest, log }: AssetInput): Promise<MadeFile[]> {
   const options = config.packages;
@@ -28,20 +32,32 @@ export async function linuxPackages({ config, version, distDir, manifest, log }:
   const mtime = packageTime();
   const made: MadeFile[] = [];
   const linux = manifest.artifacts.filter((a) => a.os === "linux").sort((a, b) => (a.name < b.name ? -1 : 1));
-  const chosen = linux.filter((a) => !a.libc || !linux.some((b) => b.arch === a.arch && !b.libc));
-  for (const artifact of chosen) {
-    const out = join(distDir, ".packages", artifact.arch, artifact.binary);
-    await extractFile(join(distDir, artifact.name), artifact.format, artifact.binary, out);
-    const binary = await readFile(out);
-    await rm(join(distDir, ".packages", artifact.arch), { recursive: true, force: true });
+  const archs = [...new Set(linux.map((a) => a.arch))];
+  const binaries = new Map<string, Buffer>();
+  const binaryOf = async (artifact: Artifact) => {
+    const out = join(distDir, ".packages", artifact.name, artifact.binary);
+    if (!binaries.has(artifact.name)) {
+      await extractFile(join(distDir, artifact.name), artifact.format, artifact.binary, out);
+      binaries.set(artifact.name, await readFile(out));
+      await rm(join(distDir, ".packages", artifact.name), { recursive: true, force: true });
+    }
+    return binaries.get(artifact.name)!;
+  };
+  for (const ferryArch of archs) {
+    const builds = linux.filter((a) => a.arch === ferryArch);
+    const glibc = builds.find((a) => !a.libc);
+    const musl = builds.find((a) => a.libc === "musl");
     for (const format of options.formats) {
-      const arch = packageArch(artifact.arch, format);
+      const arch = packageArch(ferryArch, format);
+      const artifact = format === "apk" ? (musl ?? glibc) : (glibc ?? musl);
+      if (!arch || !artifact) continue;
       const writer = formats[format];
-      if (!arch) continue;
+      const binary = await binaryOf(artifact);
       const spec = packageSpec({ config, options, inputs, version, format, arch, binary, mtime });
+      if (format === "apk") spec.version = apkVersion(version.semver);
       const name = writer.fileName(spec);
       const written = await writeHashed(Readable.from([writer.write(spec)]), join(distDir, name));
-      made.push({ name, kind: format, os: "linux", arch: artifact.arch, ...written });
+      made.push({ name, kind: format, os: "linux", arch: ferryArch, ...written });
     }
   }
   if (made.length) log(`made ${made.length} linux package${made.length === 1 ? "" : "s"}`);

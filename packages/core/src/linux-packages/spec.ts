@@ -16,6 +16,7 @@ const relations = z
       .object({
         deb: names.meta({ description: "The relation in the .deb, with Debian's package names." }),
         rpm: names.meta({ description: "The relation in the .rpm, with the RPM distributions' package names." }),
+        apk: names.meta({ description: "The relation in the .apk, with Alpine's package names." }),
       })
       .partial()
       .strict(),
@@ -28,8 +29,8 @@ export const packagesSchema = z
     formats: z
       .array(z.enum(packageFormats))
       .min(1)
-      .default([...packageFormats])
-      .meta({ description: "Which packages to make. Default: [deb, rpm]." }),
+      .default(["deb", "rpm"])
+      .meta({ description: "Which packages to make: deb, rpm, apk (Alpine). Default: [deb, rpm]." }),
     name: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.+-]*$/, "expected lowercase letters, digits, '.', '+' or '-'")
