@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-Q7JGSJBY.js";
+} from "./chunk-7YJFPLN6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -15,7 +15,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-Q7JGSJBY.js";
+} from "./chunk-7YJFPLN6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-Q7JGSJBY.js";
+} from "./chunk-7YJFPLN6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

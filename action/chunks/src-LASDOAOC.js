@@ -13,7 +13,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-Q7JGSJBY.js";
+} from "./chunk-7YJFPLN6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-Q7JGSJBY.js";
+} from "./chunk-7YJFPLN6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

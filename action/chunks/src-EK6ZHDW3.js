@@ -14,7 +14,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-Q7JGSJBY.js";
+} from "./chunk-7YJFPLN6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

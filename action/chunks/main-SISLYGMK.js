@@ -39,7 +39,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-Q7JGSJBY.js";
+} from "./chunk-7YJFPLN6.js";
 import {
   FerryError,
   asFerryError
@@ -55,18 +55,18 @@ import { join as join3, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-CPSX3CBQ.js"),
-  chocolatey: () => import("./src-M7T3VMOW.js"),
-  crates: () => import("./src-XG73GU7S.js"),
-  docker: () => import("./src-CNF33EHH.js"),
-  flathub: () => import("./src-DRUF5AYB.js"),
-  homebrew: () => import("./src-D5YILTDA.js"),
-  nix: () => import("./src-TAAR4MZA.js"),
-  npm: () => import("./src-Y5LYRTM7.js"),
-  pypi: () => import("./src-AHCMRHZE.js"),
-  scoop: () => import("./src-RTKV6V2L.js"),
-  snap: () => import("./src-DSFGHRDB.js"),
-  winget: () => import("./src-HCAUZRBQ.js")
+  aur: () => import("./src-EK6ZHDW3.js"),
+  chocolatey: () => import("./src-I2HJTU4G.js"),
+  crates: () => import("./src-KHMPRF73.js"),
+  docker: () => import("./src-3RYW5LJU.js"),
+  flathub: () => import("./src-BHXVRSJV.js"),
+  homebrew: () => import("./src-2JQEVAGW.js"),
+  nix: () => import("./src-DV3INEFC.js"),
+  npm: () => import("./src-44SAPEJA.js"),
+  pypi: () => import("./src-BQOXAH66.js"),
+  scoop: () => import("./src-J3ZMXUAF.js"),
+  snap: () => import("./src-LASDOAOC.js"),
+  winget: () => import("./src-EXEHYO7Y.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

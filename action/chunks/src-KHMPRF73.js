@@ -9,7 +9,7 @@ import {
   makeTempDir,
   secretCheck,
   toolCheck
-} from "./chunk-Q7JGSJBY.js";
+} from "./chunk-7YJFPLN6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
