@@ -1,5 +1,5 @@
-import { rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startGitHub, startVerdaccio, type GitHubStandIn } from "@ferry/sandbox";
 import { execa } from "execa";
@@ -61,3 +61,38 @@ it.each([
   },
   60_000,
 );
+
+it("SIGINT while the build command runs kills it and exits 130 at once, with the report", async () => {
+  const name = "signal-build";
+  github.createRepo(`ferry-test/${name}`);
+  const dir = await scriptProject(name, "  npm: {}");
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const config = join(dir, "ferry.yaml");
+  await writeFile(config, (await readFile(config, "utf8")).replace("  command: printf", "  command: sleep 60; printf"));
+  const run = execa("node", [bin, "release", "--tag", "v1.0.0"], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      CI: "true",
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: github.url,
+      GITHUB_TOKEN: github.token,
+      NPM_CONFIG_REGISTRY: verdaccio.url,
+      NPM_TOKEN: verdaccio.token,
+    },
+    extendEnv: false,
+    reject: false,
+  });
+  let stderr = "";
+  run.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  while (!stderr.includes("building ") && run.exitCode === null) await sleep(100);
+  const sent = Date.now();
+  run.kill("SIGINT");
+  const result = await run;
+  expect(result.exitCode).toBe(130);
+  // Well before the 20s fallback: the build's sleep was killed.
+  expect(Date.now() - sent).toBeLessThan(10_000);
+  expect(result.stdout).toMatch(/^github-release +failed +\[github\] Stopped by a signal/m);
+  expect(github.release(`ferry-test/${name}`, "v1.0.0")).toBeUndefined();
+}, 60_000);

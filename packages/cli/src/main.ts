@@ -319,6 +319,7 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
           targets: plan.targets,
           manifest: plan.manifest,
           text,
+          signal: interruption.signal,
         });
 
   if (command === "build") {
@@ -452,6 +453,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const ferry = asFerryError(error);
     err(`${ferry.message}\n`);
     if (ferry.code === "ToolFailed" && !(error instanceof FerryError) && process.env.FERRY_DEBUG) err(`${(error as Error).stack}\n`);
-    return ferry.exitCode;
+    // A command stopped by SIGINT or SIGTERM exits 130 or 143, whatever it was doing.
+    return interruption.signal.aborted ? (interruption.signal.reason as number) : ferry.exitCode;
   }
 }

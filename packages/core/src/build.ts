@@ -23,7 +23,12 @@ export interface BuildInput {
   /** Only these targets (a split build); all configured targets when absent. */
   targets?: Target[];
   log: (message: string) => void;
-  signal?: AbortSignal;
+  /** Stops the build: a running build command is killed (SIGTERM, then SIGKILL after 2s), none is started. */
+  signal?: AbortSignal | undefined;
+}
+
+function stopIfAborted(signal: AbortSignal | undefined) {
+  if (signal?.aborted) throw new FerryError("Interrupted", { registry: "github", what: "Stopped by a signal while building." });
 }
 
 /** The download URL of a release asset, known before the release exists. */
@@ -129,16 +134,18 @@ async function compile(input: BuildInput, target: Target, output: string, epoch:
       ...Object.fromEntries(Object.entries(build.env).map(([k, v]) => [k, fillTemplate(v, values, `build.env.${k}`)])),
     };
     const command = fillTemplate(build.command, values, "build.command");
-    const result = await cpuBound(() =>
-      execa(command, {
+    const result = await cpuBound(() => {
+      stopIfAborted(input.signal);
+      return execa(command, {
         shell: true,
         cwd: resolve(project.dir, build.dir),
         env,
         reject: false,
         all: true,
-        ...(input.signal ? { cancelSignal: input.signal } : {}),
-      }),
-    );
+        ...(input.signal ? { cancelSignal: input.signal, forceKillAfterDelay: 2000 } : {}),
+      });
+    });
+    stopIfAborted(input.signal);
     if (result.failed) {
       throw new FerryError("BuildFailed", {
         what: `Building ${name} failed (exit ${result.exitCode ?? result.signal}).`,

@@ -29,6 +29,8 @@ export interface HubInput {
   text?: ReleaseText | undefined;
   /** Where the OIDC identity for signing comes from. @default process.env */
   env?: NodeJS.ProcessEnv | undefined;
+  /** Stops the build (its commands are killed). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -62,7 +64,15 @@ export function runHub(input: HubInput): Hub {
   if (!input.dryRun) checksumsSigner(config, env);
   const made = input.manifest
     ? Promise.resolve(input.manifest)
-    : buildRelease({ config, version, distDir, serverUrl: input.serverUrl, log, ...(input.targets ? { targets: input.targets } : {}) });
+    : buildRelease({
+        config,
+        version,
+        distDir,
+        serverUrl: input.serverUrl,
+        log,
+        signal: input.signal,
+        ...(input.targets ? { targets: input.targets } : {}),
+      });
   const built = input.dryRun ? made : made.then((manifest) => signChecksums({ ...input, env }, manifest));
   const released = built.then(async (manifest) => {
     if (input.dryRun) return withInstall({ status: "built", url: manifest.url }, manifest);
