@@ -3,7 +3,7 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-7YJFPLN6.js";
+} from "./chunks/chunk-GWOKDUYQ.js";
 import "./chunks/chunk-PBYZL6WR.js";
 import "./chunks/chunk-BHGG6FRM.js";
 

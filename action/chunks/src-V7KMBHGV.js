@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

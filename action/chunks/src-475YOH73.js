@@ -15,7 +15,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

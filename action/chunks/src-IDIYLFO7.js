@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

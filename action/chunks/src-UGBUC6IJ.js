@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

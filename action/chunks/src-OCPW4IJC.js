@@ -9,7 +9,7 @@ import {
   makeTempDir,
   secretCheck,
   toolCheck
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

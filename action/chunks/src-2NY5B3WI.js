@@ -14,7 +14,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

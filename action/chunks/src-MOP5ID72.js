@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

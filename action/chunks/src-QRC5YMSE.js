@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -39,7 +39,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError,
   asFerryError
@@ -55,18 +55,18 @@ import { join as join3, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-EK6ZHDW3.js"),
-  chocolatey: () => import("./src-I2HJTU4G.js"),
-  crates: () => import("./src-KHMPRF73.js"),
-  docker: () => import("./src-3RYW5LJU.js"),
-  flathub: () => import("./src-BHXVRSJV.js"),
-  homebrew: () => import("./src-2JQEVAGW.js"),
-  nix: () => import("./src-DV3INEFC.js"),
-  npm: () => import("./src-44SAPEJA.js"),
-  pypi: () => import("./src-BQOXAH66.js"),
-  scoop: () => import("./src-J3ZMXUAF.js"),
-  snap: () => import("./src-LASDOAOC.js"),
-  winget: () => import("./src-EXEHYO7Y.js")
+  aur: () => import("./src-2NY5B3WI.js"),
+  chocolatey: () => import("./src-MOP5ID72.js"),
+  crates: () => import("./src-OCPW4IJC.js"),
+  docker: () => import("./src-IDIYLFO7.js"),
+  flathub: () => import("./src-V7KMBHGV.js"),
+  homebrew: () => import("./src-UGBUC6IJ.js"),
+  nix: () => import("./src-QRC5YMSE.js"),
+  npm: () => import("./src-475YOH73.js"),
+  pypi: () => import("./src-PN56UVEO.js"),
+  scoop: () => import("./src-774PT4ET.js"),
+  snap: () => import("./src-GKK55VQA.js"),
+  winget: () => import("./src-22SXC3JW.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1771,7 +1771,8 @@ async function release(command, plan) {
     dryRun: dryRun || command === "build",
     targets: plan.targets,
     manifest: plan.manifest,
-    text
+    text,
+    signal: interruption.signal
   });
   if (command === "build") {
     await hub.built;
@@ -1891,7 +1892,7 @@ async function runCommand(argv) {
 `);
     if (ferry.code === "ToolFailed" && !(error instanceof FerryError) && process.env.FERRY_DEBUG) err(`${error.stack}
 `);
-    return ferry.exitCode;
+    return interruption.signal.aborted ? interruption.signal.reason : ferry.exitCode;
   }
 }
 export {

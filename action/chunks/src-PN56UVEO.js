@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-7YJFPLN6.js";
+} from "./chunk-GWOKDUYQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
