@@ -142,3 +142,13 @@ it("refuses a signing key that is not an RSA private key, exit 2", async () => {
   expect(run.stderr).toContain("APK_PRIVATE_KEY is not a PEM RSA private key");
   expect(run.stderr).not.toContain("not a key");
 });
+
+it("ferry doctor checks the signing key", async () => {
+  const bad = await ferry(["doctor"], { cwd: dir, env: { APK_PRIVATE_KEY: "not a key" } });
+  expect(bad.stdout).toMatch(/packages +apk signing key.*APK_PRIVATE_KEY is not a PEM RSA private key/);
+  const good = await ferry(["doctor"], {
+    cwd: dir,
+    env: { APK_PRIVATE_KEY: privateKey.export({ type: "pkcs1", format: "pem" }).toString() },
+  });
+  expect(good.stdout).toMatch(/packages +apk signing key.*signs the \.apk as hello\.rsa\.pub/);
+});

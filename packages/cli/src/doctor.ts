@@ -3,6 +3,7 @@ import {
   emptyManifest,
   failedCheck,
   githubDoctor,
+  packagesDoctor,
   parseVersion,
   redact,
   rememberEnvironmentSecrets,
@@ -37,6 +38,7 @@ export async function doctor({ config, selected, env, json, write }: DoctorInput
   const version = parseVersion("v0.0.0");
   const groups = await Promise.all([
     guarded("github", () => githubDoctor(env, config.project.repository)),
+    ...(config.packages ? [guarded("packages", () => Promise.resolve(packagesDoctor(config, env)))] : []),
     ...selected.map((entry) =>
       guarded(entry.name, async (signal) => {
         const adapter = (await loadRegistry(entry.name))!;

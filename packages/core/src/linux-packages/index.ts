@@ -3,6 +3,9 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { extractFile, writeHashed } from "../archive.ts";
 import type { AssetInput, MadeFile } from "../assets.ts";
+import type { Config } from "../config.ts";
+import { failedCheck, pass } from "../doctor.ts";
+import type { Check } from "../registry.ts";
 import type { Artifact } from "../manifest.ts";
 import { apkBytes, apkSigner, apkVersion } from "./apk.ts";
 import { packageArch, type PackageFormat } from "./archs.ts";
@@ -62,4 +65,22 @@ export async function linuxPackages({ config, version, distDir, manifest, log }:
   }
   if (made.length) log(`made ${made.length} linux package${made.length === 1 ? "" : "s"}`);
   return made;
+}
+
+/** `ferry doctor`'s check of the packages section: the .apk signing key, when .apk packages are made. */
+export function packagesDoctor(config: Config, env: NodeJS.ProcessEnv): Check[] {
+  const options = config.packages;
+  if (!options?.formats.includes("apk")) return [];
+  const name = options.name ?? config.project.name;
+  try {
+    const signer = apkSigner(name, env);
+    return [
+      pass(
+        "apk signing key",
+        signer ? `APK_PRIVATE_KEY signs the .apk as ${signer.keyName}` : "APK_PRIVATE_KEY is not set: the .apk packages are unsigned",
+      ),
+    ];
+  } catch (error) {
+    return [failedCheck("apk signing key", error)];
+  }
 }
