@@ -13,7 +13,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

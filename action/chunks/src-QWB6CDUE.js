@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

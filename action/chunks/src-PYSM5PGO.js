@@ -9,7 +9,7 @@ import {
   makeTempDir,
   secretCheck,
   toolCheck
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -14,7 +14,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

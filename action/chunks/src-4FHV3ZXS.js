@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -15,7 +15,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -24,6 +24,7 @@ import {
   githubDoctor,
   loadConfig,
   mergeBuilds,
+  packagesDoctor,
   parseTag,
   parseVersion,
   redact,
@@ -39,7 +40,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError,
   asFerryError
@@ -55,18 +56,18 @@ import { join as join3, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-2NY5B3WI.js"),
-  chocolatey: () => import("./src-MOP5ID72.js"),
-  crates: () => import("./src-OCPW4IJC.js"),
-  docker: () => import("./src-IDIYLFO7.js"),
-  flathub: () => import("./src-V7KMBHGV.js"),
-  homebrew: () => import("./src-UGBUC6IJ.js"),
-  nix: () => import("./src-QRC5YMSE.js"),
-  npm: () => import("./src-475YOH73.js"),
-  pypi: () => import("./src-PN56UVEO.js"),
-  scoop: () => import("./src-774PT4ET.js"),
-  snap: () => import("./src-GKK55VQA.js"),
-  winget: () => import("./src-22SXC3JW.js")
+  aur: () => import("./src-M3RUEIKA.js"),
+  chocolatey: () => import("./src-NNSNXERP.js"),
+  crates: () => import("./src-PYSM5PGO.js"),
+  docker: () => import("./src-4FHV3ZXS.js"),
+  flathub: () => import("./src-ZIWXGSTA.js"),
+  homebrew: () => import("./src-GKJRASEB.js"),
+  nix: () => import("./src-BEHAB3IH.js"),
+  npm: () => import("./src-54M3MJQE.js"),
+  pypi: () => import("./src-QWB6CDUE.js"),
+  scoop: () => import("./src-3R7TRVVC.js"),
+  snap: () => import("./src-ID6US35T.js"),
+  winget: () => import("./src-PMNIYCBI.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -81,6 +82,7 @@ async function doctor({ config, selected, env, json, write }) {
   const version2 = parseVersion("v0.0.0");
   const groups = await Promise.all([
     guarded("github", () => githubDoctor(env, config.project.repository)),
+    ...config.packages ? [guarded("packages", () => Promise.resolve(packagesDoctor(config, env)))] : [],
     ...selected.map(
       (entry) => guarded(entry.name, async (signal) => {
         const adapter = await loadRegistry(entry.name);

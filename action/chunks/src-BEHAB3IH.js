@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-GWOKDUYQ.js";
+} from "./chunk-3QVOGT3A.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
