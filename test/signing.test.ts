@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleFromJSON } from "@sigstore/bundle";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
@@ -98,4 +99,34 @@ it("without an OIDC token, auto signs nothing and says why; keyless refuses the 
   expect(refused.stderr).toContain("sign.checksums is keyless, but this run has no OIDC token to sign with.");
   expect(refused.stderr).not.toMatch(/\n\s+at /);
   expect(github.release("ferry-test/must-sign", "v1.0.0")).toBeUndefined();
+});
+
+it("with a minisign key, checksums.txt.minisig is made; minisign -V accepts it and rejects a tampered checksums.txt", async () => {
+  const keys = await mkdtemp(join(tmpdir(), "ferry-minisign-"));
+  dirs.push(keys);
+  await execa("minisign", ["-G", "-W", "-p", join(keys, "ferry.pub"), "-s", join(keys, "ferry.key")]);
+  const secretKey = await readFile(join(keys, "ferry.key"), "utf8");
+  const dir = await project("minisigned", "sign:\n  checksums: minisign\n");
+  const run = await ferry(["release", "--tag", "v1.0.0"], { cwd: dir, env: { ...githubEnv(), FERRY_MINISIGN_KEY: secretKey } });
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  expect(run.stderr).toContain("signing checksums.txt with minisign");
+  expect(run.stdout + run.stderr).not.toContain(secretKey.split("\n")[1]);
+
+  const downloaded = join(keys, "release");
+  await mkdir(downloaded);
+  for (const file of ["checksums.txt", "checksums.txt.minisig", "manifest.json"])
+    await writeFile(join(downloaded, file), await download("minisigned", "v1.0.0", file));
+  const manifest = JSON.parse(await readFile(join(downloaded, "manifest.json"), "utf8")) as { files: unknown[] };
+  expect(manifest.files).toEqual([expect.objectContaining({ name: "checksums.txt.minisig", kind: "signature" })]);
+  const verify = () => execa("minisign", ["-V", "-p", join(keys, "ferry.pub"), "-m", "checksums.txt"], { cwd: downloaded, reject: false });
+  const verified = await verify();
+  expect(verified.exitCode, verified.stderr).toBe(0);
+  expect(verified.stdout).toContain("file:checksums.txt");
+  await writeFile(join(downloaded, "checksums.txt"), `${await readFile(join(downloaded, "checksums.txt"), "utf8")}0000  extra\n`);
+  expect((await verify()).exitCode).toBe(1);
+
+  const keyless = await project("minisign-keyless", "sign:\n  checksums: minisign\n");
+  const refused = await ferry(["release", "--tag", "v1.0.0"], { cwd: keyless, env: githubEnv() });
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain("sign.checksums is minisign, but FERRY_MINISIGN_KEY is not set.");
 });

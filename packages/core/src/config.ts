@@ -172,9 +172,9 @@ const releaseSchema = z
   .strict();
 
 const signSchema = z.strictObject({
-  checksums: z.enum(["auto", "keyless", "off"]).default("auto").meta({
+  checksums: z.enum(["auto", "keyless", "minisign", "off"]).default("auto").meta({
     description:
-      "How checksums.txt is signed when the release is published. `auto`: keyless with Sigstore when the CI hands out an OIDC token (GitHub Actions with `id-token: write`), else not signed; `keyless`: always, and a run without an OIDC token is refused; `off`: never.",
+      "How checksums.txt is signed when the release is published. `auto`: keyless with Sigstore when the CI hands out an OIDC token (GitHub Actions with `id-token: write`), and with minisign when FERRY_MINISIGN_KEY is set; `keyless` or `minisign`: that one always, and a run without its token or key is refused; `off`: never.",
   }),
 });
 export type SignOptions = z.infer<typeof signSchema>;

@@ -9,7 +9,7 @@ import { FerryError } from "./errors.ts";
 import { installCommands } from "./installers.ts";
 import { parseManifest, readManifest, releaseAssets, renderChecksums, writeManifest, type ReleaseManifest } from "./manifest.ts";
 import type { ReleaseText } from "./notes.ts";
-import { checksumsSigner, signChecksums } from "./signatures.ts";
+import { checksumsSigners, signChecksums } from "./signatures.ts";
 import { downloadAsset, findRelease, publishRelease } from "./release.ts";
 import type { Version } from "./version.ts";
 
@@ -61,7 +61,7 @@ export function runHub(input: HubInput): Hub {
   const { config, version, distDir, log } = input;
   const env = input.env ?? process.env;
   // A signature the user asked for that this run cannot make stops it before anything is built.
-  if (!input.dryRun) checksumsSigner(config, env);
+  if (!input.dryRun) checksumsSigners(config, env);
   const made = input.manifest
     ? Promise.resolve(input.manifest)
     : buildRelease({
