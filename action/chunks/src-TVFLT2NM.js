@@ -9,7 +9,7 @@ import {
   makeTempDir,
   secretCheck,
   toolCheck
-} from "./chunk-3QVOGT3A.js";
+} from "./chunk-LF6GYTP6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

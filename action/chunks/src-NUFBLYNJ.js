@@ -15,7 +15,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-3QVOGT3A.js";
+} from "./chunk-LF6GYTP6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

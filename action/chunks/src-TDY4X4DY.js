@@ -13,7 +13,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-3QVOGT3A.js";
+} from "./chunk-LF6GYTP6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

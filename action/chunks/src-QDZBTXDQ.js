@@ -14,7 +14,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-3QVOGT3A.js";
+} from "./chunk-LF6GYTP6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -40,7 +40,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-3QVOGT3A.js";
+} from "./chunk-LF6GYTP6.js";
 import {
   FerryError,
   asFerryError
@@ -56,18 +56,18 @@ import { join as join3, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-M3RUEIKA.js"),
-  chocolatey: () => import("./src-NNSNXERP.js"),
-  crates: () => import("./src-PYSM5PGO.js"),
-  docker: () => import("./src-4FHV3ZXS.js"),
-  flathub: () => import("./src-ZIWXGSTA.js"),
-  homebrew: () => import("./src-GKJRASEB.js"),
-  nix: () => import("./src-BEHAB3IH.js"),
-  npm: () => import("./src-54M3MJQE.js"),
-  pypi: () => import("./src-QWB6CDUE.js"),
-  scoop: () => import("./src-3R7TRVVC.js"),
-  snap: () => import("./src-ID6US35T.js"),
-  winget: () => import("./src-PMNIYCBI.js")
+  aur: () => import("./src-QDZBTXDQ.js"),
+  chocolatey: () => import("./src-TM44E4CR.js"),
+  crates: () => import("./src-TVFLT2NM.js"),
+  docker: () => import("./src-44BIW4E4.js"),
+  flathub: () => import("./src-5B5GFTW4.js"),
+  homebrew: () => import("./src-E7LQXUAT.js"),
+  nix: () => import("./src-HMAJMZTD.js"),
+  npm: () => import("./src-NUFBLYNJ.js"),
+  pypi: () => import("./src-BL2EJYM4.js"),
+  scoop: () => import("./src-DM6HI265.js"),
+  snap: () => import("./src-TDY4X4DY.js"),
+  winget: () => import("./src-UJXLHDZX.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
