@@ -8,6 +8,7 @@ import { FerryError } from "./errors.ts";
 import { installers } from "./installers.ts";
 import { linuxPackages } from "./linux-packages/index.ts";
 import { signsChecksums, type AssetFile, type ReleaseManifest } from "./manifest.ts";
+import { sboms } from "./sbom/index.ts";
 import { fillTemplate } from "./template.ts";
 import type { Version } from "./version.ts";
 
@@ -29,7 +30,7 @@ export type MadeFile = Omit<AssetFile, "url">;
 export type AssetMaker = (input: AssetInput) => Promise<MadeFile[]>;
 
 /** The asset makers every build runs, in this order. */
-const assetMakers: AssetMaker[] = [attachedFiles, linuxPackages, installers];
+const assetMakers: AssetMaker[] = [attachedFiles, linuxPackages, sboms, installers];
 
 /**
  * Runs the asset makers and returns their files with download URLs. Two files of one name, or a

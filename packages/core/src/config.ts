@@ -7,6 +7,7 @@ import { FerryError } from "./errors.ts";
 import { fileKinds } from "./manifest.ts";
 import { installerKinds, type InstallerKind } from "./installers.ts";
 import { packagesSchema, type PackagesOptions } from "./linux-packages/index.ts";
+import { sbomSchema, type SbomOptions } from "./sbom/index.ts";
 import type { Prepared, Project, Registry } from "./registry.ts";
 import {
   archivePlaceholders,
@@ -201,6 +202,8 @@ export interface Config {
   sign: SignOptions;
   /** The one-line installers attached to the release. */
   installers?: InstallerKind[] | undefined;
+  /** An SBOM of every archive, when ferry.yaml asks for them. */
+  sbom?: SbomOptions | undefined;
   /** Registry sections in file order, each with the adapter's validated options. */
   registries: Array<{ name: string; options: unknown; common: CommonOptions }>;
 }
@@ -243,6 +246,7 @@ const sections = {
     .array(z.enum(installerKinds))
     .default([])
     .meta({ description: "One-line installers to attach to the release: sh (install.sh) and powershell (install.ps1)." }),
+  sbom: sbomSchema.optional().meta({ description: "Make an SBOM of every archive and attach it to the release (`sbom: {}` for CycloneDX)." }),
 };
 
 const fileSchema = (registryNames: readonly string[]) =>
@@ -338,6 +342,7 @@ export async function loadConfig(path: string, registryNames: readonly string[],
     packages: file.packages,
     sign: file.sign,
     installers: [...new Set(file.installers)],
+    sbom: file.sbom,
     registries,
   };
 }
