@@ -47,6 +47,9 @@ const common: BuildOptions = {
     js: 'import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;',
   },
   define: { FERRY_VERSION: JSON.stringify(version) },
+  // The CycloneDX library's optional XML and validation plugins: ferry writes JSON and validates
+  // nothing at run time, and the library falls back when require() cannot find them.
+  external: ["xmlbuilder2", "libxmljs2", "ajv", "ajv-formats", "ajv-formats-draft2019"],
   logLevel: "warning",
 };
 

@@ -45,7 +45,11 @@ async function release(dir: string, env: Record<string, string> = {}) {
     artifacts: Array<{ name: string; sha256: string; url: string }>;
     files?: Array<{ name: string; kind: string; os?: string; arch?: string; sha256: string }>;
   };
-  return { manifest, checksums: await readFile(join(dir, "dist", "checksums.txt"), "utf8"), text: (name: string) => readFile(join(dir, "dist", name), "utf8") };
+  return {
+    manifest,
+    checksums: await readFile(join(dir, "dist", "checksums.txt"), "utf8"),
+    text: (name: string) => readFile(join(dir, "dist", name), "utf8"),
+  };
 }
 
 /** The CycloneDX library's strict JSON validator for spec 1.6: null when the SBOM is valid. */
@@ -67,7 +71,12 @@ describe("Go", () => {
 
     const dir = join(root, "go");
     await mkdir(dir);
-    const goEnv = { GOPROXY: `file://${join(root, "goproxy")}`, GOSUMDB: "off", GOMODCACHE: join(root, "modcache"), GOFLAGS: "-buildvcs=false" };
+    const goEnv = {
+      GOPROXY: `file://${join(root, "goproxy")}`,
+      GOSUMDB: "off",
+      GOMODCACHE: join(root, "modcache"),
+      GOFLAGS: "-buildvcs=false",
+    };
     await writeFile(join(dir, "go.mod"), "module example.com/hello\n\ngo 1.19\n\nrequire example.org/greet v1.0.0\n");
     await writeFile(join(dir, "main.go"), 'package main\n\nimport "example.org/greet"\n\nfunc main() { println(greet.Hello()) }\n');
     const tidy = await execa("go", ["mod", "tidy"], { cwd: dir, env: goEnv, reject: false, all: true });
@@ -77,7 +86,11 @@ describe("Go", () => {
       .join("\n");
     await writeFile(
       join(dir, "ferry.yaml"),
-      project("hello", `  command: go build -trimpath -ldflags "-s -w" -o {{output}} .\n  env:\n${env}\n  targets: [linux/amd64, windows/arm64]`, "sbom: {}\n"),
+      project(
+        "hello",
+        `  command: go build -trimpath -ldflags "-s -w" -o {{output}} .\n  env:\n${env}\n  targets: [linux/amd64, windows/arm64]`,
+        "sbom: {}\n",
+      ),
     );
     const { manifest, checksums, text } = await release(dir);
 
@@ -94,7 +107,11 @@ describe("Go", () => {
       const bom = JSON.parse(sbom) as CycloneDx;
       expect(bom).toMatchObject({ bomFormat: "CycloneDX", specVersion: "1.6" });
       expect(bom.metadata.timestamp).toBe("2023-11-14T22:13:20.000Z");
-      expect(bom.metadata.component).toMatchObject({ name: "hello", version: "1.2.3", hashes: [{ alg: "SHA-256", content: archive.sha256 }] });
+      expect(bom.metadata.component).toMatchObject({
+        name: "hello",
+        version: "1.2.3",
+        hashes: [{ alg: "SHA-256", content: archive.sha256 }],
+      });
       expect(bom.components).toEqual([
         expect.objectContaining({
           name: "example.org/greet",
@@ -130,22 +147,43 @@ describe("Rust", () => {
         "sbom:\n  format: spdx\n",
       ),
     );
-    const { manifest, checksums, text } = await release(dir, { CARGO_HOME: process.env.CARGO_HOME ?? join(process.env.HOME ?? "", ".cargo") });
+    const { manifest, checksums, text } = await release(dir, {
+      CARGO_HOME: process.env.CARGO_HOME ?? join(process.env.HOME ?? "", ".cargo"),
+    });
 
     const archive = manifest.artifacts[0]!;
     const name = `${archive.name}.spdx.json`;
     expect(manifest.files).toEqual([expect.objectContaining({ name, kind: "sbom", os: "linux", arch: "amd64" })]);
     expect(checksums).toContain(`  ${name}\n`);
     const document = JSON.parse(await text(name)) as {
-      packages: Array<{ SPDXID: string; name: string; versionInfo: string; checksums?: unknown; externalRefs?: Array<{ referenceLocator: string }> }>;
+      packages: Array<{
+        SPDXID: string;
+        name: string;
+        versionInfo: string;
+        checksums?: unknown;
+        externalRefs?: Array<{ referenceLocator: string }>;
+      }>;
       relationships: Array<{ spdxElementId: string; relationshipType: string; relatedSpdxElement: string }>;
     };
     expect(schemaValidator("spdx/spdx-schema.json")(document)).toEqual([]);
     expect(document.packages).toEqual([
-      expect.objectContaining({ SPDXID: "SPDXRef-Archive", name: "hello", versionInfo: "1.2.3", checksums: [{ algorithm: "SHA256", checksumValue: archive.sha256 }] }),
-      expect.objectContaining({ name: "greet", versionInfo: "0.1.0", externalRefs: [expect.objectContaining({ referenceLocator: "pkg:cargo/greet@0.1.0" })] }),
+      expect.objectContaining({
+        SPDXID: "SPDXRef-Archive",
+        name: "hello",
+        versionInfo: "1.2.3",
+        checksums: [{ algorithm: "SHA256", checksumValue: archive.sha256 }],
+      }),
+      expect.objectContaining({
+        name: "greet",
+        versionInfo: "0.1.0",
+        externalRefs: [expect.objectContaining({ referenceLocator: "pkg:cargo/greet@0.1.0" })],
+      }),
     ]);
-    expect(document.relationships).toContainEqual({ spdxElementId: "SPDXRef-Archive", relationshipType: "DEPENDS_ON", relatedSpdxElement: document.packages[1]!.SPDXID });
+    expect(document.relationships).toContainEqual({
+      spdxElementId: "SPDXRef-Archive",
+      relationshipType: "DEPENDS_ON",
+      relatedSpdxElement: document.packages[1]!.SPDXID,
+    });
   }, 240_000);
 });
 
@@ -166,9 +204,19 @@ describe("Node", () => {
         requires: true,
         packages: {
           "": { name: "hello", version: "1.2.3", dependencies: { "@acme/greet": "^2.0.0" }, devDependencies: { vitest: "^4.0.0" } },
-          "node_modules/@acme/greet": { version: "2.0.1", resolved: "https://registry.npmjs.org/@acme/greet/-/greet-2.0.1.tgz", integrity: integrity("greet"), dependencies: { ms: "^2.1.0" } },
+          "node_modules/@acme/greet": {
+            version: "2.0.1",
+            resolved: "https://registry.npmjs.org/@acme/greet/-/greet-2.0.1.tgz",
+            integrity: integrity("greet"),
+            dependencies: { ms: "^2.1.0" },
+          },
           "node_modules/ms": { version: "2.1.3", resolved: "https://registry.npmjs.org/ms/-/ms-2.1.3.tgz", integrity: integrity("ms") },
-          "node_modules/vitest": { version: "4.0.0", resolved: "https://registry.npmjs.org/vitest/-/vitest-4.0.0.tgz", integrity: integrity("vitest"), dev: true },
+          "node_modules/vitest": {
+            version: "4.0.0",
+            resolved: "https://registry.npmjs.org/vitest/-/vitest-4.0.0.tgz",
+            integrity: integrity("vitest"),
+            dev: true,
+          },
         },
       }),
     );
@@ -233,6 +281,10 @@ snapshots:
     const { manifest, text } = await release(dir);
     const sbom = await text(manifest.files![0]!.name);
     expect(await cycloneDxErrors(sbom)).toBeNull();
-    expect((JSON.parse(sbom) as CycloneDx).components?.map((c) => c.purl)).toEqual(["pkg:npm/greet@2.0.1", "pkg:npm/ms@2.1.3", "pkg:npm/react@19.0.0"]);
+    expect((JSON.parse(sbom) as CycloneDx).components?.map((c) => c.purl)).toEqual([
+      "pkg:npm/greet@2.0.1",
+      "pkg:npm/ms@2.1.3",
+      "pkg:npm/react@19.0.0",
+    ]);
   }, 120_000);
 });

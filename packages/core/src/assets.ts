@@ -20,6 +20,8 @@ export interface AssetInput {
   manifest: ReleaseManifest;
   /** Where release assets will be downloadable, e.g. https://github.com. */
   serverUrl: string;
+  /** The release's SOURCE_DATE_EPOCH (source-date.ts), for dates in the files made. */
+  sourceDate: Date;
   log: (message: string) => void;
 }
 

@@ -55,7 +55,15 @@ export async function buildRelease(input: BuildInput): Promise<ReleaseManifest> 
     url: `${input.serverUrl.replace(/\/$/, "")}/${config.project.repository}/releases/tag/${encodeURIComponent(version.tag)}`,
     artifacts,
   };
-  const files = await makeAssets({ config, version, distDir, serverUrl: input.serverUrl, manifest, log });
+  const files = await makeAssets({
+    config,
+    version,
+    distDir,
+    serverUrl: input.serverUrl,
+    sourceDate: new Date(epoch * 1000),
+    manifest,
+    log,
+  });
   if (files.length) manifest.files = files;
   await writeManifest(join(distDir, "manifest.json"), manifest);
   await writeFile(join(distDir, "checksums.txt"), renderChecksums(manifest));

@@ -246,7 +246,9 @@ const sections = {
     .array(z.enum(installerKinds))
     .default([])
     .meta({ description: "One-line installers to attach to the release: sh (install.sh) and powershell (install.ps1)." }),
-  sbom: sbomSchema.optional().meta({ description: "Make an SBOM of every archive and attach it to the release (`sbom: {}` for CycloneDX)." }),
+  sbom: sbomSchema
+    .optional()
+    .meta({ description: "Make an SBOM of every archive and attach it to the release (`sbom: {}` for CycloneDX)." }),
 };
 
 const fileSchema = (registryNames: readonly string[]) =>

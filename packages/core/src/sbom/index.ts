@@ -5,7 +5,6 @@ import { z } from "zod";
 import { extractFile, writeHashed } from "../archive.ts";
 import type { AssetInput, MadeFile } from "../assets.ts";
 import { assetUrl } from "../build.ts";
-import { packageTime } from "../linux-packages/spec.ts";
 import { parseTarget } from "../targets.ts";
 import { dependenciesOf } from "./dependencies.ts";
 import { cycloneDx } from "./cyclonedx.ts";
@@ -28,11 +27,10 @@ const formats = {
  * The sbom section's asset maker: one SBOM per archive, named after it, listing the packages its
  * binary is built from (sbom/dependencies.ts) and the archive itself with its sha256.
  */
-export async function sboms({ config, version, distDir, manifest, serverUrl, log }: AssetInput): Promise<MadeFile[]> {
+export async function sboms({ config, version, distDir, manifest, serverUrl, sourceDate, log }: AssetInput): Promise<MadeFile[]> {
   const options = config.sbom;
   if (!options) return [];
   const { suffix, write } = formats[options.format];
-  const time = packageTime();
   const made: MadeFile[] = [];
   for (const archive of [...manifest.artifacts].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const staging = join(distDir, ".sbom", archive.name);
@@ -46,7 +44,7 @@ export async function sboms({ config, version, distDir, manifest, serverUrl, log
     dependencies.sort((a, b) => (a.purl.toString() < b.purl.toString() ? -1 : 1));
     const name = `${archive.name}${suffix}`;
     const url = assetUrl(serverUrl, config.project.repository, version.tag, name);
-    const text = write({ project: config.project, version: version.semver, archive, url, time, dependencies });
+    const text = write({ project: config.project, version: version.semver, archive, url, time: sourceDate, dependencies });
     const written = await writeHashed(Readable.from([text]), join(distDir, name));
     made.push({ name, kind: "sbom", os: archive.os, arch: archive.arch, ...written });
   }

@@ -11,7 +11,8 @@ export async function npmDependencies({ dir }: DependencyInput): Promise<Depende
     lockfileVersion?: number;
     packages?: Record<string, { name?: string; version?: string; integrity?: string; dev?: boolean; link?: boolean }>;
   };
-  if (!lock.packages) throw unsupported("package-lock.json", `lockfile version ${lock.lockfileVersion}`, "npm 7 or later (lockfile version 2 or 3)");
+  if (!lock.packages)
+    throw unsupported("package-lock.json", `lockfile version ${lock.lockfileVersion}`, "npm 7 or later (lockfile version 2 or 3)");
   const seen = new Set<string>();
   const found: Dependency[] = [];
   for (const [path, entry] of Object.entries(lock.packages)) {
@@ -44,7 +45,9 @@ export async function pnpmDependencies({ dir }: DependencyInput): Promise<Depend
     if (reached.has(key) || key.includes("@link:") || key.includes("@file:")) continue;
     reached.add(key);
     const snapshot = lock.snapshots?.[key];
-    queue.push(...Object.entries({ ...snapshot?.dependencies, ...snapshot?.optionalDependencies }).map(([name, version]) => `${name}@${version}`));
+    queue.push(
+      ...Object.entries({ ...snapshot?.dependencies, ...snapshot?.optionalDependencies }).map(([name, version]) => `${name}@${version}`),
+    );
   }
   const packages = new Map<string, Dependency>();
   for (const key of reached) {

@@ -12,7 +12,12 @@ export function spdx({ project, version, archive, url, time, dependencies }: Sbo
     downloadLocation: "NOASSERTION",
     filesAnalyzed: false,
     ...(Object.keys(dependency.hashes).length
-      ? { checksums: Object.entries(dependency.hashes).map(([algorithm, value]) => ({ algorithm: algorithm.replace("-", ""), checksumValue: value })) }
+      ? {
+          checksums: Object.entries(dependency.hashes).map(([algorithm, value]) => ({
+            algorithm: algorithm.replace("-", ""),
+            checksumValue: value,
+          })),
+        }
       : {}),
     externalRefs: [{ referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: dependency.purl.toString() }],
   }));
