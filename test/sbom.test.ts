@@ -41,14 +41,14 @@ interface CycloneDx {
 async function release(dir: string, env: Record<string, string> = {}) {
   const run = await ferry(["build", "--tag", "v1.2.3"], { cwd: dir, env: { SOURCE_DATE_EPOCH: "1700000000", ...env } });
   expect(run.code, run.stderr).toBe(0);
-  const manifest = JSON.parse(await readFile(join(dir, "dist", "manifest.json"), "utf8")) as {
+  const manifest = JSON.parse(await readFile(join(dir, ".ferry", "manifest.json"), "utf8")) as {
     artifacts: Array<{ name: string; sha256: string; url: string }>;
     files?: Array<{ name: string; kind: string; os?: string; arch?: string; sha256: string }>;
   };
   return {
     manifest,
-    checksums: await readFile(join(dir, "dist", "checksums.txt"), "utf8"),
-    text: (name: string) => readFile(join(dir, "dist", name), "utf8"),
+    checksums: await readFile(join(dir, ".ferry", "checksums.txt"), "utf8"),
+    text: (name: string) => readFile(join(dir, ".ferry", name), "utf8"),
   };
 }
 
