@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-LF6GYTP6.js";
+} from "./chunk-YMRS6QQZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

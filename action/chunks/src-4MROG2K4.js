@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-LF6GYTP6.js";
+} from "./chunk-YMRS6QQZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

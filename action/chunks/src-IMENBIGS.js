@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-LF6GYTP6.js";
+} from "./chunk-YMRS6QQZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

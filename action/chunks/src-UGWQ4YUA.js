@@ -15,7 +15,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-LF6GYTP6.js";
+} from "./chunk-YMRS6QQZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -12,7 +12,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-LF6GYTP6.js";
+} from "./chunk-YMRS6QQZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
