@@ -54,6 +54,9 @@ describe("ferry init in a Go module", async () => {
     expect(config.archives).toEqual({ files: ["README.md", "LICENSE"] });
     expect(config.installers).toEqual(["sh", "powershell"]);
     expect(config.registries).toEqual({ homebrew: { tap: "acme/homebrew-tap" }, scoop: { bucket: "acme/scoop-bucket" } });
+    expect(config.build!.command).toBe('go build -trimpath -buildvcs=false -ldflags "-s -w -X main.version={{version}}" -o {{output}} .');
+    expect(await read(dir, ".gitignore")).toBe(".ferry/\n");
+    expect(run.stdout).toContain("wrote .gitignore: .ferry/");
 
     const text = await read(dir, workflow);
     expect(workflowProblems(text)).toEqual([]);
@@ -160,9 +163,18 @@ describe("ferry init detects", () => {
       }),
       "cli.js": "#!/usr/bin/env node\nconsole.log('hello');\n",
       "package-lock.json": "{}",
+      ".gitignore": "node_modules\n*.log",
     });
     const run = await ferry(["init", "--yes"], { cwd: dir, env: { GITHUB_REPOSITORY: "acme/hello-js" } });
     expect(run.code, run.stderr).toBe(0);
+    expect(await read(dir, ".gitignore")).toBe("node_modules\n*.log\n.ferry/\n");
+    expect(await read(dir, ".npmignore")).toBe(
+      "# What npm leaves out of the package. npm reads this file instead of .gitignore, so it repeats it.\nnode_modules\n*.log\n.ferry/\nferry.yaml\n",
+    );
+    expect(run.stdout).toContain("added .ferry/ to .gitignore\nwrote .npmignore: the entries of .gitignore, and ferry.yaml\n");
+    const again = await ferry(["init", "--yes", "--force"], { cwd: dir, env: { GITHUB_REPOSITORY: "acme/hello-js" } });
+    expect(again.stdout).not.toContain("ignore");
+    expect(await read(dir, ".gitignore")).toBe("node_modules\n*.log\n.ferry/\n");
     const config = parse(await read(dir, "ferry.yaml")) as Record<string, Record<string, unknown>>;
     expect(config.project).toMatchObject({ name: "hello-js", binary: "hello", license: "ISC", repository: "acme/hello-js" });
     expect(config.build).toMatchObject({ prebuilt: "cli.js" });

@@ -23,6 +23,8 @@ export interface Project {
   nodeBin?: string;
   /** Node: a package-lock.json exists, so the workflow can run `npm ci`. */
   npmLock?: boolean;
+  /** Node: package.json lists the package's files (`files`), so nothing else is packed. */
+  npmFiles?: boolean;
 }
 
 const placeholderRepository = "OWNER/NAME";
@@ -48,6 +50,7 @@ export async function detectProject(dir: string, env: NodeJS.ProcessEnv): Promis
     npmPackage: found.npmPackage,
     nodeBin: found.nodeBin,
     npmLock: found.npmLock,
+    npmFiles: found.npmFiles,
   };
 }
 
@@ -112,6 +115,7 @@ async function fromPackageJson(dir: string): Promise<Found | undefined> {
     homepage: stringOf(pkg.homepage),
     repository: gitHubRepository(stringOf(repository)),
     npmLock: await exists(join(dir, "package-lock.json")),
+    npmFiles: Array.isArray(pkg.files),
   };
 }
 

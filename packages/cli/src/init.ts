@@ -3,6 +3,7 @@ import { dirname, join, relative } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { configFiles, FerryError } from "@ferry/core";
 import { detectProject, gitHubRepository, type Project } from "./detect.ts";
+import { writeIgnores } from "./ignores.ts";
 import { defaultRegistries, renderConfig, renderWorkflow } from "./scaffold.ts";
 import { parseCommandLine } from "./usage.ts";
 
@@ -10,7 +11,8 @@ const workflowPath = join(".github", "workflows", "release.yml");
 
 /**
  * `ferry init [--yes] [--force] [--split]`: writes ferry.yaml and .github/workflows/release.yml
- * for the project in the current directory. Asks only in a terminal, and never in CI.
+ * for the project in the current directory, and keeps ferry's output out of git (and of an npm
+ * package packed from the directory). Asks only in a terminal, and never in CI.
  */
 export async function init(argv: string[], cwd = process.cwd(), env = process.env): Promise<number> {
   const flags = parseInitFlags(argv);
@@ -38,10 +40,12 @@ export async function init(argv: string[], cwd = process.cwd(), env = process.en
   await writeFile(join(cwd, "ferry.yaml"), renderConfig(project, registries));
   await mkdir(dirname(join(cwd, workflowPath)), { recursive: true });
   await writeFile(join(cwd, workflowPath), renderWorkflow(project, registries, { split: flags.split }));
+  const ignores = await writeIgnores(cwd, project);
 
   const out = (text: string) => process.stdout.write(text);
   out(`detected a ${describe(project)}: ${project.name}\n`);
   for (const file of written) out(`wrote ${relative(cwd, join(cwd, file))}\n`);
+  for (const line of ignores) out(`${line}\n`);
   out(`registries: ${registries.join(", ") || "none yet (uncomment them in ferry.yaml)"}\n`);
   if (!project.repositoryKnown) out("set project.repository in ferry.yaml: no GitHub remote was found\n");
   if (project.kind === "plain" || (project.kind === "node" && !project.nodeBin)) out("set build.command in ferry.yaml\n");

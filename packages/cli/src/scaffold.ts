@@ -180,8 +180,9 @@ function buildSection(p: Project): string[] {
     case "go":
       return [
         "  # Go cross-compiles every target on one machine. -X main.version sets `var version string`",
-        "  # in package main, when there is one.",
-        `  command: ${scalar(`go build -trimpath -ldflags "-s -w -X main.version={{version}}" -o {{output}} ${p.goPackage ?? "."}`)}`,
+        "  # in package main, when there is one. -trimpath and -buildvcs=false keep the build's paths and",
+        "  # the checkout's state out of the binary, so that a re-run rebuilds the released bytes.",
+        `  command: ${scalar(`go build -trimpath -buildvcs=false -ldflags "-s -w -X main.version={{version}}" -o {{output}} ${p.goPackage ?? "."}`)}`,
         "  env:",
         '    CGO_ENABLED: "0"',
         '    GOOS: "{{os}}"',
