@@ -51,9 +51,9 @@ import {
 } from "./chunk-BHGG6FRM.js";
 
 // packages/cli/src/main.ts
-import { readFile as readFile2, stat } from "node:fs/promises";
+import { readFile as readFile3, stat } from "node:fs/promises";
 import { appendFile } from "node:fs/promises";
-import { join as join3, resolve } from "node:path";
+import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
@@ -142,8 +142,8 @@ ${summary}
 }
 
 // packages/cli/src/init.ts
-import { access as access2, mkdir, writeFile } from "node:fs/promises";
-import { dirname, join as join2, relative } from "node:path";
+import { access as access2, mkdir, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname, join as join3, relative } from "node:path";
 import { createInterface } from "node:readline/promises";
 
 // packages/cli/src/detect.ts
@@ -169,7 +169,8 @@ async function detectProject(dir, env) {
     goPackage: found.goPackage,
     npmPackage: found.npmPackage,
     nodeBin: found.nodeBin,
-    npmLock: found.npmLock
+    npmLock: found.npmLock,
+    npmFiles: found.npmFiles
   };
 }
 async function fromGoMod(dir) {
@@ -224,7 +225,8 @@ async function fromPackageJson(dir) {
     license: stringOf(pkg.license),
     homepage: stringOf(pkg.homepage),
     repository: gitHubRepository(stringOf(repository2)),
-    npmLock: await exists(join(dir, "package-lock.json"))
+    npmLock: await exists(join(dir, "package-lock.json")),
+    npmFiles: Array.isArray(pkg.files)
   };
 }
 async function gitHubRemote(dir) {
@@ -285,6 +287,43 @@ async function existing(dir, names) {
   const found = [];
   for (const name of names) if (await exists(join(dir, name))) found.push(name);
   return found;
+}
+
+// packages/cli/src/ignores.ts
+import { readFile as readFile2, writeFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
+var output = ".ferry/";
+async function writeIgnores(dir, project) {
+  const done = [];
+  const gitignore = join2(dir, ".gitignore");
+  const git = await readFile2(gitignore, "utf8").catch(() => void 0);
+  const ignored = withLines(git ?? "", [output]);
+  if (ignored.added.length) {
+    await writeFile(gitignore, ignored.text);
+    done.push(git === void 0 ? "wrote .gitignore: .ferry/" : "added .ferry/ to .gitignore");
+  }
+  if (project.kind !== "node" || project.npmFiles) return done;
+  const npmignore = join2(dir, ".npmignore");
+  const npm = await readFile2(npmignore, "utf8").catch(() => void 0);
+  if (npm === void 0) {
+    const header = "# What npm leaves out of the package. npm reads this file instead of .gitignore, so it repeats it.\n";
+    await writeFile(npmignore, withLines(header + ignored.text, [output, "ferry.yaml"]).text);
+    done.push("wrote .npmignore: the entries of .gitignore, and ferry.yaml");
+  } else {
+    const { text, added } = withLines(npm, [output, "ferry.yaml"]);
+    if (added.length) await writeFile(npmignore, text);
+    if (added.length) done.push(`added ${added.join(" and ")} to .npmignore`);
+  }
+  return done;
+}
+function withLines(text, entries) {
+  const normal = (line) => line.trim().replace(/^\//, "").replace(/\/$/, "");
+  const present = new Set(text.split("\n").map(normal));
+  const added = entries.filter((entry) => !present.has(normal(entry)));
+  const start = text === "" || text.endsWith("\n") ? text : `${text}
+`;
+  return { text: `${start}${added.map((entry) => `${entry}
+`).join("")}`, added };
 }
 
 // packages/cli/src/scaffold.ts
@@ -442,8 +481,9 @@ function buildSection(p) {
     case "go":
       return [
         "  # Go cross-compiles every target on one machine. -X main.version sets `var version string`",
-        "  # in package main, when there is one.",
-        `  command: ${scalar(`go build -trimpath -ldflags "-s -w -X main.version={{version}}" -o {{output}} ${p.goPackage ?? "."}`)}`,
+        "  # in package main, when there is one. -trimpath and -buildvcs=false keep the build's paths and",
+        "  # the checkout's state out of the binary, so that a re-run rebuilds the released bytes.",
+        `  command: ${scalar(`go build -trimpath -buildvcs=false -ldflags "-s -w -X main.version={{version}}" -o {{output}} ${p.goPackage ?? "."}`)}`,
         "  env:",
         '    CGO_ENABLED: "0"',
         '    GOOS: "{{os}}"',
@@ -617,14 +657,14 @@ var lines = (list) => `${list.join("\n")}
 `;
 
 // packages/cli/src/init.ts
-var workflowPath = join2(".github", "workflows", "release.yml");
+var workflowPath = join3(".github", "workflows", "release.yml");
 async function init(argv, cwd = process.cwd(), env = process.env) {
   const flags = parseInitFlags(argv);
   const project = await detectProject(cwd, env);
   const written = ["ferry.yaml", workflowPath];
   if (!flags.force) {
     const present = [];
-    for (const file of [...configFiles, workflowPath]) if (await exists2(join2(cwd, file))) present.push(file);
+    for (const file of [...configFiles, workflowPath]) if (await exists2(join3(cwd, file))) present.push(file);
     if (present.length) {
       throw new FerryError("UsageInvalid", {
         what: `${present.join(" and ")} already exist${present.length === 1 ? "s" : ""} in ${cwd}; nothing was written.`,
@@ -638,13 +678,16 @@ async function init(argv, cwd = process.cwd(), env = process.env) {
     return 2;
   }
   const registries2 = defaultRegistries(project);
-  await writeFile(join2(cwd, "ferry.yaml"), renderConfig(project, registries2));
-  await mkdir(dirname(join2(cwd, workflowPath)), { recursive: true });
-  await writeFile(join2(cwd, workflowPath), renderWorkflow(project, registries2, { split: flags.split }));
+  await writeFile2(join3(cwd, "ferry.yaml"), renderConfig(project, registries2));
+  await mkdir(dirname(join3(cwd, workflowPath)), { recursive: true });
+  await writeFile2(join3(cwd, workflowPath), renderWorkflow(project, registries2, { split: flags.split }));
+  const ignores = await writeIgnores(cwd, project);
   const out2 = (text) => process.stdout.write(text);
   out2(`detected a ${describe(project)}: ${project.name}
 `);
-  for (const file of written) out2(`wrote ${relative(cwd, join2(cwd, file))}
+  for (const file of written) out2(`wrote ${relative(cwd, join3(cwd, file))}
+`);
+  for (const line of ignores) out2(`${line}
 `);
   out2(`registries: ${registries2.join(", ") || "none yet (uncomment them in ferry.yaml)"}
 `);
@@ -1085,9 +1128,9 @@ ${text.notes ? `${text.notes}
 async function shownFiles(distDir, files) {
   let text = "";
   for (const file of files) {
-    const path = join3(distDir, file);
+    const path = join4(distDir, file);
     const { size } = await stat(path);
-    const bytes = size <= 8192 ? await readFile2(path) : void 0;
+    const bytes = size <= 8192 ? await readFile3(path) : void 0;
     const printable = bytes && !bytes.includes(0);
     text += `
 --- ${file} (${size} bytes)
