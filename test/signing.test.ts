@@ -71,7 +71,7 @@ it("a release from CI signs checksums.txt keylessly; sigstore's verifier accepts
   ).rejects.toThrow();
 
   // The archives are what checksums.txt says (sha256sum -c), and an altered one is caught.
-  const dist = join(dir, "dist");
+  const dist = join(dir, ".ferry");
   expect((await execa("sha256sum", ["-c", "checksums.txt"], { cwd: dist, reject: false })).exitCode).toBe(0);
   await writeFile(join(dist, "signed_1.0.0_linux_amd64.tar.gz"), "not the archive");
   const check = await execa("sha256sum", ["-c", "checksums.txt"], { cwd: dist, reject: false });
