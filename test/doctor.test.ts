@@ -55,7 +55,8 @@ describe("ferry doctor against the sandbox", () => {
   }, 120_000);
 
   it("fails exactly the check of a missing token, naming the variable and the fix, and exits 1", async () => {
-    const { PYPI_TOKEN: _removed, ...env } = sandbox.env;
+    // Without the sandbox's Actions id-token either, which PyPI would take for trusted publishing.
+    const { PYPI_TOKEN: _token, ACTIONS_ID_TOKEN_REQUEST_URL: _url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: _request, ...env } = sandbox.env;
     const run = await doctor([], env);
     expect(run.code).toBe(1);
     const failed = lines(run).filter((line) => line.startsWith("fail"));
