@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { readFile, stat } from "node:fs/promises";
 import { appendFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -428,6 +429,8 @@ async function sandbox(flags: Flags): Promise<number> {
  * 143. A second signal, or a run that does not stop within 20s, exits at once.
  */
 const interruption = new AbortController();
+// Every registry, request and child process of a run listens to it: more than Node's default of 10.
+setMaxListeners(0, interruption.signal);
 
 /** Listens for SIGINT and SIGTERM for the rest of the process (the `ferry` binary does, before its command runs). */
 export function stopOnSignals(): void {

@@ -51,6 +51,7 @@ import {
 } from "./chunk-BHGG6FRM.js";
 
 // packages/cli/src/main.ts
+import { setMaxListeners } from "node:events";
 import { readFile as readFile3, stat } from "node:fs/promises";
 import { appendFile } from "node:fs/promises";
 import { join as join4, resolve } from "node:path";
@@ -1154,6 +1155,7 @@ async function sandbox(flags) {
   return 0;
 }
 var interruption = new AbortController();
+setMaxListeners(0, interruption.signal);
 function stopOnSignals() {
   for (const [name, code] of [
     ["SIGINT", 130],
