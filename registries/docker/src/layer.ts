@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Transform, Writable } from "node:stream";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { hashingStream } from "@ferry/core";
 import { Header } from "tar";
 
 const layerMediaType = "application/vnd.oci.image.layer.v1.tar+gzip";
@@ -48,19 +48,6 @@ async function* layerTar(binary: string, name: string, size: number): AsyncGener
   yield Buffer.alloc(padding + 2 * block);
 }
 
-function hashing(): Transform & { digest(): string; size(): number } {
-  const hash = createHash("sha256");
-  let size = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
-  return Object.assign(stream, { digest: () => `sha256:${hash.digest("hex")}`, size: () => size });
-}
-
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /**
@@ -70,8 +57,8 @@ const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() 
  */
 export async function buildLayer(binary: string, name: string, out?: string): Promise<Layer> {
   const { size } = await stat(binary);
-  const uncompressed = hashing();
-  const compressed = hashing();
+  const uncompressed = hashingStream();
+  const compressed = hashingStream();
   await pipeline(
     layerTar(binary, name, size),
     uncompressed,
@@ -79,5 +66,6 @@ export async function buildLayer(binary: string, name: string, out?: string): Pr
     compressed,
     out ? createWriteStream(out) : discard(),
   );
-  return { mediaType: layerMediaType, digest: compressed.digest(), size: compressed.size(), diffId: uncompressed.digest() };
+  const blob = compressed.result();
+  return { mediaType: layerMediaType, digest: `sha256:${blob.sha256}`, size: blob.size, diffId: `sha256:${uncompressed.result().sha256}` };
 }

@@ -41,7 +41,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError,
   asFerryError
@@ -58,18 +58,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-AFUCS5NM.js"),
-  chocolatey: () => import("./src-QEL6EQV3.js"),
-  crates: () => import("./src-U23CVH6D.js"),
-  docker: () => import("./src-64Y4EF25.js"),
-  flathub: () => import("./src-4MROG2K4.js"),
-  homebrew: () => import("./src-7LH6M72K.js"),
-  nix: () => import("./src-2373FVG5.js"),
-  npm: () => import("./src-UGWQ4YUA.js"),
-  pypi: () => import("./src-IMENBIGS.js"),
-  scoop: () => import("./src-GTTMWEZS.js"),
-  snap: () => import("./src-GWZIAR7K.js"),
-  winget: () => import("./src-K4UP3YNB.js")
+  aur: () => import("./src-F2CEBM4C.js"),
+  chocolatey: () => import("./src-UX6JZA4A.js"),
+  crates: () => import("./src-QZN3NNHA.js"),
+  docker: () => import("./src-K53BEICW.js"),
+  flathub: () => import("./src-VOIXCTGT.js"),
+  homebrew: () => import("./src-ZVHJCAGU.js"),
+  nix: () => import("./src-DTLTFI6N.js"),
+  npm: () => import("./src-CFINOXFS.js"),
+  pypi: () => import("./src-MNSE3M6A.js"),
+  scoop: () => import("./src-BK4WWD6F.js"),
+  snap: () => import("./src-HTS2IQSJ.js"),
+  winget: () => import("./src-UVR6QZGT.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

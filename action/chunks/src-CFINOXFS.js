@@ -15,7 +15,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -13,7 +13,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

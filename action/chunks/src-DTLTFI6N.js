@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

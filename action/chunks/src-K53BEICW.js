@@ -9,10 +9,11 @@ import {
   dockerTags,
   external_exports,
   findArtifact,
+  hashingStream,
   pass,
   readJson,
   require_undici
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -267,7 +268,7 @@ var RegistryClient = class {
 };
 
 // registries/docker/src/image.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -315,10 +316,9 @@ async function pullBase(client2, reference, digest, platform) {
 }
 
 // registries/docker/src/layer.ts
-import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Transform, Writable } from "node:stream";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 var layerMediaType = "application/vnd.oci.image.layer.v1.tar+gzip";
@@ -342,23 +342,11 @@ async function* layerTar(binary, name, size) {
   const padding = (block - size % block) % block;
   yield Buffer.alloc(padding + 2 * block);
 }
-function hashing() {
-  const hash = createHash3("sha256");
-  let size = 0;
-  const stream = new Transform({
-    transform(chunk, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    }
-  });
-  return Object.assign(stream, { digest: () => `sha256:${hash.digest("hex")}`, size: () => size });
-}
 var discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 async function buildLayer(binary, name, out) {
   const { size } = await stat(binary);
-  const uncompressed = hashing();
-  const compressed = hashing();
+  const uncompressed = hashingStream();
+  const compressed = hashingStream();
   await pipeline(
     layerTar(binary, name, size),
     uncompressed,
@@ -366,7 +354,8 @@ async function buildLayer(binary, name, out) {
     compressed,
     out ? createWriteStream(out) : discard()
   );
-  return { mediaType: layerMediaType, digest: compressed.digest(), size: compressed.size(), diffId: uncompressed.digest() };
+  const blob = compressed.result();
+  return { mediaType: layerMediaType, digest: `sha256:${blob.sha256}`, size: blob.size, diffId: `sha256:${uncompressed.result().sha256}` };
 }
 
 // registries/docker/src/reference.ts
@@ -428,7 +417,7 @@ function pushRepository(image, override, registry) {
 }
 
 // registries/docker/src/render.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var mediaTypes = {
   index: "application/vnd.oci.image.index.v1+json",
   manifest: "application/vnd.oci.image.manifest.v1+json",
@@ -448,7 +437,7 @@ var dockerTargets = Object.keys(platforms).flatMap((arch) => [`linux/${arch}`, `
 var platformOf = (arch) => platforms[arch];
 function render(mediaType, value) {
   const bytes = Buffer.from(JSON.stringify(value));
-  return { descriptor: { mediaType, digest: `sha256:${createHash4("sha256").update(bytes).digest("hex")}`, size: bytes.length }, bytes };
+  return { descriptor: { mediaType, digest: `sha256:${createHash3("sha256").update(bytes).digest("hex")}`, size: bytes.length }, bytes };
 }
 var sortedRecord = (record) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
 var defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -587,7 +576,7 @@ async function assemble(ctx, outDir) {
 async function download(client2, blob, path) {
   const existing = await stat2(path).catch(() => void 0);
   if (existing?.size === blob.size) return;
-  const hash = createHash5("sha256");
+  const hash = createHash4("sha256");
   const body = Readable.fromWeb(await client2.getBlob(blob.digest));
   body.on("data", (chunk) => hash.update(chunk));
   await pipeline2(body, createWriteStream2(path));

@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -9,7 +9,7 @@ import {
   makeTempDir,
   secretCheck,
   toolCheck
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-YMRS6QQZ.js";
+} from "./chunk-66YQTTTR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
