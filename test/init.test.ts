@@ -92,7 +92,7 @@ describe("ferry init in a Go module", async () => {
     expect(await read(dir, workflow)).toBe("# mine\n");
   });
 
-  it("--split writes a plan job, a build matrix on native runners and a release job that merges", async () => {
+  it("--split writes a plan job, a build matrix with each target on a runner of its own OS and CPU, and a release job that merges", async () => {
     const run = await ferry(["init", "--yes", "--split", "--force"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const text = await read(dir, workflow);
@@ -108,13 +108,14 @@ describe("ferry init in a Go module", async () => {
     expect(file.permissions).toEqual({ contents: "read" });
     expect(file.jobs.plan!.steps.at(-1)!.with).toEqual({ command: "check" });
     expect(file.jobs.build!.strategy!.matrix.include).toEqual([
-      { os: "linux", arch: "amd64", runner: "ubuntu-latest" },
-      { os: "linux", arch: "arm64", runner: "ubuntu-latest" },
-      { os: "darwin", arch: "amd64", runner: "macos-latest" },
-      { os: "darwin", arch: "arm64", runner: "macos-latest" },
-      { os: "windows", arch: "amd64", runner: "windows-latest" },
-      { os: "windows", arch: "arm64", runner: "windows-latest" },
+      { os: "linux", arch: "amd64", runner: "ubuntu-24.04" },
+      { os: "linux", arch: "arm64", runner: "ubuntu-24.04-arm" },
+      { os: "darwin", arch: "amd64", runner: "macos-15-intel" },
+      { os: "darwin", arch: "arm64", runner: "macos-15" },
+      { os: "windows", arch: "amd64", runner: "windows-2022" },
+      { os: "windows", arch: "arm64", runner: "windows-11-arm" },
     ]);
+    expect(text).not.toContain("cross-compiles");
     expect(file.jobs.build!.steps.find((s) => s.with?.command === "build")?.with?.args).toBe(
       "--target ${{ matrix.os }}/${{ matrix.arch }}",
     );
@@ -148,8 +149,30 @@ describe("ferry init detects", () => {
     expect(workflowProblems(text)).toEqual([]);
     expect(text).toContain("dtolnay/rust-toolchain@stable");
     expect(text).toContain("CARGO_REGISTRY_TOKEN: ${{ secrets.CARGO_REGISTRY_TOKEN }}");
-    await ferry(["init", "--yes", "--split", "--force"], { cwd: dir });
-    expect(workflowProblems(await read(dir, workflow))).toEqual([]);
+
+    // cargo builds only its own machine's target: with --split each of the six builds natively.
+    const split = await ferry(["init", "--yes", "--split", "--force"], { cwd: dir });
+    expect(split.code, split.stderr).toBe(0);
+    const splitConfig = parse(await read(dir, "ferry.yaml")) as Record<string, Record<string, unknown>>;
+    expect(splitConfig.build).toEqual({
+      prebuilt: "target/release/hello{{ext}}",
+      targets: ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"],
+    });
+    expect((await ferry(["check"], { cwd: dir })).code).toBe(0);
+    const splitText = await read(dir, workflow);
+    expect(workflowProblems(splitText)).toEqual([]);
+    type Job = { strategy: { matrix: { include: Array<Record<string, string>> } }; steps: Array<Record<string, unknown>> };
+    const build = (parse(splitText) as { jobs: { build: Job } }).jobs.build;
+    expect(build.strategy.matrix.include.map((e) => `${e.os}/${e.arch} ${e.runner}`)).toEqual([
+      "linux/amd64 ubuntu-24.04",
+      "linux/arm64 ubuntu-24.04-arm",
+      "darwin/amd64 macos-15-intel",
+      "darwin/arm64 macos-15",
+      "windows/amd64 windows-2022",
+      "windows/arm64 windows-11-arm",
+    ]);
+    const steps = build.steps.map((s) => s.uses ?? s.run);
+    expect(steps.indexOf("cargo build --release")).toBeLessThan(steps.indexOf("ferry-dev/ferry@v1"));
   });
 
   it("a Node package: npm in directory mode, its bin as the release binary, id-token for trusted publishing", async () => {

@@ -37,7 +37,7 @@ export async function init(argv: string[], cwd = process.cwd(), env = process.en
   }
 
   const registries = defaultRegistries(project);
-  await writeFile(join(cwd, "ferry.yaml"), renderConfig(project, registries));
+  await writeFile(join(cwd, "ferry.yaml"), renderConfig(project, registries, { split: flags.split }));
   await mkdir(dirname(join(cwd, workflowPath)), { recursive: true });
   await writeFile(join(cwd, workflowPath), renderWorkflow(project, registries, { split: flags.split }));
   const ignores = await writeIgnores(cwd, project);

@@ -1,9 +1,10 @@
-import { configSchemaUrl } from "@ferry/core";
+import { configSchemaUrl, type TargetName } from "@ferry/core";
 import { stringify } from "yaml";
 import type { Project } from "./detect.ts";
 import { actionReference as ferryAction } from "./distribution.ts";
+import { runnerOf } from "./runners.ts";
 
-const goTargets = ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"];
+const sixTargets: TargetName[] = ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"];
 
 interface RegistryTemplate {
   name: string;
@@ -123,7 +124,12 @@ export function defaultRegistries(p: Project): string[] {
 /** A YAML scalar, quoted only when YAML needs it. */
 const scalar = (value: string) => stringify(value, { lineWidth: 0 }).trimEnd();
 
-export function renderConfig(p: Project, enabled: string[]): string {
+interface Layout {
+  /** The release workflow builds each target on a runner of its own (`ferry init --split`). */
+  split: boolean;
+}
+
+export function renderConfig(p: Project, enabled: string[], { split }: Layout = { split: false }): string {
   const lines = [
     `# yaml-language-server: $schema=${configSchemaUrl}`,
     `# ferry.yaml: how ${p.name} is built, and where each release goes.`,
@@ -143,7 +149,7 @@ export function renderConfig(p: Project, enabled: string[]): string {
     "# One binary per target. The command runs once per target with {{os}}, {{arch}}, {{version}},",
     "# {{ext}} (.exe on Windows) and {{output}} (where the binary must be written) filled in.",
     "build:",
-    ...buildSection(p),
+    ...buildSection(p, split),
     "",
     "# Files packed beside the binary in every archive.",
     "archives:",
@@ -174,7 +180,7 @@ function section(r: RegistryTemplate, p: Project): string[] {
     .map((l) => `  ${l}`);
 }
 
-function buildSection(p: Project): string[] {
+function buildSection(p: Project, split: boolean): string[] {
   const targets = (list: string[]) => ["  targets:", ...list.map((t) => `    - ${t}`)];
   switch (p.kind) {
     case "go":
@@ -187,9 +193,19 @@ function buildSection(p: Project): string[] {
         '    CGO_ENABLED: "0"',
         '    GOOS: "{{os}}"',
         '    GOARCH: "{{arch}}"',
-        ...targets(targetsOf(p)),
+        ...targets(targetsOf(p, split)),
       ];
     case "rust":
+      if (split) {
+        return [
+          "  # The release workflow builds each target natively, on a runner of its own OS and CPU",
+          "  # (`cargo build --release`); ferry packs the binary that build left. To try it here:",
+          "  # `cargo build --release`, then `ferry plan --target <this machine's os/arch>`.",
+          "  # Cargo.toml's version must be the tag's (v1.2.3 is 1.2.3) for crates.io.",
+          `  prebuilt: ${scalar(`target/release/${p.binary}{{ext}}`)}`,
+          ...targets(targetsOf(p, split)),
+        ];
+      }
       return [
         "  # A native build, for the machine that runs it (a linux/amd64 CI runner). For more targets,",
         "  # build each with its --target (e.g. cross or cargo-zigbuild: `cargo zigbuild --release",
@@ -197,7 +213,7 @@ function buildSection(p: Project): string[] {
         "  # or use `ferry init --split` to build each target on its own runner.",
         "  # Cargo.toml's version must be the tag's (v1.2.3 is 1.2.3) for crates.io.",
         `  command: ${scalar(`cargo build --release && cp target/release/${p.binary}{{ext}} {{output}}`)}`,
-        ...targets(targetsOf(p)),
+        ...targets(targetsOf(p, split)),
       ];
     case "node":
       if (p.nodeBin) {
@@ -205,12 +221,12 @@ function buildSection(p: Project): string[] {
           `  # The GitHub Release carries ${p.nodeBin} as it is: a Node script, run by the user's node.`,
           "  # package.json's version must be the tag's (v1.2.3 is 1.2.3) for npm.",
           `  prebuilt: ${scalar(p.nodeBin)}`,
-          ...targets(targetsOf(p)),
+          ...targets(targetsOf(p, split)),
         ];
       }
-      return placeholderBuild(targets(targetsOf(p)));
+      return placeholderBuild(targets(targetsOf(p, split)));
     case "plain":
-      return placeholderBuild(targets(targetsOf(p)));
+      return placeholderBuild(targets(targetsOf(p, split)));
   }
 }
 
@@ -225,10 +241,7 @@ function placeholderBuild(targets: string[]): string[] {
   ];
 }
 
-/** Native runners for a split build: each OS builds on its own. */
-const runners: Record<string, string> = { linux: "ubuntu-latest", darwin: "macos-latest", windows: "windows-latest" };
-
-export function renderWorkflow(p: Project, enabled: string[], { split }: { split: boolean }): string {
+export function renderWorkflow(p: Project, enabled: string[], { split }: Layout): string {
   const on = registryTemplates.filter((r) => enabled.includes(r.name));
   const off = registryTemplates.filter((r) => !enabled.includes(r.name));
   const trusted = on.some((r) => r.trustedPublishing);
@@ -278,9 +291,11 @@ export function renderWorkflow(p: Project, enabled: string[], { split }: { split
       ...secrets,
     ]);
   }
-  const matrix = targetsOf(p).flatMap((t) => {
+  const matrix = targetsOf(p, split).flatMap((t) => {
     const [os, arch] = t.split("/") as [string, string];
-    return [`          - os: ${os}`, `            arch: ${arch}`, `            runner: ${runners[os]}`];
+    const runner = runnerOf(t);
+    const note = runner.cross ? " # no hosted runner of this CPU: the build command cross-compiles" : "";
+    return [`          - os: ${os}`, `            arch: ${arch}`, `            runner: ${runner.label}${note}`];
   });
   return lines([
     ...header,
@@ -297,7 +312,8 @@ export function renderWorkflow(p: Project, enabled: string[], { split }: { split
     "        with:",
     "          command: check",
     "",
-    "  # Each target on a runner of its own system; each uploads its share of .ferry/, ferry's output directory.",
+    "  # Each target on a runner of its own OS and CPU (GitHub's hosted ubuntu-24.04-arm, macos-15-intel,",
+    "  # windows-11-arm, …); each uploads its share of .ferry/, ferry's output directory.",
     "  build:",
     "    needs: plan",
     "    strategy:",
@@ -308,6 +324,7 @@ export function renderWorkflow(p: Project, enabled: string[], { split }: { split
     "    steps:",
     ...checkout,
     ...toolchain(p),
+    ...(p.kind === "rust" ? ["      - run: cargo build --release"] : []),
     `      - uses: ${ferryAction}`,
     "        with:",
     "          command: build",
@@ -338,11 +355,14 @@ export function renderWorkflow(p: Project, enabled: string[], { split }: { split
   ]);
 }
 
-/** The targets each kind of project builds; ferry.yaml and the split matrix list the same. */
-function targetsOf(p: Project): string[] {
-  if (p.kind === "rust") return ["linux/amd64"];
+/**
+ * The targets each kind of project builds; ferry.yaml and the split matrix list the same. cargo
+ * builds only its own machine's target, so a single-job Rust release has one.
+ */
+function targetsOf(p: Project, split: boolean): TargetName[] {
+  if (p.kind === "rust") return split ? sixTargets : ["linux/amd64"];
   if (p.kind === "node" && p.nodeBin) return ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64"];
-  return goTargets;
+  return sixTargets;
 }
 
 function toolchain(p: Project): string[] {
