@@ -335,8 +335,27 @@ var repository = "ferry-dev/ferry";
 var actionReference = `${repository}@v1`;
 var sandboxPackageName = "@ferry-dev/sandbox";
 
+// packages/cli/src/runners.ts
+var native = {
+  "linux/amd64": "ubuntu-24.04",
+  "linux/amd64-musl": "ubuntu-24.04",
+  "linux/arm64": "ubuntu-24.04-arm",
+  "linux/arm64-musl": "ubuntu-24.04-arm",
+  "darwin/amd64": "macos-15-intel",
+  "darwin/arm64": "macos-15",
+  "darwin/universal": "macos-15",
+  "windows/386": "windows-2022",
+  "windows/amd64": "windows-2022",
+  "windows/arm64": "windows-11-arm"
+};
+var crossRunner = "ubuntu-24.04";
+function runnerOf(target) {
+  const label = native[target];
+  return label ? { label, cross: false } : { label: crossRunner, cross: true };
+}
+
 // packages/cli/src/scaffold.ts
-var goTargets = ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"];
+var sixTargets = ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"];
 var owner = (p) => p.repository.split("/")[0];
 var words = (value) => value.split(/[^A-Za-z0-9]+/).filter(Boolean);
 var pascal = (value) => words(value).map((w) => w[0].toUpperCase() + w.slice(1)).join("") || "App";
@@ -429,7 +448,7 @@ function defaultRegistries(p) {
   }
 }
 var scalar = (value) => (0, import_yaml.stringify)(value, { lineWidth: 0 }).trimEnd();
-function renderConfig(p, enabled) {
+function renderConfig(p, enabled, { split } = { split: false }) {
   const lines2 = [
     `# yaml-language-server: $schema=${configSchemaUrl}`,
     `# ferry.yaml: how ${p.name} is built, and where each release goes.`,
@@ -449,7 +468,7 @@ function renderConfig(p, enabled) {
     "# One binary per target. The command runs once per target with {{os}}, {{arch}}, {{version}},",
     "# {{ext}} (.exe on Windows) and {{output}} (where the binary must be written) filled in.",
     "build:",
-    ...buildSection(p),
+    ...buildSection(p, split),
     "",
     "# Files packed beside the binary in every archive.",
     "archives:",
@@ -476,7 +495,7 @@ function renderConfig(p, enabled) {
 function section(r, p) {
   return (0, import_yaml.stringify)({ [r.name]: r.options(p) }, { lineWidth: 0 }).trimEnd().split("\n").map((l) => `  ${l}`);
 }
-function buildSection(p) {
+function buildSection(p, split) {
   const targets = (list) => ["  targets:", ...list.map((t) => `    - ${t}`)];
   switch (p.kind) {
     case "go":
@@ -489,9 +508,19 @@ function buildSection(p) {
         '    CGO_ENABLED: "0"',
         '    GOOS: "{{os}}"',
         '    GOARCH: "{{arch}}"',
-        ...targets(targetsOf(p))
+        ...targets(targetsOf(p, split))
       ];
     case "rust":
+      if (split) {
+        return [
+          "  # The release workflow builds each target natively, on a runner of its own OS and CPU",
+          "  # (`cargo build --release`); ferry packs the binary that build left. To try it here:",
+          "  # `cargo build --release`, then `ferry plan --target <this machine's os/arch>`.",
+          "  # Cargo.toml's version must be the tag's (v1.2.3 is 1.2.3) for crates.io.",
+          `  prebuilt: ${scalar(`target/release/${p.binary}{{ext}}`)}`,
+          ...targets(targetsOf(p, split))
+        ];
+      }
       return [
         "  # A native build, for the machine that runs it (a linux/amd64 CI runner). For more targets,",
         "  # build each with its --target (e.g. cross or cargo-zigbuild: `cargo zigbuild --release",
@@ -499,7 +528,7 @@ function buildSection(p) {
         "  # or use `ferry init --split` to build each target on its own runner.",
         "  # Cargo.toml's version must be the tag's (v1.2.3 is 1.2.3) for crates.io.",
         `  command: ${scalar(`cargo build --release && cp target/release/${p.binary}{{ext}} {{output}}`)}`,
-        ...targets(targetsOf(p))
+        ...targets(targetsOf(p, split))
       ];
     case "node":
       if (p.nodeBin) {
@@ -507,12 +536,12 @@ function buildSection(p) {
           `  # The GitHub Release carries ${p.nodeBin} as it is: a Node script, run by the user's node.`,
           "  # package.json's version must be the tag's (v1.2.3 is 1.2.3) for npm.",
           `  prebuilt: ${scalar(p.nodeBin)}`,
-          ...targets(targetsOf(p))
+          ...targets(targetsOf(p, split))
         ];
       }
-      return placeholderBuild(targets(targetsOf(p)));
+      return placeholderBuild(targets(targetsOf(p, split)));
     case "plain":
-      return placeholderBuild(targets(targetsOf(p)));
+      return placeholderBuild(targets(targetsOf(p, split)));
   }
 }
 function placeholderBuild(targets) {
@@ -524,7 +553,6 @@ function placeholderBuild(targets) {
     ...targets
   ];
 }
-var runners = { linux: "ubuntu-latest", darwin: "macos-latest", windows: "windows-latest" };
 function renderWorkflow(p, enabled, { split }) {
   const on = registryTemplates.filter((r) => enabled.includes(r.name));
   const off = registryTemplates.filter((r) => !enabled.includes(r.name));
@@ -573,9 +601,11 @@ function renderWorkflow(p, enabled, { split }) {
       ...secrets
     ]);
   }
-  const matrix = targetsOf(p).flatMap((t) => {
+  const matrix = targetsOf(p, split).flatMap((t) => {
     const [os, arch] = t.split("/");
-    return [`          - os: ${os}`, `            arch: ${arch}`, `            runner: ${runners[os]}`];
+    const runner = runnerOf(t);
+    const note = runner.cross ? " # no hosted runner of this CPU: the build command cross-compiles" : "";
+    return [`          - os: ${os}`, `            arch: ${arch}`, `            runner: ${runner.label}${note}`];
   });
   return lines([
     ...header,
@@ -592,7 +622,8 @@ function renderWorkflow(p, enabled, { split }) {
     "        with:",
     "          command: check",
     "",
-    "  # Each target on a runner of its own system; each uploads its share of .ferry/, ferry's output directory.",
+    "  # Each target on a runner of its own OS and CPU (GitHub's hosted ubuntu-24.04-arm, macos-15-intel,",
+    "  # windows-11-arm, \u2026); each uploads its share of .ferry/, ferry's output directory.",
     "  build:",
     "    needs: plan",
     "    strategy:",
@@ -603,6 +634,7 @@ function renderWorkflow(p, enabled, { split }) {
     "    steps:",
     ...checkout,
     ...toolchain(p),
+    ...p.kind === "rust" ? ["      - run: cargo build --release"] : [],
     `      - uses: ${actionReference}`,
     "        with:",
     "          command: build",
@@ -632,10 +664,10 @@ function renderWorkflow(p, enabled, { split }) {
     ...secrets
   ]);
 }
-function targetsOf(p) {
-  if (p.kind === "rust") return ["linux/amd64"];
+function targetsOf(p, split) {
+  if (p.kind === "rust") return split ? sixTargets : ["linux/amd64"];
   if (p.kind === "node" && p.nodeBin) return ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64"];
-  return goTargets;
+  return sixTargets;
 }
 function toolchain(p) {
   switch (p.kind) {
@@ -679,7 +711,7 @@ async function init(argv, cwd = process.cwd(), env = process.env) {
     return 2;
   }
   const registries2 = defaultRegistries(project);
-  await writeFile2(join3(cwd, "ferry.yaml"), renderConfig(project, registries2));
+  await writeFile2(join3(cwd, "ferry.yaml"), renderConfig(project, registries2, { split: flags.split }));
   await mkdir(dirname(join3(cwd, workflowPath)), { recursive: true });
   await writeFile2(join3(cwd, workflowPath), renderWorkflow(project, registries2, { split: flags.split }));
   const ignores = await writeIgnores(cwd, project);
