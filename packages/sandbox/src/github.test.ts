@@ -225,6 +225,52 @@ describe("GitHub stand-in", () => {
     );
   }, 60_000); // compiling GitHub's large response schemas takes seconds
 
+  it("stores an attestation under each subject's digest and lists it by digest, as GitHub's attestations API does", async () => {
+    const octokit = client();
+    const owner = "acme";
+    const repo = "attested";
+    gh.createRepo(`${owner}/${repo}`);
+    const digest = createHash("sha256").update("archive").digest("hex");
+    const statement = {
+      _type: "https://in-toto.io/Statement/v1",
+      subject: [{ name: "tool.tar.gz", digest: { sha256: digest } }],
+      predicateType: "https://slsa.dev/provenance/v1",
+      predicate: {},
+    };
+    const bundle = {
+      mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+      verificationMaterial: { certificate: { rawBytes: "MA==" }, tlogEntries: [] },
+      dsseEnvelope: {
+        payload: Buffer.from(JSON.stringify(statement)).toString("base64"),
+        payloadType: "application/vnd.in-toto+json",
+        signatures: [{ sig: "MA==", keyid: "" }],
+      },
+    };
+    const created = await octokit.rest.repos.createAttestation({ owner, repo, bundle });
+    expect(created.status).toBe(201);
+    expect(created.data.id).toEqual(expect.any(Number));
+    const listed = await octokit.rest.repos.listAttestations({ owner, repo, subject_digest: `sha256:${digest}` });
+    expect(listed.data.attestations).toEqual([expect.objectContaining({ bundle })]);
+    const otherType = await octokit.rest.repos.listAttestations({
+      owner,
+      repo,
+      subject_digest: `sha256:${digest}`,
+      predicate_type: "https://spdx.dev/Document/v2.3",
+    });
+    expect(otherType.data.attestations).toEqual([]);
+    const other = await octokit.rest.repos.listAttestations({ owner, repo, subject_digest: `sha256:${"0".repeat(64)}` });
+    expect(other.data.attestations).toEqual([]);
+    const unsigned = { ...bundle, dsseEnvelope: { ...bundle.dsseEnvelope, signatures: [] } };
+    expect(await status(octokit.rest.repos.createAttestation({ owner, repo, bundle: unsigned }))).toBe(422);
+    expect([...checked]).toEqual(
+      expect.arrayContaining([
+        "POST /repos/{owner}/{repo}/attestations 201",
+        "POST /repos/{owner}/{repo}/attestations 422",
+        "GET /repos/{owner}/{repo}/attestations/{subject_digest} 200",
+      ]),
+    );
+  }, 60_000);
+
   it("hides a draft from releases/tags/{tag}, as GitHub does, while the release list shows it", async () => {
     const octokit = client();
     gh.createRepo("acme/draft");

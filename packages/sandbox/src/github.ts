@@ -1,10 +1,11 @@
-// A stateful stand-in for the GitHub REST API (releases, assets, contents, refs, forks, pull requests), for
-// tests and rehearsals where the real service cannot be reached. Response bodies follow GitHub's OpenAPI
-// description; github.test.ts validates every one of them against it.
+// A stateful stand-in for the GitHub REST API (releases, assets, contents, refs, forks, pull requests,
+// artifact attestations), for tests and rehearsals where the real service cannot be reached. Response
+// bodies follow GitHub's OpenAPI description; github.test.ts validates every one of them against it.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { attestationRoutes } from "./github/attestations.ts";
 import { pullRoutes } from "./github/pulls.ts";
 import { releaseRoutes } from "./github/releases.ts";
 import { repoRoutes } from "./github/repos.ts";
@@ -78,7 +79,7 @@ export interface GitHubOptions {
 }
 
 // The web routes come last: their `/{owner}/{repo}` and `/{login}` would match API paths.
-const routes = [...releaseRoutes, ...repoRoutes, ...pullRoutes, ...webRoutes];
+const routes = [...releaseRoutes, ...repoRoutes, ...pullRoutes, ...attestationRoutes, ...webRoutes];
 const DOCS = "https://docs.github.com/rest";
 const RATE_LIMIT = { core: 5000, search: 30 };
 

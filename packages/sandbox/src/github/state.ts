@@ -48,6 +48,15 @@ export interface Pull {
   closedAt: string | null;
 }
 
+/** An artifact attestation: a Sigstore bundle whose in-toto statement names its subjects' digests. */
+interface Attestation {
+  id: number;
+  bundle: Record<string, unknown>;
+  predicateType: string;
+  /** `sha256:<hex>` of each subject. */
+  digests: string[];
+}
+
 export interface Repo {
   id: number;
   owner: string;
@@ -59,6 +68,7 @@ export interface Repo {
   releases: Release[];
   latestReleaseId: number | undefined;
   pulls: Pull[];
+  attestations: Attestation[];
   parent: Repo | undefined;
   forks: Repo[];
   createdAt: string;
@@ -108,6 +118,7 @@ export class GitHubState {
       releases: [],
       latestReleaseId: undefined,
       pulls: [],
+      attestations: [],
       parent,
       forks: [],
       createdAt: created,
