@@ -31,4 +31,5 @@ export * from "./validate.ts";
 export * from "./schemas.ts";
 export * from "./sign.ts";
 export * from "./signatures.ts";
+export * from "./gpg.ts";
 export * from "./temp.ts";

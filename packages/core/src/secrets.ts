@@ -4,7 +4,7 @@
  * from anything ferry prints, writes to a report, or puts in an error.
  */
 const known = new Set<string>();
-const credentialName = /TOKEN|PASSWORD|SECRET|API_KEY|PRIVATE_KEY|CREDENTIALS|AUTH/i;
+const credentialName = /TOKEN|PASSWORD|PASSPHRASE|SECRET|API_KEY|PRIVATE_KEY|GPG_KEY|CREDENTIALS|AUTH/i;
 
 /** Remembers a value so that it never appears in output. */
 export function addSecret(value: string | undefined): void {
