@@ -3,7 +3,7 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-66YQTTTR.js";
+} from "./chunks/chunk-HAKUTAPT.js";
 import "./chunks/chunk-PBYZL6WR.js";
 import "./chunks/chunk-BHGG6FRM.js";
 

@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

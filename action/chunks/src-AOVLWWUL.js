@@ -9,7 +9,7 @@ import {
   makeTempDir,
   secretCheck,
   toolCheck
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

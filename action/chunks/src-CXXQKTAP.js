@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

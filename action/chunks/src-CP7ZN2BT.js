@@ -13,7 +13,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

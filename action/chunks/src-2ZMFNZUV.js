@@ -14,7 +14,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -41,7 +41,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError,
   asFerryError
@@ -58,18 +58,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-F2CEBM4C.js"),
-  chocolatey: () => import("./src-UX6JZA4A.js"),
-  crates: () => import("./src-QZN3NNHA.js"),
-  docker: () => import("./src-K53BEICW.js"),
-  flathub: () => import("./src-VOIXCTGT.js"),
-  homebrew: () => import("./src-ZVHJCAGU.js"),
-  nix: () => import("./src-DTLTFI6N.js"),
-  npm: () => import("./src-CFINOXFS.js"),
-  pypi: () => import("./src-MNSE3M6A.js"),
-  scoop: () => import("./src-BK4WWD6F.js"),
-  snap: () => import("./src-HTS2IQSJ.js"),
-  winget: () => import("./src-UVR6QZGT.js")
+  aur: () => import("./src-2ZMFNZUV.js"),
+  chocolatey: () => import("./src-INIQU5YZ.js"),
+  crates: () => import("./src-AOVLWWUL.js"),
+  docker: () => import("./src-CP7ZN2BT.js"),
+  flathub: () => import("./src-XP7Z4IZ3.js"),
+  homebrew: () => import("./src-I4YNWFUL.js"),
+  nix: () => import("./src-CXXQKTAP.js"),
+  npm: () => import("./src-D25PKC6Y.js"),
+  pypi: () => import("./src-LQ5OLUXS.js"),
+  scoop: () => import("./src-SVRF52EQ.js"),
+  snap: () => import("./src-GCFW7AV7.js"),
+  winget: () => import("./src-NEPF4XHC.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

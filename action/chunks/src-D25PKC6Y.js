@@ -15,7 +15,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-66YQTTTR.js";
+} from "./chunk-HAKUTAPT.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
