@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putPackage } from "../registries/npm/src/client.ts";
 import npm from "../registries/npm/src/index.ts";
 import type { NpmOptions } from "../registries/npm/src/options.ts";
-import { makeRelease, type FixtureOptions } from "./fixtures.ts";
+import { makeRelease, type FixtureOptions, type FixtureRelease } from "./fixtures.ts";
 
 const run = promisify(execFile);
 const canary = "npm_CANARY_1234567890";
@@ -29,11 +29,11 @@ afterAll(async () => {
 });
 
 async function context(
-  release: FixtureOptions,
+  release: FixtureOptions | FixtureRelease,
   options: Partial<NpmOptions> = {},
   env: NodeJS.ProcessEnv = {},
 ): Promise<Context<NpmOptions>> {
-  const fixture = await makeRelease(release);
+  const fixture = "distDir" in release ? release : await makeRelease(release);
   dirs.push(fixture.project.dir);
   return createContext({
     registry: "npm",
@@ -97,6 +97,34 @@ describe("npm against Verdaccio", { timeout: 60_000 }, () => {
     for (const file of await filesUnder(ctx.outDir)) expect(await readFile(file, "latin1")).not.toContain(verdaccio.token);
     expect(prepared.files.length).toBeGreaterThan(0);
     expect(logs.join("\n")).not.toContain(verdaccio.token);
+  });
+
+  it("packs each package once per release: exists, prepare and verify share it, and so does a re-run", async () => {
+    const fixture = await makeRelease({
+      version: "1.3.0",
+      targets: [
+        ["linux", "amd64"],
+        ["darwin", "arm64"],
+      ],
+    });
+    const packs = () => logs.filter((line) => line.startsWith("packed ")).length;
+    const before = packs();
+    const ctx = await context(fixture);
+    expect(await npm.exists(ctx)).toEqual({ state: "absent" });
+    const { prepared, verified } = await release(ctx);
+    expect(verified?.state).toBe("verified");
+    expect(packs() - before).toBe(3); // two platform packages and the main one, each once
+    // The tarballs prepare leaves in the registry's directory are those the registry serves.
+    expect(prepared.packages.map((p) => p.tarball).every((t) => t.startsWith(ctx.outDir))).toBe(true);
+    for (const pkg of prepared.packages) {
+      const served = (await packument(pkg.name)).versions["1.3.0"] as { dist: { shasum: string } };
+      expect(served.dist.shasum).toBe(pkg.shasum);
+    }
+
+    // A re-run from the same output directory (`ferry publish --only npm`) packs nothing again.
+    const rerun = await context(fixture);
+    expect(await npm.exists(rerun)).toMatchObject({ state: "present", matches: true });
+    expect(packs() - before).toBe(3);
   });
 
   it("re-running publishes nothing", async () => {

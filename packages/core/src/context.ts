@@ -55,6 +55,8 @@ export function createContext<Options>(input: ContextInput<Options>): Context<Op
     },
     archive: (artifact) => cache.archive(artifact),
     binary: (artifact) => cache.binary(artifact),
+    binarySha256: (artifact) => cache.binarySha256(artifact),
+    derived: (key, name, make) => cache.derived(key, name, make),
     log,
     signal,
     dryRun: input.dryRun ?? false,

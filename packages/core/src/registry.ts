@@ -1,5 +1,6 @@
 import type { Octokit } from "@octokit/rest";
 import type { z } from "zod";
+import type { ArchiveCache } from "./cache.ts";
 import type { Exec } from "./exec.ts";
 import type { Http } from "./http.ts";
 import type { Artifact, ReleaseManifest } from "./manifest.ts";
@@ -70,6 +71,14 @@ export interface Context<Options> {
   archive(artifact: Artifact): Promise<string>;
   /** A local path of the artifact's binary, extracted from its archive. */
   binary(artifact: Artifact): Promise<string>;
+  /** The sha256 of the artifact's binary. */
+  binarySha256(artifact: Artifact): Promise<string>;
+  /**
+   * A file made once per content (a package tarball, an image layer), kept in <output>/cache/ for
+   * every later step and run: `key` is a `contentKey` of everything it is made of; `make` writes it
+   * to `out` and returns what to record of it (its sha256 at least, checked before every reuse).
+   */
+  derived: ArchiveCache["derived"];
   log(message: string): void;
   signal: AbortSignal;
   dryRun: boolean;

@@ -1,4 +1,3 @@
-import { rm } from "node:fs/promises";
 import {
   FerryError,
   checkStep,
@@ -10,7 +9,6 @@ import {
   targetNames,
   type Context,
   type Prepared,
-  makeTempDir,
 } from "@ferry/core";
 import { publishToken, putPackage, readVersion, registryUrl, sameTarball, whoami, type Remote } from "./client.ts";
 import { npmOptions, type NpmOptions } from "./options.ts";
@@ -22,15 +20,8 @@ interface NpmPrepared extends Prepared {
 
 type Ctx = Context<NpmOptions>;
 
-/** Renders into a scratch directory: exists() needs the checksums but must leave no files behind. */
-async function renderScratch(ctx: Ctx): Promise<RenderedPackage[]> {
-  const dir = await makeTempDir("npm");
-  try {
-    return (await render(ctx, dir)).packages;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+/** The packages' checksums, for exists() and verify(): packed once per content, in the output directory's cache. */
+const packagesOf = async (ctx: Ctx): Promise<RenderedPackage[]> => (await render(ctx)).packages;
 
 const remotes = (ctx: Ctx, packages: RenderedPackage[]): Promise<Remote[]> =>
   Promise.all(packages.map((p) => readVersion(ctx, p.name, p.version)));
@@ -56,7 +47,7 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
   },
 
   async exists(ctx) {
-    const packages = await renderScratch(ctx);
+    const packages = await packagesOf(ctx);
     const found = await remotes(ctx, packages);
     const present = packages.filter((_, i) => found[i]?.state === "present");
     const different = packages.filter((p, i) => found[i]?.state === "present" && !sameTarball(found[i], p));
@@ -117,7 +108,7 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
   },
 
   async verify(ctx) {
-    const packages = await renderScratch(ctx);
+    const packages = await packagesOf(ctx);
     const found = await remotes(ctx, packages);
     for (const [i, pkg] of packages.entries()) {
       const remote = found[i];

@@ -1,7 +1,20 @@
 import { createHash } from "node:crypto";
-import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
-import { configFiles, FerryError, npmVersion, type Arch, type Artifact, type Context, type Os, type ValidateContext } from "@ferry/core";
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import {
+  configFiles,
+  contentKey,
+  cpuBound,
+  FerryError,
+  makeTempDir,
+  npmVersion,
+  placeFile,
+  type Arch,
+  type Artifact,
+  type Context,
+  type Os,
+  type ValidateContext,
+} from "@ferry/core";
 import { create as createTar } from "tar";
 import { nameProblem, type NpmOptions } from "./options.ts";
 
@@ -61,13 +74,26 @@ export function checkNames(ctx: ValidateContext<NpmOptions>): void {
   }
 }
 
-/** Renders every package of this release into `dir`. */
-export function render(ctx: Context<NpmOptions>, dir: string): Promise<Rendering> {
-  return ctx.options.directory ? renderDirectory(ctx, dir, ctx.options.directory) : renderBinaries(ctx, dir);
+/**
+ * Every package of this release, each packed once per content into the output directory's cache
+ * and reused by every later step and run. With `dir` (prepare), the tarballs are placed there, with
+ * the package.json files and the shim a dry run shows.
+ */
+export function render(ctx: Context<NpmOptions>, dir?: string): Promise<Rendering> {
+  return ctx.options.directory ? renderDirectory(ctx, ctx.options.directory, dir) : renderBinaries(ctx, dir);
+}
+
+/** A file of a package: the artifact's binary, or a text. */
+type Source = { artifact: Artifact } | { text: string };
+
+/** What a package is made of: its manifest and its files (besides package.json), each with its mode. */
+interface PackageSpec {
+  manifest: Record<string, unknown> & { name: string; version: string };
+  files: Array<{ path: string; mode: number; source: Source }>;
 }
 
 /** The esbuild layout: one package per platform holding its binary, and a main package whose shim runs the installed one. */
-async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Rendering> {
+async function renderBinaries(ctx: Context<NpmOptions>, dir: string | undefined): Promise<Rendering> {
   const name = mainPackageName(ctx);
   const version = npmVersion(ctx.version);
   const { project } = ctx;
@@ -87,8 +113,7 @@ async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Re
     });
   }
 
-  const packages: RenderedPackage[] = [];
-  const files: string[] = [];
+  const specs: PackageSpec[] = [];
   const platforms: Record<string, string> = {};
   for (const artifact of artifacts) {
     const pkgName = platformName(name, artifact);
@@ -101,8 +126,6 @@ async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Re
     }
     // npm installs only the libc's package when a linux arch has both a glibc and a musl build.
     const twin = artifacts.some((a) => a !== artifact && a.os === artifact.os && a.arch === artifact.arch);
-    const root = join(dir, "packages", flatName(pkgName));
-    const binary = `bin/${artifact.binary}`;
     const manifest = {
       name: pkgName,
       ...common,
@@ -113,27 +136,45 @@ async function renderBinaries(ctx: Context<NpmOptions>, dir: string): Promise<Re
       // Yarn PnP would otherwise keep the binary inside a zip, where it cannot be run.
       preferUnplugged: true,
     };
-    await mkdir(join(root, "bin"), { recursive: true });
-    await copyFile(await ctx.binary(artifact), join(root, binary));
-    await chmod(join(root, binary), 0o755);
-    packages.push(await pack(root, manifest, [binary], dir));
-    files.push(join(root, "package.json"));
+    specs.push({ manifest, files: [{ path: `bin/${artifact.binary}`, mode: 0o755, source: { artifact } }] });
   }
-
-  const root = join(dir, "packages", flatName(name));
-  const shim = `bin/${project.binary}.js`;
   const manifest = {
     name,
     ...common,
-    bin: { [project.binary]: shim },
+    bin: { [project.binary]: `bin/${project.binary}.js` },
     optionalDependencies: Object.fromEntries([...new Set(Object.values(platforms))].sort().map((p) => [p, version])),
   };
-  await mkdir(join(root, "bin"), { recursive: true });
-  await writeFile(join(root, shim), renderShim(project.binary, platforms), { mode: 0o755 });
-  await chmod(join(root, shim), 0o755);
-  packages.push(await pack(root, manifest, [shim], dir));
-  files.push(join(root, "package.json"), join(root, shim));
+  specs.push({
+    manifest,
+    files: [{ path: `bin/${project.binary}.js`, mode: 0o755, source: { text: renderShim(project.binary, platforms) } }],
+  });
+
+  const packages = await Promise.all(specs.map((spec) => pack(ctx, spec)));
+  if (!dir) return { packages, files: [] };
+  // What prepare leaves: each package's package.json and texts (the shim), which a dry run shows, and the tarballs.
+  const files: string[] = [];
+  for (const [i, { manifest, files: contents }] of specs.entries()) {
+    const root = join(dir, "packages", flatName(manifest.name));
+    await writeFile(join(await mkdirs(root), "package.json"), manifestText(manifest));
+    files.push(join(root, "package.json"));
+    for (const file of contents) {
+      if (!("text" in file.source)) continue;
+      await writeFile(join(await mkdirs(join(root, dirname(file.path))), basename(file.path)), file.source.text, { mode: file.mode });
+      files.push(join(root, file.path));
+    }
+    packages[i] = await placeTarball(packages[i]!, dir);
+  }
   return { packages, files: [...files, ...packages.map((p) => p.tarball)] };
+}
+
+const mkdirs = async (path: string) => (await mkdir(path, { recursive: true }), path);
+const manifestText = (manifest: Record<string, unknown>) => `${JSON.stringify(manifest, null, 2)}\n`;
+
+/** The package in `dir`, where prepare leaves it (linked to the cached tarball). */
+async function placeTarball(pkg: RenderedPackage, dir: string): Promise<RenderedPackage> {
+  const tarball = join(dir, basename(pkg.tarball));
+  await placeFile(pkg.tarball, tarball);
+  return { ...pkg, tarball };
 }
 
 /** `@hello/cli` → `@hello/cli-linux-x64`, `@hello/cli-linux-x64-musl`, `@hello/cli-darwin-universal`. */
@@ -143,24 +184,47 @@ const platformName = (name: string, artifact: Pick<Artifact, "os" | "arch" | "li
 /** `@hello/cli` → `hello-cli`, as `npm pack` names files. */
 const flatName = (name: string): string => name.replace(/^@/, "").replace("/", "-");
 
-/** Writes package.json, then a gzipped tarball of it and `files` under `package/`, byte-for-byte reproducible. */
-async function pack(
-  root: string,
-  manifest: Record<string, unknown> & { name: string; version: string },
-  files: string[],
-  dir: string,
-): Promise<RenderedPackage> {
-  await writeFile(join(root, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o644 });
-  await chmod(join(root, "package.json"), 0o644);
-  const tarball = join(dir, `${flatName(manifest.name)}-${manifest.version}.tgz`);
-  const entries = ["package.json", ...files].sort();
-  await createTar({ cwd: root, file: tarball, prefix: "package", gzip: { level: 9 }, portable: true, mtime: npmEpoch }, entries);
-  return { name: manifest.name, version: manifest.version, manifest, tarball, ...(await checksums(tarball)) };
+/**
+ * The package's tarball, as npm makes it (package.json and the files under `package/`, gzipped),
+ * byte-for-byte reproducible: packed once per content (the manifest, and each file's bytes: the
+ * archive's sha256 for the binary) into the output directory's cache.
+ */
+async function pack(ctx: Context<NpmOptions>, { manifest, files }: PackageSpec): Promise<RenderedPackage> {
+  const tarballName = `${flatName(manifest.name)}-${manifest.version}.tgz`;
+  const identity = files.map(({ path, mode, source }) => ({
+    path,
+    mode,
+    ...("text" in source ? { text: source.text } : { archive: source.artifact.sha256, binary: source.artifact.binary }),
+  }));
+  const key = contentKey("npm package", process.versions.zlib, manifest, identity);
+  const { file, record } = await ctx.derived(key, tarballName, async (out) => {
+    const root = await makeTempDir("npm");
+    try {
+      await writeFile(join(root, "package.json"), manifestText(manifest), { mode: 0o644 });
+      await chmod(join(root, "package.json"), 0o644);
+      for (const { path, mode, source } of files) {
+        await mkdir(join(root, dirname(path)), { recursive: true });
+        if ("text" in source) await writeFile(join(root, path), source.text);
+        else await copyFile(await ctx.binary(source.artifact), join(root, path));
+        await chmod(join(root, path), mode);
+      }
+      const entries = ["package.json", ...files.map((f) => f.path)].sort();
+      await cpuBound(() =>
+        createTar({ cwd: root, file: out, prefix: "package", gzip: { level: 9 }, portable: true, mtime: npmEpoch }, entries),
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+    ctx.log(`packed ${tarballName}`);
+    return checksums(out);
+  });
+  return { name: manifest.name, version: manifest.version, manifest, tarball: file, shasum: record.shasum, integrity: record.integrity };
 }
 
-async function checksums(file: string): Promise<{ shasum: string; integrity: string }> {
+async function checksums(file: string): Promise<{ sha256: string; shasum: string; integrity: string }> {
   const bytes = await readFile(file);
   return {
+    sha256: createHash("sha256").update(bytes).digest("hex"),
     shasum: createHash("sha1").update(bytes).digest("hex"),
     integrity: `sha512-${createHash("sha512").update(bytes).digest("base64")}`,
   };
@@ -204,24 +268,48 @@ process.exit(result.status ?? 1);
 `;
 }
 
+/** The directory's package, packed once per run (the directory is the project's: its files may change between runs). */
+const packedDirectories = new WeakMap<Context<NpmOptions>, Promise<RenderedPackage>>();
+
 /** Publishes an existing package directory as it is: `npm pack` without its lifecycle scripts. */
-async function renderDirectory(ctx: Context<NpmOptions>, dir: string, directory: string): Promise<Rendering> {
+async function renderDirectory(ctx: Context<NpmOptions>, directory: string, dir: string | undefined): Promise<Rendering> {
+  let packed = packedDirectories.get(ctx);
+  if (!packed) {
+    packed = packDirectory(ctx, directory);
+    packedDirectories.set(ctx, packed);
+    packed.catch(() => packedDirectories.delete(ctx));
+  }
+  const pkg = dir ? await placeTarball(await packed, dir) : await packed;
+  return { packages: [pkg], files: dir ? [pkg.tarball] : [] };
+}
+
+async function packDirectory(ctx: Context<NpmOptions>, directory: string): Promise<RenderedPackage> {
   const root = resolve(ctx.project.dir, directory);
   const version = npmVersion(ctx.version);
   const manifest = await readDirectory(ctx, directory, version);
-  await mkdir(dir, { recursive: true });
-  const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
-  const [packed] = JSON.parse(stdout) as Array<{ filename: string; files?: Array<{ path: string }> }>;
-  if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
-  refuseFerryFiles(
-    ctx,
-    directory,
-    root,
-    (packed.files ?? []).map((f) => f.path),
-  );
-  const tarball = join(dir, packed.filename);
-  const pkg = { name: manifest.name, version, manifest, tarball, ...(await checksums(tarball)) };
-  return { packages: [pkg], files: [tarball] };
+  const scratch = await makeTempDir("npm");
+  try {
+    const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: root });
+    const [packed] = JSON.parse(stdout) as Array<{ filename: string; files?: Array<{ path: string }> }>;
+    if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
+    refuseFerryFiles(
+      ctx,
+      directory,
+      root,
+      (packed.files ?? []).map((f) => f.path),
+    );
+    const tarball = join(scratch, packed.filename);
+    const sums = await checksums(tarball);
+    // Kept by its own content: the run's later steps, and a dry run's files, take it from the cache.
+    const { file } = await ctx.derived(contentKey("npm pack", sums.sha256), packed.filename, async (out) => {
+      await copyFile(tarball, out);
+      return sums;
+    });
+    ctx.log(`packed ${packed.filename}`);
+    return { name: manifest.name, version, manifest, tarball: file, shasum: sums.shasum, integrity: sums.integrity };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 /**
