@@ -13,7 +13,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-HAKUTAPT.js";
+} from "./chunk-W5XFN7TQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

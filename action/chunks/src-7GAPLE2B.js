@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-HAKUTAPT.js";
+} from "./chunk-W5XFN7TQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -41,7 +41,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-HAKUTAPT.js";
+} from "./chunk-W5XFN7TQ.js";
 import {
   FerryError,
   asFerryError
@@ -58,18 +58,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-2ZMFNZUV.js"),
-  chocolatey: () => import("./src-INIQU5YZ.js"),
-  crates: () => import("./src-AOVLWWUL.js"),
-  docker: () => import("./src-CP7ZN2BT.js"),
-  flathub: () => import("./src-XP7Z4IZ3.js"),
-  homebrew: () => import("./src-I4YNWFUL.js"),
-  nix: () => import("./src-CXXQKTAP.js"),
-  npm: () => import("./src-D25PKC6Y.js"),
-  pypi: () => import("./src-LQ5OLUXS.js"),
-  scoop: () => import("./src-SVRF52EQ.js"),
-  snap: () => import("./src-GCFW7AV7.js"),
-  winget: () => import("./src-NEPF4XHC.js")
+  aur: () => import("./src-H7J5ZWNR.js"),
+  chocolatey: () => import("./src-GW7C3P5E.js"),
+  crates: () => import("./src-5KBSOWNY.js"),
+  docker: () => import("./src-ESKLJ7BH.js"),
+  flathub: () => import("./src-ETV65K35.js"),
+  homebrew: () => import("./src-H2VBYTVH.js"),
+  nix: () => import("./src-EUK4FOAO.js"),
+  npm: () => import("./src-36PK6QZL.js"),
+  pypi: () => import("./src-7GAPLE2B.js"),
+  scoop: () => import("./src-W6WFJL2O.js"),
+  snap: () => import("./src-UKT65XUS.js"),
+  winget: () => import("./src-F7ATBCED.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-HAKUTAPT.js";
+} from "./chunk-W5XFN7TQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

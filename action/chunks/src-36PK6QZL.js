@@ -4,6 +4,8 @@ import {
   addSecret,
   checkStep,
   configFiles,
+  contentKey,
+  cpuBound,
   defineRegistry,
   external_exports,
   httpUrl,
@@ -11,11 +13,12 @@ import {
   npmDistTag,
   npmVersion,
   pass,
+  placeFile,
   readJson,
   redact,
   secretCheck,
   targetNames
-} from "./chunk-HAKUTAPT.js";
+} from "./chunk-W5XFN7TQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -113,9 +116,6 @@ var require_lib = __commonJS({
     module.exports = validate;
   }
 });
-
-// registries/npm/src/index.ts
-import { rm } from "node:fs/promises";
 
 // registries/npm/src/client.ts
 import { readFile } from "node:fs/promises";
@@ -286,8 +286,8 @@ var npmOptions = external_exports.object({
 
 // registries/npm/src/render.ts
 import { createHash } from "node:crypto";
-import { chmod, copyFile, mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { chmod, copyFile, mkdir, readFile as readFile2, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 var npmOs = { linux: "linux", darwin: "darwin", windows: "win32", freebsd: "freebsd" };
 var npmCpu = {
   "386": "ia32",
@@ -316,7 +316,7 @@ function checkNames(ctx) {
   }
 }
 function render(ctx, dir) {
-  return ctx.options.directory ? renderDirectory(ctx, dir, ctx.options.directory) : renderBinaries(ctx, dir);
+  return ctx.options.directory ? renderDirectory(ctx, ctx.options.directory, dir) : renderBinaries(ctx, dir);
 }
 async function renderBinaries(ctx, dir) {
   const name = mainPackageName(ctx);
@@ -337,8 +337,7 @@ async function renderBinaries(ctx, dir) {
       fix: "Build at least one target, or publish an existing package with `directory:`."
     });
   }
-  const packages = [];
-  const files = [];
+  const specs = [];
   const platforms = {};
   for (const artifact of artifacts) {
     const pkgName = platformName(name, artifact);
@@ -349,8 +348,6 @@ async function renderBinaries(ctx, dir) {
       if (artifact.arch !== "universal" || !platforms[key]) platforms[key] = pkgName;
     }
     const twin = artifacts.some((a) => a !== artifact && a.os === artifact.os && a.arch === artifact.arch);
-    const root2 = join(dir, "packages", flatName(pkgName));
-    const binary = `bin/${artifact.binary}`;
     const manifest2 = {
       name: pkgName,
       ...common,
@@ -361,41 +358,79 @@ async function renderBinaries(ctx, dir) {
       // Yarn PnP would otherwise keep the binary inside a zip, where it cannot be run.
       preferUnplugged: true
     };
-    await mkdir(join(root2, "bin"), { recursive: true });
-    await copyFile(await ctx.binary(artifact), join(root2, binary));
-    await chmod(join(root2, binary), 493);
-    packages.push(await pack(root2, manifest2, [binary], dir));
-    files.push(join(root2, "package.json"));
+    specs.push({ manifest: manifest2, files: [{ path: `bin/${artifact.binary}`, mode: 493, source: { artifact } }] });
   }
-  const root = join(dir, "packages", flatName(name));
-  const shim = `bin/${project.binary}.js`;
   const manifest = {
     name,
     ...common,
-    bin: { [project.binary]: shim },
+    bin: { [project.binary]: `bin/${project.binary}.js` },
     optionalDependencies: Object.fromEntries([...new Set(Object.values(platforms))].sort().map((p) => [p, version]))
   };
-  await mkdir(join(root, "bin"), { recursive: true });
-  await writeFile(join(root, shim), renderShim(project.binary, platforms), { mode: 493 });
-  await chmod(join(root, shim), 493);
-  packages.push(await pack(root, manifest, [shim], dir));
-  files.push(join(root, "package.json"), join(root, shim));
+  specs.push({
+    manifest,
+    files: [{ path: `bin/${project.binary}.js`, mode: 493, source: { text: renderShim(project.binary, platforms) } }]
+  });
+  const packages = await Promise.all(specs.map((spec) => pack(ctx, spec)));
+  if (!dir) return { packages, files: [] };
+  const files = [];
+  for (const [i, { manifest: manifest2, files: contents }] of specs.entries()) {
+    const root = join(dir, "packages", flatName(manifest2.name));
+    await writeFile(join(await mkdirs(root), "package.json"), manifestText(manifest2));
+    files.push(join(root, "package.json"));
+    for (const file of contents) {
+      if (!("text" in file.source)) continue;
+      await writeFile(join(await mkdirs(join(root, dirname(file.path))), basename(file.path)), file.source.text, { mode: file.mode });
+      files.push(join(root, file.path));
+    }
+    packages[i] = await placeTarball(packages[i], dir);
+  }
   return { packages, files: [...files, ...packages.map((p) => p.tarball)] };
+}
+var mkdirs = async (path) => (await mkdir(path, { recursive: true }), path);
+var manifestText = (manifest) => `${JSON.stringify(manifest, null, 2)}
+`;
+async function placeTarball(pkg, dir) {
+  const tarball = join(dir, basename(pkg.tarball));
+  await placeFile(pkg.tarball, tarball);
+  return { ...pkg, tarball };
 }
 var platformName = (name, artifact) => `${name}-${npmOs[artifact.os]}-${artifact.arch === "universal" ? "universal" : npmCpu[artifact.arch]}${artifact.libc ? `-${artifact.libc}` : ""}`;
 var flatName = (name) => name.replace(/^@/, "").replace("/", "-");
-async function pack(root, manifest, files, dir) {
-  await writeFile(join(root, "package.json"), `${JSON.stringify(manifest, null, 2)}
-`, { mode: 420 });
-  await chmod(join(root, "package.json"), 420);
-  const tarball = join(dir, `${flatName(manifest.name)}-${manifest.version}.tgz`);
-  const entries = ["package.json", ...files].sort();
-  await Qn({ cwd: root, file: tarball, prefix: "package", gzip: { level: 9 }, portable: true, mtime: npmEpoch }, entries);
-  return { name: manifest.name, version: manifest.version, manifest, tarball, ...await checksums(tarball) };
+async function pack(ctx, { manifest, files }) {
+  const tarballName = `${flatName(manifest.name)}-${manifest.version}.tgz`;
+  const identity = files.map(({ path, mode, source }) => ({
+    path,
+    mode,
+    ..."text" in source ? { text: source.text } : { archive: source.artifact.sha256, binary: source.artifact.binary }
+  }));
+  const key = contentKey("npm package", process.versions.zlib, manifest, identity);
+  const { file, record } = await ctx.derived(key, tarballName, async (out) => {
+    const root = await makeTempDir("npm");
+    try {
+      await writeFile(join(root, "package.json"), manifestText(manifest), { mode: 420 });
+      await chmod(join(root, "package.json"), 420);
+      for (const { path, mode, source } of files) {
+        await mkdir(join(root, dirname(path)), { recursive: true });
+        if ("text" in source) await writeFile(join(root, path), source.text);
+        else await copyFile(await ctx.binary(source.artifact), join(root, path));
+        await chmod(join(root, path), mode);
+      }
+      const entries = ["package.json", ...files.map((f) => f.path)].sort();
+      await cpuBound(
+        () => Qn({ cwd: root, file: out, prefix: "package", gzip: { level: 9 }, portable: true, mtime: npmEpoch }, entries)
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+    ctx.log(`packed ${tarballName}`);
+    return checksums(out);
+  });
+  return { name: manifest.name, version: manifest.version, manifest, tarball: file, shasum: record.shasum, integrity: record.integrity };
 }
 async function checksums(file) {
   const bytes = await readFile2(file);
   return {
+    sha256: createHash("sha256").update(bytes).digest("hex"),
     shasum: createHash("sha1").update(bytes).digest("hex"),
     integrity: `sha512-${createHash("sha512").update(bytes).digest("base64")}`
   };
@@ -432,23 +467,43 @@ if (result.signal) process.kill(process.pid, result.signal);
 process.exit(result.status ?? 1);
 `;
 }
-async function renderDirectory(ctx, dir, directory) {
+var packedDirectories = /* @__PURE__ */ new WeakMap();
+async function renderDirectory(ctx, directory, dir) {
+  let packed = packedDirectories.get(ctx);
+  if (!packed) {
+    packed = packDirectory(ctx, directory);
+    packedDirectories.set(ctx, packed);
+    packed.catch(() => packedDirectories.delete(ctx));
+  }
+  const pkg = dir ? await placeTarball(await packed, dir) : await packed;
+  return { packages: [pkg], files: dir ? [pkg.tarball] : [] };
+}
+async function packDirectory(ctx, directory) {
   const root = resolve(ctx.project.dir, directory);
   const version = npmVersion(ctx.version);
   const manifest = await readDirectory(ctx, directory, version);
-  await mkdir(dir, { recursive: true });
-  const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root });
-  const [packed] = JSON.parse(stdout);
-  if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
-  refuseFerryFiles(
-    ctx,
-    directory,
-    root,
-    (packed.files ?? []).map((f) => f.path)
-  );
-  const tarball = join(dir, packed.filename);
-  const pkg = { name: manifest.name, version, manifest, tarball, ...await checksums(tarball) };
-  return { packages: [pkg], files: [tarball] };
+  const scratch = await makeTempDir("npm");
+  try {
+    const { stdout } = await ctx.exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: root });
+    const [packed] = JSON.parse(stdout);
+    if (!packed) throw new FerryError("ToolFailed", { registry: ctx.registry, what: "npm pack reported no tarball." });
+    refuseFerryFiles(
+      ctx,
+      directory,
+      root,
+      (packed.files ?? []).map((f) => f.path)
+    );
+    const tarball = join(scratch, packed.filename);
+    const sums = await checksums(tarball);
+    const { file } = await ctx.derived(contentKey("npm pack", sums.sha256), packed.filename, async (out) => {
+      await copyFile(tarball, out);
+      return sums;
+    });
+    ctx.log(`packed ${packed.filename}`);
+    return { name: manifest.name, version, manifest, tarball: file, shasum: sums.shasum, integrity: sums.integrity };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 function refuseFerryFiles(ctx, directory, root, packed) {
   const inside = (path) => relative(root, path).split(sep).join("/");
@@ -506,14 +561,7 @@ function parseJson(text) {
 }
 
 // registries/npm/src/index.ts
-async function renderScratch(ctx) {
-  const dir = await makeTempDir("npm");
-  try {
-    return (await render(ctx, dir)).packages;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+var packagesOf = async (ctx) => (await render(ctx)).packages;
 var remotes = (ctx, packages) => Promise.all(packages.map((p) => readVersion(ctx, p.name, p.version)));
 var differs = (ctx, pkg) => new FerryError("PublishedContentDiffers", {
   registry: ctx.registry,
@@ -531,7 +579,7 @@ var src_default = defineRegistry({
     else if (ctx.version) await readDirectory(ctx, ctx.options.directory, npmVersion(ctx.version));
   },
   async exists(ctx) {
-    const packages = await renderScratch(ctx);
+    const packages = await packagesOf(ctx);
     const found = await remotes(ctx, packages);
     const present = packages.filter((_, i) => found[i]?.state === "present");
     const different = packages.filter((p, i) => found[i]?.state === "present" && !sameTarball(found[i], p));
@@ -587,7 +635,7 @@ var src_default = defineRegistry({
     return { detail: `${version} under dist-tag ${tag}: ${done.join(", ") || "nothing new"}${already}` };
   },
   async verify(ctx) {
-    const packages = await renderScratch(ctx);
+    const packages = await packagesOf(ctx);
     const found = await remotes(ctx, packages);
     for (const [i, pkg] of packages.entries()) {
       const remote = found[i];

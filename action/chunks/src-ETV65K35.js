@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-HAKUTAPT.js";
+} from "./chunk-W5XFN7TQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

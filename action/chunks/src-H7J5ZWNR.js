@@ -14,7 +14,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-HAKUTAPT.js";
+} from "./chunk-W5XFN7TQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
