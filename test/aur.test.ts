@@ -143,7 +143,7 @@ describe("aur against an sshd-backed AUR", () => {
     expect(await sandbox.commits("hello-bin")).toEqual(commits);
   });
 
-  it("updates an older version, and reports a newer one as present without touching it", async () => {
+  it("updates an older version, and finds a newer one, which an older release leaves alone", async () => {
     const older = await release({ name: "upd" });
     await publish(context(older));
     const newer = await release({ name: "upd", version: "1.3.0" });
@@ -151,11 +151,7 @@ describe("aur against an sshd-backed AUR", () => {
     await publish(context(newer));
     expect((await rpcInfo("upd-bin")).results[0]?.Version).toBe("1.3.0-1");
     expect(pushed("upd-bin", "PKGBUILD")).toContain("pkgrel=1\n");
-    expect(await aur.exists(context(older))).toEqual({
-      state: "present",
-      matches: false,
-      detail: "AUR has newer version 1.3.0-1 of upd-bin.",
-    });
+    expect(await aur.exists(context(older))).toEqual({ state: "newer", version: "1.3.0-1", where: "upd-bin on the AUR" });
     const error = await attempt(() => aur.prepare(context(older)).then((p) => aur.publish(context(older), p)));
     expect(error.code).toBe("PublishedContentDiffers");
     expect(await sandbox.commits("upd-bin")).toHaveLength(2);

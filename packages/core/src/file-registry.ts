@@ -70,6 +70,7 @@ export function defineFileRegistry<Options extends RepoOptions>(spec: FileRegist
         current,
         rendered: spec.render(ctx),
         parse: spec.parse,
+        version: ctx.version,
         ...(spec.toSemver ? { toSemver: spec.toSemver } : {}),
       });
     },

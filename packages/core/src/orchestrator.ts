@@ -199,6 +199,9 @@ async function steps(
   try {
     const presence = await adapter.exists(ctx);
     if (presence.state === "present" && presence.matches) return { status: "already-published", detail: presence.detail };
+    if (presence.state === "newer") {
+      return { status: "skipped", detail: `a newer version ${presence.version} is already published (${presence.where})` };
+    }
     if (presence.state === "present") {
       throw new FerryError("PublishedContentDiffers", {
         registry: adapter.name,

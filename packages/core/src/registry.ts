@@ -33,6 +33,17 @@ export type Presence =
       /** true when what the registry holds is what this release would publish. */
       matches: boolean;
       detail: string;
+    }
+  /**
+   * A registry that holds one version (a formula, a manifest, a PKGBUILD) already has a newer one
+   * (by `compareVersion`): an older release leaves it alone and is reported skipped.
+   */
+  | {
+      state: "newer";
+      /** The version found, as the registry spells it. */
+      version: string;
+      /** Where it was found, e.g. "Formula/hello.rb in acme/homebrew-tap@main". */
+      where: string;
     };
 
 /** What prepare() rendered: the files under `ctx.outDir`, plus anything publish() needs. */

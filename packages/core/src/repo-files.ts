@@ -18,13 +18,13 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import semver from "semver";
 import { z } from "zod";
 import { FerryError } from "./errors.ts";
 import { checkStep, failedCheck, githubRepoChecks, toolCheck } from "./doctor.ts";
 import type { Check, Context, Presence } from "./registry.ts";
 import { basicAuthorization } from "./secrets.ts";
 import { makeTempDir } from "./temp.ts";
+import { compareVersion, type Version } from "./version.ts";
 
 export interface RepoFiles {
   /** Where the files go, for messages: `acme/homebrew-tap@main`, `git://host/tap.git@main`. */
@@ -417,6 +417,8 @@ export interface FilePresenceInput {
   rendered: string;
   /** Reads version and checksums from a file's text; undefined when it holds no version. */
   parse: (text: string) => FileRelease | undefined;
+  /** This release's version, which the file's version is ordered against. */
+  version: Version;
   /** Maps the file's version to SemVer for ordering (e.g. Nix's 1.2.3pre-rc.1). @default identity */
   toSemver?: (version: string) => string;
 }
@@ -424,10 +426,11 @@ export interface FilePresenceInput {
 /**
  * A formula, manifest or derivation holds one version. Ours there → present (matching when the
  * bytes, or at least the checksums, are equal). An older one → absent: publishing updates it. A newer
- * one → present and not matching, so this release never downgrades it.
+ * one → newer, so an older release never overwrites it. A version that is not SemVer cannot be
+ * ordered: an error, never a guess.
  */
 export function filePresence(input: FilePresenceInput): Presence {
-  const { path, location, current, rendered, parse, toSemver = (v: string) => v } = input;
+  const { path, location, current, rendered, parse, version, toSemver = (v: string) => v } = input;
   if (current === undefined) return { state: "absent" };
   const ours = parse(rendered);
   const theirs = parse(current);
@@ -445,24 +448,13 @@ export function filePresence(input: FilePresenceInput): Presence {
       ? { state: "present", matches: true, detail: `${path} has ${ours.version} with the same sha256s (other formatting).` }
       : { state: "present", matches: false, detail: `${path} has ${ours.version} with other sha256s than this release.` };
   }
-  const order = compareVersions(toSemver(theirs.version), toSemver(ours.version));
+  const order = compareVersion(toSemver(theirs.version), version);
   if (order === undefined) {
     throw new FerryError("PublishedContentDiffers", {
       what: `${path} in ${location} has version "${theirs.version}", which cannot be ordered against ${ours.version}.`,
       fix: `Check ${path} there; set it to a SemVer version or delete it, then run ferry again.`,
     });
   }
-  if (order > 0)
-    return {
-      state: "present",
-      matches: false,
-      detail: `${path} already has the newer ${theirs.version}; not downgrading to ${ours.version}.`,
-    };
+  if (order > 0) return { state: "newer", version: theirs.version, where: `${path} in ${location}` };
   return { state: "absent" };
-}
-
-function compareVersions(a: string, b: string): number | undefined {
-  const left = semver.valid(a) ?? semver.valid(semver.coerce(a, { includePrerelease: true }));
-  const right = semver.valid(b) ?? semver.valid(semver.coerce(b, { includePrerelease: true }));
-  return left && right ? semver.compare(left, right) : undefined;
 }

@@ -33,7 +33,7 @@ export const reportSchema = z
             status: z
               .enum(statuses)
               .describe(
-                "published+verified: published now and read back from the registry; awaiting-review: accepted, waiting for the registry's review; already-published: there with this release's content; skipped: selected out or a policy skipped it; planned: a dry run rendered it; failed: see error; blocked: the hub failed, so a registry that needs binaries could not run.",
+                "published+verified: published now and read back from the registry; awaiting-review: accepted, waiting for the registry's review; already-published: there with this release's content; skipped: selected out, a policy skipped it, or a registry that holds one version has a newer one; planned: a dry run rendered it; failed: see error; blocked: the hub failed, so a registry that needs binaries could not run.",
               ),
             detail: z.string().describe("What the registry holds, or what went wrong."),
             error: z

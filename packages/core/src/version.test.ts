@@ -3,6 +3,7 @@ import { FerryError } from "./errors.ts";
 import {
   aurVersion,
   chocolateyVersion,
+  compareVersion,
   cratesVersion,
   dockerFloatingTags,
   dockerTags,
@@ -57,6 +58,16 @@ describe("per-registry versions", () => {
     expect(dockerTags(rc)).toEqual({ version: "1.2.3-rc.1", floating: [] });
     expect(dockerTags(stable)).toEqual({ version: "1.2.3", floating: ["1.2", "1", "latest"] });
     expect(dockerTags(parseVersion("v1.2.3+build.5")).version).toBe("1.2.3_build.5");
+  });
+  it("orders a registry's version against the release by SemVer; what is not SemVer is unknown", () => {
+    expect(compareVersion("1.2.4", stable)).toBe(1);
+    expect(compareVersion("v1.10.0", stable)).toBe(1);
+    expect(compareVersion("1.2.3", stable)).toBe(0);
+    expect(compareVersion("1.2.3+build.5", stable)).toBe(0);
+    expect(compareVersion("1.2.3-rc.1", stable)).toBe(-1);
+    expect(compareVersion("1.2.3", rc)).toBe(1);
+    expect(compareVersion("0.9.0", stable)).toBe(-1);
+    for (const unknown of ["1.2", "1.2.3rc1", "latest", "", "1:1.2.3"]) expect(compareVersion(unknown, stable)).toBeUndefined();
   });
   it("latest never moves backwards: only the highest stable version takes it", () => {
     expect(isNewest(stable, ["v1.2.2", "1.2.4-rc.1", "nightly"])).toBe(true);

@@ -104,6 +104,22 @@ export function dockerTags(v: Version): { version: string; floating: string[] } 
 }
 
 /**
+ * The one ordering ferry applies to versions a registry already holds: SemVer precedence of `found`
+ * (a version or a `v` tag, mapped to SemVer by the adapter when the registry spells it otherwise)
+ * against `ours`. 1: `found` is newer, 0: the same precedence, -1: older; undefined when `found` is
+ * not SemVer, since an unknown version is never taken for older or newer.
+ */
+export function compareVersion(found: string, ours: Version): -1 | 0 | 1 | undefined {
+  const parsed = parseFound(found);
+  return parsed ? semver.compare(parsed, ours.semver) : undefined;
+}
+
+function parseFound(found: string): semver.SemVer | null {
+  const bare = found.startsWith("v") ? found.slice(1) : found;
+  return strictSemver.test(bare) ? semver.parse(bare) : null;
+}
+
+/**
  * The rule for older versions: "latest" (a floating tag, npm's dist-tag, GitHub's latest release)
  * never moves backwards. True when `v` is a stable release at least as high as every stable
  * version in `others` (versions or tags; what is not SemVer is ignored).
@@ -111,7 +127,7 @@ export function dockerTags(v: Version): { version: string; floating: string[] } 
 export function isNewest(v: Version, others: Iterable<string>): boolean {
   if (v.isPrerelease) return false;
   for (const other of others) {
-    const parsed = semver.parse(other.replace(/^v/, "").replace(/_/g, "+"));
+    const parsed = parseFound(other);
     if (parsed && parsed.prerelease.length === 0 && semver.gt(parsed, v.semver)) return false;
   }
   return true;
@@ -122,9 +138,10 @@ export function isNewest(v: Version, others: Iterable<string>): boolean {
  * `latest` each name the highest stable version they cover, so an older release leaves them.
  */
 export function dockerFloatingTags(v: Version, tags: readonly string[]): string[] {
+  const versions = tags.map((tag) => tag.replace(/_/g, "+"));
   const covered = (floating: string) => {
-    if (floating === "latest") return tags;
-    return tags.filter((tag) => tag.startsWith(`${floating}.`) && /^\d+\.\d+\.\d+/.test(tag));
+    if (floating === "latest") return versions;
+    return versions.filter((tag) => tag.startsWith(`${floating}.`) && /^\d+\.\d+\.\d+/.test(tag));
   };
   return dockerTags(v).floating.filter((floating) => isNewest(v, covered(floating)));
 }

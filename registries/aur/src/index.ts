@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   aurVersion,
+  compareVersion,
   FerryError,
   checkStep,
   defineRegistry,
@@ -23,11 +24,11 @@ import {
   parseSrcinfo,
   renderPkgbuild,
   renderSrcinfo,
+  semverOfAur,
   type AurPackage,
 } from "./render.ts";
 import { readInfo, readPublishedFile } from "./rpc.ts";
 import { aurKnownHosts, explainSshFailure, openSshSession, pinsHost } from "./ssh.ts";
-import { vercmp } from "./vercmp.ts";
 
 type Ctx = Context<AurOptions>;
 
@@ -52,6 +53,18 @@ const differs = (ctx: Ctx, pkg: AurPackage) =>
     fix: "Release a new version, or restore the original assets.",
   });
 
+/** How the AUR's `pkgver[-pkgrel]` orders against this release; one ferry cannot read is an error, never a guess. */
+function orderOf(ctx: Ctx, pkg: AurPackage, found: string): -1 | 0 | 1 {
+  const order = compareVersion(semverOfAur(found.replace(/-[^-]*$/, "")), ctx.version);
+  if (order !== undefined) return order;
+  throw new FerryError("PublishedContentDiffers", {
+    registry: ctx.registry,
+    what: `The AUR has ${pkg.pkgname} ${found}, which cannot be ordered against ${pkg.pkgver}.`,
+    why: "ferry only replaces a version it knows to be older than this release.",
+    fix: `Check ${pkg.pkgname} on the AUR; publish it by hand, or delete it there, then run ferry again.`,
+  });
+}
+
 /**
  * Where the AUR stands for this package: absent, ours (compared by the published .SRCINFO's
  * sha256sums, which the RPC does not carry), older (absent: publishing updates it), or newer.
@@ -59,12 +72,12 @@ const differs = (ctx: Ctx, pkg: AurPackage) =>
 async function presence(ctx: Ctx, pkg: AurPackage): Promise<Presence> {
   const info = await readInfo(ctx, pkg.pkgname);
   if (!info) return { state: "absent" };
-  const order = vercmp(info.Version.replace(/-[^-]*$/, ""), pkg.pkgver);
+  const order = orderOf(ctx, pkg, info.Version);
   if (order < 0) {
     ctx.log(`the AUR has ${pkg.pkgname} ${info.Version}; this release updates it to ${fullVersion(pkg)}.`);
     return { state: "absent" };
   }
-  if (order > 0) return { state: "present", matches: false, detail: `AUR has newer version ${info.Version} of ${pkg.pkgname}.` };
+  if (order > 0) return { state: "newer", version: info.Version, where: `${pkg.pkgname} on the AUR` };
   const published = await readPublishedFile(ctx, info.PackageBase, ".SRCINFO");
   if (published === undefined) {
     throw new FerryError("RegistryRefused", {
@@ -155,7 +168,7 @@ export default defineRegistry<AurOptions, AurPrepared>({
       const current = await repo.read(".SRCINFO");
       if (current !== undefined) {
         const theirs = parseSrcinfo(current);
-        const order = theirs.pkgver ? vercmp(theirs.pkgver, pkg.pkgver) : -1;
+        const order = orderOf(ctx, pkg, theirs.pkgver ?? "(no pkgver)");
         if (order > 0) {
           throw new FerryError("PublishedContentDiffers", {
             registry: ctx.registry,
@@ -178,6 +191,12 @@ export default defineRegistry<AurOptions, AurPrepared>({
     const pkg = describePackage(ctx);
     const found = await presence(ctx, pkg);
     if (found.state === "absent") return undefined;
+    if (found.state === "newer") {
+      throw new FerryError("PublishedContentDiffers", {
+        registry: ctx.registry,
+        what: `${pkg.pkgname} ${found.version} replaced this release's ${pkg.pkgver} on the AUR.`,
+      });
+    }
     if (!found.matches) throw new FerryError("PublishedContentDiffers", { registry: ctx.registry, what: found.detail });
     return { state: "verified", detail: `the AUR RPC lists ${found.detail}` };
   },

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { makeRelease } from "../../../test/fixtures.ts";
 import { makepkg } from "../../../test/makepkg.ts";
 import { aurOptions } from "./options.ts";
-import { describePackage, parseSrcinfo, renderPkgbuild, renderSrcinfo, type AurPackage } from "./render.ts";
+import { describePackage, parseSrcinfo, renderPkgbuild, renderSrcinfo, semverOfAur, type AurPackage } from "./render.ts";
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -161,5 +161,18 @@ describe("parseSrcinfo", () => {
       pkgrel: "1",
       sha256sums: { x86_64: ["a".repeat(64)], aarch64: ["b".repeat(64)] },
     });
+  });
+});
+
+describe("semverOfAur", () => {
+  it("reads back what aurVersion writes, for ordering", () => {
+    expect(semverOfAur("1.2.3")).toBe("1.2.3");
+    expect(semverOfAur("1.2.3rc1")).toBe("1.2.3-rc.1");
+    expect(semverOfAur("1.2.3beta")).toBe("1.2.3-beta");
+    expect(semverOfAur("1.2.3rc1.2")).toBe("1.2.3-rc.1.2");
+  });
+  it("leaves other pkgvers as they are, which compareVersion cannot order", () => {
+    expect(semverOfAur("1.2.3.r5.gabc")).toBe("1.2.3.r5.gabc");
+    expect(semverOfAur("1:1.2.3")).toBe("1:1.2.3");
   });
 });

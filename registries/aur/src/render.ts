@@ -42,6 +42,17 @@ export interface AurPackage {
   sources: AurSource[];
 }
 
+/**
+ * A pkgver as SemVer, for ordering: the inverse of aurVersion (1.2.3rc1 → 1.2.3-rc.1). A pkgver
+ * ferry would not write comes back as is, which compareVersion cannot order.
+ */
+export function semverOfAur(pkgver: string): string {
+  const match = /^(\d+\.\d+\.\d+)([A-Za-z][A-Za-z0-9.]*)?$/.exec(pkgver);
+  if (!match) return pkgver;
+  const [, core, pre] = match;
+  return pre ? `${core}-${pre.replace(/^([A-Za-z]+)(\d)/, "$1.$2")}` : core!;
+}
+
 /** makepkg collapses whitespace runs and trims every value it writes to .SRCINFO; the PKGBUILD gets the same text. */
 const clean = (text: string) => text.replace(/\s+/g, " ").trim();
 
