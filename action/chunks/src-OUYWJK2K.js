@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-W5XFN7TQ.js";
+} from "./chunk-LRL7YB3E.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

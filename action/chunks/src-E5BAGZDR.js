@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-W5XFN7TQ.js";
+} from "./chunk-LRL7YB3E.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -9,7 +9,7 @@ import {
   makeTempDir,
   secretCheck,
   toolCheck
-} from "./chunk-W5XFN7TQ.js";
+} from "./chunk-LRL7YB3E.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

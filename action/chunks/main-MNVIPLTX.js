@@ -41,7 +41,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-W5XFN7TQ.js";
+} from "./chunk-LRL7YB3E.js";
 import {
   FerryError,
   asFerryError
@@ -58,18 +58,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-H7J5ZWNR.js"),
-  chocolatey: () => import("./src-GW7C3P5E.js"),
-  crates: () => import("./src-5KBSOWNY.js"),
-  docker: () => import("./src-ESKLJ7BH.js"),
-  flathub: () => import("./src-ETV65K35.js"),
-  homebrew: () => import("./src-H2VBYTVH.js"),
-  nix: () => import("./src-EUK4FOAO.js"),
-  npm: () => import("./src-36PK6QZL.js"),
-  pypi: () => import("./src-7GAPLE2B.js"),
-  scoop: () => import("./src-W6WFJL2O.js"),
-  snap: () => import("./src-UKT65XUS.js"),
-  winget: () => import("./src-F7ATBCED.js")
+  aur: () => import("./src-CCRPEWBI.js"),
+  chocolatey: () => import("./src-E5BAGZDR.js"),
+  crates: () => import("./src-ZXOJHHNP.js"),
+  docker: () => import("./src-SYM2VXIV.js"),
+  flathub: () => import("./src-6RA4ZITQ.js"),
+  homebrew: () => import("./src-GPRMK2Z3.js"),
+  nix: () => import("./src-R3RBF46S.js"),
+  npm: () => import("./src-OUYWJK2K.js"),
+  pypi: () => import("./src-4A6G2DIC.js"),
+  scoop: () => import("./src-Z3JPXYI2.js"),
+  snap: () => import("./src-D352AYG6.js"),
+  winget: () => import("./src-EFPRDUHH.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -3,6 +3,7 @@ import {
   addSecret,
   aurVersion,
   checkStep,
+  compareVersion,
   defineRegistry,
   external_exports,
   fail,
@@ -14,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-W5XFN7TQ.js";
+} from "./chunk-LRL7YB3E.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -51,6 +52,12 @@ var archNames = [
   ["ppc64le", "powerpc64le"]
 ];
 var aurTargets = archNames.flatMap(([arch]) => [`linux/${arch}`, `linux/${arch}-musl`]);
+function semverOfAur(pkgver) {
+  const match = /^(\d+\.\d+\.\d+)([A-Za-z][A-Za-z0-9.]*)?$/.exec(pkgver);
+  if (!match) return pkgver;
+  const [, core, pre] = match;
+  return pre ? `${core}-${pre.replace(/^([A-Za-z]+)(\d)/, "$1.$2")}` : core;
+}
 var clean = (text) => text.replace(/\s+/g, " ").trim();
 var packageName = (ctx) => ctx.options.package ?? `${ctx.project.name.toLowerCase()}-bin`;
 function describePackage(ctx) {
@@ -306,64 +313,6 @@ function explainSshFailure(error, host, registry = "aur") {
   return error;
 }
 
-// registries/aur/src/vercmp.ts
-function vercmp(a, b) {
-  if (a === b) return 0;
-  const left = parseEvr(a);
-  const right = parseEvr(b);
-  let result = compareSegments(left.epoch, right.epoch);
-  if (result === 0) result = compareSegments(left.version, right.version);
-  if (result === 0 && left.release !== void 0 && right.release !== void 0) {
-    result = compareSegments(left.release, right.release);
-  }
-  return result;
-}
-function parseEvr(text) {
-  const epochMatch = /^(\d*):/.exec(text);
-  const epoch = epochMatch ? epochMatch[1] || "0" : "0";
-  const rest = epochMatch ? text.slice(epochMatch[0].length) : text;
-  const dash = rest.lastIndexOf("-");
-  return dash === -1 ? { epoch, version: rest } : { epoch, version: rest.slice(0, dash), release: rest.slice(dash + 1) };
-}
-var isAlnum = (c) => c !== void 0 && /[A-Za-z0-9]/.test(c);
-var isDigit = (c) => c !== void 0 && /[0-9]/.test(c);
-var isAlpha = (c) => c !== void 0 && /[A-Za-z]/.test(c);
-function compareSegments(a, b) {
-  if (a === b) return 0;
-  let one = 0;
-  let two = 0;
-  while (one < a.length && two < b.length) {
-    const start1 = one;
-    const start2 = two;
-    while (one < a.length && !isAlnum(a[one])) one++;
-    while (two < b.length && !isAlnum(b[two])) two++;
-    if (one >= a.length || two >= b.length) break;
-    if (one - start1 !== two - start2) return one - start1 < two - start2 ? -1 : 1;
-    const numeric = isDigit(a[one]);
-    const run = numeric ? isDigit : isAlpha;
-    let end1 = one;
-    let end2 = two;
-    while (end1 < a.length && run(a[end1])) end1++;
-    while (end2 < b.length && run(b[end2])) end2++;
-    const seg1 = a.slice(one, end1);
-    const seg2 = b.slice(two, end2);
-    if (seg2 === "") return numeric ? 1 : -1;
-    if (numeric) {
-      const n1 = seg1.replace(/^0+/, "");
-      const n2 = seg2.replace(/^0+/, "");
-      if (n1.length !== n2.length) return n1.length < n2.length ? -1 : 1;
-      if (n1 !== n2) return n1 < n2 ? -1 : 1;
-    } else if (seg1 !== seg2) {
-      return seg1 < seg2 ? -1 : 1;
-    }
-    one = end1;
-    two = end2;
-  }
-  if (one >= a.length && two >= b.length) return 0;
-  if (one >= a.length && !isAlpha(b[two]) || isAlpha(a[one])) return -1;
-  return 1;
-}
-
 // registries/aur/src/index.ts
 var keyName = "AUR_SSH_PRIVATE_KEY";
 var fullVersion = (pkg) => `${pkg.pkgver}-${pkg.pkgrel}`;
@@ -374,15 +323,25 @@ var differs = (ctx, pkg) => new FerryError("PublishedContentDiffers", {
   why: "The same pkgver with different sources means the release assets changed after it was published; ferry does not overwrite it or bump pkgrel to hide that.",
   fix: "Release a new version, or restore the original assets."
 });
+function orderOf(ctx, pkg, found) {
+  const order = compareVersion(semverOfAur(found.replace(/-[^-]*$/, "")), ctx.version);
+  if (order !== void 0) return order;
+  throw new FerryError("PublishedContentDiffers", {
+    registry: ctx.registry,
+    what: `The AUR has ${pkg.pkgname} ${found}, which cannot be ordered against ${pkg.pkgver}.`,
+    why: "ferry only replaces a version it knows to be older than this release.",
+    fix: `Check ${pkg.pkgname} on the AUR; publish it by hand, or delete it there, then run ferry again.`
+  });
+}
 async function presence(ctx, pkg) {
   const info = await readInfo(ctx, pkg.pkgname);
   if (!info) return { state: "absent" };
-  const order = vercmp(info.Version.replace(/-[^-]*$/, ""), pkg.pkgver);
+  const order = orderOf(ctx, pkg, info.Version);
   if (order < 0) {
     ctx.log(`the AUR has ${pkg.pkgname} ${info.Version}; this release updates it to ${fullVersion(pkg)}.`);
     return { state: "absent" };
   }
-  if (order > 0) return { state: "present", matches: false, detail: `AUR has newer version ${info.Version} of ${pkg.pkgname}.` };
+  if (order > 0) return { state: "newer", version: info.Version, where: `${pkg.pkgname} on the AUR` };
   const published = await readPublishedFile(ctx, info.PackageBase, ".SRCINFO");
   if (published === void 0) {
     throw new FerryError("RegistryRefused", {
@@ -454,7 +413,7 @@ var src_default = defineRegistry({
       const current = await repo.read(".SRCINFO");
       if (current !== void 0) {
         const theirs = parseSrcinfo(current);
-        const order = theirs.pkgver ? vercmp(theirs.pkgver, pkg.pkgver) : -1;
+        const order = orderOf(ctx, pkg, theirs.pkgver ?? "(no pkgver)");
         if (order > 0) {
           throw new FerryError("PublishedContentDiffers", {
             registry: ctx.registry,
@@ -474,6 +433,12 @@ var src_default = defineRegistry({
     const pkg = describePackage(ctx);
     const found = await presence(ctx, pkg);
     if (found.state === "absent") return void 0;
+    if (found.state === "newer") {
+      throw new FerryError("PublishedContentDiffers", {
+        registry: ctx.registry,
+        what: `${pkg.pkgname} ${found.version} replaced this release's ${pkg.pkgver} on the AUR.`
+      });
+    }
     if (!found.matches) throw new FerryError("PublishedContentDiffers", { registry: ctx.registry, what: found.detail });
     return { state: "verified", detail: `the AUR RPC lists ${found.detail}` };
   },

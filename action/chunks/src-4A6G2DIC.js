@@ -16,7 +16,7 @@ import {
   secretCheck,
   targetName,
   targetNames
-} from "./chunk-W5XFN7TQ.js";
+} from "./chunk-LRL7YB3E.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
