@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { redact } from "@ferry/core";
 import { describe, expect, it } from "vitest";
 import { authorizationHeader } from "./credentials.ts";
 
@@ -26,6 +27,13 @@ describe("SNAPCRAFT_STORE_CREDENTIALS", () => {
     const match = /^Macaroon root=(\S+), discharge=(\S+)$/.exec(header);
     expect(match?.[1]).toBe(root);
     expect(Buffer.from(match![2]!, "base64").equals(Buffer.from(bound, "base64"))).toBe(true);
+  });
+
+  it("keeps the header and each macaroon in it out of all output", () => {
+    const { root, discharge } = pymacaroons();
+    const header = authorizationHeader(exported({ t: "u1-macaroon", v: { r: root, d: discharge } }), "snap");
+    expect(redact(`the store answered 401: you sent ${header}`)).toBe("the store answered 401: you sent Macaroon root=***, discharge=***");
+    expect(redact(`root ${root} discharge ${discharge}`)).toBe("root *** discharge ***");
   });
 
   it("sends Candid credentials as a Macaroons header", () => {

@@ -1,19 +1,26 @@
 import { createHmac } from "node:crypto";
-import { FerryError } from "@ferry/core";
+import { addSecret, FerryError } from "@ferry/core";
 
 /**
  * Turns the value of SNAPCRAFT_STORE_CREDENTIALS (what `snapcraft export-login` prints: base64 of
  * JSON) into the Authorization header the store accepts.
  *  - `{"t":"u1-macaroon","v":{"r":root,"d":discharge}}` (Ubuntu One): `Macaroon root=<r>, discharge=<d bound to r>`
  *  - `{"t":"macaroon","v":macaroon}` (Candid): `Macaroons <v>`
+ * Each macaroon in it, and the bound discharge it derives, is remembered as a secret: a store that
+ * echoes the header cannot make ferry print any of them.
  */
 export function authorizationHeader(credentials: string, registry: string): string {
   const parsed = decode(credentials);
-  if (parsed?.t === "u1-macaroon" && isRootAndDischarge(parsed.v)) {
-    return `Macaroon root=${parsed.v.r}, discharge=${bindDischarge(parsed.v.r, parsed.v.d, registry)}`;
+  const pair = parsed?.t === "u1-macaroon" ? parsed.v : parsed;
+  if (isRootAndDischarge(pair)) {
+    const bound = bindDischarge(pair.r, pair.d, registry);
+    for (const macaroon of [pair.r, pair.d, bound]) addSecret(macaroon);
+    return `Macaroon root=${pair.r}, discharge=${bound}`;
   }
-  if (isRootAndDischarge(parsed)) return `Macaroon root=${parsed.r}, discharge=${bindDischarge(parsed.r, parsed.d, registry)}`;
-  if (parsed?.t === "macaroon" && typeof parsed.v === "string") return `Macaroons ${parsed.v}`;
+  if (parsed?.t === "macaroon" && typeof parsed.v === "string") {
+    addSecret(parsed.v);
+    return `Macaroons ${parsed.v}`;
+  }
   throw unreadable(registry, "It is neither Ubuntu One (u1-macaroon) nor Candid (macaroon) credentials.");
 }
 
