@@ -1,5 +1,6 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
+  addSecret,
   checkStep,
   defineRegistry,
   external_exports,
@@ -29,11 +30,16 @@ import { join as join2 } from "node:path";
 import { createHmac } from "node:crypto";
 function authorizationHeader(credentials, registry) {
   const parsed = decode(credentials);
-  if (parsed?.t === "u1-macaroon" && isRootAndDischarge(parsed.v)) {
-    return `Macaroon root=${parsed.v.r}, discharge=${bindDischarge(parsed.v.r, parsed.v.d, registry)}`;
+  const pair = parsed?.t === "u1-macaroon" ? parsed.v : parsed;
+  if (isRootAndDischarge(pair)) {
+    const bound = bindDischarge(pair.r, pair.d, registry);
+    for (const macaroon of [pair.r, pair.d, bound]) addSecret(macaroon);
+    return `Macaroon root=${pair.r}, discharge=${bound}`;
   }
-  if (isRootAndDischarge(parsed)) return `Macaroon root=${parsed.r}, discharge=${bindDischarge(parsed.r, parsed.d, registry)}`;
-  if (parsed?.t === "macaroon" && typeof parsed.v === "string") return `Macaroons ${parsed.v}`;
+  if (parsed?.t === "macaroon" && typeof parsed.v === "string") {
+    addSecret(parsed.v);
+    return `Macaroons ${parsed.v}`;
+  }
   throw unreadable(registry, "It is neither Ubuntu One (u1-macaroon) nor Candid (macaroon) credentials.");
 }
 function decode(credentials) {

@@ -68,7 +68,7 @@ var registries = {
   npm: () => import("./src-OUYWJK2K.js"),
   pypi: () => import("./src-4A6G2DIC.js"),
   scoop: () => import("./src-Z3JPXYI2.js"),
-  snap: () => import("./src-D352AYG6.js"),
+  snap: () => import("./src-DROE7TMW.js"),
   winget: () => import("./src-EFPRDUHH.js")
 };
 var registryNames = Object.keys(registries);
