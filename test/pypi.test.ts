@@ -4,11 +4,16 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createContext, FerryError, resetDir, type Context } from "@ferry/core";
-import { startPyPI, type PyPISandbox } from "@ferry/sandbox";
+import { contextSigner, createContext, FerryError, resetDir, type Context } from "@ferry/core";
+import { startPyPI, startSigstore, type PyPISandbox } from "@ferry/sandbox";
+import { bundleFromJSON } from "@sigstore/bundle";
+import { TrustedRoot } from "@sigstore/protobuf-specs";
+import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectServed } from "./served-urls.ts";
 import pypi from "../registries/pypi/src/index.ts";
+import { uploadDistribution, uploadToken } from "../registries/pypi/src/api.ts";
+import { attest, checkProvenance, toBundle, type Provenance } from "../registries/pypi/src/attestation.ts";
 import { startFaultProxy, transientFaults } from "./fault-proxy.ts";
 import { makeRelease, type FixtureOptions } from "./fixtures.ts";
 
@@ -223,11 +228,75 @@ describe("pypi against the PyPI stand-in", () => {
     expect(`${reuse.stdout}${reuse.stderr}`).toMatch(/400 Bad Request[\s\S]*File already exists/);
   }, 60_000);
 
-  it("publishes with trusted publishing when no token is set", async () => {
-    const ctx = await context({ name: "oidc-py", targets: [["linux", "amd64"]] }, index.oidcEnv);
-    const { verified } = await release(ctx);
-    expect(verified?.state).toBe("verified");
-  });
+  it("publishes with trusted publishing when no token is set, each file with a PEP 740 attestation that PyPI's APIs serve back", async () => {
+    const sigstore = await startSigstore({ repository: "ferry-test/oidc-py" });
+    const attesting = await startPyPI({ sigstore });
+    try {
+      const targets: FixtureOptions["targets"] = [
+        ["linux", "amd64"],
+        ["darwin", "arm64"],
+      ];
+      const ctx = await context({ name: "oidc-py", targets }, attesting.oidcEnv);
+      const { prepared, published, verified } = await release(ctx);
+      expect(published.detail).toBe("oidc-py 1.2.3: uploaded 2 files with PEP 740 attestations");
+      expect(verified).toEqual({
+        state: "verified",
+        detail: `oidc-py==1.2.3 lists every file with its sha256 and a publish attestation signed by ${sigstore.identity()}`,
+      });
+
+      // What an installer reads: the simple index names each file's provenance (PEP 740), and the
+      // Integrity API serves it; sigstore's own verifier accepts each attestation for the workflow.
+      const simple = (await (
+        await fetch(`${attesting.url}/simple/oidc-py/`, { headers: { accept: "application/vnd.pypi.simple.v1+json" } })
+      ).json()) as { meta: { "api-version": string }; files: Array<{ filename: string; provenance: string | null }> };
+      expect(simple.meta["api-version"]).toBe("1.3");
+      const html = await (await fetch(`${attesting.url}/simple/oidc-py/`)).text();
+      const root = TrustedRoot.fromJSON(JSON.parse(await readFile(sigstore.trustedRoot, "utf8")));
+      for (const dist of prepared.dists) {
+        const listed = simple.files.find((f) => f.filename === dist.filename)!;
+        const provenanceUrl = `${attesting.url}/integrity/oidc-py/1.2.3/${dist.filename}/provenance`;
+        expect(listed.provenance).toBe(provenanceUrl);
+        expect(html).toContain(`data-provenance="${provenanceUrl}">${dist.filename}</a>`);
+        const response = await fetch(provenanceUrl, { headers: { accept: "application/vnd.pypi.integrity.v1+json" } });
+        expect(response.headers.get("content-type")).toBe("application/vnd.pypi.integrity.v1+json");
+        const provenance = (await response.json()) as Provenance;
+        expect(provenance.version).toBe(1);
+        const [bundle] = provenance.attestation_bundles;
+        expect(bundle!.publisher).toMatchObject({ kind: "GitHub", repository: "ferry-test/oidc-py", workflow: "release.yml" });
+        const [attestation] = bundle!.attestations;
+        expect(attestation!.version).toBe(1);
+        new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1 }).verify(
+          toSignedEntity(bundleFromJSON(toBundle(attestation!))),
+          { subjectAlternativeName: sigstore.identity(), extensions: { issuer: sigstore.issuer } },
+        );
+        expect(JSON.parse(Buffer.from(attestation!.envelope.statement, "base64").toString())).toEqual({
+          _type: "https://in-toto.io/Statement/v1",
+          subject: [{ name: dist.filename, digest: { sha256: dist.sha256 } }],
+          predicateType: "https://docs.pypi.org/attestations/publish/v1",
+          predicate: null,
+        });
+        // A provenance that attests another file is refused by ferry's own check.
+        expect(() => checkProvenance(root, provenance, { ...dist, sha256: "0".repeat(64) })).toThrow(/does not attest this file/);
+      }
+
+      // The index refuses an attestation of another file, and attestations without trusted publishing.
+      const [first] = prepared.dists;
+      const { token } = await uploadToken(ctx, attesting.url);
+      const signer = contextSigner(ctx)!;
+      const where = { repository: attesting.uploadUrl, index: attesting.url };
+      const other = await context({ name: "oidc-py", version: "1.2.4", targets }, attesting.oidcEnv);
+      await resetDir(other.outDir);
+      const later = (await pypi.prepare(other)).dists;
+      const wrong = await thrown(uploadDistribution(other, where, token, later[0]!, [await attest(signer, first!)]));
+      expect(wrong.message).toContain("Subject does not match distribution name or digest");
+      const untrusted = await thrown(uploadDistribution(other, where, attesting.token, later[0]!, [await attest(signer, later[0]!)]));
+      expect(untrusted.message).toContain("Attestations are only supported when using Trusted Publishing");
+      for (const text of [...logs, ...errors]) expect(text).not.toContain(token);
+    } finally {
+      await attesting.stop();
+      await sigstore.stop();
+    }
+  }, 60_000);
 
   it("never shows the token, and says what to do when it is refused or missing", async () => {
     const canary = "pypi-CANARY-0123456789abcdef";

@@ -30,6 +30,7 @@ export * from "./cache.ts";
 export * from "./validate.ts";
 export * from "./schemas.ts";
 export * from "./sign.ts";
+export * from "./sigstore-verify.ts";
 export * from "./signatures.ts";
 export * from "./gpg.ts";
 export * from "./temp.ts";

@@ -65,6 +65,20 @@ export function keylessSigner(env: NodeJS.ProcessEnv = process.env): Signer | un
   };
 }
 
+/** The environment keylessSigner reads, taken from an adapter's context (the tokens as secrets). */
+export function contextSigner(ctx: {
+  env(name: string): string | undefined;
+  secret(name: string): string | undefined;
+}): Signer | undefined {
+  return keylessSigner({
+    SIGSTORE_ID_TOKEN: ctx.secret("SIGSTORE_ID_TOKEN"),
+    ACTIONS_ID_TOKEN_REQUEST_URL: ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL"),
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+    FERRY_SIGSTORE_FULCIO_URL: ctx.env("FERRY_SIGSTORE_FULCIO_URL"),
+    FERRY_SIGSTORE_REKOR_URL: ctx.env("FERRY_SIGSTORE_REKOR_URL"),
+  });
+}
+
 /** Asks the Actions runtime for an OIDC token with the audience Fulcio expects. */
 async function actionsToken(env: NodeJS.ProcessEnv): Promise<string> {
   const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL!);

@@ -1,11 +1,20 @@
 // A stateful stand-in for PyPI (warehouse), written from its published API docs: the upload API
 // (docs/user/api/upload.md), the JSON API (docs/user/api/json.md), the simple index (PEP 503 HTML,
-// PEP 691 JSON) and trusted publishing's token exchange. Real twine uploads to it and real pip
-// installs from it.
+// PEP 691 JSON) and trusted publishing's token exchange. With the sandbox's Sigstore it also takes
+// PEP 740 attestations from trusted publishers (the upload's `attestations` field), verifies them
+// as PyPI does, and serves them as provenance objects: the Integrity API
+// (docs/user/api/integrity.md) and the simple index's data-provenance / `provenance`. Real twine
+// uploads to it and real pip installs from it.
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
+import { bundleFromJSON } from "@sigstore/bundle";
+import { TrustedRoot } from "@sigstore/protobuf-specs";
+import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
+import { createRemoteJWKSet, jwtVerify } from "jose";
+import type { SigstoreSandbox } from "./sigstore.ts";
 
 export interface PyPIFile {
   filename: string;
@@ -17,7 +26,31 @@ export interface PyPIFile {
   blake2b256: string;
   uploadTime: string;
   bytes: Buffer;
+  /** PEP 740's provenance object, when the file was uploaded with attestations. */
+  provenance?: Provenance;
 }
+
+/** A trusted publisher as the provenance object names it (pypi-attestations' GitHubPublisher). */
+interface Publisher {
+  kind: "GitHub";
+  repository: string;
+  workflow: string;
+  environment: null;
+  claims: { ref: string; sha: string };
+}
+
+interface Provenance {
+  version: 1;
+  attestation_bundles: Array<{ publisher: Publisher; attestations: Attestation[] }>;
+}
+
+interface Attestation {
+  version: number;
+  verification_material: { certificate: string; transparency_entries: unknown[]; timestamps?: string[] };
+  envelope: { statement: string; signature: string };
+}
+
+const predicateTypes = ["https://docs.pypi.org/attestations/publish/v1", "https://slsa.dev/provenance/v1"];
 
 interface Release {
   /** Core metadata sent with the release's first file. */
@@ -39,7 +72,10 @@ export interface PyPISandbox {
   token: string;
   /** FERRY_PYPI_URL, FERRY_PYPI_UPLOAD_URL and PYPI_TOKEN pointing ferry at this index. */
   env: Record<string, string>;
-  /** Instead of PYPI_TOKEN: a GitHub Actions id-token endpoint whose token this index exchanges (trusted publishing). */
+  /**
+   * Instead of PYPI_TOKEN: a GitHub Actions id-token endpoint whose token this index exchanges
+   * (trusted publishing): the sandbox's Sigstore issuer when started with one, which also signs.
+   */
   oidcEnv: Record<string, string>;
   /** Every upload attempt, in order: file name and answered status. */
   uploads: Array<{ filename: string; status: number }>;
@@ -64,8 +100,15 @@ class BadRequest extends Error {
   }
 }
 
-export async function startPyPI(): Promise<PyPISandbox> {
+/**
+ * Starts the index. With `sigstore`, trusted publishing exchanges that issuer's id-tokens (checked
+ * against its JWKS, audience `pypi`) and attestations are verified against its trusted root.
+ */
+export async function startPyPI({ sigstore }: { sigstore?: SigstoreSandbox } = {}): Promise<PyPISandbox> {
   const token = `pypi-sandbox-${randomBytes(16).toString("hex")}`;
+  /** Tokens minted by trusted publishing, and the publisher each stands for. */
+  const minted = new Map<string, Publisher>();
+  const jwks = sigstore ? createRemoteJWKSet(new URL(`${sigstore.issuer}/.well-known/jwks`)) : undefined;
   const idRequestToken = `id-request-${randomBytes(12).toString("hex")}`;
   const issuedJwts = new Set<string>();
   const projects = new Map<string, Project>();
@@ -123,8 +166,10 @@ export async function startPyPI(): Promise<PyPISandbox> {
 
   /** Stores one uploaded file; `attempt.filename` is set as soon as the form names it, for the log. */
   async function upload(req: IncomingMessage, attempt: { filename: string }): Promise<void> {
-    const expected = `Basic ${Buffer.from(`__token__:${token}`).toString("base64")}`;
-    if (req.headers.authorization !== expected) {
+    const basic = (t: string) => `Basic ${Buffer.from(`__token__:${t}`).toString("base64")}`;
+    const publisherToken = [...minted.keys()].find((t) => req.headers.authorization === basic(t));
+    const publisher = publisherToken === undefined ? undefined : minted.get(publisherToken);
+    if (req.headers.authorization !== basic(token) && !publisher) {
       throw new BadRequest(
         403,
         "Invalid or non-existent authentication information. See " + url + "/help/#invalid-auth for more information.",
@@ -176,6 +221,8 @@ export async function startPyPI(): Promise<PyPISandbox> {
       throw new BadRequest(400, "The digest supplied does not match a digest calculated from the uploaded file.");
     const blake2b256 = createHash("blake2b512").update(bytes).digest("hex").slice(0, 64);
 
+    const attestations = await checkAttestations(field("attestations"), publisher, filename, sha256);
+
     const existing = files.get(filename);
     if (existing) {
       // Warehouse answers a byte-identical re-upload with 200 and stores nothing new.
@@ -208,10 +255,100 @@ export async function startPyPI(): Promise<PyPISandbox> {
       blake2b256,
       uploadTime: new Date().toISOString(),
       bytes,
+      ...(attestations && publisher ? { provenance: { version: 1, attestation_bundles: [{ publisher, attestations }] } } : {}),
     };
     release.files.push(file);
     files.set(filename, file);
   }
+
+  /**
+   * The upload's PEP 740 attestations, verified as warehouse does: only from a trusted publisher;
+   * each a version-1 object whose DSSE signature verifies against the trusted root for the
+   * publisher's workflow identity, over an in-toto statement naming this one file and its sha256
+   * with a supported predicate type.
+   */
+  async function checkAttestations(
+    raw: string | undefined,
+    publisher: Publisher | undefined,
+    filename: string,
+    sha256: string,
+  ): Promise<Attestation[] | undefined> {
+    if (raw === undefined) return undefined;
+    const invalid = (why: string) => new BadRequest(400, `Invalid attestations supplied during upload: ${why}`);
+    if (!publisher || !sigstore) throw invalid("Attestations are only supported when using Trusted Publishing");
+    let attestations: Attestation[];
+    try {
+      attestations = JSON.parse(raw) as Attestation[];
+    } catch {
+      throw invalid("Malformed attestations");
+    }
+    if (!Array.isArray(attestations) || attestations.length === 0) throw invalid("Malformed attestations");
+    const root = TrustedRoot.fromJSON(JSON.parse(await readFile(sigstore.trustedRoot, "utf8")));
+    const identity = sigstore.identity({
+      repository: publisher.repository,
+      workflow: `.github/workflows/${publisher.workflow}`,
+      ref: publisher.claims.ref,
+    });
+    const seen = new Set<string>();
+    for (const attestation of attestations) {
+      if (attestation?.version !== 1) throw invalid("Unsupported attestation version");
+      const bundle = {
+        mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+        verificationMaterial: {
+          certificate: { rawBytes: attestation.verification_material?.certificate },
+          tlogEntries: attestation.verification_material?.transparency_entries,
+          timestampVerificationData: {
+            rfc3161Timestamps: (attestation.verification_material?.timestamps ?? []).map((t) => ({ signedTimestamp: t })),
+          },
+        },
+        dsseEnvelope: {
+          payload: attestation.envelope?.statement,
+          payloadType: "application/vnd.in-toto+json",
+          signatures: [{ sig: attestation.envelope?.signature, keyid: "" }],
+        },
+      };
+      try {
+        new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1 }).verify(toSignedEntity(bundleFromJSON(bundle)), {
+          subjectAlternativeName: identity,
+          extensions: { issuer: sigstore.issuer },
+        });
+      } catch (error) {
+        throw invalid(`Could not verify the uploaded artifact using the included attestation: ${(error as Error).message}`);
+      }
+      const statement = JSON.parse(Buffer.from(attestation.envelope.statement, "base64").toString("utf8")) as {
+        _type?: string;
+        subject?: Array<{ name?: string; digest?: Record<string, string> }>;
+        predicateType?: string;
+        predicate?: unknown;
+      };
+      const [subject, ...more] = statement.subject ?? [];
+      if (statement._type !== "https://in-toto.io/Statement/v1") throw invalid("Statement is not an in-toto v1 Statement");
+      if (!subject || more.length) throw invalid("Statement must have exactly one subject");
+      if (subject.name !== filename || subject.digest?.sha256 !== sha256)
+        throw invalid(`Subject does not match distribution name or digest: ${subject.name ?? ""}`);
+      if (!predicateTypes.includes(statement.predicateType ?? "")) throw invalid(`Unsupported predicate type: ${statement.predicateType}`);
+      const predicate = statement.predicate;
+      if (statement.predicateType === predicateTypes[0] && predicate != null && Object.keys(predicate).length)
+        throw invalid("A publish attestation's predicate must be empty");
+      if (seen.has(statement.predicateType!))
+        throw invalid(`Multiple attestations for the same predicate type: ${statement.predicateType}`);
+      seen.add(statement.predicateType!);
+    }
+    return attestations;
+  }
+
+  /** `GET /integrity/<project>/<version>/<filename>/provenance`. */
+  function integrity(res: ServerResponse, requested: string, version: string, filename: string) {
+    const project = projects.get(normalize(requested));
+    const file = project?.releases.get(version)?.files.find((f) => f.filename === filename);
+    if (!file) return notFound(res);
+    if (!file.provenance) return sendJson(res, 404, { message: `No provenance available for ${filename}` });
+    res.writeHead(200, { "content-type": "application/vnd.pypi.integrity.v1+json" }).end(JSON.stringify(file.provenance));
+  }
+
+  const provenanceUrl = (project: Project, f: PyPIFile) =>
+    f.provenance ? `${url}/integrity/${normalize(project.name)}/${versionOf(project, f)}/${f.filename}/provenance` : null;
+  const versionOf = (project: Project, f: PyPIFile) => [...project.releases].find(([, r]) => r.files.includes(f))![0];
 
   function projectFor(res: ServerResponse, requested: string, rewrite: (canonical: string) => string): Project | undefined {
     const project = projects.get(normalize(requested));
@@ -229,15 +366,29 @@ export async function startPyPI(): Promise<PyPISandbox> {
     const all = [...project.releases.values()].flatMap((r) => r.files);
     if ((req.headers.accept ?? "").includes("application/vnd.pypi.simple.v1+json")) {
       const body = {
-        meta: { "api-version": "1.0" },
+        // 1.3: PEP 740's `provenance` (1.1's PEP 700 adds versions, size and upload-time).
+        meta: { "api-version": "1.3" },
         name: normalize(project.name),
-        files: all.map((f) => ({ filename: f.filename, url: fileUrl(f), hashes: { sha256: f.sha256 } })),
+        versions: [...project.releases.keys()],
+        files: all.map((f) => ({
+          filename: f.filename,
+          url: fileUrl(f),
+          hashes: { sha256: f.sha256 },
+          size: f.size,
+          "upload-time": f.uploadTime,
+          provenance: provenanceUrl(project, f),
+        })),
       };
       res.writeHead(200, { "content-type": "application/vnd.pypi.simple.v1+json" }).end(JSON.stringify(body));
       return;
     }
-    const links = all.map((f) => `    <a href="${fileUrl(f)}#sha256=${f.sha256}">${f.filename}</a><br />`).join("\n");
-    const html = `<!DOCTYPE html>\n<html>\n  <head>\n    <meta name="pypi:repository-version" content="1.0">\n    <title>Links for ${normalize(project.name)}</title>\n  </head>\n  <body>\n    <h1>Links for ${normalize(project.name)}</h1>\n${links}\n  </body>\n</html>\n`;
+    const links = all
+      .map((f) => {
+        const provenance = provenanceUrl(project, f);
+        return `    <a href="${fileUrl(f)}#sha256=${f.sha256}"${provenance ? ` data-provenance="${provenance}"` : ""}>${f.filename}</a><br />`;
+      })
+      .join("\n");
+    const html = `<!DOCTYPE html>\n<html>\n  <head>\n    <meta name="pypi:repository-version" content="1.3">\n    <title>Links for ${normalize(project.name)}</title>\n  </head>\n  <body>\n    <h1>Links for ${normalize(project.name)}</h1>\n${links}\n  </body>\n</html>\n`;
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
   }
 
@@ -282,6 +433,30 @@ export async function startPyPI(): Promise<PyPISandbox> {
     }
     if (path === "/_/oidc/mint-token" && req.method === "POST") {
       const { token: jwt } = JSON.parse((await readBody(req)).toString() || "{}") as { token?: string };
+      if (jwks && sigstore) {
+        // As PyPI: the id-token's signature, issuer and audience, then the publisher it names.
+        try {
+          const { payload } = await jwtVerify(jwt ?? "", jwks, { issuer: sigstore.issuer, audience: "pypi" });
+          const claim = (name: string) => (typeof payload[name] === "string" ? payload[name] : "");
+          const issued = `pypi-sandbox-tp-${randomBytes(16).toString("hex")}`;
+          const workflow = claim("job_workflow_ref")
+            .replace(/^[^/]+\/[^/]+\/\.github\/workflows\//, "")
+            .replace(/@.*$/, "");
+          minted.set(issued, {
+            kind: "GitHub",
+            repository: claim("repository"),
+            workflow,
+            environment: null,
+            claims: { ref: claim("ref"), sha: claim("sha") },
+          });
+          return sendJson(res, 200, { success: true, token: issued, expires: Math.floor(Date.now() / 1000) + 900 });
+        } catch (error) {
+          return sendJson(res, 422, {
+            message: "Token request failed",
+            errors: [{ code: "invalid-token", description: `malformed or invalid token: ${(error as Error).message}` }],
+          });
+        }
+      }
       if (!jwt || !issuedJwts.has(jwt)) {
         return sendJson(res, 422, {
           message: "Token request failed",
@@ -324,6 +499,8 @@ export async function startPyPI(): Promise<PyPISandbox> {
           .end(`<!DOCTYPE html>\n<html>\n  <body>\n${links.join("\n")}\n  </body>\n</html>\n`);
       }
       if ((m = path.match(/^\/simple\/([^/]+)\/?$/))) return simpleIndex(req, res, decodeURIComponent(m[1]!));
+      if ((m = path.match(/^\/integrity\/([^/]+)\/([^/]+)\/([^/]+)\/provenance$/)))
+        return integrity(res, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), decodeURIComponent(m[3]!));
       if ((m = path.match(/^\/pypi\/([^/]+)\/json$/))) return releaseJson(res, decodeURIComponent(m[1]!));
       if ((m = path.match(/^\/pypi\/([^/]+)\/([^/]+)\/json$/)))
         return releaseJson(res, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
@@ -360,12 +537,14 @@ export async function startPyPI(): Promise<PyPISandbox> {
     uploadUrl: `${url}/legacy/`,
     token,
     env: { FERRY_PYPI_URL: url, FERRY_PYPI_UPLOAD_URL: `${url}/legacy/`, PYPI_TOKEN: token },
-    oidcEnv: {
-      FERRY_PYPI_URL: url,
-      FERRY_PYPI_UPLOAD_URL: `${url}/legacy/`,
-      ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/_actions/id-token?api-version=2.0`,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: idRequestToken,
-    },
+    oidcEnv: sigstore
+      ? { FERRY_PYPI_URL: url, FERRY_PYPI_UPLOAD_URL: `${url}/legacy/`, ...sigstore.env }
+      : {
+          FERRY_PYPI_URL: url,
+          FERRY_PYPI_UPLOAD_URL: `${url}/legacy/`,
+          ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/_actions/id-token?api-version=2.0`,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: idRequestToken,
+        },
     uploads,
     file: (filename) => files.get(filename),
     async stop() {

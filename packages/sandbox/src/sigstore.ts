@@ -169,7 +169,9 @@ export async function startSigstore({
     if (route === "GET /.well-known/jwks") return send(200, { keys: [jwk] });
     if (route === "GET /token") {
       // GitHub Actions' token endpoint: the runner's request token as a bearer, the audience as a parameter.
-      if (req.headers.authorization !== `Bearer ${requestToken}`) return send(401, { message: "Bad credentials" });
+      // The scheme is case-insensitive (RFC 9110 11.1).
+      if (req.headers.authorization?.replace(/^bearer /i, "Bearer ") !== `Bearer ${requestToken}`)
+        return send(401, { message: "Bad credentials" });
       return send(200, { count: 1, value: await token(path.searchParams.get("audience") ?? serverUrl) });
     }
     if (route === "POST /api/v2/signingCert") {
@@ -177,7 +179,7 @@ export async function startSigstore({
       return send(status, answer);
     }
     if (route !== "POST /api/v1/log/entries") return send(404, { message: "Not Found" });
-    const { statusCode, response, contentType } = await rekor(body);
+    const { statusCode, response, contentType } = await rekor(canonicalEntry(body));
     send(statusCode, response, contentType ?? "text/plain");
   }
 
@@ -216,6 +218,32 @@ export async function startSigstore({
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The entry Rekor logs for a proposed one: as the real Rekor, a `dsse` entry is logged in its
+ * canonical form (the envelope's and payload's sha256 and the signatures with their verifiers),
+ * which sigstore's verifier compares with the bundle. (@sigstore/mock's log keeps what was proposed.)
+ */
+function canonicalEntry(body: string): string {
+  const entry = JSON.parse(body) as {
+    kind?: string;
+    apiVersion?: string;
+    spec?: { proposedContent?: { envelope: string; verifiers: string[] } };
+  };
+  const proposed = entry.spec?.proposedContent;
+  if (entry.kind !== "dsse" || !proposed) return body;
+  const envelope = JSON.parse(proposed.envelope) as { payload: string; signatures: Array<{ sig: string }> };
+  const sha256 = (data: string | Buffer) => ({ algorithm: "sha256", value: createHash("sha256").update(data).digest("hex") });
+  return JSON.stringify({
+    apiVersion: entry.apiVersion,
+    kind: "dsse",
+    spec: {
+      envelopeHash: sha256(proposed.envelope),
+      payloadHash: sha256(Buffer.from(envelope.payload, "base64")),
+      signatures: envelope.signatures.map((s, i) => ({ signature: s.sig, verifier: proposed.verifiers[i] ?? proposed.verifiers[0] })),
+    },
+  });
 }
 
 /** The TrustedRoot JSON (sigstore/protobuf-specs) of this sandbox's CA, Rekor and CT log, valid from a minute ago. */

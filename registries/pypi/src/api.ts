@@ -1,5 +1,6 @@
 import { addSecret, basicAuthorization, FerryError, readJson, type Context } from "@ferry/core";
 import { FormData } from "undici";
+import type { Attestation } from "./attestation.ts";
 import { metadataFields, type Distribution } from "./dist.ts";
 import { normalizeName } from "./wheel.ts";
 
@@ -60,6 +61,7 @@ export async function uploadDistribution(
   endpoints: Endpoints,
   token: string,
   dist: Distribution,
+  attestations: Attestation[] = [],
 ): Promise<UploadResult> {
   const form = new FormData();
   const fields: Array<[string, string]> = [
@@ -71,6 +73,8 @@ export async function uploadDistribution(
     ...metadataFields(dist.metadata),
   ];
   for (const [key, value] of fields) if (value !== "") form.append(key, value);
+  // PEP 740: a JSON array of attestation objects, checked by the index before it takes the file.
+  if (attestations.length) form.append("attestations", JSON.stringify(attestations));
   form.append("content", await dist.content(), dist.filename);
 
   const response = await ctx.http(endpoints.repository, {
@@ -95,10 +99,11 @@ export async function uploadDistribution(
 /**
  * The upload token: PYPI_TOKEN, else a short-lived token minted by trusted publishing (an OIDC
  * id-token of the GitHub Actions job exchanged at the index), else a SecretMissing error.
+ * `trusted` tells which: PyPI takes attestations only from trusted publishers.
  */
-export async function uploadToken(ctx: Context<unknown>, index: string): Promise<string> {
+export async function uploadToken(ctx: Context<unknown>, index: string): Promise<{ token: string; trusted: boolean }> {
   const token = ctx.secret("PYPI_TOKEN");
-  if (token) return token;
+  if (token) return { token, trusted: false };
   const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
   const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
   if (!requestUrl || !requestToken) {
@@ -112,7 +117,7 @@ export async function uploadToken(ctx: Context<unknown>, index: string): Promise
   const { audience } = await postOrGet<{ audience?: string }>(ctx, new URL("_/oidc/audience", base));
   const idUrl = new URL(requestUrl);
   idUrl.searchParams.set("audience", audience ?? "pypi");
-  const { value: jwt } = await postOrGet<{ value?: string }>(ctx, idUrl, { headers: { authorization: `bearer ${requestToken}` } });
+  const { value: jwt } = await postOrGet<{ value?: string }>(ctx, idUrl, { headers: { authorization: `Bearer ${requestToken}` } });
   addSecret(jwt);
   const minted = await postOrGet<{ token?: string }>(ctx, new URL("_/oidc/mint-token", base), {
     method: "POST",
@@ -127,7 +132,7 @@ export async function uploadToken(ctx: Context<unknown>, index: string): Promise
     });
   }
   addSecret(minted.token);
-  return minted.token;
+  return { token: minted.token, trusted: true };
 }
 
 /** One step of the token exchange: its JSON answer, or a RegistryRefused naming the step. */

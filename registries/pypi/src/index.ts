@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream } from "node:stream/web";
 import {
+  contextSigner,
   defineRegistry,
   fail,
   FerryError,
@@ -13,11 +14,14 @@ import {
   pep440Version,
   secretCheck,
   targetNames,
+  trustedRoot,
   type Check,
   type Context,
   type Prepared,
+  type Published,
 } from "@ferry/core";
 import { z } from "zod";
+import { attest, checkProvenance, readProvenance, type Attestation } from "./attestation.ts";
 import { readRelease, uploadDistribution, uploadToken, type Endpoints, type ReleaseFiles } from "./api.ts";
 import { metadataField, readDistributions, wheelDistribution, type Distribution } from "./dist.ts";
 import { buildWheel, defaultPlatformTags, normalizeName, platformOf, renderMetadata, type Platform, type WheelMetadata } from "./wheel.ts";
@@ -48,6 +52,10 @@ const options = z
     index: httpUrl()
       .optional()
       .meta({ description: "The index whose JSON API answers exists() and verify(). Default: FERRY_PYPI_URL, else https://pypi.org." }),
+    attestations: z.boolean().default(true).meta({
+      description:
+        "With trusted publishing, upload a PEP 740 publish attestation (signed keylessly with Sigstore) with each file. PyPI takes attestations only from trusted publishers, so an upload with PYPI_TOKEN carries none. Default: true.",
+    }),
   })
   .strict()
   .refine((o) => !(o.dist && Object.keys(o.platforms).length), {
@@ -66,6 +74,9 @@ interface Upload {
 }
 
 type PreparedUpload = Prepared & Pick<Upload, "name" | "version"> & { dists: Distribution[] };
+
+/** What publish did: with `attested`, each file went up with a publish attestation that verify() reads back. */
+type PublishedUpload = Published & { attested?: boolean };
 
 function endpoints(ctx: Ctx): Endpoints {
   return {
@@ -207,15 +218,17 @@ export default defineRegistry({
     return { files: [...dists.map((d) => d.filename), "METADATA"], name: release.name, version: release.version, dists };
   },
 
-  async publish(ctx, prepared: PreparedUpload) {
+  async publish(ctx, prepared: PreparedUpload): Promise<PublishedUpload> {
     const where = endpoints(ctx);
-    const token = await uploadToken(ctx, where.index);
+    const { token, trusted } = await uploadToken(ctx, where.index);
+    const signer = trusted && ctx.options.attestations ? contextSigner(ctx) : undefined;
     const before = (await readRelease(ctx, where.index, prepared.name, prepared.version)) ?? new Map<string, string>();
     const uploaded: string[] = [];
     for (const dist of prepared.dists) {
       if (before.get(dist.filename) === dist.sha256) continue;
       if (before.has(dist.filename)) throw differs(dist, prepared);
-      const result = await uploadDistribution(ctx, where, token, dist);
+      const attestations: Attestation[] = signer ? [await attest(signer, dist)] : [];
+      const result = await uploadDistribution(ctx, where, token, dist, attestations);
       if (result === "exists") {
         // Uploaded by an earlier, interrupted attempt: fine when it is the same file.
         const now = await readRelease(ctx, where.index, prepared.name, prepared.version);
@@ -223,20 +236,41 @@ export default defineRegistry({
         continue;
       }
       uploaded.push(dist.filename);
-      ctx.log(`uploaded ${dist.filename}`);
+      ctx.log(`uploaded ${dist.filename}${signer ? " with its publish attestation" : ""}`);
     }
     const kept = prepared.dists.length - uploaded.length;
-    return { detail: `${prepared.name} ${prepared.version}: uploaded ${files(uploaded.length)}${kept ? `, ${kept} already there` : ""}` };
+    const attested = signer !== undefined && uploaded.length > 0;
+    return {
+      detail: `${prepared.name} ${prepared.version}: uploaded ${files(uploaded.length)}${attested ? " with PEP 740 attestations" : ""}${kept ? `, ${kept} already there` : ""}`,
+      attested,
+    };
   },
 
-  async verify(ctx) {
+  async verify(ctx, published: PublishedUpload) {
     const release = await upload(ctx);
-    const remote = await readRelease(ctx, endpoints(ctx).index, release.name, release.version);
+    const index = endpoints(ctx).index;
+    const remote = await readRelease(ctx, index, release.name, release.version);
     if (!remote) return undefined;
-    const { differing, missing } = compare(await release.dists(), remote);
+    const dists = await release.dists();
+    const { differing, missing } = compare(dists, remote);
     if (differing.length) throw differs(differing[0]!, release);
     if (missing.length) return undefined;
-    return { state: "verified", detail: `${release.name}==${release.version} lists every file with its sha256` };
+    const listed = `${release.name}==${release.version} lists every file with its sha256`;
+    if (!published.attested) return { state: "verified", detail: listed };
+    // Each file's provenance, read back from the Integrity API and checked against the trusted root.
+    const root = await trustedRoot((name) => ctx.env(name));
+    let signer = "";
+    for (const dist of dists) {
+      const provenance = await readProvenance(ctx, index, release.name, release.version, dist.filename);
+      if (!provenance) return undefined;
+      if (root) signer = checkProvenance(root, provenance, dist);
+    }
+    return {
+      state: "verified",
+      detail: root
+        ? `${listed} and a publish attestation signed by ${signer}`
+        : `${listed} and a publish attestation (PyPI checked its signature; set FERRY_SIGSTORE_TRUSTED_ROOT to check it here too)`,
+    };
   },
 
   doctor: (ctx) => Promise.resolve(checks(ctx)),
