@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-LRL7YB3E.js";
+} from "./chunk-I4WISNUE.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

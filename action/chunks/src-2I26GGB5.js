@@ -13,7 +13,7 @@ import {
   pass,
   readJson,
   require_undici
-} from "./chunk-LRL7YB3E.js";
+} from "./chunk-I4WISNUE.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -14,7 +14,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-LRL7YB3E.js";
+} from "./chunk-I4WISNUE.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-LRL7YB3E.js";
+} from "./chunk-I4WISNUE.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -9,7 +9,7 @@ import {
   makeTempDir,
   secretCheck,
   toolCheck
-} from "./chunk-LRL7YB3E.js";
+} from "./chunk-I4WISNUE.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -41,7 +41,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-LRL7YB3E.js";
+} from "./chunk-I4WISNUE.js";
 import {
   FerryError,
   asFerryError
@@ -58,18 +58,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-CCRPEWBI.js"),
-  chocolatey: () => import("./src-E5BAGZDR.js"),
-  crates: () => import("./src-ZXOJHHNP.js"),
-  docker: () => import("./src-SYM2VXIV.js"),
-  flathub: () => import("./src-6RA4ZITQ.js"),
-  homebrew: () => import("./src-GPRMK2Z3.js"),
-  nix: () => import("./src-R3RBF46S.js"),
-  npm: () => import("./src-OUYWJK2K.js"),
-  pypi: () => import("./src-4A6G2DIC.js"),
-  scoop: () => import("./src-Z3JPXYI2.js"),
-  snap: () => import("./src-DROE7TMW.js"),
-  winget: () => import("./src-EFPRDUHH.js")
+  aur: () => import("./src-JWZJ3KTG.js"),
+  chocolatey: () => import("./src-FDVQY4O6.js"),
+  crates: () => import("./src-IY2VYNSA.js"),
+  docker: () => import("./src-2I26GGB5.js"),
+  flathub: () => import("./src-IJVIHQAK.js"),
+  homebrew: () => import("./src-M5IU4IZ4.js"),
+  nix: () => import("./src-BWUSN7QO.js"),
+  npm: () => import("./src-Q5T76PSK.js"),
+  pypi: () => import("./src-FFXBFMQK.js"),
+  scoop: () => import("./src-H66C65MD.js"),
+  snap: () => import("./src-ZQDR5VQ6.js"),
+  winget: () => import("./src-MX7NK5TZ.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
