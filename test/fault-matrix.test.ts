@@ -12,29 +12,29 @@
  * connection. The AUR's git runs over ssh, whose encrypted stream shows no push to lose the answer of:
  * its lost answer is the RPC's answer.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { startSandbox, type Sandbox } from "@ferry/sandbox";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Sandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { ferry, type FerryRun } from "./cli.ts";
+import { stringify } from "yaml";
+import { ferry } from "./cli.ts";
+import {
+  copyExample,
+  exampleYaml,
+  jsonReport as report,
+  registries,
+  setCrateVersion,
+  startExampleSandbox,
+  type ExampleYaml,
+} from "./example-release.ts";
 import { startFaultProxy, startTcpFaultProxy, type Fault, type FaultProxy, type TcpFault, type TcpFaultProxy } from "./fault-proxy.ts";
 
 const faults: readonly Fault[] = ["5xx-once", "5xx-always", "429", "reset", "lost-answer", "hang"];
 const persistent = (fault: Fault) => fault === "5xx-always" || fault === "hang";
-const registries = ["npm", "pypi", "crates", "docker", "snap", "chocolatey", "winget", "flathub", "homebrew", "scoop", "nix", "aur"];
 const reviewed = new Set(["winget", "flathub", "chocolatey"]);
 /** Seconds a target (or the GitHub Release) may take in a round where it hangs. */
 const hangTimeout = 15;
 const full = process.env.FERRY_FAULT_MATRIX === "full";
-
-const example = resolve(import.meta.dirname, "../examples/hello");
-type Yaml = {
-  project: { name: string; repository: string };
-  release?: Record<string, unknown>;
-  registries: Record<string, Record<string, unknown>>;
-};
 
 /** Where a target's fault goes: an HTTP proxy (with the requests it matches) or a TCP proxy. */
 type Channel =
@@ -42,7 +42,7 @@ type Channel =
 
 let sandbox: Sandbox;
 let dir: string;
-let yaml: Yaml;
+let yaml: ExampleYaml;
 let env: Record<string, string>;
 let github: FaultProxy;
 const channels = new Map<string, Channel>();
@@ -76,15 +76,9 @@ async function tcp(variables: string[]): Promise<TcpFaultProxy> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "ferry-fault-matrix-"));
-  await cp(example, dir, { recursive: true });
-  yaml = parse(await readFile(join(dir, "ferry.yaml"), "utf8")) as Yaml;
-  sandbox = await startSandbox({
-    repository: yaml.project.repository,
-    project: yaml.project.name,
-    registries,
-    options: yaml.registries,
-  });
+  yaml = await exampleYaml();
+  dir = await copyExample("ferry-fault-matrix-", "v1.0.0");
+  sandbox = await startExampleSandbox(yaml);
   env = { ...sandbox.env };
   github = await http(["GITHUB_API_URL"]);
   const ownRepository = (repository: string) => (path: string) => path.includes(`/${repository}/`);
@@ -159,22 +153,9 @@ function disarm() {
   }
 }
 
-interface Report {
-  exitCode: number;
-  release: { status: string; error?: string };
-  targets: Array<{ registry: string; status: string; detail: string }>;
-}
-
-function report(run: FerryRun): Report {
-  const start = run.stdout.indexOf("{");
-  expect(start, run.stdout + run.stderr).toBeGreaterThanOrEqual(0);
-  return JSON.parse(run.stdout.slice(start, run.stdout.lastIndexOf("}") + 1)) as Report;
-}
-
 /** Writes ferry.yaml with a short timeout for whatever hangs this round. */
 async function configure(tag: string, plan: Map<string, Fault>) {
-  const crate = join(dir, "crate", "Cargo.toml");
-  await writeFile(crate, (await readFile(crate, "utf8")).replace(/^version = ".*"$/m, `version = "${tag.slice(1)}"`));
+  await setCrateVersion(dir, tag);
   const config = structuredClone(yaml);
   for (const [target, fault] of plan) {
     if (fault !== "hang") continue;

@@ -3,7 +3,7 @@
  * into the requests a rule matches, and a TCP proxy (for git daemon) that drops connections or
  * loses a push's answer. Both listen on 127.0.0.1, port 0.
  */
-import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 
 export type Fault =
@@ -22,11 +22,29 @@ export type Fault =
 
 export const transientFaults: readonly Fault[] = ["5xx-once", "429", "reset", "lost-answer"];
 
+/**
+ * A registry that echoes credentials: every matching request that carries one (Authorization,
+ * X-NuGet-ApiKey, a cookie…) is answered 401 or 500 with those headers in its reason phrase, its
+ * body (JSON, in the fields registries put their messages in) and a header. Requests without
+ * credentials are forwarded.
+ */
+export type EchoFault = "echo-401" | "echo-500";
+
 interface FaultRule {
-  fault: Fault;
+  fault: Fault | EchoFault;
   /** Which requests get the fault. @default every request that writes (not GET or HEAD) */
-  match?: (method: string, path: string) => boolean;
+  match?: (method: string, path: string, headers: IncomingHttpHeaders) => boolean;
+  /** An echo fault answers the matching requests without credentials 401 with a Basic challenge, as a registry that wants a login. */
+  challenge?: boolean;
 }
+
+const credentialHeader = /authorization|api-?key|token|cookie|secret|password/i;
+
+/** The request's credential headers, as `name: value` lines. */
+const credentials = (headers: IncomingHttpHeaders) =>
+  Object.entries(headers)
+    .filter(([name, value]) => credentialHeader.test(name) && value !== undefined)
+    .map(([name, value]) => `${name}: ${String(value)}`);
 
 export interface FaultProxy {
   /** `http://127.0.0.1:<port>` */
@@ -42,6 +60,8 @@ export interface FaultProxy {
   readonly injected: number;
   /** How many faults each rule of the last set() injected, in order. */
   readonly injectedEach: readonly number[];
+  /** Every credential header value an echo fault sent back, since the proxy started. */
+  readonly echoed: ReadonlySet<string>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +73,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let rules: FaultRule[] = [];
   let counts: number[] = [];
   let origin = "";
+  const echoed = new Set<string>();
 
   const forward = (req: IncomingMessage, res: ServerResponse | undefined, body: Buffer) =>
     new Promise<void>((resolve) => {
@@ -90,9 +111,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? "GET";
     const path = req.url ?? "/";
-    const index = rules.findIndex((rule) => (rule.match ?? writes)(method, path));
+    const echoing = credentials(req.headers);
+    const index = rules.findIndex(
+      (rule) =>
+        (rule.match ?? writes)(method, path, req.headers) && (!rule.fault.startsWith("echo-") || echoing.length > 0 || rule.challenge),
+    );
     const active = rules[index];
-    const once = active && active.fault !== "5xx-always" && active.fault !== "hang" && counts[index]! > 0 ? undefined : active;
+    const always = ["5xx-always", "hang", "echo-401", "echo-500"];
+    const once = active && !always.includes(active.fault) && counts[index]! > 0 ? undefined : active;
     const fault = once?.fault;
     const count = () => counts[index]!++;
     if (fault === "hang") {
@@ -111,6 +137,22 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (fault === "5xx-once" || fault === "5xx-always") {
       count();
       res.writeHead(503, { "content-type": "text/plain" }).end("fault proxy: service unavailable");
+      return;
+    }
+    if ((fault === "echo-401" || fault === "echo-500") && !echoing.length) {
+      res.writeHead(401, { "www-authenticate": 'Basic realm="registry"', "content-type": "text/plain" }).end("log in first");
+      return;
+    }
+    if (fault === "echo-401" || fault === "echo-500") {
+      count();
+      for (const line of echoing) echoed.add(line.slice(line.indexOf(": ") + 2));
+      const text = `denied; you sent ${echoing.join(", ")}`;
+      const status = fault === "echo-401" ? 401 : 500;
+      res.writeHead(status, `${status === 401 ? "Unauthorized" : "Internal Server Error"}: ${text}`, {
+        "content-type": "application/json",
+        "www-authenticate": `Basic realm="${text.replace(/"/g, "'")}"`,
+      });
+      res.end(JSON.stringify({ error: text, message: text, detail: text, errors: [{ code: "DENIED", message: text, detail: text }] }));
       return;
     }
     if (fault === "429") {
@@ -141,6 +183,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     get injectedEach() {
       return counts;
     },
+    echoed,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

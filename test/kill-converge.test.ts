@@ -8,52 +8,35 @@
  * Two runs by default; FERRY_KILL_RUNS=<n> for more.
  */
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startSandbox, type Sandbox } from "@ferry/sandbox";
+import type { Sandbox } from "@ferry/sandbox";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { parse } from "yaml";
-import { ferry, type FerryRun } from "./cli.ts";
+import { ferry } from "./cli.ts";
+import { copyExample, exampleYaml, jsonReport as report, startExampleSandbox } from "./example-release.ts";
 
 const runs = Number(process.env.FERRY_KILL_RUNS ?? 2);
 /** The kill lands within this many milliseconds of the start: a whole release takes about a minute here. */
 const window = 45_000;
-const registries = ["npm", "pypi", "crates", "docker", "snap", "chocolatey", "winget", "flathub", "homebrew", "scoop", "nix", "aur"];
 const bin = resolve(import.meta.dirname, "../packages/cli/bin/ferry.js");
-const example = resolve(import.meta.dirname, "../examples/hello");
 
 let sandbox: Sandbox;
 let repository: string;
 const cleanup: string[] = [];
 
 beforeAll(async () => {
-  const yaml = parse(await readFile(join(example, "ferry.yaml"), "utf8")) as {
-    project: { name: string; repository: string };
-    registries: Record<string, Record<string, unknown>>;
-  };
+  const yaml = await exampleYaml();
   repository = yaml.project.repository;
-  sandbox = await startSandbox({ repository, project: yaml.project.name, registries, options: yaml.registries });
+  sandbox = await startExampleSandbox(yaml);
 }, 180_000);
 
 afterAll(async () => {
   await sandbox?.stop();
   await Promise.all(cleanup.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-interface Report {
-  exitCode: number;
-  release: { status: string; error?: string };
-  targets: Array<{ registry: string; status: string; detail: string }>;
-}
-
-function report(run: FerryRun): Report {
-  const start = run.stdout.indexOf("{");
-  if (start < 0) throw new Error(`no JSON report:\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(run.stdout.slice(start, run.stdout.lastIndexOf("}") + 1)) as Report;
-}
 
 /** The sandbox's secrets; a private key by one of its lines, as a file would hold it. */
 function secrets(): Array<[string, string]> {
@@ -71,12 +54,9 @@ async function listing(dir: string): Promise<string[]> {
 /** One run: kill a release at `killAt` ms, re-run it, read everything back. Answers what is wrong ([] when it converged). */
 async function killAndConverge(index: number, killAt: number): Promise<string[]> {
   const tag = `v1.${index}.0`;
-  const project = await mkdtemp(join(tmpdir(), "ferry-kill-project-"));
+  const project = await copyExample("ferry-kill-project-", tag);
   const temp = await mkdtemp(join(tmpdir(), "ferry-kill-tmp-"));
   cleanup.push(project, temp);
-  await cp(example, project, { recursive: true });
-  const crate = join(project, "crate", "Cargo.toml");
-  await writeFile(crate, (await readFile(crate, "utf8")).replace(/^version = ".*"$/m, `version = "${tag.slice(1)}"`));
   const env = { ...sandbox.env, TMPDIR: temp };
 
   const child = execa("node", [bin, "release", "--tag", tag], {
