@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,7 +13,7 @@ import { Header } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import docker from "../registries/docker/src/index.ts";
 import type { DockerOptions } from "../registries/docker/src/image.ts";
-import { makeRelease, type FixtureOptions } from "./fixtures.ts";
+import { makeRelease, type FixtureOptions, type FixtureRelease } from "./fixtures.ts";
 
 const run = promisify(execFile);
 const canary = "docker_CANARY_0987654321";
@@ -43,11 +43,11 @@ async function temp(prefix: string): Promise<string> {
 }
 
 async function context(
-  release: FixtureOptions,
+  release: FixtureOptions | FixtureRelease,
   options: Partial<DockerOptions>,
   env: NodeJS.ProcessEnv = open.env,
 ): Promise<Context<DockerOptions>> {
-  const fixture = await makeRelease(release);
+  const fixture = "distDir" in release ? release : await makeRelease(release);
   dirs.push(fixture.project.dir);
   return createContext({
     registry: "docker",
@@ -134,6 +134,46 @@ describe("docker", () => {
     const second = await docker.prepare(ctx);
     expect(second.index.descriptor).toEqual(first.index.descriptor);
     expect(await readFile(join(ctx.outDir, "index.json"), "utf8")).toContain(first.index.descriptor.digest);
+  });
+
+  it("builds each layer once: exists() and a re-run read its digest from the cache, which is keyed by the binary's sha256", async () => {
+    const fixture = await makeRelease({
+      version: "1.5.0",
+      targets: [
+        ["linux", "amd64"],
+        ["linux", "arm64"],
+      ],
+    });
+    const builds = () => logs.filter((line) => line.startsWith("built the layer of ")).length;
+    const before = builds();
+    const ctx = await context(fixture, { image: "ferry-test/layers" });
+    expect(await docker.exists(ctx)).toEqual({ state: "absent" });
+    const { prepared, verified } = await release(ctx);
+    expect(verified).toMatchObject({ state: "verified" });
+    expect(builds() - before).toBe(2);
+
+    // A re-run (`ferry publish --only docker`) finds the image by the recorded digest; a prepare again reuses the layer.
+    const rerun = await context(fixture, { image: "ferry-test/layers" });
+    expect(await docker.exists(rerun)).toMatchObject({ state: "present", matches: true });
+    expect((await docker.prepare(rerun)).index.descriptor).toEqual(prepared.index.descriptor);
+    expect(builds() - before).toBe(2);
+
+    // The cache entry is named by the binary's sha256 (with zlib's version and the binary's name); a damaged layer there is made again.
+    const amd64 = fixture.manifest.artifacts.find((a) => a.os === "linux" && a.arch === "amd64")!;
+    const binarySha256 = createHash("sha256")
+      .update(await readFile(await rerun.binary(amd64)))
+      .digest("hex");
+    const key = createHash("sha256")
+      .update(JSON.stringify(["oci layer", process.versions.zlib, binarySha256, "hello"]))
+      .digest("hex");
+    const cached = join(fixture.distDir, "cache", "derived", key, "layer.tar.gz");
+    const layer = prepared.images[0]!.blobs.at(-2)!;
+    expect(sha256(await readFile(cached))).toBe(layer.digest);
+    await writeFile(cached, "damaged");
+    const third = await context(fixture, { image: "ferry-test/layers" });
+    expect(await docker.exists(third)).toMatchObject({ state: "present", matches: true });
+    expect(builds() - before).toBe(3);
+    expect(sha256(await readFile(cached))).toBe(layer.digest);
   });
 
   it("reports another image under the version tag as a conflict and refuses to re-tag it", async () => {

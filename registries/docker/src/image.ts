@@ -1,13 +1,24 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { dockerTags, FerryError, findArtifact, type Context } from "@ferry/core";
+import {
+  contentKey,
+  cpuBound,
+  dockerTags,
+  FerryError,
+  findArtifact,
+  placeFile,
+  type Artifact,
+  type Context,
+  type Derived,
+  type DerivedRecord,
+} from "@ferry/core";
 import { pullBase, type BaseImage } from "./base.ts";
 import { readCredentials, RegistryClient, type Descriptor } from "./client.ts";
-import { buildLayer } from "./layer.ts";
+import { buildLayer, type Layer } from "./layer.ts";
 import { parseReference, pushRepository, type Repository } from "./reference.ts";
 import {
   platformOf,
@@ -81,7 +92,8 @@ function baseClient(ctx: Context<DockerOptions>, base: string): { client: Regist
 /**
  * Builds one image per linux artifact and the index over them. With `outDir` every blob is
  * written there as an OCI image layout (blobs/sha256/…, index.json, oci-layout), base layers
- * included; without it the layers are only hashed, which is all exists() needs.
+ * included; without it only the descriptors are made, which is all exists() needs (ferry's layers
+ * come from the cache either way).
  */
 export async function assemble(ctx: Context<DockerOptions>, outDir?: string): Promise<Images & { files: string[] }> {
   // One image per architecture: a glibc build, else a musl one.
@@ -110,11 +122,9 @@ export async function assemble(ctx: Context<DockerOptions>, outDir?: string): Pr
   for (const artifact of artifacts) {
     const platform = platformOf(artifact.arch);
     const pulled: BaseImage | undefined = base && (await pullBase(base.client, ctx.options.base!, base.digest, platform));
-    const binary = await ctx.binary(artifact);
     const name = ctx.project.binary;
-    const temporary = outDir && join(outDir, "blobs", `.layer-${artifact.arch}`);
-    const layer = await buildLayer(binary, name, temporary);
-    if (outDir && temporary) await rename(temporary, blobPath(outDir, layer.digest));
+    const { file, record: layer } = await layerOf(ctx, artifact, name);
+    if (outDir) await placeFile(file, blobPath(outDir, layer.digest));
     if (pulled && outDir) for (const blob of pulled.layers) await download(base!.client, blob, blobPath(outDir, blob.digest));
     const config = renderConfig({ platform, binary: name, layer, labels, ...(pulled ? { base: pulled.config } : {}) });
     const layers = [...(pulled?.layers ?? []), { mediaType: layer.mediaType, digest: layer.digest, size: layer.size }];
@@ -135,6 +145,21 @@ export async function assemble(ctx: Context<DockerOptions>, outDir?: string): Pr
     files.push(join(outDir, "oci-layout"), join(outDir, "index.json"));
   }
   return { index, images, files };
+}
+
+/**
+ * ferry's layer of the artifact's binary, made once (tar, gzip, hashes: a CPU-heavy pass over the
+ * whole binary) and kept in the output directory's cache, keyed by the binary's sha256 and name
+ * and zlib's version: exists() and a re-run take its digest and size from the record.
+ */
+async function layerOf(ctx: Context<DockerOptions>, artifact: Artifact, name: string): Promise<Derived<Layer & DerivedRecord>> {
+  const key = contentKey("oci layer", process.versions.zlib, await ctx.binarySha256(artifact), name);
+  return ctx.derived(key, "layer.tar.gz", async (out) => {
+    const binary = await ctx.binary(artifact);
+    const layer = await cpuBound(() => buildLayer(binary, name, out));
+    ctx.log(`built the layer of ${artifact.os}/${artifact.arch} (${layer.digest}, ${layer.size} bytes)`);
+    return { sha256: layer.digest.slice("sha256:".length), ...layer };
+  });
 }
 
 /** Streams a base layer to disk (once: a present file of the right size is kept). */

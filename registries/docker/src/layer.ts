@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { hashingStream } from "@ferry/core";
@@ -48,14 +47,12 @@ async function* layerTar(binary: string, name: string, size: number): AsyncGener
   yield Buffer.alloc(padding + 2 * block);
 }
 
-const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
-
 /**
  * Builds the layer of one binary in a single streaming pass: tar → hash (diff_id) → gzip → hash
- * (digest) → `out`. Without `out` the bytes are only hashed (exists() needs the digest, not the file).
+ * (digest) → `out`.
  * gzip level 6 is fixed: the same binary and zlib give the same blob.
  */
-export async function buildLayer(binary: string, name: string, out?: string): Promise<Layer> {
+export async function buildLayer(binary: string, name: string, out: string): Promise<Layer> {
   const { size } = await stat(binary);
   const uncompressed = hashingStream();
   const compressed = hashingStream();
@@ -64,7 +61,7 @@ export async function buildLayer(binary: string, name: string, out?: string): Pr
     uncompressed,
     createGzip({ level: 6, chunkSize: 1 << 20 }),
     compressed,
-    out ? createWriteStream(out) : discard(),
+    createWriteStream(out),
   );
   const blob = compressed.result();
   return { mediaType: layerMediaType, digest: `sha256:${blob.sha256}`, size: blob.size, diffId: `sha256:${uncompressed.result().sha256}` };

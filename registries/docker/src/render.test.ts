@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -85,8 +85,9 @@ describe("rendering", () => {
     const binary = join(dir, "hello");
     await writeFile(binary, "#!/bin/sh\necho hello\n", { mode: 0o755 });
     const first = await buildLayer(binary, "hello", join(dir, "one.tar.gz"));
-    const second = await buildLayer(binary, "hello");
+    const second = await buildLayer(binary, "hello", join(dir, "two.tar.gz"));
     expect(second).toEqual(first);
+    expect(await readFile(join(dir, "two.tar.gz"))).toEqual(await readFile(join(dir, "one.tar.gz")));
     expect(first.digest).not.toBe(first.diffId);
   });
 });
