@@ -4,6 +4,8 @@ import {
   addSecret,
   basicAuthorization,
   checkStep,
+  contentKey,
+  cpuBound,
   defineRegistry,
   dockerFloatingTags,
   dockerTags,
@@ -11,6 +13,7 @@ import {
   findArtifact,
   hashingStream,
   pass,
+  placeFile,
   readJson,
   require_undici
 } from "./chunk-I4WISNUE.js";
@@ -270,7 +273,7 @@ var RegistryClient = class {
 // registries/docker/src/image.ts
 import { createHash as createHash4 } from "node:crypto";
 import { createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
+import { mkdir, rm, stat as stat2, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
@@ -318,7 +321,6 @@ async function pullBase(client2, reference, digest, platform) {
 // registries/docker/src/layer.ts
 import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 var layerMediaType = "application/vnd.oci.image.layer.v1.tar+gzip";
@@ -342,7 +344,6 @@ async function* layerTar(binary, name, size) {
   const padding = (block - size % block) % block;
   yield Buffer.alloc(padding + 2 * block);
 }
-var discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 async function buildLayer(binary, name, out) {
   const { size } = await stat(binary);
   const uncompressed = hashingStream();
@@ -352,7 +353,7 @@ async function buildLayer(binary, name, out) {
     uncompressed,
     createGzip({ level: 6, chunkSize: 1 << 20 }),
     compressed,
-    out ? createWriteStream(out) : discard()
+    createWriteStream(out)
   );
   const blob = compressed.result();
   return { mediaType: layerMediaType, digest: `sha256:${blob.sha256}`, size: blob.size, diffId: `sha256:${uncompressed.result().sha256}` };
@@ -546,11 +547,9 @@ async function assemble(ctx, outDir) {
   for (const artifact of artifacts) {
     const platform = platformOf(artifact.arch);
     const pulled = base && await pullBase(base.client, ctx.options.base, base.digest, platform);
-    const binary = await ctx.binary(artifact);
     const name = ctx.project.binary;
-    const temporary = outDir && join(outDir, "blobs", `.layer-${artifact.arch}`);
-    const layer = await buildLayer(binary, name, temporary);
-    if (outDir && temporary) await rename(temporary, blobPath(outDir, layer.digest));
+    const { file, record: layer } = await layerOf(ctx, artifact, name);
+    if (outDir) await placeFile(file, blobPath(outDir, layer.digest));
     if (pulled && outDir) for (const blob of pulled.layers) await download(base.client, blob, blobPath(outDir, blob.digest));
     const config = renderConfig({ platform, binary: name, layer, labels, ...pulled ? { base: pulled.config } : {} });
     const layers = [...pulled?.layers ?? [], { mediaType: layer.mediaType, digest: layer.digest, size: layer.size }];
@@ -572,6 +571,15 @@ async function assemble(ctx, outDir) {
     files.push(join(outDir, "oci-layout"), join(outDir, "index.json"));
   }
   return { index, images, files };
+}
+async function layerOf(ctx, artifact, name) {
+  const key = contentKey("oci layer", process.versions.zlib, await ctx.binarySha256(artifact), name);
+  return ctx.derived(key, "layer.tar.gz", async (out) => {
+    const binary = await ctx.binary(artifact);
+    const layer = await cpuBound(() => buildLayer(binary, name, out));
+    ctx.log(`built the layer of ${artifact.os}/${artifact.arch} (${layer.digest}, ${layer.size} bytes)`);
+    return { sha256: layer.digest.slice("sha256:".length), ...layer };
+  });
 }
 async function download(client2, blob, path) {
   const existing = await stat2(path).catch(() => void 0);
