@@ -49,8 +49,9 @@ export interface Report {
 
 /** The JSON report a `--json` run printed (annotations, with GITHUB_ACTIONS=true, may follow it). */
 export function jsonReport(run: FerryRun): Report {
+  // The report's closing brace is the first one at the start of a line.
   const start = run.stdout.indexOf("{");
-  const end = run.stdout.indexOf("\n}\n", start);
+  const end = run.stdout.slice(start).search(/\n\}(\n|$)/);
   if (start < 0 || end < 0) throw new Error(`no JSON report:\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(run.stdout.slice(start, end + 2)) as Report;
+  return JSON.parse(run.stdout.slice(start, start + end + 2)) as Report;
 }
