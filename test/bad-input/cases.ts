@@ -405,25 +405,6 @@ const output: BadInput[] = [
     setup: (d) => mkdir(join(d, "out/manifest.json"), { recursive: true }),
     names: "manifest.json",
   },
-  {
-    name: "publish: manifest.json of another version",
-    args: ["publish", "--tag", "v1.2.3", "--dist", "out"],
-    setup: (d) =>
-      file(
-        d,
-        "out/manifest.json",
-        JSON.stringify({
-          schema: 1,
-          project: "hello",
-          version: "9.9.9",
-          tag: "v9.9.9",
-          repository: "ferry-test/hello",
-          url: "http://x",
-          artifacts: [],
-        }),
-      ),
-    names: "manifest.json",
-  },
 ];
 
 /** Each command refuses a bad ferry.yaml, not only release. */
