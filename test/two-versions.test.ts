@@ -29,7 +29,7 @@ build:
     GOOS: "{{os}}"
     GOARCH: "{{goarch}}"
     GOFLAGS: -buildvcs=false
-  targets: [linux/amd64, linux/arm64]
+  targets: [linux/amd64]
 
 archives:
   files: [README.md]
@@ -51,6 +51,8 @@ const dirs: string[] = [];
 let sandbox: Sandbox;
 let project: string;
 const releases: Record<string, FerryRun> = {};
+/** `ferry publish` of v1.0.0 afterwards, from the same checkout, whose output directory now holds 1.0.1's files. */
+let republished: FerryRun;
 
 async function temp(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
@@ -89,7 +91,8 @@ beforeAll(async () => {
     await commitAndTag(version);
     releases[version] = await ferry(["release", "--tag", `v${version}`], { cwd: project, env: sandbox.env });
   }
-}, 300_000);
+  republished = await ferry(["publish", "--tag", "v1.0.0"], { cwd: project, env: sandbox.env });
+}, 600_000);
 
 afterAll(async () => {
   await sandbox?.stop();
@@ -103,6 +106,12 @@ describe("two versions released from one checkout", { timeout: 120_000 }, () => 
       expect(code, stdout + stderr).toBe(0);
       for (const name of registries) expect(stdout).toMatch(new RegExp(`^${name} +published\\+verified`, "m"));
     }
+  });
+
+  it("publishing v1.0.0 again from the checkout of v1.0.1 finds every registry already published", () => {
+    const { code, stdout, stderr } = republished;
+    expect(code, stdout + stderr).toBe(0);
+    for (const name of registries) expect(stdout).toMatch(new RegExp(`^${name} +already-published`, "m"));
   });
 
   /** Installs like a user, in an empty project with its own cache and no user config. */

@@ -4,6 +4,7 @@ import {
   checkStep,
   defineRegistry,
   FerryError,
+  isNewerThan,
   readJson,
   secretCheck,
   snapChannel,
@@ -41,16 +42,21 @@ const apiUrl = (ctx: Context<SnapOptions>) =>
 /** A revision the store holds back for a human reviewer: it exists but cannot be released yet. */
 const inReview = (revision: StoreRevision | undefined) => /review/i.test(revision?.status ?? "");
 
-/** Per architecture: the revision our channel holds, and any revision of this version the store has. */
+/**
+ * Per architecture: the revision our channel holds when it is this version, any revision of this
+ * version the store has, and the newer version the channel has moved on to (a later release), if any.
+ */
 function lookup(ctx: Context<SnapOptions>, map: ChannelMap, arch: string) {
   const version = snapVersion(ctx.version);
   const channel = channelOf(ctx, snapChannel(ctx.version));
   const entry = map["channel-map"].find((e) => e.channel === channel && e.architecture === arch);
-  const released = map.revisions.find((r) => r.revision === entry?.revision && r.version === version);
+  const current = map.revisions.find((r) => r.revision === entry?.revision);
+  const released = current?.version === version ? current : undefined;
   const uploaded = map.revisions
     .filter((r) => r.version === version && r.architectures.includes(arch))
     .sort((a, b) => b.revision - a.revision);
-  return { channel, released, uploaded };
+  const newer = current && isNewerThan(current.version, ctx.version) ? current.version : undefined;
+  return { channel, released, uploaded, newer };
 }
 
 /** Builds the snaps in a scratch directory, to compare digests with what the store holds. */
@@ -78,17 +84,27 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
     const arches = linuxArtifacts(ctx).map((a) => a.snapArch);
     const found = arches.map((arch) => ({ arch, ...lookup(ctx, map, arch) }));
     // A version released for only some architectures (or uploaded and never released) is not
-    // there yet: publish() releases what was uploaded and uploads only what is missing.
-    if (found.some((f) => !f.released)) return { state: "absent" };
+    // there yet: publish() releases what was uploaded and uploads only what is missing. One the
+    // channel has since moved past (a newer release) is there as its uploaded revision.
+    if (found.some((f) => !f.released && !(f.newer && f.uploaded.length))) return { state: "absent" };
     const ours = await digests(ctx);
-    const differs = found.filter((f) => f.released?.["sha3-384"] !== ours.find((s) => s.arch === f.arch)?.sha3_384);
-    const revisions = found.map((f) => `${f.released?.revision} (${f.arch})`).join(", ");
+    const digest = (arch: string) => ours.find((s) => s.arch === arch)?.sha3_384;
+    const held = found.map((f) => ({
+      ...f,
+      revision: f.released ?? f.uploaded.find((r) => r["sha3-384"] === digest(f.arch)) ?? f.uploaded[0],
+    }));
+    const differs = held.filter((f) => f.revision?.["sha3-384"] !== digest(f.arch));
+    const revisions = held.map((f) => `${f.revision?.revision} (${f.arch})`).join(", ");
+    const newer = [...new Set(held.map((f) => f.newer).filter(Boolean))];
+    const where = newer.length
+      ? `in the store as revisions ${revisions}; ${found[0]?.channel} has moved on to ${newer.join(", ")}`
+      : `on ${found[0]?.channel} as revisions ${revisions}`;
     return {
       state: "present",
       matches: differs.length === 0,
       detail: differs.length
-        ? `${snapVersion(ctx.version)} is on ${found[0]?.channel} as revisions ${revisions}, but the ${differs.map((f) => f.arch).join(", ")} snap differs from this release's`
-        : `${snapVersion(ctx.version)} is on ${found[0]?.channel} as revisions ${revisions}`,
+        ? `${snapVersion(ctx.version)} is ${where}, but the ${differs.map((f) => f.arch).join(", ")} snap differs from this release's`
+        : `${snapVersion(ctx.version)} is ${where}`,
     };
   },
 
@@ -111,14 +127,26 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
     const done: string[] = [];
     const waiting: string[] = [];
     for (const snap of prepared.snaps) {
-      const { channel, released, uploaded } = lookup(ctx, map, snap.arch);
+      const { channel, released, uploaded, newer } = lookup(ctx, map, snap.arch);
       if (released) {
         done.push(`revision ${released.revision} (${snap.arch}) already on ${channel}`);
         continue;
       }
+      const same = uploaded.find((r) => r["sha3-384"] === snap.sha3_384);
+      // A channel never moves back to an older version: users on it would be downgraded.
+      if (newer) {
+        if (same) {
+          done.push(`revision ${same.revision} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
+          continue;
+        }
+        throw new FerryError("PublishedContentDiffers", {
+          registry: ctx.registry,
+          what: `${channel} already has ${snapName(ctx)} ${newer} for ${snap.arch}, newer than ${snapVersion(ctx.version)}; not moving it back.`,
+          fix: "Release the newer version only, or release this revision to another channel yourself (snapcraft upload, then snapcraft release).",
+        });
+      }
       // After an upload whose release never happened (a crash, a timeout), the revision is
       // still in the store: release it instead of uploading the same snap again.
-      const same = uploaded.find((r) => r["sha3-384"] === snap.sha3_384);
       if (same && inReview(same)) {
         waiting.push(`revision ${same.revision} (${snap.arch})`);
         continue;
@@ -155,8 +183,20 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
         detail: `${version} is on ${channelOf(ctx, risk)} for ${arches.map((a) => `${a} (revision ${visible(a)?.revision})`).join(", ")}`,
       };
     }
-    // Not public: held back for a reviewer (awaiting review), or not visible yet (asked again).
+    // Not public: in the store while the channel has a newer version, held back for a reviewer
+    // (awaiting review), or not visible yet (asked again).
     const map = await readChannelMap(ctx);
+    const passed = missing.filter((arch) => {
+      const { newer, uploaded } = lookup(ctx, map, arch);
+      return newer && uploaded.length;
+    });
+    if (passed.length === missing.length) {
+      const shown = arches.filter((arch) => !passed.includes(arch)).map((a) => `${a} (revision ${visible(a)?.revision})`);
+      return {
+        state: "verified",
+        detail: `${version} is ${shown.length ? `on ${channelOf(ctx, risk)} for ${shown.join(", ")}, and ` : ""}in the store for ${passed.join(", ")}, where ${channelOf(ctx, risk)} has a newer version`,
+      };
+    }
     const held = missing.map((arch) => lookup(ctx, map, arch).uploaded.find(inReview));
     if (held.every(Boolean)) {
       return {
