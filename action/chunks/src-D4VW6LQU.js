@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-I4WISNUE.js";
+} from "./chunk-JNMC4PTZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -6,6 +6,7 @@ import {
   external_exports,
   findArtifact,
   httpUrl,
+  isNewerThan,
   makeTempDir,
   readJson,
   require_dist,
@@ -14,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-I4WISNUE.js";
+} from "./chunk-JNMC4PTZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -318,9 +319,11 @@ function lookup(ctx, map, arch) {
   const version = snapVersion(ctx.version);
   const channel = channelOf(ctx, snapChannel(ctx.version));
   const entry = map["channel-map"].find((e) => e.channel === channel && e.architecture === arch);
-  const released = map.revisions.find((r) => r.revision === entry?.revision && r.version === version);
+  const current = map.revisions.find((r) => r.revision === entry?.revision);
+  const released = current?.version === version ? current : void 0;
   const uploaded = map.revisions.filter((r) => r.version === version && r.architectures.includes(arch)).sort((a, b) => b.revision - a.revision);
-  return { channel, released, uploaded };
+  const newer = current && isNewerThan(current.version, ctx.version) ? current.version : void 0;
+  return { channel, released, uploaded, newer };
 }
 async function digests(ctx) {
   const dir = await makeTempDir("snap");
@@ -342,14 +345,21 @@ var src_default = defineRegistry({
     const map = await readChannelMap(ctx);
     const arches = linuxArtifacts(ctx).map((a) => a.snapArch);
     const found = arches.map((arch) => ({ arch, ...lookup(ctx, map, arch) }));
-    if (found.some((f) => !f.released)) return { state: "absent" };
+    if (found.some((f) => !f.released && !(f.newer && f.uploaded.length))) return { state: "absent" };
     const ours = await digests(ctx);
-    const differs = found.filter((f) => f.released?.["sha3-384"] !== ours.find((s) => s.arch === f.arch)?.sha3_384);
-    const revisions = found.map((f) => `${f.released?.revision} (${f.arch})`).join(", ");
+    const digest = (arch) => ours.find((s) => s.arch === arch)?.sha3_384;
+    const held = found.map((f) => ({
+      ...f,
+      revision: f.released ?? f.uploaded.find((r) => r["sha3-384"] === digest(f.arch)) ?? f.uploaded[0]
+    }));
+    const differs = held.filter((f) => f.revision?.["sha3-384"] !== digest(f.arch));
+    const revisions = held.map((f) => `${f.revision?.revision} (${f.arch})`).join(", ");
+    const newer = [...new Set(held.map((f) => f.newer).filter(Boolean))];
+    const where = newer.length ? `in the store as revisions ${revisions}; ${found[0]?.channel} has moved on to ${newer.join(", ")}` : `on ${found[0]?.channel} as revisions ${revisions}`;
     return {
       state: "present",
       matches: differs.length === 0,
-      detail: differs.length ? `${snapVersion(ctx.version)} is on ${found[0]?.channel} as revisions ${revisions}, but the ${differs.map((f) => f.arch).join(", ")} snap differs from this release's` : `${snapVersion(ctx.version)} is on ${found[0]?.channel} as revisions ${revisions}`
+      detail: differs.length ? `${snapVersion(ctx.version)} is ${where}, but the ${differs.map((f) => f.arch).join(", ")} snap differs from this release's` : `${snapVersion(ctx.version)} is ${where}`
     };
   },
   async prepare(ctx) {
@@ -370,12 +380,23 @@ var src_default = defineRegistry({
     const done = [];
     const waiting = [];
     for (const snap of prepared.snaps) {
-      const { channel, released, uploaded } = lookup(ctx, map, snap.arch);
+      const { channel, released, uploaded, newer } = lookup(ctx, map, snap.arch);
       if (released) {
         done.push(`revision ${released.revision} (${snap.arch}) already on ${channel}`);
         continue;
       }
       const same = uploaded.find((r) => r["sha3-384"] === snap.sha3_384);
+      if (newer) {
+        if (same) {
+          done.push(`revision ${same.revision} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
+          continue;
+        }
+        throw new FerryError("PublishedContentDiffers", {
+          registry: ctx.registry,
+          what: `${channel} already has ${snapName(ctx)} ${newer} for ${snap.arch}, newer than ${snapVersion(ctx.version)}; not moving it back.`,
+          fix: "Release the newer version only, or release this revision to another channel yourself (snapcraft upload, then snapcraft release)."
+        });
+      }
       if (same && inReview(same)) {
         waiting.push(`revision ${same.revision} (${snap.arch})`);
         continue;
@@ -410,6 +431,17 @@ var src_default = defineRegistry({
       };
     }
     const map = await readChannelMap(ctx);
+    const passed = missing.filter((arch) => {
+      const { newer, uploaded } = lookup(ctx, map, arch);
+      return newer && uploaded.length;
+    });
+    if (passed.length === missing.length) {
+      const shown = arches.filter((arch) => !passed.includes(arch)).map((a) => `${a} (revision ${visible(a)?.revision})`);
+      return {
+        state: "verified",
+        detail: `${version} is ${shown.length ? `on ${channelOf(ctx, risk)} for ${shown.join(", ")}, and ` : ""}in the store for ${passed.join(", ")}, where ${channelOf(ctx, risk)} has a newer version`
+      };
+    }
     const held = missing.map((arch) => lookup(ctx, map, arch).uploaded.find(inReview));
     if (held.every(Boolean)) {
       return {

@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-I4WISNUE.js";
+} from "./chunk-JNMC4PTZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

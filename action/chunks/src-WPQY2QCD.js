@@ -20,7 +20,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-I4WISNUE.js";
+} from "./chunk-JNMC4PTZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -41,7 +41,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-I4WISNUE.js";
+} from "./chunk-JNMC4PTZ.js";
 import {
   FerryError,
   asFerryError
@@ -58,18 +58,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-JWZJ3KTG.js"),
-  chocolatey: () => import("./src-FDVQY4O6.js"),
-  crates: () => import("./src-IY2VYNSA.js"),
-  docker: () => import("./src-SVKULLEU.js"),
-  flathub: () => import("./src-IJVIHQAK.js"),
-  homebrew: () => import("./src-M5IU4IZ4.js"),
-  nix: () => import("./src-BWUSN7QO.js"),
-  npm: () => import("./src-Q5T76PSK.js"),
-  pypi: () => import("./src-FFXBFMQK.js"),
-  scoop: () => import("./src-H66C65MD.js"),
-  snap: () => import("./src-ZQDR5VQ6.js"),
-  winget: () => import("./src-MX7NK5TZ.js")
+  aur: () => import("./src-6DFP2V7U.js"),
+  chocolatey: () => import("./src-VB6TBYSL.js"),
+  crates: () => import("./src-CF4T5RBA.js"),
+  docker: () => import("./src-GW5HK4WO.js"),
+  flathub: () => import("./src-UZ6S3GHB.js"),
+  homebrew: () => import("./src-K3R6DSNZ.js"),
+  nix: () => import("./src-KEXBC7WA.js"),
+  npm: () => import("./src-D4VW6LQU.js"),
+  pypi: () => import("./src-WPQY2QCD.js"),
+  scoop: () => import("./src-FGV5GN4V.js"),
+  snap: () => import("./src-ZX23C3A6.js"),
+  winget: () => import("./src-2YORQ2LU.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-I4WISNUE.js";
+} from "./chunk-JNMC4PTZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -16,7 +16,7 @@ import {
   placeFile,
   readJson,
   require_undici
-} from "./chunk-I4WISNUE.js";
+} from "./chunk-JNMC4PTZ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
