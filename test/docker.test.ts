@@ -8,7 +8,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { createContext, FerryError, type Context } from "@ferry/core";
-import { startDockerRegistry, type DockerRegistrySandbox } from "@ferry/sandbox";
+import { startDockerRegistry, startSigstore, type DockerRegistrySandbox } from "@ferry/sandbox";
+import { bundleFromJSON } from "@sigstore/bundle";
+import { TrustedRoot } from "@sigstore/protobuf-specs";
+import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
 import { Header } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import docker from "../registries/docker/src/index.ts";
@@ -126,6 +129,59 @@ describe("docker", () => {
     logs.length = 0;
     await docker.publish(ctx, await docker.prepare(ctx));
     expect(logs.join("\n")).toContain("uploaded 0 of");
+  });
+
+  it("signs the index with Sigstore as a referrer that skopeo reads back and sigstore's verifier accepts", async () => {
+    const sigstore = await startSigstore({ repository: "ferry-test/signed" });
+    try {
+      const ctx = await context(
+        { version: "1.2.3", targets: [["linux", "amd64"]] },
+        { image: "ferry-test/signed" },
+        { ...open.env, ...sigstore.env },
+      );
+      const { prepared, published, verified } = await release(ctx);
+      expect(published.detail).toContain("; signed with Sigstore");
+      expect(verified).toEqual({ state: "verified", detail: expect.stringContaining(`, signed by ${sigstore.identity()}`) as string });
+
+      // distribution 2.x has no referrers API: the referrers are the index under the fallback tag.
+      const digest = prepared.index.descriptor.digest;
+      expect((await fetch(`${open.url}/v2/ferry-test/signed/referrers/${digest}`)).status).toBe(404);
+      const { index } = await skopeoIndex(open.host, "ferry-test/signed", digest.replace(":", "-"));
+      const bundleType = "application/vnd.dev.sigstore.bundle.v0.3+json";
+      expect(index.manifests).toEqual([
+        expect.objectContaining({ mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: bundleType }),
+      ]);
+      const { stdout } = await run("skopeo", [
+        "inspect",
+        "--tls-verify=false",
+        "--raw",
+        `docker://${open.host}/ferry-test/signed@${index.manifests[0]!.digest}`,
+      ]);
+      const manifest = JSON.parse(stdout) as { subject: { digest: string }; layers: Array<{ digest: string; mediaType: string }> };
+      expect(manifest.subject.digest).toBe(digest);
+      expect(manifest.layers[0]!.mediaType).toBe(bundleType);
+      const bundle = Buffer.from(await (await fetch(`${open.url}/v2/ferry-test/signed/blobs/${manifest.layers[0]!.digest}`)).arrayBuffer());
+      const root = TrustedRoot.fromJSON(JSON.parse(await readFile(sigstore.trustedRoot, "utf8")));
+      const parsed = bundleFromJSON(JSON.parse(bundle.toString()));
+      new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1 }).verify(toSignedEntity(parsed), {
+        subjectAlternativeName: sigstore.identity(),
+        extensions: { issuer: sigstore.issuer },
+      });
+      const statement = JSON.parse(
+        parsed.content.$case === "dsseEnvelope" ? parsed.content.dsseEnvelope.payload.toString() : "{}",
+      ) as unknown;
+      expect(statement).toMatchObject({
+        subject: [{ name: `${open.host}/ferry-test/signed`, digest: { sha256: digest.slice("sha256:".length) } }],
+        predicateType: "https://sigstore.dev/cosign/sign/v1",
+      });
+
+      // A re-run keeps the signature it finds.
+      const again = await docker.publish(ctx, await docker.prepare(ctx));
+      expect(again.detail).toContain("; signature kept");
+      expect((await skopeoIndex(open.host, "ferry-test/signed", digest.replace(":", "-"))).index.manifests).toHaveLength(1);
+    } finally {
+      await sigstore.stop();
+    }
   });
 
   it("renders the same bytes on a second prepare", async () => {

@@ -36,6 +36,7 @@ export interface DockerOptions {
   registry?: string | undefined;
   base?: string | undefined;
   labels: Record<string, string>;
+  sign: boolean;
 }
 
 interface Image {

@@ -1,11 +1,23 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { checkStep, defineRegistry, dockerFloatingTags, FerryError, pass, type Context, type Prepared } from "@ferry/core";
+import {
+  checkStep,
+  contextSigner,
+  defineRegistry,
+  dockerFloatingTags,
+  FerryError,
+  pass,
+  trustedRoot,
+  type Context,
+  type Prepared,
+  type Published,
+} from "@ferry/core";
 import { z } from "zod";
 import { readCredentials, RegistryClient } from "./client.ts";
 import { assemble, tagsOf, target, type DockerOptions, type Images } from "./image.ts";
 import { dockerTargets } from "./render.ts";
 import { pushRepository } from "./reference.ts";
+import { attach, findReferrer, readAttached, referrers, signPredicate } from "./signature.ts";
 
 const options = z
   .object({
@@ -45,10 +57,17 @@ const options = z
       description:
         "OCI annotations (and config labels), over ferry's defaults: org.opencontainers.image.title, version, description, licenses and source.",
     }),
+    sign: z.boolean().default(true).meta({
+      description:
+        "When the run has an OIDC identity (GitHub Actions with `id-token: write`), sign the image index keylessly with Sigstore and attach the bundle as an OCI referrer, as cosign does. Default: true.",
+    }),
   })
   .strict();
 
 interface DockerPrepared extends Prepared, Images {}
+
+/** What publish did: with `signed`, the index carries a Sigstore signature that verify() reads back. */
+type DockerPublished = Published & { signed?: boolean };
 
 type Ctx = Context<DockerOptions>;
 
@@ -100,7 +119,7 @@ export default defineRegistry({
     return assemble(ctx, ctx.outDir);
   },
 
-  async publish(ctx, prepared: DockerPrepared) {
+  async publish(ctx, prepared: DockerPrepared): Promise<DockerPublished> {
     const registry = client(ctx);
     const { version } = tagsOf(ctx);
     let uploaded = 0;
@@ -125,17 +144,29 @@ export default defineRegistry({
     for (const tag of floating) await registry.putManifest(tag, mediaType, prepared.index.bytes);
     ctx.log(`uploaded ${uploaded} of ${seen.size} blobs; tagged ${[version, ...floating].join(", ")}`);
     const note = kept.length ? `; ${kept.join(", ")} kept on a newer version` : "";
-    return { detail: `${where(ctx, version)} (${digest}; also ${floating.join(", ") || "no floating tags"}${note})` };
+    const signed = await sign(ctx, registry, prepared.index.descriptor);
+    return {
+      detail: `${where(ctx, version)} (${digest}; also ${floating.join(", ") || "no floating tags"}${note})${signed}`,
+      signed: !!signed,
+    };
   },
 
-  async verify(ctx) {
+  async verify(ctx, published: DockerPublished) {
     const tag = tagsOf(ctx).version;
     const expected = await preparedDigest(ctx);
-    const remote = await client(ctx).headManifest(tag);
+    const registry = client(ctx);
+    const remote = await registry.headManifest(tag);
     if (!remote) return undefined;
     if (remote.digest !== expected) throw conflict(ctx, tag, remote.digest, expected);
-    if ((await floatingBehind(ctx, client(ctx), expected)).length) return undefined;
-    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}` };
+    if ((await floatingBehind(ctx, registry, expected)).length) return undefined;
+    if (!published.signed) return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}` };
+    // The signature, read back through the referrers API (or its fallback tag) and checked.
+    const referrer = findReferrer((await referrers(registry, expected)).manifests, signPredicate);
+    if (!referrer) return undefined;
+    const root = await trustedRoot((name) => ctx.env(name));
+    const { signer } = await readAttached(registry, referrer, { subject: expected, predicateType: signPredicate, root, what: "signature" });
+    const by = signer ? `signed by ${signer}` : "signed (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signature here too)";
+    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}` };
   },
 
   async doctor(ctx) {
@@ -153,6 +184,26 @@ export default defineRegistry({
     return [set, accepted];
   },
 });
+
+/**
+ * Signs the index keylessly when the run has an OIDC identity and `sign` is on, unless a signature
+ * of it is there already (a re-run). Answers the note for the report, empty when nothing was signed.
+ */
+async function sign(ctx: Ctx, registry: RegistryClient, index: { digest: string; mediaType: string; size: number }): Promise<string> {
+  const signer = !ctx.options.sign ? undefined : contextSigner(ctx);
+  if (!signer) return "";
+  if (findReferrer((await referrers(registry, index.digest)).manifests, signPredicate)) return "; signature kept";
+  const { host, name } = target(ctx);
+  await attach(registry, signer, {
+    subject: index,
+    name: `${host}/${name}`,
+    predicateType: signPredicate,
+    predicate: {},
+    outDir: ctx.outDir,
+  });
+  ctx.log(`signed ${index.digest} with Sigstore (${signer.identity})`);
+  return "; signed with Sigstore";
+}
 
 /** The floating tags this release takes (never moving one backwards), and those a newer version keeps. */
 async function floatingOf(ctx: Ctx, registry: RegistryClient): Promise<{ floating: string[]; kept: string[] }> {
