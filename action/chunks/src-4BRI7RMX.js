@@ -5,6 +5,7 @@ import {
   basicAuthorization,
   checkStep,
   contentKey,
+  contextSigner,
   cpuBound,
   defineRegistry,
   dockerFloatingTags,
@@ -15,7 +16,10 @@ import {
   pass,
   placeFile,
   readJson,
-  require_undici
+  require_undici,
+  signStatement,
+  trustedRoot,
+  verifyBundle
 } from "./chunk-JNMC4PTZ.js";
 import {
   FerryError
@@ -26,7 +30,7 @@ import {
 
 // registries/docker/src/index.ts
 import { readFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // registries/docker/src/client.ts
 import { createHash } from "node:crypto";
@@ -598,6 +602,107 @@ async function download(client2, blob, path) {
   }
 }
 
+// registries/docker/src/signature.ts
+import { createHash as createHash5 } from "node:crypto";
+import { writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+var bundleType = "application/vnd.dev.sigstore.bundle.v0.3+json";
+var manifestType = "application/vnd.oci.image.manifest.v1+json";
+var indexType = "application/vnd.oci.image.index.v1+json";
+var signPredicate = "https://sigstore.dev/cosign/sign/v1";
+var empty = { mediaType: "application/vnd.oci.empty.v1+json", digest: `sha256:${sha2562(Buffer.from("{}"))}`, size: 2 };
+function sha2562(data) {
+  return createHash5("sha256").update(data).digest("hex");
+}
+async function referrers(registry, subject) {
+  const response = await registry.request(`referrers/${subject}`, { headers: { accept: indexType } });
+  if (response.status === 200 && (response.headers.get("content-type") ?? "").startsWith(indexType)) {
+    const index = await response.json();
+    return { api: true, manifests: index.manifests ?? [] };
+  }
+  await response.body?.cancel();
+  const tag = fallbackTag(subject);
+  if (!await registry.headManifest(tag)) return { api: false, manifests: [] };
+  const { bytes } = await registry.getManifest(tag);
+  return { api: false, manifests: JSON.parse(bytes.toString("utf8")).manifests ?? [] };
+}
+var fallbackTag = (digest) => digest.replace(":", "-");
+async function attach(registry, signer, {
+  subject,
+  name,
+  predicateType,
+  predicate,
+  outDir
+}) {
+  const bundle = await signStatement(
+    signer,
+    {
+      _type: "https://in-toto.io/Statement/v1",
+      subject: [{ name, digest: { sha256: subject.digest.replace(/^sha256:/, "") } }],
+      predicateType,
+      predicate
+    },
+    `${name}@${subject.digest} (${predicateType})`
+  );
+  const bundleBytes = Buffer.from(JSON.stringify(bundle));
+  const layer = { mediaType: bundleType, digest: `sha256:${sha2562(bundleBytes)}`, size: bundleBytes.length };
+  for (const [blob, bytes] of [
+    [empty, Buffer.from("{}")],
+    [layer, bundleBytes]
+  ]) {
+    const file = join2(outDir, "blobs", "sha256", blob.digest.slice("sha256:".length));
+    await writeFile2(file, bytes);
+    if (!await registry.hasBlob(blob.digest)) await registry.uploadBlob(blob, file);
+  }
+  const annotations = { "dev.sigstore.bundle.content": "dsse-envelope", "dev.sigstore.bundle.predicateType": predicateType };
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: manifestType,
+      artifactType: bundleType,
+      config: empty,
+      layers: [layer],
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+      annotations
+    })
+  );
+  const referrer = {
+    mediaType: manifestType,
+    digest: `sha256:${sha2562(manifest)}`,
+    size: manifest.length,
+    artifactType: bundleType,
+    annotations
+  };
+  await registry.putManifest(referrer.digest, manifestType, manifest);
+  const listed = await referrers(registry, subject.digest);
+  if (!listed.api && !listed.manifests.some((m) => m.digest === referrer.digest)) {
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: indexType, manifests: [...listed.manifests, referrer] }));
+    await registry.putManifest(fallbackTag(subject.digest), indexType, index);
+  }
+  return referrer;
+}
+var findReferrer = (manifests, predicateType) => manifests.find((m) => m.artifactType === bundleType && m.annotations?.["dev.sigstore.bundle.predicateType"] === predicateType);
+async function readAttached(registry, referrer, { subject, predicateType, root, what }) {
+  const response = await registry.request(`manifests/${referrer.digest}`, { headers: { accept: manifestType } });
+  if (response.status !== 200) return registry.refuse(response, `GET manifests/${referrer.digest}`);
+  const manifest = await response.json();
+  const layer = manifest.layers?.find((l) => l.mediaType === bundleType);
+  const mismatch = (why) => new FerryError("PublishedContentDiffers", {
+    registry: "docker",
+    what: `The ${what} of ${subject} read back from the registry does not match: ${why}.`,
+    fix: "Check what else pushes to this repository, then re-run."
+  });
+  if (manifest.subject?.digest !== subject || !layer)
+    throw mismatch(`its manifest ${referrer.digest} refers to ${manifest.subject?.digest}`);
+  const bundle = JSON.parse((await registry.readBlob(layer.digest)).toString("utf8"));
+  const verified = root ? verifyBundle(root, bundle, { what: `the ${what} of ${subject}`, registry: "docker" }) : void 0;
+  const payload = verified?.payload ?? Buffer.from(bundle.dsseEnvelope?.payload ?? "", "base64");
+  const statement = JSON.parse(payload.toString("utf8") || "{}");
+  if (statement.subject?.[0]?.digest?.sha256 !== subject.replace(/^sha256:/, "")) throw mismatch("its statement names another digest");
+  if (statement.predicateType !== predicateType) throw mismatch(`its predicate type is ${statement.predicateType}`);
+  return { predicate: statement.predicate, signer: verified?.subject };
+}
+
 // registries/docker/src/index.ts
 var options = external_exports.object({
   image: external_exports.string().superRefine((image, ctx) => {
@@ -619,6 +724,9 @@ var options = external_exports.object({
   }),
   labels: external_exports.record(external_exports.string(), external_exports.string()).default({}).meta({
     description: "OCI annotations (and config labels), over ferry's defaults: org.opencontainers.image.title, version, description, licenses and source."
+  }),
+  sign: external_exports.boolean().default(true).meta({
+    description: "When the run has an OIDC identity (GitHub Actions with `id-token: write`), sign the image index keylessly with Sigstore and attach the bundle as an OCI referrer, as cosign does. Default: true."
   })
 }).strict();
 function client(ctx) {
@@ -626,9 +734,9 @@ function client(ctx) {
 }
 var where = (ctx, tag) => `${target(ctx).host}/${target(ctx).name}:${tag}`;
 async function preparedDigest(ctx) {
-  const layout = JSON.parse(await readFile(join2(ctx.outDir, "index.json"), "utf8"));
+  const layout = JSON.parse(await readFile(join3(ctx.outDir, "index.json"), "utf8"));
   const digest = layout.manifests[0]?.digest;
-  if (!digest) throw new Error(`${join2(ctx.outDir, "index.json")} lists no image index.`);
+  if (!digest) throw new Error(`${join3(ctx.outDir, "index.json")} lists no image index.`);
   return digest;
 }
 var src_default = defineRegistry({
@@ -669,7 +777,7 @@ var src_default = defineRegistry({
         if (seen.has(blob.digest)) continue;
         seen.add(blob.digest);
         if (await registry.hasBlob(blob.digest)) continue;
-        await registry.uploadBlob(blob, join2(ctx.outDir, "blobs", "sha256", blob.digest.slice("sha256:".length)));
+        await registry.uploadBlob(blob, join3(ctx.outDir, "blobs", "sha256", blob.digest.slice("sha256:".length)));
         uploaded++;
       }
       await registry.putManifest(image.manifest.descriptor.digest, image.manifest.descriptor.mediaType, image.manifest.bytes);
@@ -682,16 +790,27 @@ var src_default = defineRegistry({
     for (const tag of floating) await registry.putManifest(tag, mediaType, prepared.index.bytes);
     ctx.log(`uploaded ${uploaded} of ${seen.size} blobs; tagged ${[version, ...floating].join(", ")}`);
     const note = kept.length ? `; ${kept.join(", ")} kept on a newer version` : "";
-    return { detail: `${where(ctx, version)} (${digest}; also ${floating.join(", ") || "no floating tags"}${note})` };
+    const signed = await sign(ctx, registry, prepared.index.descriptor);
+    return {
+      detail: `${where(ctx, version)} (${digest}; also ${floating.join(", ") || "no floating tags"}${note})${signed}`,
+      signed: !!signed
+    };
   },
-  async verify(ctx) {
+  async verify(ctx, published) {
     const tag = tagsOf(ctx).version;
     const expected = await preparedDigest(ctx);
-    const remote = await client(ctx).headManifest(tag);
+    const registry = client(ctx);
+    const remote = await registry.headManifest(tag);
     if (!remote) return void 0;
     if (remote.digest !== expected) throw conflict(ctx, tag, remote.digest, expected);
-    if ((await floatingBehind(ctx, client(ctx), expected)).length) return void 0;
-    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}` };
+    if ((await floatingBehind(ctx, registry, expected)).length) return void 0;
+    if (!published.signed) return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}` };
+    const referrer = findReferrer((await referrers(registry, expected)).manifests, signPredicate);
+    if (!referrer) return void 0;
+    const root = await trustedRoot((name) => ctx.env(name));
+    const { signer } = await readAttached(registry, referrer, { subject: expected, predicateType: signPredicate, root, what: "signature" });
+    const by = signer ? `signed by ${signer}` : "signed (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signature here too)";
+    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}` };
   },
   async doctor(ctx) {
     const credentials = readCredentials(ctx);
@@ -708,6 +827,21 @@ var src_default = defineRegistry({
     return [set, accepted];
   }
 });
+async function sign(ctx, registry, index) {
+  const signer = !ctx.options.sign ? void 0 : contextSigner(ctx);
+  if (!signer) return "";
+  if (findReferrer((await referrers(registry, index.digest)).manifests, signPredicate)) return "; signature kept";
+  const { host, name } = target(ctx);
+  await attach(registry, signer, {
+    subject: index,
+    name: `${host}/${name}`,
+    predicateType: signPredicate,
+    predicate: {},
+    outDir: ctx.outDir
+  });
+  ctx.log(`signed ${index.digest} with Sigstore (${signer.identity})`);
+  return "; signed with Sigstore";
+}
 async function floatingOf(ctx, registry) {
   const floating = dockerFloatingTags(ctx.version, await registry.listTags());
   return { floating, kept: tagsOf(ctx).floating.filter((tag) => !floating.includes(tag)) };
