@@ -16,7 +16,7 @@ let store: SnapStoreSandbox;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  store = await startSnapStore({ names: ["hello", "hello-review", "hello-crash", "hello-rc"] });
+  store = await startSnapStore({ names: ["hello", "hello-review", "hello-crash", "hello-rc", "hello-older"] });
 });
 afterAll(async () => {
   await store?.stop();
@@ -134,6 +134,34 @@ describe("snap", { timeout: 60_000 }, () => {
     expect(uploads() - before).toBe(1);
     expect(verified).toMatchObject({ state: "verified" });
     expect(store.channels("hello-crash")["latest/stable"]).toEqual({ amd64: 1, arm64: 2 });
+  });
+
+  it("never moves a channel back: an older release is present as its revision in the store, and one never uploaded is refused", async () => {
+    const older = await context({ name: "hello-older", version: "1.0.0" });
+    await release(older);
+    await release(await context({ name: "hello-older", version: "1.1.0" }));
+    expect(store.channels("hello-older")["latest/stable"]).toEqual({ amd64: 3, arm64: 4 });
+
+    // Published again later (ferry publish --tag v1.0.0): there, and stable keeps 1.1.0.
+    expect(await snap.exists(older)).toEqual({
+      state: "present",
+      matches: true,
+      detail: "1.0.0 is in the store as revisions 1 (amd64), 2 (arm64); latest/stable has moved on to 1.1.0",
+    });
+    const before = uploads();
+    const { published, verified } = await release(older);
+    expect(published.detail).toContain("revision 1 (amd64) in the store; latest/stable keeps the newer 1.1.0");
+    expect(verified).toMatchObject({ state: "verified", detail: expect.stringContaining("in the store for amd64, arm64") });
+    expect(await snap.exists(await context({ name: "hello-older", version: "1.0.0", marker: "other" }))).toMatchObject({ matches: false });
+
+    const never = await context({ name: "hello-older", version: "1.0.5" });
+    expect(await snap.exists(never)).toEqual({ state: "absent" });
+    await expect(release(never)).rejects.toMatchObject({
+      code: "PublishedContentDiffers",
+      message: expect.stringContaining("latest/stable already has hello-older 1.1.0 for amd64, newer than 1.0.5; not moving it back"),
+    });
+    expect(uploads()).toBe(before);
+    expect(store.channels("hello-older")["latest/stable"]).toEqual({ amd64: 3, arm64: 4 });
   });
 
   it("reports an upload held for manual review as awaiting review, not published and not failed", async () => {
