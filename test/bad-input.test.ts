@@ -83,7 +83,7 @@ async function project(input: Pick<BadInput, "config" | "setup"> = {}): Promise<
   await writeFile(join(dir, "README.md"), "# hello\n");
   await mkdir(join(dir, "docs"));
   await writeFile(join(dir, "docs", "README.md"), "# docs\n");
-  await writeFile(join(dir, "crate", "Cargo.toml"), '[package]\nname = "ferry-hello"\nversion = "0.0.0"\nedition = "2021"\n');
+  await writeFile(join(dir, "crate", "Cargo.toml"), '[package]\nname = "ferry-hello"\nversion = "1.2.3"\nedition = "2021"\n');
   await writeFile(join(dir, "crate", "src", "main.rs"), "fn main() {}\n");
   let text: string;
   if (typeof input.config === "string") text = input.config;

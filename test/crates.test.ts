@@ -156,11 +156,28 @@ describe("crates against the sparse-registry stand-in", () => {
     expect(error.code).toBe("PublishedContentDiffers");
   }, 120_000);
 
-  it("stops with a clear error when Cargo.toml's version is not the release's", async () => {
+  it("validation refuses a Cargo.toml whose version is not the release's, before anything runs", async () => {
     const ctx = await crateRelease("mismatch-crab", { version: "1.2.3", crateVersion: "0.1.0" });
-    const error = await thrown(crates.exists(ctx));
+    const error = await thrown(Promise.resolve(crates.validate!({ ...ctx, targets: [] })));
     expect(error.code).toBe("ConfigInvalid");
+    expect(error.message).toContain("crate/Cargo.toml says version 0.1.0, but the release is 1.2.3");
     expect(error.message).toContain('Set `version = "1.2.3"` in crate/Cargo.toml');
+  });
+
+  it("validation reads a version the crate takes from its workspace, as cargo does", async () => {
+    const ctx = await crateRelease("workspace-crab", { version: "1.2.3" });
+    const manifest = join(ctx.project.dir, "crate", "Cargo.toml");
+    await writeFile(manifest, (await readFile(manifest, "utf8")).replace(/^version = .*$/m, "version.workspace = true"));
+    const workspace = (version: string) =>
+      writeFile(join(ctx.project.dir, "Cargo.toml"), `[workspace]\nmembers = ["crate"]\n\n[workspace.package]\nversion = "${version}"\n`);
+    await workspace("1.2.3");
+    await crates.validate!({ ...ctx, targets: [] });
+    expect(
+      (await run("cargo", ["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifest], { env: cargoEnv() })).stdout,
+    ).toContain('"version":"1.2.3"');
+    await workspace("1.2.4");
+    const error = await thrown(Promise.resolve(crates.validate!({ ...ctx, targets: [] })));
+    expect(error.message).toContain("crate/Cargo.toml says version 1.2.4, but the release is 1.2.3");
   });
 
   it("the stand-in refuses an existing version, and tokens it did not issue, with crates.io's error shape", async () => {

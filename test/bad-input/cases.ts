@@ -200,6 +200,21 @@ const crates: BadInput[] = [
   key("registries.crates.manifest", ""),
   key("registries.crates.index", "https://index.crates.io/"),
   key("registries.crates.index", "sparse+ftp://x/"),
+  {
+    name: "crates: Cargo.toml's version is not the tag's",
+    setup: (dir) => file(dir, "crate/Cargo.toml", '[package]\nname = "ferry-hello"\nversion = "1.2.2"\nedition = "2021"\n'),
+    names: "crate/Cargo.toml says version 1.2.2, but the release is 1.2.3",
+  },
+  {
+    name: "crates: Cargo.toml is not TOML",
+    setup: (dir) => file(dir, "crate/Cargo.toml", "[package\n"),
+    names: "crate/Cargo.toml cannot be read as TOML",
+  },
+  {
+    name: "crates: a workspace version with no workspace",
+    setup: (dir) => file(dir, "crate/Cargo.toml", '[package]\nname = "ferry-hello"\nversion.workspace = true\n'),
+    names: "crate/Cargo.toml takes its version from the workspace",
+  },
 ];
 
 const digest = `sha256:${"a".repeat(64)}`;

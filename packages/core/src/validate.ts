@@ -32,7 +32,13 @@ export interface ValidateInput {
  */
 export async function validateRun(input: ValidateInput): Promise<void> {
   const { config, version } = input;
-  const problems = input.builds ? [...(await buildProblems(config, version)), ...(await archiveProblems(config, version))] : [];
+  const problems = input.builds
+    ? [
+        ...(await buildProblems(config, version)),
+        ...(await archiveProblems(config, version)),
+        ...(await releaseFileProblems(config, version)),
+      ]
+    : [];
   if (input.output) problems.push(...(await outputProblems(input.output.dir, input.output.use)));
   if (problems.length) throw configInvalid(config.path, problems);
 
@@ -129,6 +135,20 @@ async function archiveProblems(config: Config, version: Version | undefined): Pr
     const other = owners.get(name);
     if (other) problems.push(`archives.name: renders ${name} for both ${other} and ${platform}; include {{os}} and {{arch}}`);
     owners.set(name, platform);
+  }
+  return problems;
+}
+
+/** release.files are made before the release (`npm pack`, an SBOM): each must be there once the version names it. */
+async function releaseFileProblems(config: Config, version: Version | undefined): Promise<string[]> {
+  if (!version) return [];
+  const values = { version: version.semver, tag: version.tag, project: config.project.name, binary: config.project.binary };
+  const problems: string[] = [];
+  for (const [index, entry] of config.release.files.entries()) {
+    const template = typeof entry === "string" ? entry : entry.path;
+    const path = resolve(config.project.dir, fillTemplate(template, values, `release.files.${index}`));
+    const found = await isFile(path);
+    if (!found) problems.push(`release.files: ${template} ${found === false ? "is not a file" : "does not exist"} (${path})`);
   }
   return problems;
 }

@@ -1,5 +1,7 @@
-import { join, resolve } from "node:path";
-import { cratesVersion, FerryError, hashFile, type Context } from "@ferry/core";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { cratesVersion, FerryError, hashFile, type Context, type Version } from "@ferry/core";
+import { parse } from "smol-toml";
 
 const registry = "crates";
 const cratesIo = "sparse+https://index.crates.io/";
@@ -50,19 +52,70 @@ export function cargoRegistry(ctx: Context<CrateOptions>, token?: string): { arg
   return { args: ["--registry", "ferry"], env };
 }
 
-/** Reads the crate's name and version with `cargo metadata`, and checks the version is the release's. */
-export async function readCrate(ctx: Context<CrateOptions>): Promise<Crate> {
-  const crate = await readMetadata(ctx);
-  const expected = cratesVersion(ctx.version);
-  if (crate.version !== expected) {
+type Manifest = { package?: { version?: unknown; workspace?: unknown }; workspace?: { package?: { version?: unknown } } };
+
+const readToml = async (path: string) => parse(await readFile(path, "utf8")) as Manifest;
+
+/**
+ * The version Cargo.toml gives its package, read as cargo does: `version.workspace = true` takes the
+ * workspace's `[workspace.package] version`, from the Cargo.toml that `package.workspace` names or
+ * the nearest one above with a `[workspace]`; no version is cargo's 0.0.0.
+ */
+async function manifestVersion(manifest: string, path: string): Promise<string> {
+  let file: Manifest;
+  try {
+    file = await readToml(path);
+  } catch (error) {
     throw new FerryError("ConfigInvalid", {
       registry,
-      what: `${ctx.options.manifest} says version ${crate.version}, but the release is ${expected}.`,
-      why: "crates.io publishes the version in Cargo.toml, and it must match the tag.",
-      fix: `Set \`version = "${expected}"\` in ${ctx.options.manifest}, commit, and tag again.`,
+      what: `${manifest} cannot be read as TOML.`,
+      why: (error as Error).message.split("\n")[0],
+      fix: "Fix Cargo.toml (`cargo metadata --no-deps` shows what cargo makes of it).",
     });
   }
-  return crate;
+  const version = file.package?.version;
+  if (!file.package) throw noPackage(manifest);
+  if (typeof version === "string") return version;
+  if (version === undefined) return "0.0.0";
+  const rootDir = typeof file.package.workspace === "string" ? resolve(dirname(path), file.package.workspace) : undefined;
+  for (let dir = rootDir ?? dirname(path); ; dir = dirname(dir)) {
+    const root = await readToml(join(dir, "Cargo.toml")).catch(() => undefined);
+    const inherited = root?.workspace?.package?.version;
+    if (root?.workspace) {
+      if (typeof inherited === "string") return inherited;
+      break;
+    }
+    if (rootDir || dir === dirname(dir)) break;
+  }
+  throw new FerryError("ConfigInvalid", {
+    registry,
+    what: `${manifest} takes its version from the workspace, but no workspace Cargo.toml above it has [workspace.package] version.`,
+    fix: "Give the workspace's Cargo.toml `[workspace.package] version`, or the crate a version of its own.",
+  });
+}
+
+const noPackage = (manifest: string) =>
+  new FerryError("ConfigInvalid", {
+    registry,
+    what: `${manifest} has no [package] to publish.`,
+    fix: "Point the option `manifest` at the Cargo.toml of the crate itself, not a virtual workspace manifest.",
+  });
+
+/**
+ * Part of validation: the version in Cargo.toml must be the release's, because crates.io publishes
+ * the version Cargo.toml says. Read from the file, before anything is built or sent.
+ */
+export async function checkManifestVersion(options: CrateOptions, path: string, version: Version): Promise<void> {
+  const found = await manifestVersion(options.manifest, path);
+  const expected = cratesVersion(version);
+  if (found !== expected) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `registries.crates.manifest: ${options.manifest} says version ${found}, but the release is ${expected}.`,
+      why: "crates.io publishes the version in Cargo.toml, and it must match the tag.",
+      fix: `Set \`version = "${expected}"\` in ${options.manifest}, commit, and tag again.`,
+    });
+  }
 }
 
 /** The crate's name and version as `cargo metadata` reads them from Cargo.toml. */
@@ -75,13 +128,7 @@ export async function readMetadata(ctx: Context<CrateOptions>): Promise<Crate> {
     target_directory: string;
   };
   const pkg = metadata.packages.find((p) => resolve(p.manifest_path) === manifestPath);
-  if (!pkg) {
-    throw new FerryError("ConfigInvalid", {
-      registry,
-      what: `${ctx.options.manifest} has no [package] to publish.`,
-      fix: "Point the option `manifest` at the Cargo.toml of the crate itself, not a virtual workspace manifest.",
-    });
-  }
+  if (!pkg) throw noPackage(ctx.options.manifest);
   return { name: pkg.name, version: pkg.version, manifestPath, targetDirectory: metadata.target_directory };
 }
 

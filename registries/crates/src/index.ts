@@ -3,7 +3,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { basename, join, resolve } from "node:path";
 import { checkStep, defineRegistry, FerryError, innerPath, secretCheck, toolCheck, type Context, makeTempDir } from "@ferry/core";
 import { z } from "zod";
-import { cargoRegistry, indexUrl, packageCrate, packageList, readCrate, readMetadata, type Crate, type CrateOptions } from "./cargo.ts";
+import {
+  cargoRegistry,
+  checkManifestVersion,
+  indexUrl,
+  packageCrate,
+  packageList,
+  readMetadata,
+  type Crate,
+  type CrateOptions,
+} from "./cargo.ts";
 import { readIndex, type IndexEntry } from "./sparse.ts";
 
 const name = "crates";
@@ -72,10 +81,11 @@ export default defineRegistry({
         fix: "Set `manifest` to the crate's Cargo.toml, relative to ferry.yaml.",
       });
     }
+    if (ctx.version) await checkManifestVersion(ctx.options, path, ctx.version);
   },
 
   async exists(ctx) {
-    const crate = await readCrate(ctx);
+    const crate = await readMetadata(ctx);
     const entry = await findVersion(ctx, crate);
     if (!entry) return { state: "absent" };
     // Only a version that is already there needs our own checksum: package into a scratch dir.
@@ -94,7 +104,7 @@ export default defineRegistry({
   },
 
   async prepare(ctx) {
-    const crate = await readCrate(ctx);
+    const crate = await readMetadata(ctx);
     await writeFile(join(ctx.outDir, "package-list.txt"), await packageList(ctx, crate));
     // Packaging in the project's own target dir verifies with its build cache, as `cargo package` does.
     const packaged = await packageCrate(ctx, crate, { verify: true, targetDir: crate.targetDirectory });
@@ -134,7 +144,7 @@ export default defineRegistry({
   },
 
   async verify(ctx) {
-    const crate = await readCrate(ctx);
+    const crate = await readMetadata(ctx);
     const entry = await findVersion(ctx, crate);
     if (!entry) return undefined;
     return { state: "verified", detail: `the index lists ${crate.name} ${crate.version} with cksum ${entry.cksum}` };
