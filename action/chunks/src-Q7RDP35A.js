@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-JNMC4PTZ.js";
+} from "./chunk-SIRIDM6L.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

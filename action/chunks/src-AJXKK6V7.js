@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-JNMC4PTZ.js";
+} from "./chunk-SIRIDM6L.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

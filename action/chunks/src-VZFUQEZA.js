@@ -7,9 +7,10 @@ import {
   hashFile,
   innerPath,
   makeTempDir,
+  parse,
   secretCheck,
   toolCheck
-} from "./chunk-JNMC4PTZ.js";
+} from "./chunk-SIRIDM6L.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -21,7 +22,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { basename, join as join2, resolve as resolve2 } from "node:path";
 
 // registries/crates/src/cargo.ts
-import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 var registry = "crates";
 var cratesIo = "sparse+https://index.crates.io/";
 function indexUrl(ctx) {
@@ -49,18 +51,55 @@ function cargoRegistry(ctx, token) {
   if (token) env.CARGO_REGISTRIES_FERRY_TOKEN = token;
   return { args: ["--registry", "ferry"], env };
 }
-async function readCrate(ctx) {
-  const crate = await readMetadata(ctx);
-  const expected = cratesVersion(ctx.version);
-  if (crate.version !== expected) {
+var readToml = async (path) => parse(await readFile(path, "utf8"));
+async function manifestVersion(manifest, path) {
+  let file;
+  try {
+    file = await readToml(path);
+  } catch (error) {
     throw new FerryError("ConfigInvalid", {
       registry,
-      what: `${ctx.options.manifest} says version ${crate.version}, but the release is ${expected}.`,
-      why: "crates.io publishes the version in Cargo.toml, and it must match the tag.",
-      fix: `Set \`version = "${expected}"\` in ${ctx.options.manifest}, commit, and tag again.`
+      what: `${manifest} cannot be read as TOML.`,
+      why: error.message.split("\n")[0],
+      fix: "Fix Cargo.toml (`cargo metadata --no-deps` shows what cargo makes of it)."
     });
   }
-  return crate;
+  const version = file.package?.version;
+  if (!file.package) throw noPackage(manifest);
+  if (typeof version === "string") return version;
+  if (version === void 0) return "0.0.0";
+  const rootDir = typeof file.package.workspace === "string" ? resolve(dirname(path), file.package.workspace) : void 0;
+  for (let dir = rootDir ?? dirname(path); ; dir = dirname(dir)) {
+    const root = await readToml(join(dir, "Cargo.toml")).catch(() => void 0);
+    const inherited = root?.workspace?.package?.version;
+    if (root?.workspace) {
+      if (typeof inherited === "string") return inherited;
+      break;
+    }
+    if (rootDir || dir === dirname(dir)) break;
+  }
+  throw new FerryError("ConfigInvalid", {
+    registry,
+    what: `${manifest} takes its version from the workspace, but no workspace Cargo.toml above it has [workspace.package] version.`,
+    fix: "Give the workspace's Cargo.toml `[workspace.package] version`, or the crate a version of its own."
+  });
+}
+var noPackage = (manifest) => new FerryError("ConfigInvalid", {
+  registry,
+  what: `${manifest} has no [package] to publish.`,
+  fix: "Point the option `manifest` at the Cargo.toml of the crate itself, not a virtual workspace manifest."
+});
+async function checkManifestVersion(options2, path, version) {
+  const found = await manifestVersion(options2.manifest, path);
+  const expected = cratesVersion(version);
+  if (found !== expected) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `registries.crates.manifest: ${options2.manifest} says version ${found}, but the release is ${expected}.`,
+      why: "crates.io publishes the version in Cargo.toml, and it must match the tag.",
+      fix: `Set \`version = "${expected}"\` in ${options2.manifest}, commit, and tag again.`
+    });
+  }
 }
 async function readMetadata(ctx) {
   const manifestPath = resolve(ctx.project.dir, ctx.options.manifest);
@@ -68,13 +107,7 @@ async function readMetadata(ctx) {
   const { stdout } = await ctx.exec("cargo", ["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath], { env });
   const metadata = JSON.parse(stdout);
   const pkg = metadata.packages.find((p) => resolve(p.manifest_path) === manifestPath);
-  if (!pkg) {
-    throw new FerryError("ConfigInvalid", {
-      registry,
-      what: `${ctx.options.manifest} has no [package] to publish.`,
-      fix: "Point the option `manifest` at the Cargo.toml of the crate itself, not a virtual workspace manifest."
-    });
-  }
+  if (!pkg) throw noPackage(ctx.options.manifest);
   return { name: pkg.name, version: pkg.version, manifestPath, targetDirectory: metadata.target_directory };
 }
 async function packageCrate(ctx, crate, { verify, targetDir }) {
@@ -170,9 +203,10 @@ var src_default = defineRegistry({
         fix: "Set `manifest` to the crate's Cargo.toml, relative to ferry.yaml."
       });
     }
+    if (ctx.version) await checkManifestVersion(ctx.options, path, ctx.version);
   },
   async exists(ctx) {
-    const crate = await readCrate(ctx);
+    const crate = await readMetadata(ctx);
     const entry = await findVersion(ctx, crate);
     if (!entry) return { state: "absent" };
     const scratch = await makeTempDir("crates");
@@ -189,7 +223,7 @@ var src_default = defineRegistry({
     }
   },
   async prepare(ctx) {
-    const crate = await readCrate(ctx);
+    const crate = await readMetadata(ctx);
     await writeFile(join2(ctx.outDir, "package-list.txt"), await packageList(ctx, crate));
     const packaged = await packageCrate(ctx, crate, { verify: true, targetDir: crate.targetDirectory });
     const file = basename(packaged.path);
@@ -223,7 +257,7 @@ var src_default = defineRegistry({
     }
   },
   async verify(ctx) {
-    const crate = await readCrate(ctx);
+    const crate = await readMetadata(ctx);
     const entry = await findVersion(ctx, crate);
     if (!entry) return void 0;
     return { state: "verified", detail: `the index lists ${crate.name} ${crate.version} with cksum ${entry.cksum}` };

@@ -41,7 +41,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-JNMC4PTZ.js";
+} from "./chunk-SIRIDM6L.js";
 import {
   FerryError,
   asFerryError
@@ -58,18 +58,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-6DFP2V7U.js"),
-  chocolatey: () => import("./src-VB6TBYSL.js"),
-  crates: () => import("./src-CF4T5RBA.js"),
-  docker: () => import("./src-4BRI7RMX.js"),
-  flathub: () => import("./src-UZ6S3GHB.js"),
-  homebrew: () => import("./src-K3R6DSNZ.js"),
-  nix: () => import("./src-KEXBC7WA.js"),
-  npm: () => import("./src-D4VW6LQU.js"),
-  pypi: () => import("./src-WPQY2QCD.js"),
-  scoop: () => import("./src-FGV5GN4V.js"),
-  snap: () => import("./src-ZX23C3A6.js"),
-  winget: () => import("./src-2YORQ2LU.js")
+  aur: () => import("./src-POYRAHLG.js"),
+  chocolatey: () => import("./src-7Z3XB2LH.js"),
+  crates: () => import("./src-VZFUQEZA.js"),
+  docker: () => import("./src-AJXKK6V7.js"),
+  flathub: () => import("./src-WKZNC3MO.js"),
+  homebrew: () => import("./src-LUYRVWK7.js"),
+  nix: () => import("./src-7SJZBURD.js"),
+  npm: () => import("./src-Q7RDP35A.js"),
+  pypi: () => import("./src-JHOSW6NY.js"),
+  scoop: () => import("./src-CBRWZUGD.js"),
+  snap: () => import("./src-K23S7PNF.js"),
+  winget: () => import("./src-K4USIGOQ.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

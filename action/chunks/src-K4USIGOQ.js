@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-JNMC4PTZ.js";
+} from "./chunk-SIRIDM6L.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-JNMC4PTZ.js";
+} from "./chunk-SIRIDM6L.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
