@@ -150,3 +150,48 @@ it("is reproducible: another build with the same SOURCE_DATE_EPOCH makes the sam
   expect(run.code, run.stderr).toBe(0);
   for (const name of [deb, rpm]) expect(await readFile(join(dir, "again", name))).toEqual(await readFile(dist(name)));
 }, 120_000);
+
+it("ferry plan shows each package's control data and files, as dpkg-deb and rpm read them from the package", async () => {
+  const planned = join(dir, "planned");
+  const run = await ferry(["plan", "--tag", "v1.2.3", "--dist", "planned"], { cwd: dir, env: { SOURCE_DATE_EPOCH: epoch } });
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stdout).toMatch(
+    new RegExp(
+      `--- ${deb} \\(\\d+ bytes, sha256 [0-9a-f]{64}\\)\\npackage: hello\\nversion: 1\\.2\\.3\\narchitecture: amd64\\nmaintainer: Acme <dev@acme\\.test>\\nsummary: Says hello and prints its version\\ndepends: dash\\nconflicts: hello-legacy\\nfiles:\\n  0755 +\\d+ /usr/bin/hello\\n`,
+    ),
+  );
+  expect(run.stdout).toMatch(new RegExp(`--- ${rpm.replace(/\./g, "\\.")} .*\\n(.*\\n)*?version: 1\\.2\\.3-1\\narchitecture: x86_64\\n`));
+
+  const json = await ferry(["plan", "--tag", "v1.2.3", "--dist", "planned", "--json"], { cwd: dir, env: { SOURCE_DATE_EPOCH: epoch } });
+  expect(json.code, json.stderr).toBe(0);
+  type Details = { file: string; depends: string[]; files: Array<{ path: string; mode: string; size: number }> };
+  const packages = (JSON.parse(json.stdout) as { release: { packages: Details[] } }).release.packages;
+  expect(packages.map((p) => p.file).sort()).toEqual(
+    ["hello-1.2.3-1.aarch64.rpm", rpm, "hello_1.2.3_amd64.deb", "hello_1.2.3_arm64.deb"].sort(),
+  );
+  const listed = (file: string) =>
+    packages
+      .find((p) => p.file === file)!
+      .files.map((f) => `${f.mode} ${f.size} ${f.path}`)
+      .sort();
+
+  // dpkg-deb lists directories too (ending in /); the plan lists the files each package installs.
+  const perms = (text: string) =>
+    [...text.slice(1)]
+      .reduce((mode, c, i) => mode | (c === "-" ? 0 : 1 << (8 - i)), 0)
+      .toString(8)
+      .padStart(4, "0");
+  const debFiles = (await sh("dpkg-deb", ["--contents", join(planned, deb)])).out
+    .split("\n")
+    .filter((l) => l.startsWith("-"))
+    .map((l) => l.split(/ +/))
+    .map((f) => `${perms(f[0]!)} ${f[2]} ${f[5]!.slice(1)}`)
+    .sort();
+  expect(listed(deb)).toEqual(debFiles);
+  const rpmFiles = (await sh("rpm", ["-qp", "--qf", "[%{FILEMODES:octal} %{FILESIZES} %{FILENAMES}\\n]", join(planned, rpm)])).out
+    .split("\n")
+    .filter((l) => l.startsWith("100")) // regular files; 40755 are directories
+    .map((l) => `0${l.slice(3)}`)
+    .sort();
+  expect(listed(rpm)).toEqual(rpmFiles);
+}, 180_000);

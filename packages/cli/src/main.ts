@@ -17,6 +17,7 @@ import {
   githubApi,
   loadConfig,
   redact,
+  linuxPackageDetails,
   releaseText,
   rememberEnvironmentSecrets,
   reportJsonSchema,
@@ -28,6 +29,7 @@ import {
   webBase,
   mergeBuilds,
   type Config,
+  type PackageDetails,
   type ReleaseManifest,
   type ReleaseText,
   type Report,
@@ -361,17 +363,19 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     },
   );
   progress.stop();
+  const built = dryRun ? await hub.built.catch(() => undefined) : undefined;
+  const packages = built ? await linuxPackageDetails({ config, version, distDir, manifest: built }) : [];
   const report: Report = {
     tag: version.tag,
     version: version.semver,
     dryRun,
-    release: releaseState,
+    release: { ...releaseState, ...(packages.length ? { packages } : {}) },
     targets,
     exitCode: interruption.signal.aborted ? (interruption.signal.reason as number) : badInput ? 2 : exitCodeOf(releaseState, targets),
   };
 
   const preview = async () =>
-    (await releasePreview(distDir, await hub.built.catch(() => undefined), text)) +
+    (await releasePreview(distDir, built, text, packages)) +
     (await shownFiles(
       distDir,
       targets.flatMap((t) => t.files),
@@ -382,12 +386,42 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
   return report.exitCode;
 }
 
-/** A dry run shows the release first: its title and notes, its archives and files with their digests, checksums.txt and manifest.json. */
-async function releasePreview(distDir: string, manifest: ReleaseManifest | undefined, text: ReleaseText | undefined): Promise<string> {
+/**
+ * A dry run shows the release first: its title and notes, its archives and files with their
+ * digests (and each Linux package's control data and files), checksums.txt and manifest.json.
+ */
+async function releasePreview(
+  distDir: string,
+  manifest: ReleaseManifest | undefined,
+  text: ReleaseText | undefined,
+  packages: PackageDetails[],
+): Promise<string> {
   if (!manifest) return "";
   let shown = text ? `\n--- release ${manifest.tag}: ${text.name}\n${text.notes ? `${text.notes}\n` : "(no notes)\n"}` : "";
-  for (const a of [...manifest.artifacts, ...(manifest.files ?? [])]) shown += `\n--- ${a.name} (${a.size} bytes, sha256 ${a.sha256})\n`;
+  for (const a of [...manifest.artifacts, ...(manifest.files ?? [])]) {
+    shown += `\n--- ${a.name} (${a.size} bytes, sha256 ${a.sha256})\n`;
+    const pkg = packages.find((p) => p.file === a.name);
+    if (pkg) shown += packageText(pkg);
+  }
   return redact(shown) + (await shownFiles(distDir, ["checksums.txt", "manifest.json"]));
+}
+
+/** A package's control data, then each file it installs with its mode and size. */
+function packageText(p: PackageDetails): string {
+  const list = (names: string[]) => names.join(", ") || "(none)";
+  const width = Math.max(...p.files.map((f) => String(f.size).length));
+  return [
+    `package: ${p.name}`,
+    `version: ${p.version}`,
+    `architecture: ${p.arch}`,
+    `maintainer: ${p.maintainer}`,
+    `summary: ${p.summary}`,
+    `depends: ${list(p.depends)}`,
+    `conflicts: ${list(p.conflicts)}`,
+    "files:",
+    ...p.files.map((f) => `  ${f.mode} ${String(f.size).padStart(width)} ${f.path}`),
+    "",
+  ].join("\n");
 }
 
 /** Files in the output directory, as a dry run shows them: text files in full (up to 8 KiB), others by size. */

@@ -23,7 +23,7 @@ export * from "./release.ts";
 export * from "./report.ts";
 export * from "./merge.ts";
 export * from "./doctor.ts";
-export { packagesDoctor } from "./linux-packages/index.ts";
+export { linuxPackageDetails, packagesDoctor, type PackageDetails } from "./linux-packages/index.ts";
 export * from "./file-registry.ts";
 export * from "./assets.ts";
 export * from "./cache.ts";

@@ -22,6 +22,35 @@ export const reportSchema = z
           .optional()
           .describe("The commands that run the release's one-line installers (install.sh, install.ps1)."),
         error: z.string().optional().describe("Why the hub failed."),
+        packages: z
+          .array(
+            z
+              .object({
+                file: z.string().describe("The package's file name on the release."),
+                format: z.enum(["deb", "rpm", "apk"]),
+                name: z.string(),
+                version: z.string().describe("As the format spells it: 1.2.3~rc.1 (deb), 1.2.3-1 (rpm), 1.2.3-r0 (apk)."),
+                arch: z.string().describe("The format's architecture name: amd64, x86_64, aarch64, …"),
+                maintainer: z.string(),
+                summary: z.string(),
+                depends: z.array(z.string()),
+                conflicts: z.array(z.string()),
+                files: z
+                  .array(
+                    z
+                      .object({
+                        path: z.string().describe("Where the file is installed, e.g. /usr/bin/hello."),
+                        mode: z.string().describe("Octal permissions, e.g. 0755."),
+                        size: z.number().int().nonnegative().describe("Bytes."),
+                      })
+                      .strict(),
+                  )
+                  .describe("Every file the package installs."),
+              })
+              .strict(),
+          )
+          .optional()
+          .describe("Dry runs only: each .deb, .rpm and .apk of the release, its control data and files."),
       })
       .strict()
       .describe("The GitHub Release (the hub)."),

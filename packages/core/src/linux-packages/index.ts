@@ -7,6 +7,7 @@ import type { Config } from "../config.ts";
 import { failedCheck, pass } from "../doctor.ts";
 import type { Check } from "../registry.ts";
 import type { Artifact } from "../manifest.ts";
+import type { Arch } from "../targets.ts";
 import { apkBytes, apkSigner, apkVersion } from "./apk.ts";
 import { packageArch, type PackageFormat } from "./archs.ts";
 import { debBytes } from "./deb.ts";
@@ -22,18 +23,26 @@ const formats: Record<PackageFormat, { write: (spec: PackageSpec) => Buffer; fil
   apk: { write: (s) => apkBytes(s, apkSigner(s.name)), fileName: (s) => `${s.name}-${s.version}.${s.arch}.apk` },
 };
 
+/** A package the release gets: its file name on the release and what it holds. */
+interface PlannedPackage {
+  fileName: string;
+  spec: PackageSpec;
+  /** The ferry architecture of the linux build it packs. */
+  arch: Arch;
+}
+
 /**
- * The packages section's asset maker: a package of each configured format for every linux
+ * Every package of the packages section: one of each configured format for every linux
  * architecture, the binary taken from its archive (so a merged split build makes the same
  * packages). Where an architecture has a glibc and a musl build, the .deb and .rpm hold the glibc
  * one and the .apk (Alpine is a musl system) the musl one.
  */
-export async function linuxPackages({ config, version, distDir, manifest, log }: AssetInput): Promise<MadeFile[]> {
+async function plannedPackages({ config, version, distDir, manifest }: PackageInput): Promise<PlannedPackage[]> {
   const options = config.packages;
   if (!options) return [];
   const inputs = await readPackageInputs(config, options);
   const mtime = packageTime();
-  const made: MadeFile[] = [];
+  const planned: PlannedPackage[] = [];
   const linux = manifest.artifacts.filter((a) => a.os === "linux").sort((a, b) => (a.name < b.name ? -1 : 1));
   const archs = [...new Set(linux.map((a) => a.arch))];
   const binaries = new Map<string, Buffer>();
@@ -54,17 +63,58 @@ export async function linuxPackages({ config, version, distDir, manifest, log }:
       const arch = packageArch(ferryArch, format);
       const artifact = format === "apk" ? (musl ?? glibc) : (glibc ?? musl);
       if (!arch || !artifact) continue;
-      const writer = formats[format];
       const binary = await binaryOf(artifact);
       const spec = packageSpec({ config, options, inputs, version, format, arch, binary, mtime });
       if (format === "apk") spec.version = apkVersion(version.semver);
-      const name = writer.fileName(spec);
-      const written = await writeHashed(Readable.from([writer.write(spec)]), join(distDir, name));
-      made.push({ name, kind: format, os: "linux", arch: ferryArch, ...written });
+      planned.push({ fileName: formats[format].fileName(spec), spec, arch: ferryArch });
     }
   }
-  if (made.length) log(`made ${made.length} linux package${made.length === 1 ? "" : "s"}`);
+  return planned;
+}
+
+type PackageInput = Pick<AssetInput, "config" | "version" | "distDir" | "manifest">;
+
+/** The packages section's asset maker: writes every planned package into distDir. */
+export async function linuxPackages(input: AssetInput): Promise<MadeFile[]> {
+  const made: MadeFile[] = [];
+  for (const { fileName, spec, arch } of await plannedPackages(input)) {
+    const written = await writeHashed(Readable.from([formats[spec.format].write(spec)]), join(input.distDir, fileName));
+    made.push({ name: fileName, kind: spec.format, os: "linux", arch, ...written });
+  }
+  if (made.length) input.log(`made ${made.length} linux package${made.length === 1 ? "" : "s"}`);
   return made;
+}
+
+/** What a package holds, as `ferry plan` shows it: its control data and every file with its mode. */
+export interface PackageDetails {
+  /** The package's file name on the release. */
+  file: string;
+  format: PackageFormat;
+  name: string;
+  /** The version as the format spells it (with RPM's release, Alpine's -r0). */
+  version: string;
+  arch: string;
+  maintainer: string;
+  summary: string;
+  depends: string[];
+  conflicts: string[];
+  files: Array<{ path: string; mode: string; size: number }>;
+}
+
+/** The details of every package the release gets, from the same specs the packages are written from. */
+export async function linuxPackageDetails(input: PackageInput): Promise<PackageDetails[]> {
+  return (await plannedPackages(input)).map(({ fileName, spec }) => ({
+    file: fileName,
+    format: spec.format,
+    name: spec.name,
+    version: spec.format === "rpm" ? `${spec.version}-${rpmRelease}` : spec.version,
+    arch: spec.arch,
+    maintainer: spec.maintainer,
+    summary: spec.summary,
+    depends: spec.depends,
+    conflicts: spec.conflicts,
+    files: spec.files.map((f) => ({ path: f.path, mode: f.mode.toString(8).padStart(4, "0"), size: f.data.length })),
+  }));
 }
 
 /** `ferry doctor`'s check of the packages section: the .apk signing key, when .apk packages are made. */
