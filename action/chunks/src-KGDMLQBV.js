@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-SIRIDM6L.js";
+} from "./chunk-ADC6ODMA.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

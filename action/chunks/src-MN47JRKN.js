@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-SIRIDM6L.js";
+} from "./chunk-ADC6ODMA.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

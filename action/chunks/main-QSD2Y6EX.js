@@ -22,6 +22,7 @@ import {
   formatStepSummary,
   githubApi,
   githubDoctor,
+  linuxPackageDetails,
   loadConfig,
   mergeBuilds,
   packagesDoctor,
@@ -41,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-SIRIDM6L.js";
+} from "./chunk-ADC6ODMA.js";
 import {
   FerryError,
   asFerryError
@@ -58,18 +59,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-POYRAHLG.js"),
-  chocolatey: () => import("./src-7Z3XB2LH.js"),
-  crates: () => import("./src-VZFUQEZA.js"),
-  docker: () => import("./src-AJXKK6V7.js"),
-  flathub: () => import("./src-WKZNC3MO.js"),
-  homebrew: () => import("./src-LUYRVWK7.js"),
-  nix: () => import("./src-7SJZBURD.js"),
-  npm: () => import("./src-Q7RDP35A.js"),
-  pypi: () => import("./src-JHOSW6NY.js"),
-  scoop: () => import("./src-CBRWZUGD.js"),
-  snap: () => import("./src-K23S7PNF.js"),
-  winget: () => import("./src-K4USIGOQ.js")
+  aur: () => import("./src-BK2KQOTZ.js"),
+  chocolatey: () => import("./src-UBVMYAOK.js"),
+  crates: () => import("./src-ZK7ZNE2X.js"),
+  docker: () => import("./src-3EKZ3UJU.js"),
+  flathub: () => import("./src-6Y3NBJVL.js"),
+  homebrew: () => import("./src-PBPYHQ6V.js"),
+  nix: () => import("./src-VOGCXM7P.js"),
+  npm: () => import("./src-MN47JRKN.js"),
+  pypi: () => import("./src-LITDDXC4.js"),
+  scoop: () => import("./src-EWLDWOCM.js"),
+  snap: () => import("./src-PGWAEPG4.js"),
+  winget: () => import("./src-KGDMLQBV.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1130,15 +1131,17 @@ async function release(command, plan) {
     }
   );
   progress.stop();
+  const built = dryRun ? await hub.built.catch(() => void 0) : void 0;
+  const packages = built ? await linuxPackageDetails({ config, version: version2, distDir, manifest: built }) : [];
   const report = {
     tag: version2.tag,
     version: version2.semver,
     dryRun,
-    release: releaseState,
+    release: { ...releaseState, ...packages.length ? { packages } : {} },
     targets,
     exitCode: interruption.signal.aborted ? interruption.signal.reason : badInput ? 2 : exitCodeOf(releaseState, targets)
   };
-  const preview = async () => await releasePreview(distDir, await hub.built.catch(() => void 0), text) + await shownFiles(
+  const preview = async () => await releasePreview(distDir, built, text, packages) + await shownFiles(
     distDir,
     targets.flatMap((t) => t.files)
   );
@@ -1147,16 +1150,36 @@ async function release(command, plan) {
   if (env.GITHUB_ACTIONS === "true") out(formatAnnotations(report));
   return report.exitCode;
 }
-async function releasePreview(distDir, manifest, text) {
+async function releasePreview(distDir, manifest, text, packages) {
   if (!manifest) return "";
   let shown = text ? `
 --- release ${manifest.tag}: ${text.name}
 ${text.notes ? `${text.notes}
 ` : "(no notes)\n"}` : "";
-  for (const a of [...manifest.artifacts, ...manifest.files ?? []]) shown += `
+  for (const a of [...manifest.artifacts, ...manifest.files ?? []]) {
+    shown += `
 --- ${a.name} (${a.size} bytes, sha256 ${a.sha256})
 `;
+    const pkg = packages.find((p) => p.file === a.name);
+    if (pkg) shown += packageText(pkg);
+  }
   return redact(shown) + await shownFiles(distDir, ["checksums.txt", "manifest.json"]);
+}
+function packageText(p) {
+  const list = (names) => names.join(", ") || "(none)";
+  const width = Math.max(...p.files.map((f) => String(f.size).length));
+  return [
+    `package: ${p.name}`,
+    `version: ${p.version}`,
+    `architecture: ${p.arch}`,
+    `maintainer: ${p.maintainer}`,
+    `summary: ${p.summary}`,
+    `depends: ${list(p.depends)}`,
+    `conflicts: ${list(p.conflicts)}`,
+    "files:",
+    ...p.files.map((f) => `  ${f.mode} ${String(f.size).padStart(width)} ${f.path}`),
+    ""
+  ].join("\n");
 }
 async function shownFiles(distDir, files) {
   let text = "";

@@ -10,7 +10,7 @@ import {
   parse,
   secretCheck,
   toolCheck
-} from "./chunk-SIRIDM6L.js";
+} from "./chunk-ADC6ODMA.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-SIRIDM6L.js";
+} from "./chunk-ADC6ODMA.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-SIRIDM6L.js";
+} from "./chunk-ADC6ODMA.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
