@@ -7,7 +7,6 @@ import {
   cratesVersion,
   dockerFloatingTags,
   dockerTags,
-  isNewerThan,
   isNewest,
   nixVersion,
   npmDistTag,
@@ -76,14 +75,6 @@ describe("per-registry versions", () => {
     expect(isNewest(rc, [])).toBe(false);
     expect(dockerFloatingTags(stable, ["1.2.3", "1.3.0", "1.20.0", "2.0.0_build.1", "latest"])).toEqual(["1.2"]);
     expect(dockerFloatingTags(stable, ["1.2.2", "1.2.9-rc.1", "0.9.0"])).toEqual(["1.2", "1", "latest"]);
-  });
-  it("a channel's version is newer only when it is a higher SemVer version", () => {
-    expect(isNewerThan("1.2.4", stable)).toBe(true);
-    expect(isNewerThan("1.10.0", stable)).toBe(true);
-    expect(isNewerThan("1.2.3", stable)).toBe(false);
-    expect(isNewerThan("1.2.3-rc.1", stable)).toBe(false);
-    expect(isNewerThan("1.2.3", rc)).toBe(true);
-    expect(isNewerThan("nightly", stable)).toBe(false);
   });
   it("AUR: no hyphens, sorts below the release", () => {
     expect(aurVersion(rc)).toBe("1.2.3rc1");

@@ -133,12 +133,6 @@ export function isNewest(v: Version, others: Iterable<string>): boolean {
   return true;
 }
 
-/** Whether `other` (a version as a registry shows it) is a higher SemVer version than `v`; false when it is not SemVer. */
-export function isNewerThan(other: string, v: Version): boolean {
-  const parsed = semver.parse(other.replace(/^v/, ""));
-  return parsed !== null && semver.gt(parsed, v.semver);
-}
-
 /**
  * The floating Docker tags this release takes, given the repository's tags: `1.2`, `1` and
  * `latest` each name the highest stable version they cover, so an older release leaves them.

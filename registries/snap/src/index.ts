@@ -4,7 +4,7 @@ import {
   checkStep,
   defineRegistry,
   FerryError,
-  isNewerThan,
+  compareVersion,
   readJson,
   secretCheck,
   snapChannel,
@@ -55,7 +55,7 @@ function lookup(ctx: Context<SnapOptions>, map: ChannelMap, arch: string) {
   const uploaded = map.revisions
     .filter((r) => r.version === version && r.architectures.includes(arch))
     .sort((a, b) => b.revision - a.revision);
-  const newer = current && isNewerThan(current.version, ctx.version) ? current.version : undefined;
+  const newer = current && compareVersion(current.version, ctx.version) === 1 ? current.version : undefined;
   return { channel, released, uploaded, newer };
 }
 
@@ -133,17 +133,12 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
         continue;
       }
       const same = uploaded.find((r) => r["sha3-384"] === snap.sha3_384);
-      // A channel never moves back to an older version: users on it would be downgraded.
+      // The store keeps every revision, but a channel never moves back to an older version:
+      // users on it would be downgraded. The older release is uploaded and left unreleased.
       if (newer) {
-        if (same) {
-          done.push(`revision ${same.revision} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
-          continue;
-        }
-        throw new FerryError("PublishedContentDiffers", {
-          registry: ctx.registry,
-          what: `${channel} already has ${snapName(ctx)} ${newer} for ${snap.arch}, newer than ${snapVersion(ctx.version)}; not moving it back.`,
-          fix: "Release the newer version only, or release this revision to another channel yourself (snapcraft upload, then snapcraft release).",
-        });
+        const revision = same?.revision ?? (await upload(ctx, snap, waiting));
+        if (revision !== undefined) done.push(`revision ${revision} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
+        continue;
       }
       // After an upload whose release never happened (a crash, a timeout), the revision is
       // still in the store: release it instead of uploading the same snap again.
