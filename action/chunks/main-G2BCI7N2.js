@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-ADC6ODMA.js";
+} from "./chunk-TUDDS6GV.js";
 import {
   FerryError,
   asFerryError
@@ -59,18 +59,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-BK2KQOTZ.js"),
-  chocolatey: () => import("./src-UBVMYAOK.js"),
-  crates: () => import("./src-ZK7ZNE2X.js"),
-  docker: () => import("./src-3EKZ3UJU.js"),
-  flathub: () => import("./src-6Y3NBJVL.js"),
-  homebrew: () => import("./src-PBPYHQ6V.js"),
-  nix: () => import("./src-VOGCXM7P.js"),
-  npm: () => import("./src-MN47JRKN.js"),
-  pypi: () => import("./src-LITDDXC4.js"),
-  scoop: () => import("./src-EWLDWOCM.js"),
-  snap: () => import("./src-PGWAEPG4.js"),
-  winget: () => import("./src-KGDMLQBV.js")
+  aur: () => import("./src-TXWCVKWD.js"),
+  chocolatey: () => import("./src-DSHDV6UR.js"),
+  crates: () => import("./src-A6MOPBVJ.js"),
+  docker: () => import("./src-KPO3KWAU.js"),
+  flathub: () => import("./src-I4CXPZ7T.js"),
+  homebrew: () => import("./src-PAJB2PRM.js"),
+  nix: () => import("./src-EG47WJYU.js"),
+  npm: () => import("./src-X6BK4QQL.js"),
+  pypi: () => import("./src-N27LSUMM.js"),
+  scoop: () => import("./src-6AQ2MVKM.js"),
+  snap: () => import("./src-YQLIR2JV.js"),
+  winget: () => import("./src-K34LYD67.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

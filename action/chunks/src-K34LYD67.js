@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-ADC6ODMA.js";
+} from "./chunk-TUDDS6GV.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

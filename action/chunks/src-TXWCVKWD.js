@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-ADC6ODMA.js";
+} from "./chunk-TUDDS6GV.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -2,11 +2,11 @@ import { createRequire as __ferryRequire } from "node:module"; const require = _
 import {
   addSecret,
   checkStep,
+  compareVersion,
   defineRegistry,
   external_exports,
   findArtifact,
   httpUrl,
-  isNewerThan,
   makeTempDir,
   readJson,
   require_dist,
@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-ADC6ODMA.js";
+} from "./chunk-TUDDS6GV.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -322,7 +322,7 @@ function lookup(ctx, map, arch) {
   const current = map.revisions.find((r) => r.revision === entry?.revision);
   const released = current?.version === version ? current : void 0;
   const uploaded = map.revisions.filter((r) => r.version === version && r.architectures.includes(arch)).sort((a, b) => b.revision - a.revision);
-  const newer = current && isNewerThan(current.version, ctx.version) ? current.version : void 0;
+  const newer = current && compareVersion(current.version, ctx.version) === 1 ? current.version : void 0;
   return { channel, released, uploaded, newer };
 }
 async function digests(ctx) {
@@ -387,15 +387,9 @@ var src_default = defineRegistry({
       }
       const same = uploaded.find((r) => r["sha3-384"] === snap.sha3_384);
       if (newer) {
-        if (same) {
-          done.push(`revision ${same.revision} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
-          continue;
-        }
-        throw new FerryError("PublishedContentDiffers", {
-          registry: ctx.registry,
-          what: `${channel} already has ${snapName(ctx)} ${newer} for ${snap.arch}, newer than ${snapVersion(ctx.version)}; not moving it back.`,
-          fix: "Release the newer version only, or release this revision to another channel yourself (snapcraft upload, then snapcraft release)."
-        });
+        const revision2 = same?.revision ?? await upload(ctx, snap, waiting);
+        if (revision2 !== void 0) done.push(`revision ${revision2} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
+        continue;
       }
       if (same && inReview(same)) {
         waiting.push(`revision ${same.revision} (${snap.arch})`);

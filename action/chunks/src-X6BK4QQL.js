@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-ADC6ODMA.js";
+} from "./chunk-TUDDS6GV.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -10,7 +10,7 @@ import {
   parse,
   secretCheck,
   toolCheck
-} from "./chunk-ADC6ODMA.js";
+} from "./chunk-TUDDS6GV.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-ADC6ODMA.js";
+} from "./chunk-TUDDS6GV.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
