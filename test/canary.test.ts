@@ -17,7 +17,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ferry, type FerryRun } from "./cli.ts";
-import { copyExample, exampleYaml, jsonReport, startExampleSandbox } from "./example-release.ts";
+import { copyExample, exampleYaml, jsonReport, setCrateVersion, startExampleSandbox } from "./example-release.ts";
 import { startFaultProxy, type EchoFault, type FaultProxy } from "./fault-proxy.ts";
 import { makeGpgKey } from "./gpg.ts";
 
@@ -195,7 +195,10 @@ it("no secret appears in any output, report, step summary, rendered file or temp
   }
   for (const [name, proxy] of proxies) expect(proxy.injected, `${name} echoed nothing`).toBeGreaterThan(0);
 
-  await run("ferry plan", ["plan", "--tag", "v1.0.1"], { SIGSTORE_ID_TOKEN: canary("SIGSTORE_ID_TOKEN") });
+  // A plan of the next version renders every registry's files; the echoing registries fail their reads (exit 1).
+  await setCrateVersion(project, "v1.0.1");
+  const plan = await run("ferry plan", ["plan", "--tag", "v1.0.1"], { SIGSTORE_ID_TOKEN: canary("SIGSTORE_ID_TOKEN") });
+  expect(plan.code, plan.stderr).toBe(1);
   // The doctor's GitHub checks are echoed too, with GITHUB_TOKEN.
   echoGitHub(() => true);
   env.SIGSTORE_ID_TOKEN = canary("SIGSTORE_ID_TOKEN");
