@@ -61,7 +61,7 @@ describe("ferry init in a Go module", async () => {
     const text = await read(dir, workflow);
     expect(workflowProblems(text)).toEqual([]);
     const jobs = (parse(text) as { jobs: Record<string, { permissions: unknown; steps: Array<Record<string, unknown>> }> }).jobs;
-    expect(jobs.release!.permissions).toEqual({ contents: "write" });
+    expect(jobs.release!.permissions).toEqual({ contents: "write", "id-token": "write", attestations: "write" });
     expect(jobs.release!.steps.find((s) => s.uses === "actions/checkout@v4")?.with).toEqual({ "fetch-depth": 0 });
     expect(jobs.release!.steps.find((s) => s.uses === "actions/setup-go@v5")?.with).toEqual({ "go-version-file": "go.mod" });
     expect(jobs.release!.steps.at(-1)!.env).toEqual({
@@ -121,7 +121,7 @@ describe("ferry init in a Go module", async () => {
     );
     expect(file.jobs.build!.permissions).toBeUndefined();
     expect(file.jobs.release!.needs).toBe("build");
-    expect(file.jobs.release!.permissions).toEqual({ contents: "write" });
+    expect(file.jobs.release!.permissions).toEqual({ contents: "write", "id-token": "write", attestations: "write" });
     expect(file.jobs.release!.steps.at(-1)!.with).toEqual({ command: "release", args: "--merge dist-*" });
   });
 });
@@ -208,7 +208,7 @@ describe("ferry init detects", () => {
     const text = await read(dir, workflow);
     expect(workflowProblems(text)).toEqual([]);
     const jobs = (parse(text) as { jobs: Record<string, { permissions: unknown }> }).jobs;
-    expect(jobs.release!.permissions).toEqual({ contents: "write", "id-token": "write" });
+    expect(jobs.release!.permissions).toEqual({ contents: "write", "id-token": "write", attestations: "write" });
     expect(text).toContain("- run: npm ci --ignore-scripts");
   });
 

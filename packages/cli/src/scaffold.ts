@@ -244,7 +244,7 @@ function placeholderBuild(targets: string[]): string[] {
 export function renderWorkflow(p: Project, enabled: string[], { split }: Layout): string {
   const on = registryTemplates.filter((r) => enabled.includes(r.name));
   const off = registryTemplates.filter((r) => !enabled.includes(r.name));
-  const trusted = on.some((r) => r.trustedPublishing);
+  const trusted = on.filter((r) => r.trustedPublishing).map((r) => r.name);
   const checkout = [
     "      - uses: actions/checkout@v4",
     "        with:",
@@ -253,9 +253,8 @@ export function renderWorkflow(p: Project, enabled: string[], { split }: Layout)
   const permissions = [
     "    permissions:",
     "      contents: write # create the GitHub Release and upload its assets",
-    trusted
-      ? "      id-token: write # npm and PyPI trusted publishing"
-      : "      # id-token: write # uncomment for npm or PyPI trusted publishing",
+    `      id-token: write # the OIDC identity that signs checksums.txt and the attestation${trusted.length ? `; ${trusted.join(" and ")} trusted publishing` : ""}`,
+    "      attestations: write # store the release's provenance attestation",
   ];
   const secrets = [
     ...(on.length ? ["        env:"] : ["        # env:"]),

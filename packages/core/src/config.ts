@@ -177,6 +177,10 @@ const signSchema = z.strictObject({
     description:
       "How checksums.txt is signed when the release is published. `auto`: keyless with Sigstore when the CI hands out an OIDC token (GitHub Actions with `id-token: write`), and with minisign when FERRY_MINISIGN_KEY is set; `keyless` or `minisign`: that one always, and a run without its token or key is refused; `off`: never.",
   }),
+  attestations: z.enum(["auto", "on", "off"]).default("auto").meta({
+    description:
+      "Whether the release's files get a GitHub artifact attestation (SLSA provenance, signed keylessly with Sigstore) once it is public. `auto`: when the CI hands out an OIDC token (GitHub Actions with `id-token: write`; storing it needs `attestations: write`); `on`: always, and a run without a token is refused; `off`: never.",
+  }),
 });
 export type SignOptions = z.infer<typeof signSchema>;
 
@@ -241,7 +245,9 @@ const sections = {
   packages: packagesSchema
     .optional()
     .meta({ description: "Make .deb and .rpm packages of every linux target and attach them to the release." }),
-  sign: signSchema.default({ checksums: "auto" }).meta({ description: "What ferry signs when it publishes the release." }),
+  sign: signSchema
+    .default({ checksums: "auto", attestations: "auto" })
+    .meta({ description: "What ferry signs when it publishes the release." }),
   installers: z
     .array(z.enum(installerKinds))
     .default([])

@@ -10,6 +10,7 @@ import { installCommands } from "./installers.ts";
 import { parseManifest, readManifest, releaseAssets, renderChecksums, writeManifest, type ReleaseManifest } from "./manifest.ts";
 import type { ReleaseText } from "./notes.ts";
 import { checksumsSigners, signChecksums } from "./signatures.ts";
+import { attestationSigner, attestRelease, type AttestationOutcome } from "./attestations.ts";
 import { downloadAsset, findRelease, publishRelease } from "./release.ts";
 import type { Version } from "./version.ts";
 
@@ -43,6 +44,8 @@ export interface ReleaseOutcome {
   url: string;
   /** The commands that run the release's one-line installers, when it has them. */
   install?: string[];
+  /** The release's provenance attestation, when it has one. */
+  attestation?: AttestationOutcome;
 }
 
 const withInstall = (outcome: ReleaseOutcome, manifest: ReleaseManifest): ReleaseOutcome => {
@@ -56,12 +59,18 @@ export interface Hub {
   released: Promise<ReleaseOutcome>;
 }
 
-/** Builds, then (unless dry-run) signs checksums.txt (signatures.ts), uploads and publishes the GitHub Release. */
+/**
+ * Builds, then (unless dry-run) signs checksums.txt (signatures.ts), uploads and publishes the GitHub Release,
+ * and attests its files' provenance (attestations.ts).
+ */
 export function runHub(input: HubInput): Hub {
   const { config, version, distDir, log } = input;
   const env = input.env ?? process.env;
   // A signature the user asked for that this run cannot make stops it before anything is built.
-  if (!input.dryRun) checksumsSigners(config, env);
+  if (!input.dryRun) {
+    checksumsSigners(config, env);
+    attestationSigner(config, env);
+  }
   const made = input.manifest
     ? Promise.resolve(input.manifest)
     : buildRelease({
@@ -97,7 +106,8 @@ export function runHub(input: HubInput): Hub {
       throw error instanceof FerryError && error.code === "ReleaseConflict" ? await keepReleasedManifest(input, error) : error;
     });
     log(`release ${version.tag} is public: ${url}`);
-    return withInstall({ status: changed ? "published" : "already-published", url }, manifest);
+    const attestation = await attestRelease({ ...input, env }, manifest);
+    return withInstall({ status: changed ? "published" : "already-published", url, ...(attestation ? { attestation } : {}) }, manifest);
   });
   return { built, released };
 }

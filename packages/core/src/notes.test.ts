@@ -63,7 +63,7 @@ function config(dir: string, release: Partial<Config["release"]> = {}): Config {
       files: [],
       ...release,
     },
-    sign: { checksums: "off" },
+    sign: { checksums: "off", attestations: "off" },
     registries: [],
   };
 }
