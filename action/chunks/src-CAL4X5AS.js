@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-TUDDS6GV.js";
+} from "./chunk-7RB352I6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-TUDDS6GV.js";
+} from "./chunk-7RB352I6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-TUDDS6GV.js";
+} from "./chunk-7RB352I6.js";
 import {
   FerryError,
   asFerryError
@@ -59,18 +59,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-TXWCVKWD.js"),
-  chocolatey: () => import("./src-DSHDV6UR.js"),
-  crates: () => import("./src-A6MOPBVJ.js"),
-  docker: () => import("./src-KPO3KWAU.js"),
-  flathub: () => import("./src-I4CXPZ7T.js"),
-  homebrew: () => import("./src-PAJB2PRM.js"),
-  nix: () => import("./src-EG47WJYU.js"),
-  npm: () => import("./src-X6BK4QQL.js"),
-  pypi: () => import("./src-N27LSUMM.js"),
-  scoop: () => import("./src-6AQ2MVKM.js"),
-  snap: () => import("./src-YQLIR2JV.js"),
-  winget: () => import("./src-K34LYD67.js")
+  aur: () => import("./src-TFXQR2T5.js"),
+  chocolatey: () => import("./src-VWAQ4EEI.js"),
+  crates: () => import("./src-BYWRI2ZP.js"),
+  docker: () => import("./src-DIXOBHWJ.js"),
+  flathub: () => import("./src-37UW2ZBQ.js"),
+  homebrew: () => import("./src-KQ6V5DLK.js"),
+  nix: () => import("./src-CAL4X5AS.js"),
+  npm: () => import("./src-P5ZANWU4.js"),
+  pypi: () => import("./src-CLYZNKOC.js"),
+  scoop: () => import("./src-OJKI4LWS.js"),
+  snap: () => import("./src-EGUZIHR2.js"),
+  winget: () => import("./src-IHGF4XDO.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -557,7 +557,7 @@ function placeholderBuild(targets) {
 function renderWorkflow(p, enabled, { split }) {
   const on = registryTemplates.filter((r) => enabled.includes(r.name));
   const off = registryTemplates.filter((r) => !enabled.includes(r.name));
-  const trusted = on.some((r) => r.trustedPublishing);
+  const trusted = on.filter((r) => r.trustedPublishing).map((r) => r.name);
   const checkout = [
     "      - uses: actions/checkout@v4",
     "        with:",
@@ -566,7 +566,8 @@ function renderWorkflow(p, enabled, { split }) {
   const permissions = [
     "    permissions:",
     "      contents: write # create the GitHub Release and upload its assets",
-    trusted ? "      id-token: write # npm and PyPI trusted publishing" : "      # id-token: write # uncomment for npm or PyPI trusted publishing"
+    `      id-token: write # the OIDC identity that signs checksums.txt and the attestation${trusted.length ? `; ${trusted.join(" and ")} trusted publishing` : ""}`,
+    "      attestations: write # store the release's provenance attestation"
   ];
   const secrets = [
     ...on.length ? ["        env:"] : ["        # env:"],

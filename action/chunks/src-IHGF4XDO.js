@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-TUDDS6GV.js";
+} from "./chunk-7RB352I6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -10,7 +10,7 @@ import {
   parse,
   secretCheck,
   toolCheck
-} from "./chunk-TUDDS6GV.js";
+} from "./chunk-7RB352I6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

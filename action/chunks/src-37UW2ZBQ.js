@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-TUDDS6GV.js";
+} from "./chunk-7RB352I6.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
