@@ -139,9 +139,28 @@ describe("docker", () => {
         { image: "ferry-test/signed" },
         { ...open.env, ...sigstore.env },
       );
-      const { prepared, published, verified } = await release(ctx);
-      expect(published.detail).toContain("; signed with Sigstore");
-      expect(verified).toEqual({ state: "verified", detail: expect.stringContaining(`, signed by ${sigstore.identity()}`) as string });
+      // The release's SBOM of the amd64 archive, served as a release asset.
+      const sbom = Buffer.from(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", version: 1, components: [] }));
+      const assets = createServer((_, res) => res.end(sbom));
+      await new Promise<void>((resolve) => assets.listen(0, "127.0.0.1", resolve));
+      const archive = ctx.manifest.artifacts[0]!;
+      ctx.manifest.files = [
+        {
+          name: `${archive.name}.cdx.json`,
+          kind: "sbom",
+          os: "linux",
+          arch: "amd64",
+          size: sbom.length,
+          sha256: createHash("sha256").update(sbom).digest("hex"),
+          url: `http://127.0.0.1:${(assets.address() as AddressInfo).port}/${archive.name}.cdx.json`,
+        },
+      ];
+      const { prepared, published, verified } = await release(ctx).finally(() => assets.close());
+      expect(published.detail).toContain("; signed with Sigstore, 1 SBOM attestation");
+      expect(verified).toEqual({
+        state: "verified",
+        detail: expect.stringContaining(`, signed by ${sigstore.identity()} with 1 SBOM attestation`) as string,
+      });
 
       // distribution 2.x has no referrers API: the referrers are the index under the fallback tag.
       const digest = prepared.index.descriptor.digest;
@@ -175,9 +194,45 @@ describe("docker", () => {
         predicateType: "https://sigstore.dev/cosign/sign/v1",
       });
 
+      // The amd64 image carries the SBOM as a CycloneDX attestation.
+      const image = prepared.images[0]!.manifest.descriptor.digest;
+      const attestations = (await skopeoIndex(open.host, "ferry-test/signed", image.replace(":", "-"))).index
+        .manifests as unknown as Array<{
+        digest: string;
+        annotations: Record<string, string>;
+      }>;
+      expect(attestations.map((m) => m.annotations["dev.sigstore.bundle.predicateType"])).toEqual(["https://cyclonedx.org/bom"]);
+      const attestationManifest = JSON.parse(
+        (
+          await run("skopeo", [
+            "inspect",
+            "--tls-verify=false",
+            "--raw",
+            `docker://${open.host}/ferry-test/signed@${attestations[0]!.digest}`,
+          ])
+        ).stdout,
+      ) as { layers: Array<{ digest: string }> };
+      const attested = bundleFromJSON(
+        JSON.parse(
+          Buffer.from(
+            await (await fetch(`${open.url}/v2/ferry-test/signed/blobs/${attestationManifest.layers[0]!.digest}`)).arrayBuffer(),
+          ).toString(),
+        ),
+      );
+      new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1 }).verify(toSignedEntity(attested), {
+        subjectAlternativeName: sigstore.identity(),
+      });
+      expect(JSON.parse(attested.content.$case === "dsseEnvelope" ? attested.content.dsseEnvelope.payload.toString() : "{}")).toMatchObject(
+        {
+          subject: [{ digest: { sha256: image.slice("sha256:".length) } }],
+          predicate: JSON.parse(sbom.toString()) as unknown,
+        },
+      );
+
       // A re-run keeps the signature it finds.
       const again = await docker.publish(ctx, await docker.prepare(ctx));
-      expect(again.detail).toContain("; signature kept");
+      expect(again.detail).toContain("; signature kept, 1 SBOM attestation");
+      expect((await skopeoIndex(open.host, "ferry-test/signed", image.replace(":", "-"))).index.manifests).toHaveLength(1);
       expect((await skopeoIndex(open.host, "ferry-test/signed", digest.replace(":", "-"))).index.manifests).toHaveLength(1);
     } finally {
       await sigstore.stop();

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -6,8 +7,10 @@ import {
   defineRegistry,
   dockerFloatingTags,
   FerryError,
+  findArtifact,
   pass,
   trustedRoot,
+  type Arch,
   type Context,
   type Prepared,
   type Published,
@@ -144,7 +147,7 @@ export default defineRegistry({
     for (const tag of floating) await registry.putManifest(tag, mediaType, prepared.index.bytes);
     ctx.log(`uploaded ${uploaded} of ${seen.size} blobs; tagged ${[version, ...floating].join(", ")}`);
     const note = kept.length ? `; ${kept.join(", ")} kept on a newer version` : "";
-    const signed = await sign(ctx, registry, prepared.index.descriptor);
+    const signed = await sign(ctx, registry, prepared);
     return {
       detail: `${where(ctx, version)} (${digest}; also ${floating.join(", ") || "no floating tags"}${note})${signed}`,
       signed: !!signed,
@@ -166,7 +169,23 @@ export default defineRegistry({
     const root = await trustedRoot((name) => ctx.env(name));
     const { signer } = await readAttached(registry, referrer, { subject: expected, predicateType: signPredicate, root, what: "signature" });
     const by = signer ? `signed by ${signer}` : "signed (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signature here too)";
-    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}` };
+    // Each image's SBOM attestation: its predicate is the release's SBOM.
+    const sboms = imageSboms(ctx, (await assemble(ctx)).images);
+    for (const { image, sbom, predicateType } of sboms) {
+      const subject = image.manifest.descriptor.digest;
+      const attestation = findReferrer((await referrers(registry, subject)).manifests, predicateType);
+      if (!attestation) return undefined;
+      const { predicate } = await readAttached(registry, attestation, { subject, predicateType, root, what: "SBOM attestation" });
+      if (JSON.stringify(predicate) !== JSON.stringify(JSON.parse((await readSbom(ctx, sbom)).toString("utf8")))) {
+        throw new FerryError("PublishedContentDiffers", {
+          registry: ctx.registry,
+          what: `The SBOM attested on ${subject} is not the release's ${sbom.name}.`,
+          fix: "Check what else pushes to this repository, then re-run.",
+        });
+      }
+    }
+    const attested = sboms.length ? ` with ${sboms.length} SBOM ${sboms.length === 1 ? "attestation" : "attestations"}` : "";
+    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}${attested}` };
   },
 
   async doctor(ctx) {
@@ -186,23 +205,57 @@ export default defineRegistry({
 });
 
 /**
- * Signs the index keylessly when the run has an OIDC identity and `sign` is on, unless a signature
- * of it is there already (a re-run). Answers the note for the report, empty when nothing was signed.
+ * Signs the index keylessly when the run has an OIDC identity and `sign` is on, and attaches each
+ * image's SBOM (the release's SBOM of the archive its binary comes from) to that image as an
+ * in-toto attestation; what is there already (a re-run) is kept. Answers the note for the report,
+ * empty when nothing was signed.
  */
-async function sign(ctx: Ctx, registry: RegistryClient, index: { digest: string; mediaType: string; size: number }): Promise<string> {
+async function sign(ctx: Ctx, registry: RegistryClient, prepared: DockerPrepared): Promise<string> {
   const signer = !ctx.options.sign ? undefined : contextSigner(ctx);
   if (!signer) return "";
-  if (findReferrer((await referrers(registry, index.digest)).manifests, signPredicate)) return "; signature kept";
   const { host, name } = target(ctx);
-  await attach(registry, signer, {
-    subject: index,
-    name: `${host}/${name}`,
-    predicateType: signPredicate,
-    predicate: {},
-    outDir: ctx.outDir,
+  const subject = prepared.index.descriptor;
+  let note = "; signature kept";
+  if (!findReferrer((await referrers(registry, subject.digest)).manifests, signPredicate)) {
+    await attach(registry, signer, { subject, name: `${host}/${name}`, predicateType: signPredicate, predicate: {}, outDir: ctx.outDir });
+    ctx.log(`signed ${subject.digest} with Sigstore (${signer.identity})`);
+    note = "; signed with Sigstore";
+  }
+  let attested = 0;
+  for (const { image, sbom, predicateType } of imageSboms(ctx, prepared.images)) {
+    attested++;
+    const manifest = image.manifest.descriptor;
+    if (findReferrer((await referrers(registry, manifest.digest)).manifests, predicateType)) continue;
+    const predicate = JSON.parse((await readSbom(ctx, sbom)).toString("utf8")) as unknown;
+    await attach(registry, signer, { subject: manifest, name: `${host}/${name}`, predicateType, predicate, outDir: ctx.outDir });
+    ctx.log(`attached ${sbom.name} to ${manifest.digest} as an attestation`);
+  }
+  return `${note}${attested ? `, ${attested} SBOM ${attested === 1 ? "attestation" : "attestations"}` : ""}`;
+}
+
+/** The release's SBOM for each image: the one of the linux archive of the image's architecture. */
+function imageSboms(ctx: Ctx, images: Images["images"]) {
+  return images.flatMap((image) => {
+    const arch = image.platform.architecture;
+    const artifact = findArtifact(ctx.manifest, "linux", arch as Arch);
+    const sbom = (ctx.manifest.files ?? []).find((f) => f.kind === "sbom" && artifact && f.name.startsWith(`${artifact.name}.`));
+    if (!sbom) return [];
+    return [{ image, sbom, predicateType: sbom.name.endsWith(".spdx.json") ? "https://spdx.dev/Document" : "https://cyclonedx.org/bom" }];
   });
-  ctx.log(`signed ${index.digest} with Sigstore (${signer.identity})`);
-  return "; signed with Sigstore";
+}
+
+/** An SBOM of the release, downloaded and checked against its sha256 in manifest.json. */
+async function readSbom(ctx: Ctx, sbom: { name: string; url: string; sha256: string }): Promise<Buffer> {
+  const response = await ctx.http(sbom.url);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (!response.ok || createHash("sha256").update(bytes).digest("hex") !== sbom.sha256) {
+    throw new FerryError("ArtifactCorrupt", {
+      registry: ctx.registry,
+      what: `${sbom.name} could not be read from the release with the sha256 manifest.json lists (HTTP ${response.status}).`,
+      fix: "Check the release's assets, then re-run.",
+    });
+  }
+  return bytes;
 }
 
 /** The floating tags this release takes (never moving one backwards), and those a newer version keeps. */
