@@ -3,7 +3,7 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-7RB352I6.js";
+} from "./chunks/chunk-MAIZZUWJ.js";
 import "./chunks/chunk-PBYZL6WR.js";
 import "./chunks/chunk-BHGG6FRM.js";
 

@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

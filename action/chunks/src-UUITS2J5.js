@@ -10,7 +10,7 @@ import {
   parse,
   secretCheck,
   toolCheck
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

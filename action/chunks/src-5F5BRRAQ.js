@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

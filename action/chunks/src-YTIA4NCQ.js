@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

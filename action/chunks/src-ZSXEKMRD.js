@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError,
   asFerryError
@@ -59,18 +59,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-TFXQR2T5.js"),
-  chocolatey: () => import("./src-VWAQ4EEI.js"),
-  crates: () => import("./src-BYWRI2ZP.js"),
-  docker: () => import("./src-DIXOBHWJ.js"),
-  flathub: () => import("./src-37UW2ZBQ.js"),
-  homebrew: () => import("./src-KQ6V5DLK.js"),
-  nix: () => import("./src-CAL4X5AS.js"),
-  npm: () => import("./src-P5ZANWU4.js"),
-  pypi: () => import("./src-CLYZNKOC.js"),
-  scoop: () => import("./src-OJKI4LWS.js"),
-  snap: () => import("./src-EGUZIHR2.js"),
-  winget: () => import("./src-IHGF4XDO.js")
+  aur: () => import("./src-YTIA4NCQ.js"),
+  chocolatey: () => import("./src-FU6OHYMM.js"),
+  crates: () => import("./src-UUITS2J5.js"),
+  docker: () => import("./src-6O4NPN7W.js"),
+  flathub: () => import("./src-5F5BRRAQ.js"),
+  homebrew: () => import("./src-DOTQ4FAM.js"),
+  nix: () => import("./src-ZSXEKMRD.js"),
+  npm: () => import("./src-X76OU7H4.js"),
+  pypi: () => import("./src-AOQU5IBG.js"),
+  scoop: () => import("./src-UZDAN2RH.js"),
+  snap: () => import("./src-JSYLJMCJ.js"),
+  winget: () => import("./src-XJNGBHIW.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

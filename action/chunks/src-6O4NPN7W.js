@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -29,6 +29,7 @@ import {
 } from "./chunk-BHGG6FRM.js";
 
 // registries/docker/src/index.ts
+import { createHash as createHash6 } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join as join3 } from "node:path";
 
@@ -790,7 +791,7 @@ var src_default = defineRegistry({
     for (const tag of floating) await registry.putManifest(tag, mediaType, prepared.index.bytes);
     ctx.log(`uploaded ${uploaded} of ${seen.size} blobs; tagged ${[version, ...floating].join(", ")}`);
     const note = kept.length ? `; ${kept.join(", ")} kept on a newer version` : "";
-    const signed = await sign(ctx, registry, prepared.index.descriptor);
+    const signed = await sign(ctx, registry, prepared);
     return {
       detail: `${where(ctx, version)} (${digest}; also ${floating.join(", ") || "no floating tags"}${note})${signed}`,
       signed: !!signed
@@ -810,7 +811,22 @@ var src_default = defineRegistry({
     const root = await trustedRoot((name) => ctx.env(name));
     const { signer } = await readAttached(registry, referrer, { subject: expected, predicateType: signPredicate, root, what: "signature" });
     const by = signer ? `signed by ${signer}` : "signed (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signature here too)";
-    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}` };
+    const sboms = imageSboms(ctx, (await assemble(ctx)).images);
+    for (const { image, sbom, predicateType } of sboms) {
+      const subject = image.manifest.descriptor.digest;
+      const attestation = findReferrer((await referrers(registry, subject)).manifests, predicateType);
+      if (!attestation) return void 0;
+      const { predicate } = await readAttached(registry, attestation, { subject, predicateType, root, what: "SBOM attestation" });
+      if (JSON.stringify(predicate) !== JSON.stringify(JSON.parse((await readSbom(ctx, sbom)).toString("utf8")))) {
+        throw new FerryError("PublishedContentDiffers", {
+          registry: ctx.registry,
+          what: `The SBOM attested on ${subject} is not the release's ${sbom.name}.`,
+          fix: "Check what else pushes to this repository, then re-run."
+        });
+      }
+    }
+    const attested = sboms.length ? ` with ${sboms.length} SBOM ${sboms.length === 1 ? "attestation" : "attestations"}` : "";
+    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}${attested}` };
   },
   async doctor(ctx) {
     const credentials = readCredentials(ctx);
@@ -827,20 +843,48 @@ var src_default = defineRegistry({
     return [set, accepted];
   }
 });
-async function sign(ctx, registry, index) {
+async function sign(ctx, registry, prepared) {
   const signer = !ctx.options.sign ? void 0 : contextSigner(ctx);
   if (!signer) return "";
-  if (findReferrer((await referrers(registry, index.digest)).manifests, signPredicate)) return "; signature kept";
   const { host, name } = target(ctx);
-  await attach(registry, signer, {
-    subject: index,
-    name: `${host}/${name}`,
-    predicateType: signPredicate,
-    predicate: {},
-    outDir: ctx.outDir
+  const subject = prepared.index.descriptor;
+  let note = "; signature kept";
+  if (!findReferrer((await referrers(registry, subject.digest)).manifests, signPredicate)) {
+    await attach(registry, signer, { subject, name: `${host}/${name}`, predicateType: signPredicate, predicate: {}, outDir: ctx.outDir });
+    ctx.log(`signed ${subject.digest} with Sigstore (${signer.identity})`);
+    note = "; signed with Sigstore";
+  }
+  let attested = 0;
+  for (const { image, sbom, predicateType } of imageSboms(ctx, prepared.images)) {
+    attested++;
+    const manifest = image.manifest.descriptor;
+    if (findReferrer((await referrers(registry, manifest.digest)).manifests, predicateType)) continue;
+    const predicate = JSON.parse((await readSbom(ctx, sbom)).toString("utf8"));
+    await attach(registry, signer, { subject: manifest, name: `${host}/${name}`, predicateType, predicate, outDir: ctx.outDir });
+    ctx.log(`attached ${sbom.name} to ${manifest.digest} as an attestation`);
+  }
+  return `${note}${attested ? `, ${attested} SBOM ${attested === 1 ? "attestation" : "attestations"}` : ""}`;
+}
+function imageSboms(ctx, images) {
+  return images.flatMap((image) => {
+    const arch = image.platform.architecture;
+    const artifact = findArtifact(ctx.manifest, "linux", arch);
+    const sbom = (ctx.manifest.files ?? []).find((f) => f.kind === "sbom" && artifact && f.name.startsWith(`${artifact.name}.`));
+    if (!sbom) return [];
+    return [{ image, sbom, predicateType: sbom.name.endsWith(".spdx.json") ? "https://spdx.dev/Document" : "https://cyclonedx.org/bom" }];
   });
-  ctx.log(`signed ${index.digest} with Sigstore (${signer.identity})`);
-  return "; signed with Sigstore";
+}
+async function readSbom(ctx, sbom) {
+  const response = await ctx.http(sbom.url);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (!response.ok || createHash6("sha256").update(bytes).digest("hex") !== sbom.sha256) {
+    throw new FerryError("ArtifactCorrupt", {
+      registry: ctx.registry,
+      what: `${sbom.name} could not be read from the release with the sha256 manifest.json lists (HTTP ${response.status}).`,
+      fix: "Check the release's assets, then re-run."
+    });
+  }
+  return bytes;
 }
 async function floatingOf(ctx, registry) {
   const floating = dockerFloatingTags(ctx.version, await registry.listTags());

@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-7RB352I6.js";
+} from "./chunk-MAIZZUWJ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
