@@ -1,8 +1,9 @@
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import { Readable } from "node:stream";
 import Bottleneck from "bottleneck/light.js";
-import { Agent, fetch, type RequestInit } from "undici";
+import { Agent, fetch, Headers, request, Response, type RequestInit } from "undici";
 
 const GitHub = Octokit.plugin(retry, throttling);
 
@@ -46,7 +47,7 @@ export function createGitHub({ token, api, log = () => {}, timeoutMs = 60_000 }:
     ...(token ? { auth: token } : {}),
     baseUrl: api.replace(/\/$/, ""),
     userAgent: "ferry",
-    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, dispatcher }) },
+    request: { fetch: (url: string, init: RequestInit) => send(url, init, dispatcher) },
     // Retry settings go to the plugin, not to `request`: a request-level `retries` makes the plugin retry
     // every failure, 404 and 422 included. Network failures reach the plugin as status 500 and are retried.
     retry: { retries: 3 },
@@ -66,6 +67,28 @@ export function createGitHub({ token, api, log = () => {}, timeoutMs = 60_000 }:
       },
     },
   });
+}
+
+/**
+ * octokit's fetch. A request whose body is a file stream (an asset upload) goes through undici's
+ * `request`, which sends it with backpressure, a chunk at a time: fetch keeps every chunk of a
+ * streamed body (it could send it again), so an upload of 1 GiB would hold 1 GiB in memory.
+ */
+async function send(url: string, init: RequestInit, dispatcher: Agent): Promise<Response> {
+  if (!(init.body instanceof Readable)) return fetch(url, { ...init, dispatcher });
+  const answer = await request(url, {
+    method: init.method as "POST",
+    headers: init.headers as Record<string, string>,
+    body: init.body,
+    signal: init.signal ?? null,
+    dispatcher,
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) for (const one of [value ?? []].flat()) headers.append(name, one);
+  // Answers that carry no body by definition cannot be given one.
+  const empty = [101, 204, 205, 304].includes(answer.statusCode);
+  if (empty) await answer.body.dump();
+  return new Response(empty ? null : (Readable.toWeb(answer.body) as ReadableStream<Uint8Array>), { status: answer.statusCode, headers });
 }
 
 /** The public web base for a REST API base: api.github.com → github.com; GHES /api/v3 → its host. */

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { Readable } from "node:stream";
 import type { Octokit } from "@octokit/rest";
 import { FerryError } from "./errors.ts";
 import type { Version } from "./version.ts";
@@ -155,7 +154,8 @@ export async function uploadAsset(github: Octokit, release: Release, path: strin
       const response = await github.request(`POST ${release.upload_url}`, {
         name,
         ...(options.label ? { label: options.label } : {}),
-        data: Readable.toWeb(createReadStream(path)),
+        // A file stream: sent from disk a chunk at a time (see createGitHub), never held whole.
+        data: createReadStream(path, { highWaterMark: 1 << 20 }),
         headers: { "content-type": contentType(name), "content-length": size },
         request: { retries: 0 },
       });
