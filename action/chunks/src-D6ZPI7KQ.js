@@ -20,7 +20,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-MAIZZUWJ.js";
+} from "./chunk-JA7BE6WS.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

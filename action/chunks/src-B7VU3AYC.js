@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-MAIZZUWJ.js";
+} from "./chunk-JA7BE6WS.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

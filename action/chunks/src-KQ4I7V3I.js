@@ -10,7 +10,7 @@ import {
   parse,
   secretCheck,
   toolCheck
-} from "./chunk-MAIZZUWJ.js";
+} from "./chunk-JA7BE6WS.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

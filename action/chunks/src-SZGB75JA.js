@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-MAIZZUWJ.js";
+} from "./chunk-JA7BE6WS.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-MAIZZUWJ.js";
+} from "./chunk-JA7BE6WS.js";
 import {
   FerryError,
   asFerryError
@@ -59,18 +59,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-YTIA4NCQ.js"),
-  chocolatey: () => import("./src-FU6OHYMM.js"),
-  crates: () => import("./src-UUITS2J5.js"),
-  docker: () => import("./src-6O4NPN7W.js"),
-  flathub: () => import("./src-5F5BRRAQ.js"),
-  homebrew: () => import("./src-DOTQ4FAM.js"),
-  nix: () => import("./src-ZSXEKMRD.js"),
-  npm: () => import("./src-X76OU7H4.js"),
-  pypi: () => import("./src-AOQU5IBG.js"),
-  scoop: () => import("./src-UZDAN2RH.js"),
-  snap: () => import("./src-JSYLJMCJ.js"),
-  winget: () => import("./src-XJNGBHIW.js")
+  aur: () => import("./src-SZGB75JA.js"),
+  chocolatey: () => import("./src-B7VU3AYC.js"),
+  crates: () => import("./src-KQ4I7V3I.js"),
+  docker: () => import("./src-5YAI62LT.js"),
+  flathub: () => import("./src-YB35I5XG.js"),
+  homebrew: () => import("./src-BWUVNGRG.js"),
+  nix: () => import("./src-2WFZH47J.js"),
+  npm: () => import("./src-6CNPRUP6.js"),
+  pypi: () => import("./src-D6ZPI7KQ.js"),
+  scoop: () => import("./src-55OGLCKH.js"),
+  snap: () => import("./src-GYQ3LXPH.js"),
+  winget: () => import("./src-EUBERKMA.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

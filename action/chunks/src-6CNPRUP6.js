@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-MAIZZUWJ.js";
+} from "./chunk-JA7BE6WS.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -19,7 +19,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-MAIZZUWJ.js";
+} from "./chunk-JA7BE6WS.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
