@@ -134,7 +134,15 @@ describe("npm against Verdaccio", { timeout: 60_000 }, () => {
     expect(published.detail).toContain("nothing new; already there: @hello/cli-darwin-arm64");
     // Had the check raced with another publish, the registry's refusal is recognised as a conflict.
     const prepared = await npm.prepare(ctx);
-    expect(await putPackage(ctx, prepared.packages[0]!, verdaccio.token)).toMatchObject({ state: "conflict" });
+    expect(await putPackage(ctx, prepared.packages[0]!, "latest", verdaccio.token)).toMatchObject({ state: "conflict" });
+  });
+
+  it("publishes an older release under its own line's dist-tag, leaving latest on the newer version", async () => {
+    const { published, verified } = await release(await context({ version: "0.9.0" }));
+    expect(published.detail).toMatch(/^0\.9\.0 under dist-tag latest-0: /);
+    expect(verified?.state).toBe("verified");
+    expect((await packument("@hello/cli"))["dist-tags"]).toEqual({ latest: "1.3.0", "latest-0": "0.9.0" });
+    expect((await packument("@hello/cli-linux-x64"))["dist-tags"]).toMatchObject({ latest: "1.3.0", "latest-0": "0.9.0" });
   });
 
   it("reports different contents for the same version, and refuses to publish over them", async () => {
@@ -159,7 +167,7 @@ describe("npm against Verdaccio", { timeout: 60_000 }, () => {
     const ctx = await context({ version: "1.3.0-rc.1", targets: [["linux", "amd64"]] });
     const { verified } = await release(ctx);
     expect(verified?.state).toBe("verified");
-    expect((await packument("@hello/cli"))["dist-tags"]).toEqual({ latest: "1.4.0", next: "1.3.0-rc.1" });
+    expect((await packument("@hello/cli"))["dist-tags"]).toEqual({ latest: "1.4.0", "latest-0": "0.9.0", next: "1.3.0-rc.1" });
     expect((await packument("@hello/cli-linux-x64"))["dist-tags"]).toMatchObject({ next: "1.3.0-rc.1" });
   });
 

@@ -136,7 +136,7 @@ describe("snap", { timeout: 60_000 }, () => {
     expect(store.channels("hello-crash")["latest/stable"]).toEqual({ amd64: 1, arm64: 2 });
   });
 
-  it("never moves a channel back: an older release is present as its revision in the store, and one never uploaded is uploaded, not released", async () => {
+  it("never moves a channel back: an older release is present as its revision in the store, and one never uploaded is skipped", async () => {
     const older = await context({ name: "hello-older", version: "1.0.0" });
     await release(older);
     await release(await context({ name: "hello-older", version: "1.1.0" }));
@@ -154,13 +154,15 @@ describe("snap", { timeout: 60_000 }, () => {
     expect(verified).toMatchObject({ state: "verified", detail: expect.stringContaining("in the store for amd64, arm64") });
     expect(await snap.exists(await context({ name: "hello-older", version: "1.0.0", marker: "other" }))).toMatchObject({ matches: false });
 
-    // One never uploaded is uploaded, and stable still keeps 1.1.0.
+    // One never uploaded is skipped (the channel holds a newer version), and publishing it anyway is refused.
     const never = await context({ name: "hello-older", version: "1.0.5" });
-    expect(await snap.exists(never)).toEqual({ state: "absent" });
-    expect((await release(never)).verified).toMatchObject({ state: "verified", detail: expect.stringContaining("in the store") });
-    expect(uploads() - before).toBe(2);
+    expect(await snap.exists(never)).toMatchObject({ state: "newer", version: "1.1.0" });
+    await expect(release(never)).rejects.toMatchObject({
+      code: "PublishedContentDiffers",
+      message: expect.stringContaining("latest/stable already has hello-older 1.1.0 for amd64, newer than 1.0.5; not moving it back"),
+    });
+    expect(uploads()).toBe(before);
     expect(store.channels("hello-older")["latest/stable"]).toEqual({ amd64: 3, arm64: 4 });
-    expect(await snap.exists(never)).toMatchObject({ state: "present", matches: true });
   });
 
   it("reports an upload held for manual review as awaiting review, not published and not failed", async () => {

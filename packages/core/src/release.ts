@@ -4,7 +4,7 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Octokit } from "@octokit/rest";
 import { FerryError } from "./errors.ts";
-import type { Version } from "./version.ts";
+import { isNewest, type Version } from "./version.ts";
 
 type Release = Awaited<ReturnType<Octokit["rest"]["repos"]["getRelease"]>>["data"];
 type Asset = Release["assets"][number] & { digest?: string | null };
@@ -115,17 +115,37 @@ export async function publishRelease(input: PublishReleaseInput): Promise<{ url:
   }
 
   if (release.draft) {
-    log(`publishing release ${version.tag}`);
+    const latest = await latestRelease(github, repository, version);
+    log(latest ? `publishing release ${version.tag}; ${latest} stays the latest release` : `publishing release ${version.tag}`);
     release = await call(`publishing the release ${version.tag}`, () =>
       github.rest.repos.updateRelease({
         ...params,
         release_id: release!.id,
         draft: false,
-        make_latest: version.isPrerelease ? "false" : "true",
+        make_latest: version.isPrerelease || latest ? "false" : "true",
       }),
     );
   }
   return { url: release.html_url, changed };
+}
+
+/**
+ * The repository's latest release when it is newer than this stable version, which therefore must not
+ * take "latest" (it never moves backwards); undefined when there is none or it is older. Tags are
+ * compared by their version, after this release's tag prefix (`cli/` in `cli/v1.2.3`).
+ */
+async function latestRelease(github: Octokit, repository: string, version: Version): Promise<string | undefined> {
+  if (version.isPrerelease) return undefined;
+  let tag: string;
+  try {
+    tag = (await github.rest.repos.getLatestRelease({ owner: owner(repository), repo: repo(repository) })).data.tag_name;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw githubError(error, `reading the latest release of ${repository}`);
+  }
+  const prefix = version.tag.slice(0, version.tag.length - version.semver.length).replace(/v$/, "");
+  if (!tag.startsWith(prefix)) return undefined;
+  return isNewest(version, [tag.slice(prefix.length)]) ? undefined : tag;
 }
 
 export interface UploadOptions {

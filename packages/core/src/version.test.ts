@@ -41,8 +41,14 @@ describe("parseVersion", () => {
 // One row per line of DESIGN.md's version table, for the tag v1.2.3-rc.1 and its stable twin.
 describe("per-registry versions", () => {
   it("npm: as is, dist-tag next for prereleases", () => {
-    expect([npmVersion(rc), npmDistTag(rc)]).toEqual(["1.2.3-rc.1", "next"]);
-    expect([npmVersion(stable), npmDistTag(stable)]).toEqual(["1.2.3", "latest"]);
+    expect([npmVersion(rc), npmDistTag(rc, [])]).toEqual(["1.2.3-rc.1", "next"]);
+    expect([npmVersion(stable), npmDistTag(stable, [])]).toEqual(["1.2.3", "latest"]);
+  });
+  it("npm: an older release leaves latest (and every line tag above it) where it is", () => {
+    expect(npmDistTag(stable, ["1.2.2", "1.2.4-rc.1", "0.9.0"])).toBe("latest");
+    expect(npmDistTag(stable, ["2.0.0", "1.2.2"])).toBe("latest-1");
+    expect(npmDistTag(stable, ["2.0.0", "1.10.0", "1.2.0"])).toBe("latest-1.2");
+    expect(npmDistTag(stable, ["2.0.0", "1.2.4"])).toBe("latest-1.2.3");
   });
   it("PyPI: PEP 440 normalized", () => {
     expect(pep440Version(rc)).toBe("1.2.3rc1");

@@ -76,8 +76,27 @@ function labelled(v: Version): { label: string; number: number } | undefined {
 /** npm: the SemVer version as is. */
 export const npmVersion = (v: Version): string => v.semver;
 
-/** npm dist-tag: `next` for prereleases, `latest` otherwise. */
-export const npmDistTag = (v: Version): "next" | "latest" => (v.isPrerelease ? "next" : "latest");
+/**
+ * npm dist-tag, given the versions the package already has: `next` for a prerelease; for a release,
+ * the broadest of `latest`, `latest-<major>`, `latest-<major>.<minor>` whose versions it is the
+ * highest of, so none moves backwards (npm's own convention for older lines, as `npm@latest-6`).
+ * A release below another of its own minor line gets `latest-<major>.<minor>.<patch>`, its own tag.
+ */
+export function npmDistTag(v: Version, published: readonly string[]): string {
+  if (v.isPrerelease) return "next";
+  const lines: Array<[string, string]> = [
+    ["latest", ""],
+    [`latest-${v.major}`, `${v.major}.`],
+    [`latest-${v.major}.${v.minor}`, `${v.major}.${v.minor}.`],
+  ];
+  const line = lines.find(([, prefix]) =>
+    isNewest(
+      v,
+      published.filter((other) => other.startsWith(prefix)),
+    ),
+  );
+  return line?.[0] ?? `latest-${v.major}.${v.minor}.${v.patch}`;
+}
 
 /** crates.io: the SemVer version as is. */
 export const cratesVersion = (v: Version): string => v.semver;

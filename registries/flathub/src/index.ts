@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   FerryError,
+  compareVersion,
   defineRegistry,
   findOpenPullRequest,
   githubForkChecks,
@@ -155,7 +156,13 @@ export default defineRegistry<FlathubOptions, FlathubPrepared>({
 
   async exists(ctx) {
     const found = await stage(ctx);
-    return found ? { state: "present", matches: found.matches, detail: describeStage(ctx, found) } : { state: "absent" };
+    if (found) return { state: "present", matches: found.matches, detail: describeStage(ctx, found) };
+    // The branch builds one version: an older release leaves a newer one there (the metainfo lists the newest first).
+    const file = metainfoFile(ctx.options.appId);
+    const metainfo = await readBranch(ctx, file);
+    const newer = metainfo === undefined ? undefined : parseReleases(metainfo).find((r) => compareVersion(r.version, ctx.version) === 1);
+    if (newer) return { state: "newer", version: newer.version, where: `${file} in ${repository(ctx)} ${ctx.options.branch}` };
+    return { state: "absent" };
   },
 
   async prepare(ctx) {

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { FerryError, addSecret, npmDistTag, readJson, redact, type Context } from "@ferry/core";
+import { FerryError, addSecret, readJson, redact, type Context } from "@ferry/core";
 import type { NpmOptions } from "./options.ts";
 import type { RenderedPackage } from "./render.ts";
 
@@ -42,6 +42,26 @@ export async function readVersion(ctx: Ctx, name: string, version: string): Prom
   return { state: "present", shasum: body.dist.shasum, integrity: body.dist.integrity };
 }
 
+/**
+ * Every version the package has (none for a new package), from its packument; `?write=true` asks
+ * past npm's CDN, which caches the packument for minutes.
+ */
+export async function readVersions(ctx: Ctx, name: string): Promise<string[]> {
+  const url = new URL(escapeName(name), registryUrl(ctx));
+  url.searchParams.set("write", "true");
+  const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
+  const response = await ctx.http(url, {
+    headers: { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return [];
+  }
+  if (response.status !== 200) throw await refused(ctx, response, `GET ${url.pathname}`);
+  const body = await readJson<{ versions?: Record<string, unknown> }>(response, ctx.registry);
+  return Object.keys(body.versions ?? {});
+}
+
 export const sameTarball = (remote: Remote, pkg: RenderedPackage): boolean =>
   remote.state === "present" && remote.shasum === pkg.shasum && (remote.integrity === undefined || remote.integrity === pkg.integrity);
 
@@ -53,12 +73,12 @@ export const sameTarball = (remote: Remote, pkg: RenderedPackage): boolean =>
 export async function putPackage(
   ctx: Ctx,
   pkg: RenderedPackage,
+  tag: string,
   token: string,
 ): Promise<{ state: "published" } | { state: "conflict"; why: string }> {
   const registry = registryUrl(ctx);
   const tarball = await readFile(pkg.tarball);
   const unscoped = pkg.name.replace(/^@[^/]+\//, "");
-  const tag = npmDistTag(ctx.version);
   const document = {
     _id: pkg.name,
     name: pkg.name,

@@ -10,7 +10,7 @@ import {
   type Context,
   type Prepared,
 } from "@ferry/core";
-import { publishToken, putPackage, readVersion, registryUrl, sameTarball, whoami, type Remote } from "./client.ts";
+import { publishToken, putPackage, readVersion, readVersions, registryUrl, sameTarball, whoami, type Remote } from "./client.ts";
 import { npmOptions, type NpmOptions } from "./options.ts";
 import { checkNames, readDirectory, render, type RenderedPackage } from "./render.ts";
 
@@ -72,10 +72,10 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
   },
 
   async publish(ctx, { packages }) {
-    const tag = npmDistTag(ctx.version);
     const found = await remotes(ctx, packages);
     const done: string[] = [];
     const skipped: string[] = [];
+    const tags = new Set<string>();
     for (const [i, pkg] of packages.entries()) {
       const remote = found[i];
       if (remote?.state === "present") {
@@ -83,7 +83,9 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
         skipped.push(pkg.name);
         continue;
       }
-      const result = await putPackage(ctx, pkg, await publishToken(ctx, pkg.name));
+      // "latest" never moves backwards: an older release gets the tag of its own line.
+      const tag = npmDistTag(ctx.version, await readVersions(ctx, pkg.name));
+      const result = await putPackage(ctx, pkg, tag, await publishToken(ctx, pkg.name));
       if (result.state === "conflict") {
         // Published meanwhile (or by an earlier attempt whose answer was lost): fine only if it is ours.
         const now = await readVersion(ctx, pkg.name, pkg.version);
@@ -101,10 +103,12 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
       }
       ctx.log(`published ${pkg.name}@${pkg.version} (${tag})`);
       done.push(pkg.name);
+      tags.add(tag);
     }
     const version = packages[0]?.version ?? "";
     const already = skipped.length ? `; already there: ${skipped.join(", ")}` : "";
-    return { detail: `${version} under dist-tag ${tag}: ${done.join(", ") || "nothing new"}${already}` };
+    const under = tags.size ? ` under dist-tag ${[...tags].join(", ")}` : "";
+    return { detail: `${version}${under}: ${done.join(", ") || "nothing new"}${already}` };
   },
 
   async verify(ctx) {

@@ -2,9 +2,9 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   checkStep,
+  compareVersion,
   defineRegistry,
   FerryError,
-  compareVersion,
   readJson,
   secretCheck,
   snapChannel,
@@ -45,6 +45,7 @@ const inReview = (revision: StoreRevision | undefined) => /review/i.test(revisio
 /**
  * Per architecture: the revision our channel holds when it is this version, any revision of this
  * version the store has, and the newer version the channel has moved on to (a later release), if any.
+ * A channel version that is not SemVer cannot be ordered: an error, never a guess.
  */
 function lookup(ctx: Context<SnapOptions>, map: ChannelMap, arch: string) {
   const version = snapVersion(ctx.version);
@@ -55,7 +56,16 @@ function lookup(ctx: Context<SnapOptions>, map: ChannelMap, arch: string) {
   const uploaded = map.revisions
     .filter((r) => r.version === version && r.architectures.includes(arch))
     .sort((a, b) => b.revision - a.revision);
-  const newer = current && compareVersion(current.version, ctx.version) === 1 ? current.version : undefined;
+  const order = current && !released ? compareVersion(current.version, ctx.version) : -1;
+  if (order === undefined) {
+    throw new FerryError("PublishedContentDiffers", {
+      registry: ctx.registry,
+      what: `${channel} holds ${snapName(ctx)} ${current?.version} (revision ${current?.revision}) for ${arch}, which cannot be ordered against ${version}.`,
+      why: "ferry releases to a channel only over a version it knows to be older.",
+      fix: `Release this version to ${channel} by hand (snapcraft release), or close the channel, then run ferry again.`,
+    });
+  }
+  const newer = order === 1 ? current?.version : undefined;
   return { channel, released, uploaded, newer };
 }
 
@@ -83,6 +93,10 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
     const map = await readChannelMap(ctx);
     const arches = linuxArtifacts(ctx).map((a) => a.snapArch);
     const found = arches.map((arch) => ({ arch, ...lookup(ctx, map, arch) }));
+    // A channel holds one revision per architecture: one that has moved on to a newer version keeps
+    // it, and an older release that never reached the store is skipped.
+    const moved = found.find((f) => f.newer && !f.uploaded.length);
+    if (moved?.newer) return { state: "newer", version: moved.newer, where: `${snapName(ctx)} on ${moved.channel} (${moved.arch})` };
     // A version released for only some architectures (or uploaded and never released) is not
     // there yet: publish() releases what was uploaded and uploads only what is missing. One the
     // channel has since moved past (a newer release) is there as its uploaded revision.
@@ -133,12 +147,17 @@ export default defineRegistry<SnapOptions, SnapPrepared>({
         continue;
       }
       const same = uploaded.find((r) => r["sha3-384"] === snap.sha3_384);
-      // The store keeps every revision, but a channel never moves back to an older version:
-      // users on it would be downgraded. The older release is uploaded and left unreleased.
+      // A channel never moves back to an older version: users on it would be downgraded.
       if (newer) {
-        const revision = same?.revision ?? (await upload(ctx, snap, waiting));
-        if (revision !== undefined) done.push(`revision ${revision} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
-        continue;
+        if (same) {
+          done.push(`revision ${same.revision} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
+          continue;
+        }
+        throw new FerryError("PublishedContentDiffers", {
+          registry: ctx.registry,
+          what: `${channel} already has ${snapName(ctx)} ${newer} for ${snap.arch}, newer than ${snapVersion(ctx.version)}; not moving it back.`,
+          fix: "Release the newer version only, or release this revision to another channel yourself (snapcraft upload, then snapcraft release).",
+        });
       }
       // After an upload whose release never happened (a crash, a timeout), the revision is
       // still in the store: release it instead of uploading the same snap again.
