@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-JA7BE6WS.js";
+} from "./chunk-AOWZNPUQ.js";
 import {
   FerryError,
   asFerryError
@@ -59,18 +59,18 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-SZGB75JA.js"),
-  chocolatey: () => import("./src-B7VU3AYC.js"),
-  crates: () => import("./src-KQ4I7V3I.js"),
-  docker: () => import("./src-5YAI62LT.js"),
-  flathub: () => import("./src-YB35I5XG.js"),
-  homebrew: () => import("./src-BWUVNGRG.js"),
-  nix: () => import("./src-2WFZH47J.js"),
-  npm: () => import("./src-6CNPRUP6.js"),
-  pypi: () => import("./src-D6ZPI7KQ.js"),
-  scoop: () => import("./src-55OGLCKH.js"),
-  snap: () => import("./src-GYQ3LXPH.js"),
-  winget: () => import("./src-EUBERKMA.js")
+  aur: () => import("./src-PPSW2OD4.js"),
+  chocolatey: () => import("./src-OBUM5A4A.js"),
+  crates: () => import("./src-CMBF7CTT.js"),
+  docker: () => import("./src-NLDZD7KM.js"),
+  flathub: () => import("./src-7IVNFP4L.js"),
+  homebrew: () => import("./src-BZRYFDD2.js"),
+  nix: () => import("./src-XUPYONF3.js"),
+  npm: () => import("./src-SU2BUAM6.js"),
+  pypi: () => import("./src-FLHAJZIW.js"),
+  scoop: () => import("./src-XZ4IIJKE.js"),
+  snap: () => import("./src-2ZITONEX.js"),
+  winget: () => import("./src-W7MTYSBO.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-JA7BE6WS.js";
+} from "./chunk-AOWZNPUQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

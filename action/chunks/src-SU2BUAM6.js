@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-JA7BE6WS.js";
+} from "./chunk-AOWZNPUQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -145,12 +145,26 @@ async function readVersion(ctx, name, version) {
   }
   return { state: "present", shasum: body.dist.shasum, integrity: body.dist.integrity };
 }
+async function readVersions(ctx, name) {
+  const url = new URL(escapeName(name), registryUrl(ctx));
+  url.searchParams.set("write", "true");
+  const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
+  const response = await ctx.http(url, {
+    headers: { accept: "application/json", ...token ? { authorization: `Bearer ${token}` } : {} }
+  });
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return [];
+  }
+  if (response.status !== 200) throw await refused(ctx, response, `GET ${url.pathname}`);
+  const body = await readJson(response, ctx.registry);
+  return Object.keys(body.versions ?? {});
+}
 var sameTarball = (remote, pkg) => remote.state === "present" && remote.shasum === pkg.shasum && (remote.integrity === void 0 || remote.integrity === pkg.integrity);
-async function putPackage(ctx, pkg, token) {
+async function putPackage(ctx, pkg, tag, token) {
   const registry = registryUrl(ctx);
   const tarball = await readFile(pkg.tarball);
   const unscoped = pkg.name.replace(/^@[^/]+\//, "");
-  const tag = npmDistTag(ctx.version);
   const document = {
     _id: pkg.name,
     name: pkg.name,
@@ -601,10 +615,10 @@ var src_default = defineRegistry({
     return { packages, files };
   },
   async publish(ctx, { packages }) {
-    const tag = npmDistTag(ctx.version);
     const found = await remotes(ctx, packages);
     const done = [];
     const skipped = [];
+    const tags = /* @__PURE__ */ new Set();
     for (const [i, pkg] of packages.entries()) {
       const remote = found[i];
       if (remote?.state === "present") {
@@ -612,7 +626,8 @@ var src_default = defineRegistry({
         skipped.push(pkg.name);
         continue;
       }
-      const result = await putPackage(ctx, pkg, await publishToken(ctx, pkg.name));
+      const tag = npmDistTag(ctx.version, await readVersions(ctx, pkg.name));
+      const result = await putPackage(ctx, pkg, tag, await publishToken(ctx, pkg.name));
       if (result.state === "conflict") {
         const now = await readVersion(ctx, pkg.name, pkg.version);
         if (now.state === "absent") {
@@ -629,10 +644,12 @@ var src_default = defineRegistry({
       }
       ctx.log(`published ${pkg.name}@${pkg.version} (${tag})`);
       done.push(pkg.name);
+      tags.add(tag);
     }
     const version = packages[0]?.version ?? "";
     const already = skipped.length ? `; already there: ${skipped.join(", ")}` : "";
-    return { detail: `${version} under dist-tag ${tag}: ${done.join(", ") || "nothing new"}${already}` };
+    const under = tags.size ? ` under dist-tag ${[...tags].join(", ")}` : "";
+    return { detail: `${version}${under}: ${done.join(", ") || "nothing new"}${already}` };
   },
   async verify(ctx) {
     const packages = await packagesOf(ctx);

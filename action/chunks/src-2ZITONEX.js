@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-JA7BE6WS.js";
+} from "./chunk-AOWZNPUQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -322,7 +322,16 @@ function lookup(ctx, map, arch) {
   const current = map.revisions.find((r) => r.revision === entry?.revision);
   const released = current?.version === version ? current : void 0;
   const uploaded = map.revisions.filter((r) => r.version === version && r.architectures.includes(arch)).sort((a, b) => b.revision - a.revision);
-  const newer = current && compareVersion(current.version, ctx.version) === 1 ? current.version : void 0;
+  const order = current && !released ? compareVersion(current.version, ctx.version) : -1;
+  if (order === void 0) {
+    throw new FerryError("PublishedContentDiffers", {
+      registry: ctx.registry,
+      what: `${channel} holds ${snapName(ctx)} ${current?.version} (revision ${current?.revision}) for ${arch}, which cannot be ordered against ${version}.`,
+      why: "ferry releases to a channel only over a version it knows to be older.",
+      fix: `Release this version to ${channel} by hand (snapcraft release), or close the channel, then run ferry again.`
+    });
+  }
+  const newer = order === 1 ? current?.version : void 0;
   return { channel, released, uploaded, newer };
 }
 async function digests(ctx) {
@@ -345,6 +354,8 @@ var src_default = defineRegistry({
     const map = await readChannelMap(ctx);
     const arches = linuxArtifacts(ctx).map((a) => a.snapArch);
     const found = arches.map((arch) => ({ arch, ...lookup(ctx, map, arch) }));
+    const moved = found.find((f) => f.newer && !f.uploaded.length);
+    if (moved?.newer) return { state: "newer", version: moved.newer, where: `${snapName(ctx)} on ${moved.channel} (${moved.arch})` };
     if (found.some((f) => !f.released && !(f.newer && f.uploaded.length))) return { state: "absent" };
     const ours = await digests(ctx);
     const digest = (arch) => ours.find((s) => s.arch === arch)?.sha3_384;
@@ -387,9 +398,15 @@ var src_default = defineRegistry({
       }
       const same = uploaded.find((r) => r["sha3-384"] === snap.sha3_384);
       if (newer) {
-        const revision2 = same?.revision ?? await upload(ctx, snap, waiting);
-        if (revision2 !== void 0) done.push(`revision ${revision2} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
-        continue;
+        if (same) {
+          done.push(`revision ${same.revision} (${snap.arch}) in the store; ${channel} keeps the newer ${newer}`);
+          continue;
+        }
+        throw new FerryError("PublishedContentDiffers", {
+          registry: ctx.registry,
+          what: `${channel} already has ${snapName(ctx)} ${newer} for ${snap.arch}, newer than ${snapVersion(ctx.version)}; not moving it back.`,
+          fix: "Release the newer version only, or release this revision to another channel yourself (snapcraft upload, then snapcraft release)."
+        });
       }
       if (same && inReview(same)) {
         waiting.push(`revision ${same.revision} (${snap.arch})`);

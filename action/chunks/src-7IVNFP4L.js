@@ -4,6 +4,7 @@ import {
   json2xml_default
 } from "./chunk-AJ6JV5FN.js";
 import {
+  compareVersion,
   defineRegistry,
   envName,
   external_exports,
@@ -19,7 +20,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-JA7BE6WS.js";
+} from "./chunk-AOWZNPUQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -266,7 +267,12 @@ var src_default = defineRegistry({
   skipsPrereleases: true,
   async exists(ctx) {
     const found = await stage(ctx);
-    return found ? { state: "present", matches: found.matches, detail: describeStage(ctx, found) } : { state: "absent" };
+    if (found) return { state: "present", matches: found.matches, detail: describeStage(ctx, found) };
+    const file = metainfoFile(ctx.options.appId);
+    const metainfo = await readBranch(ctx, file);
+    const newer = metainfo === void 0 ? void 0 : parseReleases(metainfo).find((r) => compareVersion(r.version, ctx.version) === 1);
+    if (newer) return { state: "newer", version: newer.version, where: `${file} in ${repository(ctx)} ${ctx.options.branch}` };
+    return { state: "absent" };
   },
   async prepare(ctx) {
     const changes = await render(ctx);

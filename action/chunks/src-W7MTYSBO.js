@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-JA7BE6WS.js";
+} from "./chunk-AOWZNPUQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-JA7BE6WS.js";
+} from "./chunk-AOWZNPUQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

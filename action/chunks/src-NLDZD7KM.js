@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-JA7BE6WS.js";
+} from "./chunk-AOWZNPUQ.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
