@@ -5,6 +5,7 @@ type Loader = () => Promise<{ default: object }>;
 
 /** Every registry adapter, by name, loaded only when a run uses it. */
 const registries: Record<string, Loader> = {
+  apt: () => import("@ferry/registry-apt"),
   aur: () => import("@ferry/registry-aur"),
   chocolatey: () => import("@ferry/registry-chocolatey"),
   crates: () => import("@ferry/registry-crates"),

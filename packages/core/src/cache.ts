@@ -7,6 +7,9 @@ import { FerryError } from "./errors.ts";
 import { createHttp } from "./http.ts";
 import type { Artifact } from "./manifest.ts";
 
+/** What a download needs of a release asset: an archive, or a file such as a .deb. */
+type ReleaseFile = Pick<Artifact, "name" | "sha256" | "url">;
+
 /**
  * What ferry derives from a release's archives, shared by every registry of a run. Each entry
  * lives under <output>/cache/<archive sha256>/, so two releases never share one, and appears only
@@ -19,8 +22,8 @@ import type { Artifact } from "./manifest.ts";
  * step needs it first, and reused by every later step and run that asks for the same content.
  */
 export interface ArchiveCache {
-  /** A local copy of the archive with the manifest's sha256: the one in the output directory, else a download. */
-  archive(artifact: Artifact): Promise<string>;
+  /** A local copy of the archive (or other release file) with the manifest's sha256: the one in the output directory, else a download. */
+  archive(artifact: ReleaseFile): Promise<string>;
   /** The archive's binary, extracted. */
   binary(artifact: Artifact): Promise<string>;
   /** The sha256 of the archive's binary (extracting it when it is not yet). */
@@ -61,7 +64,7 @@ interface BinaryRecord {
 export function createArchiveCache(outputDir: string, { signal }: { signal?: AbortSignal } = {}): ArchiveCache {
   const http = createHttp("github");
   const pending = new Map<string, Promise<unknown>>();
-  const entry = (artifact: Artifact) => join(outputDir, "cache", artifact.sha256);
+  const entry = (artifact: ReleaseFile) => join(outputDir, "cache", artifact.sha256);
 
   /** Runs `make` once per key in this run; a failure is not remembered, so a later caller tries again. */
   const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
@@ -74,7 +77,7 @@ export function createArchiveCache(outputDir: string, { signal }: { signal?: Abo
     return promise;
   };
 
-  const archive = (artifact: Artifact) =>
+  const archive = (artifact: ReleaseFile) =>
     once(`archive ${artifact.sha256}`, async () => {
       const local = join(outputDir, artifact.name);
       if (await hasDigest(local, artifact.sha256)) return local;
@@ -84,7 +87,7 @@ export function createArchiveCache(outputDir: string, { signal }: { signal?: Abo
       return downloaded;
     });
 
-  const download = async (artifact: Artifact, out: string): Promise<void> => {
+  const download = async (artifact: ReleaseFile, out: string): Promise<void> => {
     const response = await http(artifact.url, signal ? { signal } : {});
     if (!response.ok || !response.body) {
       await response.body?.cancel();

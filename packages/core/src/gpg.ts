@@ -95,3 +95,16 @@ export async function readGpgKey(text: string, passphrase: string | undefined): 
 }
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The text of a clearsigned message when its signature is good and made by this public key; undefined otherwise. */
+export async function verifyClearsigned(signed: string, publicKey: string): Promise<string | undefined> {
+  try {
+    const message = await openpgp.readCleartextMessage({ cleartextMessage: signed });
+    const verificationKeys = await openpgp.readKey({ armoredKey: publicKey });
+    const { signatures, data } = await openpgp.verify({ message, verificationKeys });
+    await signatures[0]?.verified;
+    return signatures.length ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -78,8 +78,8 @@ export interface Context<Options> {
   exec: Exec;
   /** A GitHub client; with no token it uses the release token (GITHUB_TOKEN). */
   github(token?: string): Octokit;
-  /** A local path of the archive, downloaded (and its sha256 checked) when not in the output directory. */
-  archive(artifact: Artifact): Promise<string>;
+  /** A local path of the archive (or other release file, such as a .deb), downloaded (and its sha256 checked) when not in the output directory. */
+  archive(artifact: Pick<Artifact, "name" | "sha256" | "url">): Promise<string>;
   /** A local path of the artifact's binary, extracted from its archive. */
   binary(artifact: Artifact): Promise<string>;
   /** The sha256 of the artifact's binary. */

@@ -93,6 +93,37 @@ export function openRepoFiles(ctx: Context<unknown>, target: RepoTarget): RepoFi
   return contentsRepoFiles(ctx, { repository: target.repository, branch: target.branch, token, tokenName: target.token, name, email });
 }
 
+/**
+ * A whole branch, checked out: for registries that are a tree of files rebuilt on every publish (APT
+ * and RPM repositories, served by GitHub Pages). Always git: a `git` URL, or the GitHub repository
+ * over https with the token (GITHUB_SERVER_URL, else github.com).
+ */
+export interface GitCheckout {
+  readonly location: string;
+  /** Runs `use` in a temporary checkout of the branch (an empty directory while the branch does not exist). */
+  inspect<T>(use: (dir: string) => Promise<T>): Promise<T>;
+  /**
+   * Runs `edit` in a temporary checkout, then commits whatever it changed and pushes; nothing changed is
+   * no commit. When the branch moved meanwhile, `edit` runs again on the new tip, once.
+   */
+  update(edit: (dir: string) => Promise<void>, message: string): Promise<{ commit: string | undefined }>;
+  doctor(): Promise<Check[]>;
+}
+
+export function openGitCheckout(ctx: Context<unknown>, target: RepoTarget): GitCheckout {
+  const [name, email] = parseAuthor(target.author ?? defaultAuthor);
+  const server = (ctx.env("GITHUB_SERVER_URL") ?? "https://github.com").replace(/\/+$/, "");
+  const url = target.git ?? (target.repository ? `${server}/${target.repository}.git` : undefined);
+  if (!url) {
+    throw new FerryError("ConfigInvalid", {
+      registry: ctx.registry,
+      what: "No repository to publish to.",
+      fix: "Set the GitHub repository (owner/name) or a `git` URL in this registry's section of ferry.yaml.",
+    });
+  }
+  return gitRepoFiles(ctx, { url, branch: target.branch, token: ctx.secret(target.token), name, email });
+}
+
 function parseAuthor(author: string): [string, string] {
   const match = /^(.+?) <(.+)>$/.exec(author);
   return match ? [match[1]!, match[2]!] : [author, "ferry@users.noreply.github.com"];
@@ -116,7 +147,7 @@ interface GitTarget {
   email: string;
 }
 
-function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
+function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles & GitCheckout {
   const { url } = target;
   const env: Record<string, string> = {
     GIT_TERMINAL_PROMPT: "0",
@@ -190,20 +221,31 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
     }
   };
 
-  const attempt = (files: Record<string, string>, message: string) =>
+  /** Checks the branch out, lets `edit` change the files (it answers the paths it touched), commits and pushes them. */
+  const attempt = (edit: (dir: string) => Promise<string[]>, message: string) =>
     withFetched(async (dir, branch, exists) => {
       await git(exists ? ["checkout", "-q", "-B", branch, "FETCH_HEAD"] : ["checkout", "-q", "--orphan", branch], dir);
-      const paths = Object.keys(files).sort();
-      for (const path of paths) {
-        await mkdir(dirname(join(dir, path)), { recursive: true });
-        await writeFile(join(dir, path), files[path]!);
-      }
-      await git(["add", "--", ...paths], dir);
+      const paths = await edit(dir);
+      if (paths.length === 0) return { commit: undefined };
+      await git(["add", "-A", "--", ...paths], dir);
       if ((await git(["status", "--porcelain", "--", ...paths], dir)).trim() === "") return { commit: undefined };
       await git(["-c", "commit.gpgsign=false", "commit", "-q", "-m", message], dir);
       await git(["push", "-q", url, `HEAD:refs/heads/${branch}`], dir);
       return { commit: (await git(["rev-parse", "HEAD"], dir)).trim() };
     });
+
+  const update = async (edit: (dir: string) => Promise<string[]>, message: string) => {
+    try {
+      return await attempt(edit, message);
+    } catch (error) {
+      // Someone pushed between our fetch and our push: start again from their commit, once.
+      if (!rejected(error)) throw refused(ctx, url, error);
+      ctx.log(`${url} moved while publishing; retrying on top of the new commit.`);
+      return attempt(edit, message).catch((again: unknown) => {
+        throw refused(ctx, url, again);
+      });
+    }
+  };
 
   return {
     get location() {
@@ -218,17 +260,25 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles {
     },
     async write({ files, message }) {
       for (const path of Object.keys(files)) checkPath(ctx, path);
-      try {
-        return await attempt(files, message);
-      } catch (error) {
-        // Someone pushed between our fetch and our push: start again from their commit, once.
-        if (!rejected(error)) throw refused(ctx, url, error);
-        ctx.log(`${url} moved while publishing; retrying on top of the new commit.`);
-        return attempt(files, message).catch((again: unknown) => {
-          throw refused(ctx, url, again);
-        });
-      }
+      return update(async (dir) => {
+        const paths = Object.keys(files).sort();
+        for (const path of paths) {
+          await mkdir(dirname(join(dir, path)), { recursive: true });
+          await writeFile(join(dir, path), files[path]!);
+        }
+        return paths;
+      }, message);
     },
+    inspect: (use) =>
+      withFetched(async (dir, _branch, exists) => {
+        if (exists) await git(["checkout", "-q", "--detach", "FETCH_HEAD"], dir);
+        return use(dir);
+      }),
+    update: (edit, message) =>
+      update(async (dir) => {
+        await edit(dir);
+        return ["."];
+      }, message),
     async doctor() {
       const git = await toolCheck(ctx, "git");
       if (!git.ok) return [git];
