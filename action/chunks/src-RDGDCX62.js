@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-AOWZNPUQ.js";
+} from "./chunk-S34NTB2Z.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

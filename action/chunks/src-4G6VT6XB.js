@@ -20,7 +20,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-AOWZNPUQ.js";
+} from "./chunk-S34NTB2Z.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

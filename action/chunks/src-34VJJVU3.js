@@ -10,7 +10,7 @@ import {
   parse,
   secretCheck,
   toolCheck
-} from "./chunk-AOWZNPUQ.js";
+} from "./chunk-S34NTB2Z.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-AOWZNPUQ.js";
+} from "./chunk-S34NTB2Z.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

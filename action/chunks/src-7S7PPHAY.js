@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-AOWZNPUQ.js";
+} from "./chunk-S34NTB2Z.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

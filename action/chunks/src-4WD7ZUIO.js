@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-AOWZNPUQ.js";
+} from "./chunk-S34NTB2Z.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-AOWZNPUQ.js";
+} from "./chunk-S34NTB2Z.js";
 import {
   FerryError,
   asFerryError
@@ -59,18 +59,19 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  aur: () => import("./src-PPSW2OD4.js"),
-  chocolatey: () => import("./src-OBUM5A4A.js"),
-  crates: () => import("./src-CMBF7CTT.js"),
-  docker: () => import("./src-NLDZD7KM.js"),
-  flathub: () => import("./src-7IVNFP4L.js"),
-  homebrew: () => import("./src-BZRYFDD2.js"),
-  nix: () => import("./src-XUPYONF3.js"),
-  npm: () => import("./src-SU2BUAM6.js"),
-  pypi: () => import("./src-FLHAJZIW.js"),
-  scoop: () => import("./src-XZ4IIJKE.js"),
-  snap: () => import("./src-2ZITONEX.js"),
-  winget: () => import("./src-W7MTYSBO.js")
+  apt: () => import("./src-6IXO7EJ4.js"),
+  aur: () => import("./src-RDGDCX62.js"),
+  chocolatey: () => import("./src-4WD7ZUIO.js"),
+  crates: () => import("./src-34VJJVU3.js"),
+  docker: () => import("./src-BKYHHZPP.js"),
+  flathub: () => import("./src-4G6VT6XB.js"),
+  homebrew: () => import("./src-T6ZKD42R.js"),
+  nix: () => import("./src-LIBBM2OS.js"),
+  npm: () => import("./src-RFWVZUJA.js"),
+  pypi: () => import("./src-5TZ3A3RM.js"),
+  scoop: () => import("./src-CCAY7BEG.js"),
+  snap: () => import("./src-QKRNCKHK.js"),
+  winget: () => import("./src-7S7PPHAY.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-AOWZNPUQ.js";
+} from "./chunk-S34NTB2Z.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
