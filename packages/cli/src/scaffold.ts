@@ -102,6 +102,13 @@ export const registryTemplates: RegistryTemplate[] = [
     secrets: ["CHOCOLATEY_API_KEY"],
     options: () => ({}),
   },
+  {
+    name: "apt",
+    hint: (p) =>
+      `APT: a signed repository of the .deb packages (packages.formats: [deb]) on ${p.repository}'s gh-pages branch. Secrets: APT_REPOSITORY_TOKEN, FERRY_GPG_KEY.`,
+    secrets: ["APT_REPOSITORY_TOKEN", "FERRY_GPG_KEY"],
+    options: (p) => ({ repository: p.repository }),
+  },
 ];
 
 /**
