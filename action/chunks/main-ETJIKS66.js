@@ -435,6 +435,12 @@ var registryTemplates = [
     hint: () => "Chocolatey: a package for the windows/amd64 zip. Secret: CHOCOLATEY_API_KEY.",
     secrets: ["CHOCOLATEY_API_KEY"],
     options: () => ({})
+  },
+  {
+    name: "apt",
+    hint: (p) => `APT: a signed repository of the .deb packages (packages.formats: [deb]) on ${p.repository}'s gh-pages branch. Secrets: APT_REPOSITORY_TOKEN, FERRY_GPG_KEY.`,
+    secrets: ["APT_REPOSITORY_TOKEN", "FERRY_GPG_KEY"],
+    options: (p) => ({ repository: p.repository })
   }
 ];
 function defaultRegistries(p) {
