@@ -21,12 +21,11 @@ interface ReleaseJson {
 }
 
 /**
- * Reads `GET /pypi/<project>/<version>/json`. undefined when the release has no file yet (404);
- * throws on anything it cannot read, so a doubt is never taken for "absent".
+ * GETs a JSON document of the index. undefined when it answers 404; throws on anything it cannot
+ * read, so a doubt is never taken for "absent". `fix` says what to do when it refuses.
  */
-export async function readRelease(ctx: Context<unknown>, index: string, name: string, version: string): Promise<ReleaseFiles | undefined> {
-  const url = new URL(`pypi/${normalizeName(name)}/${version}/json`, withSlash(index));
-  const response = await ctx.http(url, { headers: { accept: "application/json" } });
+export async function readIndexJson<T>(ctx: Context<unknown>, url: URL, accept: string, fix: string): Promise<T | undefined> {
+  const response = await ctx.http(url, { headers: { accept } });
   if (response.status === 404) {
     await response.body?.cancel();
     return undefined;
@@ -36,10 +35,22 @@ export async function readRelease(ctx: Context<unknown>, index: string, name: st
       registry,
       what: `${url.host} answered ${response.status} to GET ${url.pathname}.`,
       why: (await response.text()).slice(0, 200),
-      fix: "Check the index URL (option `index` or FERRY_PYPI_URL), then re-run.",
+      fix,
     });
   }
-  const body = await readJson<ReleaseJson>(response, registry);
+  return readJson<T>(response, registry);
+}
+
+/** Reads `GET /pypi/<project>/<version>/json`. undefined when the release has no file yet (404). */
+export async function readRelease(ctx: Context<unknown>, index: string, name: string, version: string): Promise<ReleaseFiles | undefined> {
+  const url = new URL(`pypi/${normalizeName(name)}/${version}/json`, withSlash(index));
+  const body = await readIndexJson<ReleaseJson>(
+    ctx,
+    url,
+    "application/json",
+    "Check the index URL (option `index` or FERRY_PYPI_URL), then re-run.",
+  );
+  if (!body) return undefined;
   if (!Array.isArray(body.urls)) {
     throw new FerryError("RegistryRefused", {
       registry,
@@ -50,7 +61,7 @@ export async function readRelease(ctx: Context<unknown>, index: string, name: st
   return new Map(body.urls.map((file) => [file.filename, file.digests?.sha256 ?? ""]));
 }
 
-const withSlash = (url: string) => (url.endsWith("/") ? url : `${url}/`);
+export const withSlash = (url: string) => (url.endsWith("/") ? url : `${url}/`);
 
 /** The upload API's answer: accepted, or refused because a file of that name is already there. */
 export type UploadResult = "uploaded" | "exists";

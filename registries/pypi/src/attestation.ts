@@ -4,16 +4,8 @@
  * the provenance object PyPI's Integrity API serves back. An attestation carries the same material
  * as a Sigstore bundle, laid out differently; the two conversions here are pypi-attestations'.
  */
-import {
-  FerryError,
-  readJson,
-  signStatement,
-  verifyBundle,
-  type Context,
-  type SerializedBundle,
-  type Signer,
-  type TrustedRoot,
-} from "@ferry/core";
+import { FerryError, signStatement, verifyBundle, type Context, type SerializedBundle, type Signer, type TrustedRoot } from "@ferry/core";
+import { readIndexJson, withSlash } from "./api.ts";
 import type { Distribution } from "./dist.ts";
 import { normalizeName } from "./wheel.ts";
 
@@ -89,22 +81,13 @@ export async function readProvenance(
   version: string,
   filename: string,
 ): Promise<Provenance | undefined> {
-  const base = index.endsWith("/") ? index : `${index}/`;
-  const url = new URL(`integrity/${normalizeName(name)}/${version}/${encodeURIComponent(filename)}/provenance`, base);
-  const response = await ctx.http(url, { headers: { accept: "application/vnd.pypi.integrity.v1+json" } });
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  if (!response.ok) {
-    throw new FerryError("RegistryRefused", {
-      registry,
-      what: `${url.host} answered ${response.status} to GET ${url.pathname}.`,
-      why: (await response.text()).slice(0, 200),
-      fix: "Re-run later; the Integrity API serves PEP 740 provenance.",
-    });
-  }
-  return readJson<Provenance>(response, registry);
+  const url = new URL(`integrity/${normalizeName(name)}/${version}/${encodeURIComponent(filename)}/provenance`, withSlash(index));
+  return readIndexJson<Provenance>(
+    ctx,
+    url,
+    "application/vnd.pypi.integrity.v1+json",
+    "Re-run later; the Integrity API serves PEP 740 provenance.",
+  );
 }
 
 /**
