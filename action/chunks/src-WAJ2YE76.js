@@ -35,6 +35,97 @@ import { join as join2, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
+// registries/pypi/src/api.ts
+var import_undici = __toESM(require_undici(), 1);
+
+// registries/pypi/src/dist.ts
+import { openAsBlob } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+var registry = "pypi";
+var wheelDistribution = (wheel, metadata2) => ({
+  filename: wheel.filename,
+  sha256: wheel.sha256,
+  filetype: "bdist_wheel",
+  pyversion: "py3",
+  metadata: metadata2,
+  content: () => Promise.resolve(new Blob([wheel.bytes]))
+});
+var wheelParts = (filename) => filename.slice(0, -".whl".length).split("-");
+async function readDistributions(dir, shownAs) {
+  const names = await readdir(dir).catch(() => {
+    throw new FerryError("InputMissing", {
+      registry,
+      what: `The directory ${shownAs} (option \`dist\`) does not exist.`,
+      fix: "Build the Python distributions first (e.g. `python -m build --outdir dist`), or point `dist` at where they are."
+    });
+  });
+  const files2 = names.filter((name2) => name2.endsWith(".whl") || name2.endsWith(".tar.gz")).sort();
+  if (files2.length === 0) {
+    throw new FerryError("InputMissing", {
+      registry,
+      what: `${shownAs} (option \`dist\`) has no wheel (*.whl) or sdist (*.tar.gz).`,
+      fix: "Build the Python distributions into it first (e.g. `python -m build --outdir dist`)."
+    });
+  }
+  return Promise.all(files2.map((filename) => readDistribution(join(dir, filename), filename, shownAs)));
+}
+async function readDistribution(path, filename, shownAs) {
+  const wheel = filename.endsWith(".whl");
+  if (wheel && ![5, 6].includes(wheelParts(filename).length)) {
+    throw new FerryError("ConfigInvalid", {
+      registry,
+      what: `${shownAs}/${filename} is not a valid wheel file name.`,
+      why: "A wheel is named <name>-<version>[-<build>]-<python>-<abi>-<platform>.whl (PEP 427).",
+      fix: "Upload the file as the build backend named it."
+    });
+  }
+  const entries = wheel ? await readEntries(path, "zip", (name2) => /^[^/]+\.dist-info\/METADATA$/.test(name2)) : await readEntries(path, "tar.gz", (name2) => /^[^/]+\/PKG-INFO$/.test(name2));
+  if (entries.size !== 1) {
+    throw new FerryError("ArtifactCorrupt", {
+      registry,
+      what: `${shownAs}/${filename} has ${entries.size === 0 ? "no" : "more than one"} ${wheel ? "*.dist-info/METADATA" : "<name>-<version>/PKG-INFO"}.`,
+      fix: "Rebuild it with the project's build backend (e.g. `python -m build`)."
+    });
+  }
+  return {
+    filename,
+    sha256: await hashFile(path),
+    filetype: wheel ? "bdist_wheel" : "sdist",
+    pyversion: wheel ? wheelParts(filename).at(-3) : "source",
+    metadata: [...entries.values()][0].toString("utf8"),
+    content: () => openAsBlob(path)
+  };
+}
+function parseMetadata(text) {
+  const normalized = text.replace(/\r\n/g, "\n");
+  const split = normalized.indexOf("\n\n");
+  const head = split === -1 ? normalized : normalized.slice(0, split);
+  const body = split === -1 ? "" : normalized.slice(split + 2);
+  const fields = [];
+  for (const line of head.split("\n")) {
+    const last = fields.at(-1);
+    if (/^[ \t]/.test(line) && last) last[1] += `
+${line.replace(/^[ \t]+\|?/, "")}`;
+    else if (line.includes(":")) fields.push([line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()]);
+  }
+  if (body.trim()) fields.push(["Description", body]);
+  return fields;
+}
+var plural = {
+  classifier: "classifiers",
+  project_url: "project_urls",
+  provides_extra: "provides_extras",
+  license_file: "license_files"
+};
+function metadataFields(metadata2) {
+  return parseMetadata(metadata2).map(([key, value]) => {
+    const field = key.toLowerCase().replace(/-/g, "_");
+    return [plural[field] ?? field, value];
+  });
+}
+var metadataField = (metadata2, key) => parseMetadata(metadata2).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+
 // registries/pypi/src/wheel.ts
 import { createHash } from "node:crypto";
 import { buffer } from "node:stream/consumers";
@@ -115,8 +206,118 @@ async function buildWheel(input) {
   };
 }
 
+// registries/pypi/src/api.ts
+var registry2 = "pypi";
+async function readIndexJson(ctx, url, accept, fix) {
+  const response = await ctx.http(url, { headers: { accept } });
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return void 0;
+  }
+  if (!response.ok) {
+    throw new FerryError("RegistryRefused", {
+      registry: registry2,
+      what: `${url.host} answered ${response.status} to GET ${url.pathname}.`,
+      why: (await response.text()).slice(0, 200),
+      fix
+    });
+  }
+  return readJson(response, registry2);
+}
+async function readRelease(ctx, index, name2, version) {
+  const url = new URL(`pypi/${normalizeName(name2)}/${version}/json`, withSlash(index));
+  const body = await readIndexJson(
+    ctx,
+    url,
+    "application/json",
+    "Check the index URL (option `index` or FERRY_PYPI_URL), then re-run."
+  );
+  if (!body) return void 0;
+  if (!Array.isArray(body.urls)) {
+    throw new FerryError("RegistryRefused", {
+      registry: registry2,
+      what: `${url.host} answered GET ${url.pathname} without the \`urls\` list of PyPI's JSON API.`,
+      fix: "Point the option `index` (or FERRY_PYPI_URL) at a PyPI-compatible index."
+    });
+  }
+  return new Map(body.urls.map((file) => [file.filename, file.digests?.sha256 ?? ""]));
+}
+var withSlash = (url) => url.endsWith("/") ? url : `${url}/`;
+async function uploadDistribution(ctx, endpoints2, token, dist, attestations = []) {
+  const form = new import_undici.FormData();
+  const fields = [
+    [":action", "file_upload"],
+    ["protocol_version", "1"],
+    ["filetype", dist.filetype],
+    ["pyversion", dist.pyversion],
+    ["sha256_digest", dist.sha256],
+    ...metadataFields(dist.metadata)
+  ];
+  for (const [key, value] of fields) if (value !== "") form.append(key, value);
+  if (attestations.length) form.append("attestations", JSON.stringify(attestations));
+  form.append("content", await dist.content(), dist.filename);
+  const response = await ctx.http(endpoints2.repository, {
+    method: "POST",
+    body: form,
+    headers: { authorization: basicAuthorization("__token__", token) }
+  });
+  const text = await response.text();
+  if (response.ok) return "uploaded";
+  if ((response.status === 400 || response.status === 409) && /file already exists/i.test(text)) return "exists";
+  const denied = response.status === 401 || response.status === 403;
+  throw new FerryError("RegistryRefused", {
+    registry: registry2,
+    what: `${new URL(endpoints2.repository).host} refused ${dist.filename} (${response.status}).`,
+    why: text.trim().slice(0, 500),
+    fix: denied ? "Check that PYPI_TOKEN is an API token with upload rights for this project (or that trusted publishing is configured for this workflow)." : "Fix what the index reports, then re-run; files already uploaded are kept."
+  });
+}
+async function uploadToken(ctx, index) {
+  const token = ctx.secret("PYPI_TOKEN");
+  if (token) return { token, trusted: false };
+  const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
+  const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
+  if (!requestUrl || !requestToken) {
+    throw new FerryError("SecretMissing", {
+      registry: registry2,
+      what: "No PyPI credentials: PYPI_TOKEN is not set and no GitHub Actions id-token is available.",
+      fix: "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`."
+    });
+  }
+  const base = withSlash(index);
+  const { audience } = await postOrGet(ctx, new URL("_/oidc/audience", base));
+  const idUrl = new URL(requestUrl);
+  idUrl.searchParams.set("audience", audience ?? "pypi");
+  const { value: jwt } = await postOrGet(ctx, idUrl, { headers: { authorization: `Bearer ${requestToken}` } });
+  addSecret(jwt);
+  const minted = await postOrGet(ctx, new URL("_/oidc/mint-token", base), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token: jwt })
+  });
+  if (!minted.token) {
+    throw new FerryError("RegistryRefused", {
+      registry: registry2,
+      what: "PyPI did not mint an upload token for this workflow's id-token.",
+      fix: "Register this repository and workflow as a trusted publisher of the project on PyPI, or set PYPI_TOKEN."
+    });
+  }
+  addSecret(minted.token);
+  return { token: minted.token, trusted: true };
+}
+async function postOrGet(ctx, url, init = {}) {
+  const response = await ctx.http(url, init);
+  if (response.ok) return readJson(response, registry2);
+  throw new FerryError("RegistryRefused", {
+    registry: registry2,
+    what: `Trusted publishing: ${url.host}${url.pathname} answered ${response.status}.`,
+    why: (await response.text()).trim().slice(0, 500),
+    fix: "Register this repository and workflow as a trusted publisher of the project on PyPI and grant the job `id-token: write`, or set PYPI_TOKEN."
+  });
+}
+
 // registries/pypi/src/attestation.ts
-var registry = "pypi";
+var registry3 = "pypi";
 var publishPredicate = "https://docs.pypi.org/attestations/publish/v1";
 var inToto = "application/vnd.in-toto+json";
 async function attest(signer, dist) {
@@ -163,28 +364,19 @@ function toBundle(attestation) {
   return bundle;
 }
 async function readProvenance(ctx, index, name2, version, filename) {
-  const base = index.endsWith("/") ? index : `${index}/`;
-  const url = new URL(`integrity/${normalizeName(name2)}/${version}/${encodeURIComponent(filename)}/provenance`, base);
-  const response = await ctx.http(url, { headers: { accept: "application/vnd.pypi.integrity.v1+json" } });
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return void 0;
-  }
-  if (!response.ok) {
-    throw new FerryError("RegistryRefused", {
-      registry,
-      what: `${url.host} answered ${response.status} to GET ${url.pathname}.`,
-      why: (await response.text()).slice(0, 200),
-      fix: "Re-run later; the Integrity API serves PEP 740 provenance."
-    });
-  }
-  return readJson(response, registry);
+  const url = new URL(`integrity/${normalizeName(name2)}/${version}/${encodeURIComponent(filename)}/provenance`, withSlash(index));
+  return readIndexJson(
+    ctx,
+    url,
+    "application/vnd.pypi.integrity.v1+json",
+    "Re-run later; the Integrity API serves PEP 740 provenance."
+  );
 }
 function checkProvenance(root, provenance, dist) {
   const problems = [];
   for (const { publisher, attestations } of provenance.attestation_bundles ?? []) {
     for (const attestation of attestations) {
-      const { payload, subject } = verifyBundle(root, toBundle(attestation), { what: `${dist.filename}'s attestation`, registry });
+      const { payload, subject } = verifyBundle(root, toBundle(attestation), { what: `${dist.filename}'s attestation`, registry: registry3 });
       const statement = JSON.parse(payload.toString("utf8"));
       const [named, ...more] = statement.subject ?? [];
       const workflow = publisher.repository && publisher.workflow ? `/${publisher.repository}/.github/workflows/${publisher.workflow}@` : void 0;
@@ -197,202 +389,10 @@ function checkProvenance(root, provenance, dist) {
     }
   }
   throw new FerryError("PublishedContentDiffers", {
-    registry,
+    registry: registry3,
     what: `PyPI's provenance of ${dist.filename} does not attest this file: ${problems.join("; ") || "it has no attestation"}.`,
     why: "A publish attestation names the file's sha256 and is signed by the trusted publisher that uploaded it.",
     fix: "Check who else publishes this project; files already on PyPI cannot be replaced, so release a new version."
-  });
-}
-
-// registries/pypi/src/api.ts
-var import_undici = __toESM(require_undici(), 1);
-
-// registries/pypi/src/dist.ts
-import { openAsBlob } from "node:fs";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
-var registry2 = "pypi";
-var wheelDistribution = (wheel, metadata2) => ({
-  filename: wheel.filename,
-  sha256: wheel.sha256,
-  filetype: "bdist_wheel",
-  pyversion: "py3",
-  metadata: metadata2,
-  content: () => Promise.resolve(new Blob([wheel.bytes]))
-});
-var wheelParts = (filename) => filename.slice(0, -".whl".length).split("-");
-async function readDistributions(dir, shownAs) {
-  const names = await readdir(dir).catch(() => {
-    throw new FerryError("InputMissing", {
-      registry: registry2,
-      what: `The directory ${shownAs} (option \`dist\`) does not exist.`,
-      fix: "Build the Python distributions first (e.g. `python -m build --outdir dist`), or point `dist` at where they are."
-    });
-  });
-  const files2 = names.filter((name2) => name2.endsWith(".whl") || name2.endsWith(".tar.gz")).sort();
-  if (files2.length === 0) {
-    throw new FerryError("InputMissing", {
-      registry: registry2,
-      what: `${shownAs} (option \`dist\`) has no wheel (*.whl) or sdist (*.tar.gz).`,
-      fix: "Build the Python distributions into it first (e.g. `python -m build --outdir dist`)."
-    });
-  }
-  return Promise.all(files2.map((filename) => readDistribution(join(dir, filename), filename, shownAs)));
-}
-async function readDistribution(path, filename, shownAs) {
-  const wheel = filename.endsWith(".whl");
-  if (wheel && ![5, 6].includes(wheelParts(filename).length)) {
-    throw new FerryError("ConfigInvalid", {
-      registry: registry2,
-      what: `${shownAs}/${filename} is not a valid wheel file name.`,
-      why: "A wheel is named <name>-<version>[-<build>]-<python>-<abi>-<platform>.whl (PEP 427).",
-      fix: "Upload the file as the build backend named it."
-    });
-  }
-  const entries = wheel ? await readEntries(path, "zip", (name2) => /^[^/]+\.dist-info\/METADATA$/.test(name2)) : await readEntries(path, "tar.gz", (name2) => /^[^/]+\/PKG-INFO$/.test(name2));
-  if (entries.size !== 1) {
-    throw new FerryError("ArtifactCorrupt", {
-      registry: registry2,
-      what: `${shownAs}/${filename} has ${entries.size === 0 ? "no" : "more than one"} ${wheel ? "*.dist-info/METADATA" : "<name>-<version>/PKG-INFO"}.`,
-      fix: "Rebuild it with the project's build backend (e.g. `python -m build`)."
-    });
-  }
-  return {
-    filename,
-    sha256: await hashFile(path),
-    filetype: wheel ? "bdist_wheel" : "sdist",
-    pyversion: wheel ? wheelParts(filename).at(-3) : "source",
-    metadata: [...entries.values()][0].toString("utf8"),
-    content: () => openAsBlob(path)
-  };
-}
-function parseMetadata(text) {
-  const normalized = text.replace(/\r\n/g, "\n");
-  const split = normalized.indexOf("\n\n");
-  const head = split === -1 ? normalized : normalized.slice(0, split);
-  const body = split === -1 ? "" : normalized.slice(split + 2);
-  const fields = [];
-  for (const line of head.split("\n")) {
-    const last = fields.at(-1);
-    if (/^[ \t]/.test(line) && last) last[1] += `
-${line.replace(/^[ \t]+\|?/, "")}`;
-    else if (line.includes(":")) fields.push([line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()]);
-  }
-  if (body.trim()) fields.push(["Description", body]);
-  return fields;
-}
-var plural = {
-  classifier: "classifiers",
-  project_url: "project_urls",
-  provides_extra: "provides_extras",
-  license_file: "license_files"
-};
-function metadataFields(metadata2) {
-  return parseMetadata(metadata2).map(([key, value]) => {
-    const field = key.toLowerCase().replace(/-/g, "_");
-    return [plural[field] ?? field, value];
-  });
-}
-var metadataField = (metadata2, key) => parseMetadata(metadata2).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
-
-// registries/pypi/src/api.ts
-var registry3 = "pypi";
-async function readRelease(ctx, index, name2, version) {
-  const url = new URL(`pypi/${normalizeName(name2)}/${version}/json`, withSlash(index));
-  const response = await ctx.http(url, { headers: { accept: "application/json" } });
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return void 0;
-  }
-  if (!response.ok) {
-    throw new FerryError("RegistryRefused", {
-      registry: registry3,
-      what: `${url.host} answered ${response.status} to GET ${url.pathname}.`,
-      why: (await response.text()).slice(0, 200),
-      fix: "Check the index URL (option `index` or FERRY_PYPI_URL), then re-run."
-    });
-  }
-  const body = await readJson(response, registry3);
-  if (!Array.isArray(body.urls)) {
-    throw new FerryError("RegistryRefused", {
-      registry: registry3,
-      what: `${url.host} answered GET ${url.pathname} without the \`urls\` list of PyPI's JSON API.`,
-      fix: "Point the option `index` (or FERRY_PYPI_URL) at a PyPI-compatible index."
-    });
-  }
-  return new Map(body.urls.map((file) => [file.filename, file.digests?.sha256 ?? ""]));
-}
-var withSlash = (url) => url.endsWith("/") ? url : `${url}/`;
-async function uploadDistribution(ctx, endpoints2, token, dist, attestations = []) {
-  const form = new import_undici.FormData();
-  const fields = [
-    [":action", "file_upload"],
-    ["protocol_version", "1"],
-    ["filetype", dist.filetype],
-    ["pyversion", dist.pyversion],
-    ["sha256_digest", dist.sha256],
-    ...metadataFields(dist.metadata)
-  ];
-  for (const [key, value] of fields) if (value !== "") form.append(key, value);
-  if (attestations.length) form.append("attestations", JSON.stringify(attestations));
-  form.append("content", await dist.content(), dist.filename);
-  const response = await ctx.http(endpoints2.repository, {
-    method: "POST",
-    body: form,
-    headers: { authorization: basicAuthorization("__token__", token) }
-  });
-  const text = await response.text();
-  if (response.ok) return "uploaded";
-  if ((response.status === 400 || response.status === 409) && /file already exists/i.test(text)) return "exists";
-  const denied = response.status === 401 || response.status === 403;
-  throw new FerryError("RegistryRefused", {
-    registry: registry3,
-    what: `${new URL(endpoints2.repository).host} refused ${dist.filename} (${response.status}).`,
-    why: text.trim().slice(0, 500),
-    fix: denied ? "Check that PYPI_TOKEN is an API token with upload rights for this project (or that trusted publishing is configured for this workflow)." : "Fix what the index reports, then re-run; files already uploaded are kept."
-  });
-}
-async function uploadToken(ctx, index) {
-  const token = ctx.secret("PYPI_TOKEN");
-  if (token) return { token, trusted: false };
-  const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
-  const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-  if (!requestUrl || !requestToken) {
-    throw new FerryError("SecretMissing", {
-      registry: registry3,
-      what: "No PyPI credentials: PYPI_TOKEN is not set and no GitHub Actions id-token is available.",
-      fix: "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`."
-    });
-  }
-  const base = withSlash(index);
-  const { audience } = await postOrGet(ctx, new URL("_/oidc/audience", base));
-  const idUrl = new URL(requestUrl);
-  idUrl.searchParams.set("audience", audience ?? "pypi");
-  const { value: jwt } = await postOrGet(ctx, idUrl, { headers: { authorization: `Bearer ${requestToken}` } });
-  addSecret(jwt);
-  const minted = await postOrGet(ctx, new URL("_/oidc/mint-token", base), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token: jwt })
-  });
-  if (!minted.token) {
-    throw new FerryError("RegistryRefused", {
-      registry: registry3,
-      what: "PyPI did not mint an upload token for this workflow's id-token.",
-      fix: "Register this repository and workflow as a trusted publisher of the project on PyPI, or set PYPI_TOKEN."
-    });
-  }
-  addSecret(minted.token);
-  return { token: minted.token, trusted: true };
-}
-async function postOrGet(ctx, url, init = {}) {
-  const response = await ctx.http(url, init);
-  if (response.ok) return readJson(response, registry3);
-  throw new FerryError("RegistryRefused", {
-    registry: registry3,
-    what: `Trusted publishing: ${url.host}${url.pathname} answered ${response.status}.`,
-    why: (await response.text()).trim().slice(0, 500),
-    fix: "Register this repository and workflow as a trusted publisher of the project on PyPI and grant the job `id-token: write`, or set PYPI_TOKEN."
   });
 }
 
