@@ -78,6 +78,6 @@ it("a missing release file is a clear error, exit 2", async () => {
   await writeFile(join(dir, "ferry.yaml"), (await readFile(join(dir, "ferry.yaml"), "utf8")).replace("{{version}}.tgz", "{{version}}.zip"));
   const run = await ferry(["build", "--tag", "v1.0.0", "--target", "linux/amd64"], { cwd: dir, env: env() });
   expect(run.code).toBe(2);
-  expect(run.stderr).toContain("release.files lists {{project}}-{{version}}.zip");
+  expect(run.stderr).toContain("release.files: {{project}}-{{version}}.zip does not exist");
   expect(run.stderr).not.toMatch(/\n\s+at /);
 });
