@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ferry } from "./cli.ts";
+import { ferry, linuxPackageProject } from "./cli.ts";
 
 // A project with .apk packages, signed with a throwaway RSA key, read back by a reader that follows
 // Alpine's v2 format (apk-tools is not packaged for Debian): gzip streams, then tars in each.
@@ -15,14 +15,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "ferry-apk-"));
   await writeFile(
     join(dir, "ferry.yaml"),
-    `project:
-  name: hello
-  description: Says hello and prints its version.
-  homepage: https://example.com/hello
-  license: MIT
-  repository: ferry-test/hello
-  author: Acme <dev@acme.test>
-build:
+    `${linuxPackageProject}build:
   command: printf '#!/bin/sh\\necho "hello {{version}} {{os}}/{{arch}}"\\n' > {{output}}
   targets: [linux/amd64, linux/amd64-musl, linux/arm64]
 packages:

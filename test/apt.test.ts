@@ -9,7 +9,7 @@ import apt from "@ferry/registry-apt";
 import { createBareRepo } from "@ferry/sandbox";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { ferry } from "./cli.ts";
+import { ferry, linuxPackageProject } from "./cli.ts";
 import { commits, show } from "./git-repos.ts";
 import { makeGpgKey, type TestGpgKey } from "./gpg.ts";
 
@@ -29,14 +29,7 @@ async function build(tag: string): Promise<string> {
   await writeFile(join(dir, "LICENSE"), "MIT License\n");
   await writeFile(
     join(dir, "ferry.yaml"),
-    `project:
-  name: hello
-  description: Says hello and prints its version.
-  homepage: https://example.com/hello
-  license: MIT
-  repository: ferry-test/hello
-  author: Acme <dev@acme.test>
-build:
+    `${linuxPackageProject}build:
   command: printf '#!/bin/sh\\necho "hello {{version}}"\\n' > {{output}}
   targets: [linux/amd64, linux/arm64]
 packages:

@@ -22,6 +22,16 @@ export async function ferry(args: string[], { cwd, env = {} }: { cwd: string; en
   return { code: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The `project:` section of the hello project whose .deb, .rpm and .apk packages the Linux package tests build. */
+export const linuxPackageProject = `project:
+  name: hello
+  description: Says hello and prints its version.
+  homepage: https://example.com/hello
+  license: MIT
+  repository: ferry-test/hello
+  author: Acme <dev@acme.test>
+`;
+
 /**
  * A project whose build "compiles" a shell script that prints `<name> <version>`: a real build
  * command, run per target, fast enough for every test.

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ferry } from "./cli.ts";
+import { ferry, linuxPackageProject } from "./cli.ts";
 
 // One project with a licence, a README, a man page and a bash completion, built once for
 // linux/amd64 and linux/arm64; the packages are then read by Debian's and RPM's own tools.
@@ -17,14 +17,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "ferry-packages-"));
   await writeFile(
     join(dir, "ferry.yaml"),
-    `project:
-  name: hello
-  description: Says hello and prints its version.
-  homepage: https://example.com/hello
-  license: MIT
-  repository: ferry-test/hello
-  author: Acme <dev@acme.test>
-build:
+    `${linuxPackageProject}build:
   command: printf '#!/bin/sh\\necho "hello {{version}} {{os}}/{{arch}}"\\n' > {{output}}
   targets: [linux/amd64, linux/arm64]
 packages:
