@@ -8,32 +8,15 @@
  *
  * Exits 1 when a benchmark fails to run; a goal not met is reported in the table, not an error.
  */
-import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { hashFile, writeArchive } from "../packages/core/src/index.ts";
-import { command, inProcess, runSuite, type Benchmark, type Size } from "./harness.ts";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { command, runSuite, type Benchmark, type Size } from "./harness.ts";
+import { tools } from "./tools.ts";
 
 const root = resolve(import.meta.dirname, "..");
 // The installed bundle when built (`pnpm build`; bench/startup.ts measures it alone), else the sources through tsx.
 const bundle = resolve(root, "build/ferry/ferry.js");
 const ferryBin = existsSync(bundle) ? bundle : resolve(root, "packages/cli/bin/ferry.js");
-
-/** A binary of `mib` MiB (one random 1 MiB block, repeated), executable, in a fresh temp dir. */
-async function bigBinary(mib: number): Promise<{ dir: string; file: string }> {
-  const dir = await mkdtemp(join(tmpdir(), "ferry-bench-"));
-  const file = join(dir, "big");
-  const block = randomBytes(1 << 20);
-  const out = createWriteStream(file);
-  for (let i = 0; i < mib; i++) {
-    if (!out.write(block)) await new Promise<void>((done) => out.once("drain", () => done()));
-  }
-  await new Promise<void>((done, fail) => out.end((error?: Error) => (error ? fail(error) : done())));
-  await chmod(file, 0o755);
-  return { dir, file };
-}
 
 const startup: Benchmark = {
   name: "startup",
@@ -50,48 +33,7 @@ const startup: Benchmark = {
   },
 };
 
-const hash: Benchmark = {
-  name: "hash",
-  async setup(size) {
-    const { dir, file } = await bigBinary(size.mib);
-    return {
-      figures: [
-        {
-          title: `hashFile of ${size.mib} MiB / \`openssl dgst -sha256\` (goal: ≥ 0.8× openssl's speed)`,
-          ferry: { label: "hashFile", run: () => inProcess(() => hashFile(file)) },
-          peer: { label: "openssl dgst -sha256", run: () => command("openssl", ["dgst", "-sha256", file]) },
-          goal: 1.25,
-        },
-      ],
-      stop: () => rm(dir, { recursive: true, force: true }),
-    };
-  },
-};
-
-const archive: Benchmark = {
-  name: "archive",
-  async setup(size) {
-    const { dir } = await bigBinary(size.mib);
-    const out = join(dir, "out");
-    await mkdir(out);
-    return {
-      figures: [
-        {
-          title: `tar.gz archive of a ${size.mib} MiB binary (writeArchive) / \`tar\` + \`gzip -6\``,
-          ferry: { label: "writeArchive", run: () => inProcess(() => writeArchive("tar.gz", dir, ["big"], join(out, "ferry.tar.gz"))) },
-          peer: {
-            label: "tar + gzip -6",
-            run: () => command(`tar -C ${dir} -cf - big | gzip -6 > ${join(out, "peer.tar.gz")}`, [], { shell: true }),
-          },
-          goal: 1.2,
-        },
-      ],
-      stop: () => rm(dir, { recursive: true, force: true }),
-    };
-  },
-};
-
-const benchmarks = [startup, hash, archive];
+const benchmarks = [startup, ...tools];
 const args = process.argv.slice(2);
 const smoke = args.includes("--smoke") || process.env.FERRY_BENCH_SMOKE === "1";
 const wanted = args.filter((a) => !a.startsWith("--"));

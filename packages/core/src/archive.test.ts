@@ -1,8 +1,9 @@
+import { createHash, randomBytes } from "node:crypto";
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { extractFile, writeArchive } from "./archive.ts";
+import { extractFile, hashFile, writeArchive } from "./archive.ts";
 
 test.each(["tar.gz", "zip"] as const)("a %s archive is deterministic and keeps the executable bit", async (format) => {
   const dir = await mkdtemp(join(tmpdir(), "ferry-archive-"));
@@ -36,5 +37,15 @@ test("entries carry the given mtime; a zip is the same bytes in every time zone"
   const later = await writeArchive("tar.gz", dir, ["hello"], join(dir, "later.tar.gz"), mtime);
   const fixed = await writeArchive("tar.gz", dir, ["hello"], join(dir, "fixed.tar.gz"));
   expect(later.sha256).not.toBe(fixed.sha256);
+  await rm(dir, { recursive: true, force: true });
+});
+
+test("hashFile gives the sha256 of files empty, smaller than a read, and across several reads", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "ferry-hash-"));
+  for (const size of [0, 1000, 2.5 * 2 ** 20, 2 * 2 ** 20]) {
+    const bytes = randomBytes(size);
+    await writeFile(join(dir, "file"), bytes);
+    expect(await hashFile(join(dir, "file"))).toBe(createHash("sha256").update(bytes).digest("hex"));
+  }
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { buffer } from "node:stream/consumers";
 import { Transform, type Readable } from "node:stream";
@@ -43,10 +43,28 @@ export function hashingStream(): Transform & { result(): WrittenFile } {
   return Object.assign(stream, { result: () => ({ size, sha256: hash.digest("hex") }) });
 }
 
-/** The sha256 of a file on disk, read in MiB chunks. */
+/**
+ * The sha256 of a file on disk, read in MiB chunks into two reused buffers: the next read runs on
+ * libuv's thread pool while the main thread hashes the last one (a read stream allocates every
+ * chunk and hands each over through its buffering, measured at 1.5–2.6× `openssl dgst`'s time).
+ */
 export async function hashFile(path: string): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: readSize })) hash.update(chunk as Buffer);
+  const file = await open(path);
+  try {
+    const buffers = [Buffer.allocUnsafe(readSize), Buffer.allocUnsafe(readSize)];
+    let position = 0;
+    let reading = file.read(buffers[0]!, 0, readSize, position);
+    for (let next = 1; ; next ^= 1) {
+      const { bytesRead, buffer } = await reading;
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      reading = file.read(buffers[next]!, 0, readSize, position);
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
   return hash.digest("hex");
 }
 
