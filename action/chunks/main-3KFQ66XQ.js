@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-S34NTB2Z.js";
+} from "./chunk-7MJBBU52.js";
 import {
   FerryError,
   asFerryError
@@ -59,19 +59,19 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-6IXO7EJ4.js"),
-  aur: () => import("./src-RDGDCX62.js"),
-  chocolatey: () => import("./src-4WD7ZUIO.js"),
-  crates: () => import("./src-34VJJVU3.js"),
-  docker: () => import("./src-BKYHHZPP.js"),
-  flathub: () => import("./src-4G6VT6XB.js"),
-  homebrew: () => import("./src-T6ZKD42R.js"),
-  nix: () => import("./src-LIBBM2OS.js"),
-  npm: () => import("./src-RFWVZUJA.js"),
-  pypi: () => import("./src-WAJ2YE76.js"),
-  scoop: () => import("./src-CCAY7BEG.js"),
-  snap: () => import("./src-QKRNCKHK.js"),
-  winget: () => import("./src-7S7PPHAY.js")
+  apt: () => import("./src-H64LCC7C.js"),
+  aur: () => import("./src-BUYFM5GY.js"),
+  chocolatey: () => import("./src-SEKQWG2Q.js"),
+  crates: () => import("./src-UVAR32WV.js"),
+  docker: () => import("./src-MFRTV66C.js"),
+  flathub: () => import("./src-GX54VVWG.js"),
+  homebrew: () => import("./src-4VDJHJDG.js"),
+  nix: () => import("./src-JBPGBGLR.js"),
+  npm: () => import("./src-MB5J35P7.js"),
+  pypi: () => import("./src-ZMXPLN3F.js"),
+  scoop: () => import("./src-VRTQOH7H.js"),
+  snap: () => import("./src-ULTMMXKV.js"),
+  winget: () => import("./src-OLHP3NJI.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-S34NTB2Z.js";
+} from "./chunk-7MJBBU52.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -18,7 +18,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-S34NTB2Z.js";
+} from "./chunk-7MJBBU52.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-S34NTB2Z.js";
+} from "./chunk-7MJBBU52.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

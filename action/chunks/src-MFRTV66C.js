@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-S34NTB2Z.js";
+} from "./chunk-7MJBBU52.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-S34NTB2Z.js";
+} from "./chunk-7MJBBU52.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

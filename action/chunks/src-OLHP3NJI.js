@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-S34NTB2Z.js";
+} from "./chunk-7MJBBU52.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

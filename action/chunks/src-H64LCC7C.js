@@ -8,7 +8,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyClearsigned
-} from "./chunk-S34NTB2Z.js";
+} from "./chunk-7MJBBU52.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

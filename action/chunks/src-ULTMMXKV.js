@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-S34NTB2Z.js";
+} from "./chunk-7MJBBU52.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
