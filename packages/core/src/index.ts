@@ -29,6 +29,7 @@ export * from "./assets.ts";
 export * from "./cache.ts";
 export * from "./validate.ts";
 export * from "./schemas.ts";
+export * from "./oidc.ts";
 export * from "./sign.ts";
 export * from "./sigstore-verify.ts";
 export * from "./signatures.ts";

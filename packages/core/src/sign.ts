@@ -15,8 +15,8 @@ import {
   type Witness,
 } from "@sigstore/sign";
 import { FerryError } from "./errors.ts";
-import { createHttp, readJson } from "./http.ts";
-import { addSecret, redact, secret } from "./secrets.ts";
+import { idToken, idTokenAvailable, type OidcSource } from "./oidc.ts";
+import { redact, secret } from "./secrets.ts";
 
 export type { SerializedBundle };
 
@@ -40,8 +40,11 @@ export interface InTotoStatement {
  * (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN), or a token given as SIGSTORE_ID_TOKEN.
  */
 export function oidcAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.SIGSTORE_ID_TOKEN || (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN));
+  return idTokenAvailable(envSource(env), "SIGSTORE_ID_TOKEN");
 }
+
+/** An environment read as an OIDC source, its tokens as secrets. */
+const envSource = (env: NodeJS.ProcessEnv): OidcSource => ({ env: (name) => env[name] || undefined, secret: (name) => secret(name, env) });
 
 /**
  * The keyless signer of this environment, or undefined when it has no OIDC identity. Sigstore's
@@ -49,11 +52,14 @@ export function oidcAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 export function keylessSigner(env: NodeJS.ProcessEnv = process.env): Signer | undefined {
   if (!oidcAvailable(env)) return undefined;
-  const given = secret("SIGSTORE_ID_TOKEN", env);
-  const identityProvider: IdentityProvider = { getToken: given ? () => Promise.resolve(given) : () => actionsToken(env) };
+  const source = envSource(env);
+  // Fulcio takes tokens with the audience "sigstore".
+  const identityProvider: IdentityProvider = {
+    getToken: async () => (await idToken(source, "sigstore", { registry: "sigstore", given: "SIGSTORE_ID_TOKEN" })) ?? "",
+  };
   const witnesses: Witness[] = [new RekorWitness({ rekorBaseURL: env.FERRY_SIGSTORE_REKOR_URL || "https://rekor.sigstore.dev", retry: 2 })];
   return {
-    identity: given ? "SIGSTORE_ID_TOKEN" : "GitHub Actions OIDC",
+    identity: secret("SIGSTORE_ID_TOKEN", env) ? "SIGSTORE_ID_TOKEN" : "GitHub Actions OIDC",
     options: {
       signer: new FulcioSigner({
         fulcioBaseURL: env.FERRY_SIGSTORE_FULCIO_URL || "https://fulcio.sigstore.dev",
@@ -66,10 +72,7 @@ export function keylessSigner(env: NodeJS.ProcessEnv = process.env): Signer | un
 }
 
 /** The environment keylessSigner reads, taken from an adapter's context (the tokens as secrets). */
-export function contextSigner(ctx: {
-  env(name: string): string | undefined;
-  secret(name: string): string | undefined;
-}): Signer | undefined {
+export function contextSigner(ctx: OidcSource): Signer | undefined {
   return keylessSigner({
     SIGSTORE_ID_TOKEN: ctx.secret("SIGSTORE_ID_TOKEN"),
     ACTIONS_ID_TOKEN_REQUEST_URL: ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL"),
@@ -77,27 +80,6 @@ export function contextSigner(ctx: {
     FERRY_SIGSTORE_FULCIO_URL: ctx.env("FERRY_SIGSTORE_FULCIO_URL"),
     FERRY_SIGSTORE_REKOR_URL: ctx.env("FERRY_SIGSTORE_REKOR_URL"),
   });
-}
-
-/** Asks the Actions runtime for an OIDC token with the audience Fulcio expects. */
-async function actionsToken(env: NodeJS.ProcessEnv): Promise<string> {
-  const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL!);
-  url.searchParams.set("audience", "sigstore");
-  const response = await createHttp("sigstore")(url, {
-    headers: { accept: "application/json", authorization: `Bearer ${secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN", env)}` },
-  });
-  if (!response.ok) {
-    throw new FerryError("SecretMissing", {
-      registry: "sigstore",
-      what: `The Actions OIDC endpoint answered ${response.status} when asked for a token.`,
-      fix: "Give the job `permissions: id-token: write`.",
-    });
-  }
-  const { value } = await readJson<{ value?: string }>(response, "sigstore");
-  if (!value)
-    throw new FerryError("RegistryRefused", { registry: "sigstore", what: "The Actions OIDC endpoint answered without a token." });
-  addSecret(value);
-  return value;
 }
 
 /** Signs bytes: a Sigstore bundle with a message signature over their sha256. */

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { FerryError, addSecret, readJson, redact, type Context } from "@ferry/core";
+import { FerryError, addSecret, idToken, readJson, redact, type Context } from "@ferry/core";
 import type { NpmOptions } from "./options.ts";
 import type { RenderedPackage } from "./render.ts";
 
@@ -195,17 +195,5 @@ export async function publishToken(ctx: Ctx, name: string): Promise<string> {
 }
 
 /** An OIDC ID token for the registry: NPM_ID_TOKEN, or one requested from GitHub Actions. */
-async function ciIdToken(ctx: Ctx): Promise<string | undefined> {
-  const given = ctx.secret("NPM_ID_TOKEN");
-  if (given) return given;
-  const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
-  const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-  if (!requestUrl || !requestToken) return undefined;
-  const url = new URL(requestUrl);
-  url.searchParams.set("audience", `npm:${new URL(registryUrl(ctx)).host}`);
-  const response = await ctx.http(url, { headers: { accept: "application/json", authorization: `Bearer ${requestToken}` } });
-  if (!response.ok) throw await refused(ctx, response, "the GitHub Actions ID token request");
-  const { value } = await readJson<{ value?: string }>(response, ctx.registry);
-  addSecret(value);
-  return value;
-}
+const ciIdToken = (ctx: Ctx) =>
+  idToken(ctx, `npm:${new URL(registryUrl(ctx)).host}`, { registry: ctx.registry, given: "NPM_ID_TOKEN", http: ctx.http });

@@ -2,6 +2,7 @@ import {
   FerryError,
   checkStep,
   defineRegistry,
+  idTokenAvailable,
   npmDistTag,
   npmVersion,
   pass,
@@ -127,7 +128,7 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
     const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
     if (!token) {
       // Trusted publishing needs no stored token: an OIDC ID token is exchanged per package at publish time.
-      if (ctx.secret("NPM_ID_TOKEN") || (ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL") && ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))) {
+      if (idTokenAvailable(ctx, "NPM_ID_TOKEN")) {
         return [pass("npm credentials", "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time")];
       }
       return [

@@ -1,4 +1,4 @@
-import { addSecret, basicAuthorization, FerryError, readJson, type Context } from "@ferry/core";
+import { addSecret, basicAuthorization, FerryError, idToken, idTokenAvailable, readJson, type Context } from "@ferry/core";
 import { FormData } from "undici";
 import type { Attestation } from "./attestation.ts";
 import { metadataFields, type Distribution } from "./dist.ts";
@@ -115,9 +115,7 @@ export async function uploadDistribution(
 export async function uploadToken(ctx: Context<unknown>, index: string): Promise<{ token: string; trusted: boolean }> {
   const token = ctx.secret("PYPI_TOKEN");
   if (token) return { token, trusted: false };
-  const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
-  const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-  if (!requestUrl || !requestToken) {
+  if (!idTokenAvailable(ctx)) {
     throw new FerryError("SecretMissing", {
       registry,
       what: "No PyPI credentials: PYPI_TOKEN is not set and no GitHub Actions id-token is available.",
@@ -126,10 +124,7 @@ export async function uploadToken(ctx: Context<unknown>, index: string): Promise
   }
   const base = withSlash(index);
   const { audience } = await postOrGet<{ audience?: string }>(ctx, new URL("_/oidc/audience", base));
-  const idUrl = new URL(requestUrl);
-  idUrl.searchParams.set("audience", audience ?? "pypi");
-  const { value: jwt } = await postOrGet<{ value?: string }>(ctx, idUrl, { headers: { authorization: `Bearer ${requestToken}` } });
-  addSecret(jwt);
+  const jwt = await idToken(ctx, audience ?? "pypi", { registry, http: ctx.http });
   const minted = await postOrGet<{ token?: string }>(ctx, new URL("_/oidc/mint-token", base), {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -10,6 +10,7 @@ import {
   fail,
   FerryError,
   httpUrl,
+  idTokenAvailable,
   pass,
   pep440Version,
   secretCheck,
@@ -293,9 +294,8 @@ function checks(ctx: Ctx): Check[] {
     "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`.";
   const token = ctx.secret("PYPI_TOKEN");
   if (!token) {
-    const oidc = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL") && ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
     return [
-      oidc
+      idTokenAvailable(ctx)
         ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available")
         : secretCheck(ctx, ["PYPI_TOKEN"], fix),
     ];
