@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-7MJBBU52.js";
+} from "./chunk-ZSKWXNZ2.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-7MJBBU52.js";
+} from "./chunk-ZSKWXNZ2.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

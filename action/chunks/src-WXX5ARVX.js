@@ -8,7 +8,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyClearsigned
-} from "./chunk-7MJBBU52.js";
+} from "./chunk-ZSKWXNZ2.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-7MJBBU52.js";
+} from "./chunk-ZSKWXNZ2.js";
 import {
   FerryError,
   asFerryError
@@ -59,19 +59,19 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-H64LCC7C.js"),
-  aur: () => import("./src-BUYFM5GY.js"),
-  chocolatey: () => import("./src-SEKQWG2Q.js"),
-  crates: () => import("./src-UVAR32WV.js"),
-  docker: () => import("./src-MFRTV66C.js"),
-  flathub: () => import("./src-GX54VVWG.js"),
-  homebrew: () => import("./src-4VDJHJDG.js"),
-  nix: () => import("./src-JBPGBGLR.js"),
-  npm: () => import("./src-MB5J35P7.js"),
-  pypi: () => import("./src-ZMXPLN3F.js"),
-  scoop: () => import("./src-VRTQOH7H.js"),
-  snap: () => import("./src-ULTMMXKV.js"),
-  winget: () => import("./src-OLHP3NJI.js")
+  apt: () => import("./src-WXX5ARVX.js"),
+  aur: () => import("./src-KBRO62XE.js"),
+  chocolatey: () => import("./src-3NTQP4BO.js"),
+  crates: () => import("./src-P3GAGZ4H.js"),
+  docker: () => import("./src-VGFZ54YN.js"),
+  flathub: () => import("./src-XXCBCLLH.js"),
+  homebrew: () => import("./src-ZDWDEEGR.js"),
+  nix: () => import("./src-6EPO2D3F.js"),
+  npm: () => import("./src-QFOPP6UF.js"),
+  pypi: () => import("./src-STAHBRIG.js"),
+  scoop: () => import("./src-SUPBLJH4.js"),
+  snap: () => import("./src-HR7SJL53.js"),
+  winget: () => import("./src-GG4UPQVL.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

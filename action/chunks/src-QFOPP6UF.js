@@ -9,6 +9,8 @@ import {
   defineRegistry,
   external_exports,
   httpUrl,
+  idToken,
+  idTokenAvailable,
   makeTempDir,
   npmDistTag,
   npmVersion,
@@ -18,7 +20,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-7MJBBU52.js";
+} from "./chunk-ZSKWXNZ2.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -245,8 +247,8 @@ async function whoami(ctx, token) {
 async function publishToken(ctx, name) {
   const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
   if (token) return token;
-  const idToken = await ciIdToken(ctx);
-  if (!idToken) {
+  const idToken2 = await ciIdToken(ctx);
+  if (!idToken2) {
     throw new FerryError("SecretMissing", {
       registry: ctx.registry,
       what: "No npm token to publish with.",
@@ -255,7 +257,7 @@ async function publishToken(ctx, name) {
     });
   }
   const url = new URL(`-/npm/v1/oidc/token/exchange/package/${escapeName(name)}`, registryUrl(ctx));
-  const response = await ctx.http(url, { method: "POST", headers: { accept: "application/json", authorization: `Bearer ${idToken}` } });
+  const response = await ctx.http(url, { method: "POST", headers: { accept: "application/json", authorization: `Bearer ${idToken2}` } });
   if (!response.ok) throw await refused(ctx, response, `POST ${url.pathname} (trusted publishing)`);
   const { token: exchanged } = await readJson(response, ctx.registry);
   if (!exchanged)
@@ -263,20 +265,7 @@ async function publishToken(ctx, name) {
   addSecret(exchanged);
   return exchanged;
 }
-async function ciIdToken(ctx) {
-  const given = ctx.secret("NPM_ID_TOKEN");
-  if (given) return given;
-  const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
-  const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-  if (!requestUrl || !requestToken) return void 0;
-  const url = new URL(requestUrl);
-  url.searchParams.set("audience", `npm:${new URL(registryUrl(ctx)).host}`);
-  const response = await ctx.http(url, { headers: { accept: "application/json", authorization: `Bearer ${requestToken}` } });
-  if (!response.ok) throw await refused(ctx, response, "the GitHub Actions ID token request");
-  const { value } = await readJson(response, ctx.registry);
-  addSecret(value);
-  return value;
-}
+var ciIdToken = (ctx) => idToken(ctx, `npm:${new URL(registryUrl(ctx)).host}`, { registry: ctx.registry, given: "NPM_ID_TOKEN", http: ctx.http });
 
 // registries/npm/src/options.ts
 var import_validate_npm_package_name = __toESM(require_lib(), 1);
@@ -665,7 +654,7 @@ var src_default = defineRegistry({
     const host = new URL(registryUrl(ctx)).host;
     const token = ctx.secret("NODE_AUTH_TOKEN") ?? ctx.secret("NPM_TOKEN");
     if (!token) {
-      if (ctx.secret("NPM_ID_TOKEN") || ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL") && ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN")) {
+      if (idTokenAvailable(ctx, "NPM_ID_TOKEN")) {
         return [pass("npm credentials", "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time")];
       }
       return [

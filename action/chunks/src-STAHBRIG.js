@@ -8,6 +8,8 @@ import {
   fail,
   hashFile,
   httpUrl,
+  idToken,
+  idTokenAvailable,
   pass,
   pep440Version,
   readEntries,
@@ -20,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-7MJBBU52.js";
+} from "./chunk-ZSKWXNZ2.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -275,9 +277,7 @@ async function uploadDistribution(ctx, endpoints2, token, dist, attestations = [
 async function uploadToken(ctx, index) {
   const token = ctx.secret("PYPI_TOKEN");
   if (token) return { token, trusted: false };
-  const requestUrl = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL");
-  const requestToken = ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-  if (!requestUrl || !requestToken) {
+  if (!idTokenAvailable(ctx)) {
     throw new FerryError("SecretMissing", {
       registry: registry2,
       what: "No PyPI credentials: PYPI_TOKEN is not set and no GitHub Actions id-token is available.",
@@ -286,10 +286,7 @@ async function uploadToken(ctx, index) {
   }
   const base = withSlash(index);
   const { audience } = await postOrGet(ctx, new URL("_/oidc/audience", base));
-  const idUrl = new URL(requestUrl);
-  idUrl.searchParams.set("audience", audience ?? "pypi");
-  const { value: jwt } = await postOrGet(ctx, idUrl, { headers: { authorization: `Bearer ${requestToken}` } });
-  addSecret(jwt);
+  const jwt = await idToken(ctx, audience ?? "pypi", { registry: registry2, http: ctx.http });
   const minted = await postOrGet(ctx, new URL("_/oidc/mint-token", base), {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -602,9 +599,8 @@ function checks(ctx) {
   const fix = "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`.";
   const token = ctx.secret("PYPI_TOKEN");
   if (!token) {
-    const oidc = ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL") && ctx.secret("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
     return [
-      oidc ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available") : secretCheck(ctx, ["PYPI_TOKEN"], fix)
+      idTokenAvailable(ctx) ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available") : secretCheck(ctx, ["PYPI_TOKEN"], fix)
     ];
   }
   const shape = "PYPI_TOKEN looks like a PyPI API token";

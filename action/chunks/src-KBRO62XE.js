@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-7MJBBU52.js";
+} from "./chunk-ZSKWXNZ2.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
