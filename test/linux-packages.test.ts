@@ -4,16 +4,22 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ferry, linuxPackageProject } from "./cli.ts";
+import { makeGpgKey, type TestGpgKey } from "./gpg.ts";
 
 // One project with a licence, a README, a man page and a bash completion, built once for
-// linux/amd64 and linux/arm64; the packages are then read by Debian's and RPM's own tools.
+// linux/amd64 and linux/arm64, the .rpm signed with a throwaway GPG key; the packages are then
+// read by Debian's and RPM's own tools.
 let dir: string;
+let key: TestGpgKey;
+let env: Record<string, string>;
 const epoch = "1700000000";
 const dist = (name: string) => join(dir, ".ferry", name);
 const deb = "hello_1.2.3_amd64.deb";
 const rpm = "hello-1.2.3-1.x86_64.rpm";
 
 beforeAll(async () => {
+  key = await makeGpgKey();
+  env = { SOURCE_DATE_EPOCH: epoch, FERRY_GPG_KEY: key.secretKey };
   dir = await mkdtemp(join(tmpdir(), "ferry-packages-"));
   await writeFile(
     join(dir, "ferry.yaml"),
@@ -33,10 +39,11 @@ packages:
   await writeFile(join(dir, "LICENSE"), "MIT License\n\nCopyright (c) 2026 Acme\n\nPermission is hereby granted.\n");
   await writeFile(join(dir, "hello.1"), ".TH HELLO 1\n.SH NAME\nhello \\- says hello\n");
   await writeFile(join(dir, "hello.bash"), 'complete -W "--version" hello\n');
-  const run = await ferry(["build", "--tag", "v1.2.3"], { cwd: dir, env: { SOURCE_DATE_EPOCH: epoch } });
+  const run = await ferry(["build", "--tag", "v1.2.3"], { cwd: dir, env });
   expect(run.code, run.stderr).toBe(0);
 }, 120_000);
 afterAll(async () => {
+  await key?.remove();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -104,7 +111,7 @@ it("makes a .deb that dpkg-deb reads, lintian accepts and dpkg installs into a t
   expect((await sh(join(root, "usr/bin/hello"), [])).out).toBe("hello 1.2.3 linux/amd64");
 }, 180_000);
 
-it("makes an .rpm whose digests rpm checks, that rpmlint accepts and rpm installs into a throwaway root", async () => {
+it("makes a signed .rpm whose digests and signature rpm checks, that rpmlint accepts and rpm installs into a throwaway root", async () => {
   const info = await sh("rpm", ["-qip", dist(rpm)]);
   expect(info.code, info.out).toBe(0);
   expect(info.out).toMatch(/^Name +: hello$/m);
@@ -117,13 +124,25 @@ it("makes an .rpm whose digests rpm checks, that rpmlint accepts and rpm install
   expect(files.out).toMatch(/^-rwxr-xr-x +1 root +root +\d+ .*\/usr\/bin\/hello$/m);
   expect(files.out).toMatch(/\/usr\/share\/licenses\/hello\/LICENSE$/m);
 
-  const digests = await sh("rpm", ["--checksig", "--verbose", dist(rpm)]);
-  expect(digests.code, digests.out).toBe(0);
-  for (const digest of ["Header SHA256 digest: OK", "Payload SHA256 digest: OK", "MD5 digest: OK"]) expect(digests.out).toContain(digest);
+  // rpm -K with the public key imported into a database of the test's own.
+  const db = join(dir, "rpmdb");
+  await writeFile(join(dir, "key.asc"), key.publicKey);
+  const unknownKey = await sh("rpm", ["--dbpath", db, "--checksig", dist(rpm)]);
+  expect(unknownKey.out).toContain("SIGNATURES NOT OK");
+  expect(unknownKey.code).not.toBe(0);
+  const imported = await sh("rpmkeys", ["--dbpath", db, "--import", join(dir, "key.asc")]);
+  expect(imported.code, imported.out).toBe(0);
+  const checked = await sh("rpm", ["--dbpath", db, "--checksig", dist(rpm)]);
+  expect(checked.code, checked.out).toBe(0);
+  expect(checked.out).toBe(`${dist(rpm)}: digests signatures OK`);
+  const digests = await sh("rpm", ["--dbpath", db, "--checksig", "--verbose", dist(rpm)]);
+  expect(digests.out).toContain(`Header V4 EdDSA/SHA512 Signature, key ID ${key.fingerprint.slice(-8).toLowerCase()}: OK`);
+  for (const line of ["Header SHA256 digest: OK", "Payload SHA256 digest: OK", "MD5 digest: OK"]) expect(digests.out).toContain(line);
 
-  // The test binary is a shell script, not an ELF file (no-binary), and the package is not signed.
+  // The test binary is a shell script, not an ELF file, and the throwaway key is not in the
+  // system's rpm database (rpm -K checked the signature against it above).
   const config = join(dir, "rpmlint.toml");
-  await writeFile(config, 'Filters = ["no-binary", "no-signature"]\n');
+  await writeFile(config, 'Filters = ["no-binary", "unknown-key"]\n');
   const lint = await sh("rpmlint", ["--config", config, dist(rpm)]);
   expect(lint.out.split("\n").filter((l) => l.includes(": E: "))).toEqual([]);
   expect(lint.out).toMatch(/ 0 errors/);
@@ -136,10 +155,7 @@ it("makes an .rpm whose digests rpm checks, that rpmlint accepts and rpm install
 }, 120_000);
 
 it("is reproducible: another build with the same SOURCE_DATE_EPOCH makes the same bytes", async () => {
-  const run = await ferry(["build", "--tag", "v1.2.3", "--target", "linux/amd64", "--dist", "again"], {
-    cwd: dir,
-    env: { SOURCE_DATE_EPOCH: epoch },
-  });
+  const run = await ferry(["build", "--tag", "v1.2.3", "--target", "linux/amd64", "--dist", "again"], { cwd: dir, env });
   expect(run.code, run.stderr).toBe(0);
   for (const name of [deb, rpm]) expect(await readFile(join(dir, "again", name))).toEqual(await readFile(dist(name)));
 }, 120_000);
@@ -188,3 +204,20 @@ it("ferry plan shows each package's control data and files, as dpkg-deb and rpm 
     .sort();
   expect(listed(rpm)).toEqual(rpmFiles);
 }, 180_000);
+
+it("refuses a FERRY_GPG_KEY that is not a key (exit 2), and ferry doctor checks the .rpm signing key", async () => {
+  const bad = await ferry(["build", "--tag", "v1.2.3", "--target", "linux/amd64", "--dist", "bad"], {
+    cwd: dir,
+    env: { FERRY_GPG_KEY: "not a key" },
+  });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain("FERRY_GPG_KEY is not an OpenPGP private key");
+  expect(bad.stderr).not.toContain("not a key\n");
+  expect(bad.stderr).not.toMatch(/^\s+at /m);
+  const badDoctor = await ferry(["doctor"], { cwd: dir, env: { FERRY_GPG_KEY: "not a key" } });
+  expect(badDoctor.stdout).toMatch(/packages +rpm signing key.*FERRY_GPG_KEY is not an OpenPGP private key/);
+  const doctor = await ferry(["doctor"], { cwd: dir, env });
+  expect(doctor.stdout).toMatch(
+    new RegExp(`packages +rpm signing key.*signs the \\.rpm as Ferry Test <test@example\\.com> \\(${key.fingerprint}\\)`),
+  );
+}, 60_000);

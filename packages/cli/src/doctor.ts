@@ -38,7 +38,7 @@ export async function doctor({ config, selected, env, json, write }: DoctorInput
   const version = parseVersion("v0.0.0");
   const groups = await Promise.all([
     guarded("github", () => githubDoctor(env, config.project.repository)),
-    ...(config.packages ? [guarded("packages", () => Promise.resolve(packagesDoctor(config, env)))] : []),
+    ...(config.packages ? [guarded("packages", () => packagesDoctor(config, env))] : []),
     ...selected.map((entry) =>
       guarded(entry.name, async (signal) => {
         const adapter = (await loadRegistry(entry.name))!;

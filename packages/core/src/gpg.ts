@@ -1,6 +1,7 @@
 /**
  * OpenPGP signatures for package repositories, made with OpenPGP.js: APT's InRelease
- * (clearsigned) and Release.gpg, and an RPM repository's repomd.xml.asc (detached, armored).
+ * (clearsigned) and Release.gpg, an RPM repository's repomd.xml.asc (detached, armored), and the
+ * header signature of an .rpm (a binary signature packet).
  * The key is a secret: FERRY_GPG_KEY holds the private key, as `gpg --armor
  * --export-secret-keys` writes it (or that export's binary form in base64), and
  * FERRY_GPG_PASSPHRASE its passphrase when it has one.
@@ -24,6 +25,14 @@ export interface GpgSigner {
   clearsign(text: string): Promise<string>;
   /** An armored detached signature of the bytes (Release.gpg, repomd.xml.asc). */
   detachSign(data: Uint8Array): Promise<string>;
+  /** Whether the signing key is an RSA key (RPM files its signatures under another tag than EdDSA's, DSA's and ECDSA's). */
+  rsa: boolean;
+  /**
+   * A binary detached signature packet of the bytes (an .rpm's header signature), dated `date`, or
+   * the key's newest self-signature when that is later (a key cannot sign before it exists). With an
+   * RSA or EdDSA key and no random notation the bytes depend only on the key, the data and the date.
+   */
+  signPacket(data: Uint8Array, date: Date): Promise<Uint8Array>;
 }
 
 const invalid = (what: string, why?: string) =>
@@ -67,12 +76,17 @@ export async function readGpgKey(text: string, passphrase: string | undefined): 
       });
     }
   }
+  let signingKey: Awaited<ReturnType<typeof key.getSigningKey>>;
   try {
-    await key.getSigningKey();
+    signingKey = await key.getSigningKey();
   } catch (error) {
     throw invalid(`The OpenPGP key in ${gpgKeySecret} cannot sign.`, reason(error));
   }
   const signingKeys = key;
+  // The key's self-signatures, oldest first: the dates from which it can sign.
+  const selfSigned = [...key.users.flatMap((u) => u.selfCertifications), ...key.subkeys.flatMap((s) => s.bindingSignatures)]
+    .map((s) => s.created?.getTime() ?? 0)
+    .sort((a, b) => a - b);
   return {
     fingerprint: key.getFingerprint().toUpperCase(),
     userId: key.getUserIDs()[0] ?? "",
@@ -90,6 +104,23 @@ export async function readGpgKey(text: string, passphrase: string | undefined): 
       const message = await openpgp.createMessage({ binary: data });
       // The message's type parameter names web streams, which Node's types leave unresolved: the result is a string.
       return (await openpgp.sign({ message, signingKeys, detached: true, format: "armored" })) as string;
+    },
+    rsa: signingKey.getAlgorithmInfo().algorithm.startsWith("rsa"),
+    signPacket: async (data, date) => {
+      const message = await openpgp.createMessage({ binary: data });
+      for (const time of [date.getTime(), ...selfSigned.filter((t) => t > date.getTime())]) {
+        const at = new Date(time);
+        if (!(await key.getSigningKey(undefined, at).then(Boolean, () => false))) continue;
+        return openpgp.sign({
+          message,
+          signingKeys,
+          detached: true,
+          format: "binary",
+          date: at,
+          config: { nonDeterministicSignaturesViaNotation: false },
+        }) as Promise<Uint8Array>;
+      }
+      throw invalid(`The OpenPGP key in ${gpgKeySecret} cannot sign at ${date.toISOString()} or later.`);
     },
   };
 }

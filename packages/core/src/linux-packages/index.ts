@@ -5,6 +5,7 @@ import { extractFile, writeHashed } from "../archive.ts";
 import type { AssetInput, MadeFile } from "../assets.ts";
 import type { Config } from "../config.ts";
 import { failedCheck, pass } from "../doctor.ts";
+import { gpgSigner, type GpgSigner } from "../gpg.ts";
 import type { Check } from "../registry.ts";
 import type { Artifact } from "../manifest.ts";
 import type { Arch } from "../targets.ts";
@@ -17,7 +18,10 @@ import { packageSpec, packageTime, readPackageInputs, type PackageSpec } from ".
 export { packagesSchema, type PackagesOptions } from "./spec.ts";
 
 /** Each format's writer and the file name its packages get on the release. */
-const formats: Record<PackageFormat, { write: (spec: PackageSpec) => Buffer; fileName: (spec: PackageSpec) => string }> = {
+const formats: Record<
+  PackageFormat,
+  { write: (spec: PackageSpec, gpg?: GpgSigner) => Buffer | Promise<Buffer>; fileName: (spec: PackageSpec) => string }
+> = {
   deb: { write: debBytes, fileName: (s) => `${s.name}_${s.version}_${s.arch}.deb` },
   rpm: { write: rpmBytes, fileName: (s) => `${s.name}-${s.version}-${rpmRelease}.${s.arch}.rpm` },
   apk: { write: (s) => apkBytes(s, apkSigner(s.name)), fileName: (s) => `${s.name}-${s.version}.${s.arch}.apk` },
@@ -77,8 +81,11 @@ type PackageInput = Pick<AssetInput, "config" | "version" | "distDir" | "manifes
 /** The packages section's asset maker: writes every planned package into distDir. */
 export async function linuxPackages(input: AssetInput): Promise<MadeFile[]> {
   const made: MadeFile[] = [];
-  for (const { fileName, spec, arch } of await plannedPackages(input)) {
-    const written = await writeHashed(Readable.from([formats[spec.format].write(spec)]), join(input.distDir, fileName));
+  const planned = await plannedPackages(input);
+  // The .rpm packages are signed with the repositories' key (FERRY_GPG_KEY) when it is set.
+  const gpg = planned.some((p) => p.spec.format === "rpm") ? await gpgSigner() : undefined;
+  for (const { fileName, spec, arch } of planned) {
+    const written = await writeHashed(Readable.from([await formats[spec.format].write(spec, gpg)]), join(input.distDir, fileName));
     made.push({ name: fileName, kind: spec.format, os: "linux", arch, ...written });
   }
   if (made.length) input.log(`made ${made.length} linux package${made.length === 1 ? "" : "s"}`);
@@ -117,20 +124,38 @@ export async function linuxPackageDetails(input: PackageInput): Promise<PackageD
   }));
 }
 
-/** `ferry doctor`'s check of the packages section: the .apk signing key, when .apk packages are made. */
-export function packagesDoctor(config: Config, env: NodeJS.ProcessEnv): Check[] {
+/** `ferry doctor`'s checks of the packages section: the .rpm and .apk signing keys, for the formats it makes. */
+export async function packagesDoctor(config: Config, env: NodeJS.ProcessEnv): Promise<Check[]> {
   const options = config.packages;
-  if (!options?.formats.includes("apk")) return [];
-  const name = options.name ?? config.project.name;
-  try {
-    const signer = apkSigner(name, env);
-    return [
-      pass(
-        "apk signing key",
-        signer ? `APK_PRIVATE_KEY signs the .apk as ${signer.keyName}` : "APK_PRIVATE_KEY is not set: the .apk packages are unsigned",
-      ),
-    ];
-  } catch (error) {
-    return [failedCheck("apk signing key", error)];
+  const checks: Check[] = [];
+  if (options?.formats.includes("rpm")) {
+    try {
+      const signer = await gpgSigner(env);
+      checks.push(
+        pass(
+          "rpm signing key",
+          signer
+            ? `FERRY_GPG_KEY signs the .rpm as ${signer.userId} (${signer.fingerprint})`
+            : "FERRY_GPG_KEY is not set: the .rpm packages are unsigned",
+        ),
+      );
+    } catch (error) {
+      checks.push(failedCheck("rpm signing key", error));
+    }
   }
+  if (options?.formats.includes("apk")) {
+    const name = options.name ?? config.project.name;
+    try {
+      const signer = apkSigner(name, env);
+      checks.push(
+        pass(
+          "apk signing key",
+          signer ? `APK_PRIVATE_KEY signs the .apk as ${signer.keyName}` : "APK_PRIVATE_KEY is not set: the .apk packages are unsigned",
+        ),
+      );
+    } catch (error) {
+      checks.push(failedCheck("apk signing key", error));
+    }
+  }
+  return checks;
 }

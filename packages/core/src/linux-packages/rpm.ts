@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import type { GpgSigner } from "../gpg.ts";
 import { parentDirs, type PackageSpec } from "./spec.ts";
 
 // RPM's header tag types and the tags written here (lib/rpmtag.h).
@@ -101,8 +102,11 @@ export const rpmRelease = "1";
  * A binary .rpm (format v4, as rpm 4.x writes it): lead, signature header (sizes, SHA-256 and MD5
  * digests), the main header (metadata, file list with SHA-256 file digests, payload digest) and a
  * gzip-compressed cpio payload. The package owns its files and its own doc and licence directories.
+ * With a signer, the signature header also holds an OpenPGP signature of the main header (what
+ * `rpmsign --addsign` adds: RSA keys under RPMSIGTAG_RSA, others under RPMSIGTAG_DSA), dated
+ * like the package's files.
  */
-export function rpmBytes(spec: PackageSpec): Buffer {
+export async function rpmBytes(spec: PackageSpec, signer?: GpgSigner): Promise<Buffer> {
   const mtime = Math.floor(spec.mtime.getTime() / 1000);
   const owned = parentDirs(spec.files).filter((dir) => dir.endsWith(`/${spec.name}`));
   const files = [
@@ -180,16 +184,18 @@ export function rpmBytes(spec: PackageSpec): Buffer {
     main.set(1055, strings(spec.conflicts.map(() => "")));
   }
   const header = headerBytes(main, 63);
-  const signature = headerBytes(
-    new Map<number, Entry>([
-      [269, string(createHash("sha1").update(header).digest("hex"))],
-      [273, string(createHash("sha256").update(header).digest("hex"))],
-      [1000, int32([header.length + payload.length])],
-      [1004, { type: BIN, count: 16, data: createHash("md5").update(header).update(payload).digest() }],
-      [1007, int32([cpio.length])],
-    ]),
-    62,
-  );
+  const signatures = new Map<number, Entry>([
+    [269, string(createHash("sha1").update(header).digest("hex"))],
+    [273, string(createHash("sha256").update(header).digest("hex"))],
+    [1000, int32([header.length + payload.length])],
+    [1004, { type: BIN, count: 16, data: createHash("md5").update(header).update(payload).digest() }],
+    [1007, int32([cpio.length])],
+  ]);
+  if (signer) {
+    const packet = Buffer.from(await signer.signPacket(header, spec.mtime));
+    signatures.set(signer.rsa ? 268 : 267, { type: BIN, count: packet.length, data: packet });
+  }
+  const signature = headerBytes(signatures, 62);
   const lead = Buffer.alloc(96);
   Buffer.from([0xed, 0xab, 0xee, 0xdb, 3, 0]).copy(lead);
   lead.write(`${spec.name}-${evr}`.slice(0, 65), 10, "latin1");
