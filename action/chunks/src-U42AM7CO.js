@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-ZSKWXNZ2.js";
+} from "./chunk-C3QZPDF5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

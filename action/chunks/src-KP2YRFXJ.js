@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-ZSKWXNZ2.js";
+} from "./chunk-C3QZPDF5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

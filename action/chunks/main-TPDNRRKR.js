@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-ZSKWXNZ2.js";
+} from "./chunk-C3QZPDF5.js";
 import {
   FerryError,
   asFerryError
@@ -59,19 +59,19 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-WXX5ARVX.js"),
-  aur: () => import("./src-KBRO62XE.js"),
-  chocolatey: () => import("./src-3NTQP4BO.js"),
-  crates: () => import("./src-P3GAGZ4H.js"),
-  docker: () => import("./src-VGFZ54YN.js"),
-  flathub: () => import("./src-XXCBCLLH.js"),
-  homebrew: () => import("./src-ZDWDEEGR.js"),
-  nix: () => import("./src-6EPO2D3F.js"),
-  npm: () => import("./src-QFOPP6UF.js"),
-  pypi: () => import("./src-STAHBRIG.js"),
-  scoop: () => import("./src-SUPBLJH4.js"),
-  snap: () => import("./src-HR7SJL53.js"),
-  winget: () => import("./src-GG4UPQVL.js")
+  apt: () => import("./src-UPOXBPCS.js"),
+  aur: () => import("./src-OFWNIUCW.js"),
+  chocolatey: () => import("./src-6JU2WGPE.js"),
+  crates: () => import("./src-UFLEHP5G.js"),
+  docker: () => import("./src-U42AM7CO.js"),
+  flathub: () => import("./src-4MWFWRQ5.js"),
+  homebrew: () => import("./src-LFLZ4CYR.js"),
+  nix: () => import("./src-YJTYMYVP.js"),
+  npm: () => import("./src-OSMYDC2E.js"),
+  pypi: () => import("./src-KP2YRFXJ.js"),
+  scoop: () => import("./src-32C7W7VR.js"),
+  snap: () => import("./src-W5CVJIX3.js"),
+  winget: () => import("./src-O24UA4LJ.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -86,7 +86,7 @@ async function doctor({ config, selected, env, json, write }) {
   const version2 = parseVersion("v0.0.0");
   const groups = await Promise.all([
     guarded("github", () => githubDoctor(env, config.project.repository)),
-    ...config.packages ? [guarded("packages", () => Promise.resolve(packagesDoctor(config, env)))] : [],
+    ...config.packages ? [guarded("packages", () => packagesDoctor(config, env))] : [],
     ...selected.map(
       (entry) => guarded(entry.name, async (signal) => {
         const adapter = await loadRegistry(entry.name);

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-ZSKWXNZ2.js";
+} from "./chunk-C3QZPDF5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-ZSKWXNZ2.js";
+} from "./chunk-C3QZPDF5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

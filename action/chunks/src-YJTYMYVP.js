@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-ZSKWXNZ2.js";
+} from "./chunk-C3QZPDF5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-ZSKWXNZ2.js";
+} from "./chunk-C3QZPDF5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
