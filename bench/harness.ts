@@ -27,8 +27,8 @@ export interface Figure {
   peer?: Side;
   /** What is compared. @default "seconds" */
   metric?: "seconds" | "cpuSeconds" | "rssMiB";
-  /** The ratio ferry/peer (or the absolute value without a peer) must not exceed this. */
-  goal: number;
+  /** The ratio ferry/peer (or the absolute value without a peer) must not exceed this; without one the row only informs. */
+  goal?: number;
 }
 
 export interface Size {
@@ -149,9 +149,10 @@ function table(rows: Row[], size: Size, before: number[]): string {
     const side = (xs: number[]) => `${format(Math.min(...xs), metric)} / ${format(median(xs), metric)}`;
     const value = figure.peer ? median(ferry) / median(peer) : median(ferry);
     const shown = figure.peer ? `${value.toFixed(2)}×` : format(value, metric);
-    const goal = figure.peer ? `≤ ${figure.goal}×` : `≤ ${format(figure.goal, metric)}`;
-    const peerCell = figure.peer ? `${figure.peer.label}: ${side(peer)}` : "(a limit)";
-    lines.push(`| ${figure.title} | ${side(ferry)} | ${peerCell} | ${shown} | ${goal} | ${value <= figure.goal ? "yes" : "no"} |`);
+    const goal = figure.goal === undefined ? "—" : figure.peer ? `≤ ${figure.goal}×` : `≤ ${format(figure.goal, metric)}`;
+    const met = figure.goal === undefined ? "(informs)" : value <= figure.goal ? "yes" : "no";
+    const peerCell = figure.peer ? `${figure.peer.label}: ${side(peer)}` : figure.goal === undefined ? "—" : "(a limit)";
+    lines.push(`| ${figure.title} | ${side(ferry)} | ${peerCell} | ${shown} | ${goal} | ${met} |`);
   }
   lines.push(
     "",
