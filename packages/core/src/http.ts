@@ -95,3 +95,19 @@ export async function readJson<T>(response: Response, registry: string): Promise
     });
   }
 }
+
+/**
+ * GETs `url`: the answer when it is 200, undefined when it is 404 (absent), and an error for
+ * anything else, so that a doubt is never taken for "absent". `what` names the request in it.
+ */
+export async function getUnlessAbsent(
+  http: Http,
+  url: string | URL,
+  { registry, what, fix }: { registry: string; what: string; fix: string },
+): Promise<Response | undefined> {
+  const response = await http(url);
+  if (response.status === 200) return response;
+  await response.body?.cancel();
+  if (response.status === 404) return undefined;
+  throw new FerryError("RegistryUnreachable", { registry, what: `${what} answered ${response.status}.`, fix });
+}

@@ -7,8 +7,8 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { readForm } from "./form.ts";
 
 export interface ChocolateySandbox {
   /** FERRY_CHOCOLATEY_SOURCE (the v2 gateway) and CHOCOLATEY_API_KEY. */
@@ -169,12 +169,7 @@ export async function startChocolatey(): Promise<ChocolateySandbox> {
 
     if (req.method === "PUT" && /^\/api\/v2\/package\/?$/.test(path)) {
       if (req.headers["x-nuget-apikey"] !== apiKey) return text(res, 403, "The specified API key is invalid.");
-      const form = await new Request(url, {
-        method: "PUT",
-        headers: req.headers as Record<string, string>,
-        body: Readable.toWeb(req) as ReadableStream,
-        duplex: "half",
-      }).formData();
+      const form = await readForm(req);
       const file = form.get("package");
       if (!(file instanceof Blob)) return text(res, 400, "A multipart `package` file is required.");
       const published = await fetch(`${nuget.url}/api/publish`, {

@@ -9,11 +9,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFile } from "node:fs/promises";
-import { Readable } from "node:stream";
 import { bundleFromJSON } from "@sigstore/bundle";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
 import { createRemoteJWKSet, jwtVerify } from "jose";
+import { readForm } from "./form.ts";
 import type { SigstoreSandbox } from "./sigstore.ts";
 
 export interface PyPIFile {
@@ -175,16 +175,9 @@ export async function startPyPI({ sigstore }: { sigstore?: SigstoreSandbox } = {
         "Invalid or non-existent authentication information. See " + url + "/help/#invalid-auth for more information.",
       );
     }
-    const form = await new Request("http://sandbox/", {
-      method: "POST",
-      headers: req.headers as Record<string, string>,
-      body: Readable.toWeb(req) as ReadableStream,
-      duplex: "half",
-    })
-      .formData()
-      .catch(() => {
-        throw new BadRequest(400, "Invalid form data.");
-      });
+    const form = await readForm(req).catch(() => {
+      throw new BadRequest(400, "Invalid form data.");
+    });
     const field = (key: string) => {
       const value = form.get(key);
       return typeof value === "string" ? value : undefined;

@@ -5,9 +5,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
+import { readForm } from "./form.ts";
 
 export interface SnapRevision {
   revision: number;
@@ -122,12 +122,7 @@ export async function startSnapStore({ names = ["hello"] }: { names?: string[] }
     requests.push(route);
 
     if (route === "POST /unscanned-upload/") {
-      const form = await new Request(url, {
-        method: "POST",
-        headers: req.headers as Record<string, string>,
-        body: Readable.toWeb(req) as ReadableStream,
-        duplex: "half",
-      }).formData();
+      const form = await readForm(req);
       const binary = form.get("binary");
       if (!(binary instanceof Blob)) return send(res, 400, { successful: false, errors: [{ code: "missing-binary" }] });
       const id = randomBytes(8).toString("hex");

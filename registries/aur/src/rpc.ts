@@ -1,4 +1,4 @@
-import { FerryError, readJson, type Context } from "@ferry/core";
+import { FerryError, getUnlessAbsent, readJson, type Context } from "@ferry/core";
 import type { AurOptions } from "./options.ts";
 
 type Ctx = Context<AurOptions>;
@@ -58,18 +58,10 @@ export async function readInfo(ctx: Ctx, pkgname: string): Promise<AurInfo | und
  */
 export async function readPublishedFile(ctx: Ctx, pkgbase: string, file: string): Promise<string | undefined> {
   const url = `${webBase(ctx)}/cgit/aur.git/plain/${file}?h=${encodeURIComponent(pkgbase)}`;
-  const response = await ctx.http(url);
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new FerryError("RegistryUnreachable", {
-      registry: ctx.registry,
-      what: `Reading ${file} of ${pkgbase} from the AUR answered ${response.status}.`,
-      fix: "Re-run when the AUR answers again; nothing was recorded as published.",
-    });
-  }
-  return response.text();
+  const response = await getUnlessAbsent(ctx.http, url, {
+    registry: ctx.registry,
+    what: `Reading ${file} of ${pkgbase} from the AUR`,
+    fix: "Re-run when the AUR answers again; nothing was recorded as published.",
+  });
+  return response?.text();
 }

@@ -5,6 +5,7 @@ import {
   compareVersion,
   defineRegistry,
   findOpenPullRequest,
+  getUnlessAbsent,
   githubForkChecks,
   githubRepoChecks,
   proposeChange,
@@ -63,19 +64,12 @@ async function render(ctx: Ctx): Promise<Record<string, string>> {
 /** The versions Flathub serves for the app; undefined when Flathub does not know the app. */
 async function listedVersions(ctx: Ctx): Promise<string[] | undefined> {
   const url = `${api(ctx)}/appstream/${encodeURIComponent(ctx.options.appId)}`;
-  const response = await ctx.http(url);
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new FerryError("RegistryUnreachable", {
-      registry: ctx.registry,
-      what: `${url} answered ${response.status}.`,
-      fix: "Re-run later; ferry does not guess whether the version is published.",
-    });
-  }
+  const response = await getUnlessAbsent(ctx.http, url, {
+    registry: ctx.registry,
+    what: url,
+    fix: "Re-run later; ferry does not guess whether the version is published.",
+  });
+  if (!response) return undefined;
   const data = await readJson<{ releases?: Array<{ version?: string }> }>(response, ctx.registry);
   return (data.releases ?? []).map((r) => String(r.version));
 }
