@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-C3QZPDF5.js";
+} from "./chunk-2DNPFYUG.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -8,6 +8,7 @@ import {
   external_exports,
   fail,
   findArtifact,
+  getUnlessAbsent,
   httpUrl,
   makeTempDir,
   openRepoFiles,
@@ -15,7 +16,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-C3QZPDF5.js";
+} from "./chunk-2DNPFYUG.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -204,20 +205,12 @@ async function readInfo(ctx, pkgname) {
 }
 async function readPublishedFile(ctx, pkgbase, file) {
   const url = `${webBase(ctx)}/cgit/aur.git/plain/${file}?h=${encodeURIComponent(pkgbase)}`;
-  const response = await ctx.http(url);
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return void 0;
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new FerryError("RegistryUnreachable", {
-      registry: ctx.registry,
-      what: `Reading ${file} of ${pkgbase} from the AUR answered ${response.status}.`,
-      fix: "Re-run when the AUR answers again; nothing was recorded as published."
-    });
-  }
-  return response.text();
+  const response = await getUnlessAbsent(ctx.http, url, {
+    registry: ctx.registry,
+    what: `Reading ${file} of ${pkgbase} from the AUR`,
+    fix: "Re-run when the AUR answers again; nothing was recorded as published."
+  });
+  return response?.text();
 }
 
 // registries/aur/src/ssh.ts

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-C3QZPDF5.js";
+} from "./chunk-2DNPFYUG.js";
 import {
   FerryError,
   asFerryError
@@ -59,19 +59,19 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-UPOXBPCS.js"),
-  aur: () => import("./src-OFWNIUCW.js"),
-  chocolatey: () => import("./src-6JU2WGPE.js"),
-  crates: () => import("./src-UFLEHP5G.js"),
-  docker: () => import("./src-U42AM7CO.js"),
-  flathub: () => import("./src-4MWFWRQ5.js"),
-  homebrew: () => import("./src-LFLZ4CYR.js"),
-  nix: () => import("./src-YJTYMYVP.js"),
-  npm: () => import("./src-OSMYDC2E.js"),
-  pypi: () => import("./src-KP2YRFXJ.js"),
-  scoop: () => import("./src-32C7W7VR.js"),
-  snap: () => import("./src-W5CVJIX3.js"),
-  winget: () => import("./src-O24UA4LJ.js")
+  apt: () => import("./src-ZHCZWFOA.js"),
+  aur: () => import("./src-L7PKFBAK.js"),
+  chocolatey: () => import("./src-3A637ARB.js"),
+  crates: () => import("./src-AY6LSSLD.js"),
+  docker: () => import("./src-HCHLAPJX.js"),
+  flathub: () => import("./src-7TK7YCCD.js"),
+  homebrew: () => import("./src-D6L7BHNW.js"),
+  nix: () => import("./src-K6O2IPTU.js"),
+  npm: () => import("./src-2TU7SGBG.js"),
+  pypi: () => import("./src-2ZIDXN7P.js"),
+  scoop: () => import("./src-J5HCI7YW.js"),
+  snap: () => import("./src-ATAYPYJI.js"),
+  winget: () => import("./src-CHRH4P5U.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-C3QZPDF5.js";
+} from "./chunk-2DNPFYUG.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-C3QZPDF5.js";
+} from "./chunk-2DNPFYUG.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -10,6 +10,7 @@ import {
   external_exports,
   findArtifact,
   findOpenPullRequest,
+  getUnlessAbsent,
   githubForkChecks,
   githubRepoChecks,
   httpUrl,
@@ -20,7 +21,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-C3QZPDF5.js";
+} from "./chunk-2DNPFYUG.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -193,19 +194,12 @@ async function render(ctx) {
 }
 async function listedVersions(ctx) {
   const url = `${api(ctx)}/appstream/${encodeURIComponent(ctx.options.appId)}`;
-  const response = await ctx.http(url);
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return void 0;
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new FerryError("RegistryUnreachable", {
-      registry: ctx.registry,
-      what: `${url} answered ${response.status}.`,
-      fix: "Re-run later; ferry does not guess whether the version is published."
-    });
-  }
+  const response = await getUnlessAbsent(ctx.http, url, {
+    registry: ctx.registry,
+    what: url,
+    fix: "Re-run later; ferry does not guess whether the version is published."
+  });
+  if (!response) return void 0;
   const data = await readJson(response, ctx.registry);
   return (data.releases ?? []).map((r) => String(r.version));
 }

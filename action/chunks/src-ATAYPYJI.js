@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-C3QZPDF5.js";
+} from "./chunk-2DNPFYUG.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

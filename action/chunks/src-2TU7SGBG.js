@@ -20,7 +20,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-C3QZPDF5.js";
+} from "./chunk-2DNPFYUG.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
