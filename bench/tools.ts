@@ -1,29 +1,15 @@
 /**
- * ferry's work held against the tools that do the same job: hashing against `openssl dgst`,
- * archives against `tar | gzip`. ferry's side runs in a process of its own (bench/work.ts,
- * bundled for plain node at setup), like the tool it is compared with.
+ * ferry's work held against the tools that do the same job on the same bytes: hashing against
+ * `openssl dgst`, archives against `tar | gzip`, Docker's layer against `gzip -6` and its push
+ * against `skopeo copy` into the same registry. ferry's side runs in a process of its own
+ * (bench/work.ts, bundled for plain node at setup), like the tool it is compared with.
  */
-import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { command, type Benchmark, type Measurement } from "./harness.ts";
-
-/** A binary of `mib` MiB (one random 1 MiB block, repeated), executable, in a fresh temp dir. */
-async function bigBinary(mib: number): Promise<{ dir: string; file: string }> {
-  const dir = await mkdtemp(join(tmpdir(), "ferry-bench-"));
-  const file = join(dir, "big");
-  const block = randomBytes(1 << 20);
-  const out = createWriteStream(file);
-  for (let i = 0; i < mib; i++) {
-    if (!out.write(block)) await new Promise<void>((done) => out.once("drain", () => done()));
-  }
-  await new Promise<void>((done, fail) => out.end((error?: Error) => (error ? fail(error) : done())));
-  await chmod(file, 0o755);
-  return { dir, file };
-}
+import { startDockerRegistry } from "../packages/sandbox/src/docker.ts";
+import { bigBinary, bigRelease } from "./big.ts";
+import { command, type Benchmark, type Measurement, type Side } from "./harness.ts";
 
 /** bench/work.ts bundled into `dir` for plain node, as scripts/build.ts bundles ferry. */
 async function bundleWork(dir: string): Promise<string> {
@@ -51,7 +37,19 @@ async function work(bundle: string, args: string[], env?: NodeJS.ProcessEnv): Pr
   return { seconds: timed.seconds, cpuSeconds: timed.cpuSeconds, rssMiB };
 }
 
-/** A large binary and the bundle of ferry's side, set up once for the benchmarks that share them. */
+/** A side measured once per round however many figures read it (wall time in one, peak RSS in another). */
+function oncePerRound(side: Side): Side {
+  const measured = new Map<number, Promise<Measurement>>();
+  return {
+    label: side.label,
+    run(round) {
+      if (!measured.has(round)) measured.set(round, side.run(round));
+      return measured.get(round)!;
+    },
+  };
+}
+
+/** A large binary and the bundle of ferry's side, set up once for the benchmark that shares them. */
 async function setupBig(mib: number): Promise<{ dir: string; file: string; bundle: string }> {
   const big = await bigBinary(mib);
   return { ...big, bundle: await bundleWork(big.dir) };
@@ -98,4 +96,75 @@ const archive: Benchmark = {
   },
 };
 
-export const tools: Benchmark[] = [hash, archive];
+/**
+ * Docker: the image of a release with one large binary. Each round prepares it afresh (its cache
+ * removed), pushes it into a repository of its own, and asks exists() of that one; skopeo copies
+ * the OCI layout ferry wrote into another repository of the same registry.
+ */
+const docker: Benchmark = {
+  name: "docker",
+  async setup(size) {
+    const { dir, file, bundle } = await setupBig(size.mib);
+    const dist = await bigRelease(dir);
+    const registry = await startDockerRegistry();
+    const env = { ...process.env, ...registry.env };
+    const layout = join(dist, "registries", "docker");
+    const prepare = oncePerRound({
+      label: "ferry prepare",
+      async run(round) {
+        await rm(join(dist, "cache"), { recursive: true, force: true });
+        await rm(join(dist, "registries"), { recursive: true, force: true });
+        return work(bundle, ["docker-prepare", dist, `bench/ferry${round}`], env);
+      },
+    });
+    const publish = oncePerRound({
+      label: "ferry publish",
+      run: (round) => work(bundle, ["docker-publish", dist, `bench/ferry${round}`], env),
+    });
+    const mib = `a ${size.mib} MiB binary`;
+    return {
+      figures: [
+        {
+          title: `Docker prepare of ${mib} (extract, tar, gzip, hash) / \`gzip -6\` of the binary`,
+          ferry: prepare,
+          peer: { label: "gzip -6", run: () => command(`gzip -6 -c ${file} > ${join(dir, "peer.gz")}`, [], { shell: true }) },
+          goal: 1.2,
+        },
+        { title: `Docker prepare of ${mib}, peak RSS`, ferry: prepare, metric: "rssMiB", goal: 100 },
+        {
+          title: `Docker publish of ${mib} / \`skopeo copy\` of the same OCI layout`,
+          ferry: publish,
+          peer: {
+            label: "skopeo copy",
+            run: (round) =>
+              command(
+                "skopeo",
+                [
+                  "copy",
+                  "--all",
+                  "--preserve-digests",
+                  "--dest-tls-verify=false",
+                  `oci:${layout}:1.0.0`,
+                  `docker://${registry.host}/bench/skopeo${round}:1.0.0`,
+                ],
+                { env },
+              ),
+          },
+          goal: 1,
+        },
+        { title: `Docker publish of ${mib}, peak RSS`, ferry: publish, metric: "rssMiB", goal: 64 },
+        {
+          title: `Docker exists() of a present image of ${mib}`,
+          ferry: { label: "ferry exists()", run: (round) => work(bundle, ["docker-exists", dist, `bench/ferry${round}`], env) },
+          goal: 1,
+        },
+      ],
+      async stop() {
+        await registry.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const tools: Benchmark[] = [hash, archive, docker];

@@ -5,19 +5,58 @@
  *
  *   node work.mjs hash <file>
  *   node work.mjs archive <dir> <name> <out.tar.gz>
+ *   node work.mjs docker-prepare|docker-publish|docker-exists <dist> <image>   (FERRY_DOCKER_REGISTRY set)
  */
+import { join } from "node:path";
 import { hashFile, writeArchive } from "../packages/core/src/archive.ts";
+import { createContext } from "../packages/core/src/context.ts";
+import { readManifest } from "../packages/core/src/manifest.ts";
+import { parseVersion } from "../packages/core/src/version.ts";
+import docker from "../registries/docker/src/index.ts";
+import { project } from "./big.ts";
 
-const jobs: Record<string, (args: string[]) => Promise<unknown>> = {
-  hash: ([file]) => hashFile(file!),
-  archive: ([dir, name, out]) => writeArchive("tar.gz", dir!, [name!], out!),
+async function dockerContext(distDir: string, image: string) {
+  const manifest = await readManifest(join(distDir, "manifest.json"));
+  return createContext({
+    registry: "docker",
+    options: docker.options.parse({ image }),
+    project,
+    version: parseVersion(manifest.tag),
+    manifest,
+    distDir,
+  });
+}
+
+/** Work done before the timed part (a publish needs what prepare made: made already, it is read from the cache). */
+type Job = (args: string[]) => Promise<() => Promise<unknown>>;
+
+const jobs: Record<string, Job> = {
+  hash: ([file]) => Promise.resolve(() => hashFile(file!)),
+  archive: ([dir, name, out]) => Promise.resolve(() => writeArchive("tar.gz", dir!, [name!], out!)),
+  "docker-prepare": async ([dist, image]) => {
+    const ctx = await dockerContext(dist!, image!);
+    return () => docker.prepare(ctx);
+  },
+  "docker-publish": async ([dist, image]) => {
+    const ctx = await dockerContext(dist!, image!);
+    const prepared = await docker.prepare(ctx);
+    return () => docker.publish(ctx, prepared);
+  },
+  "docker-exists": async ([dist, image]) => {
+    const ctx = await dockerContext(dist!, image!);
+    return async () => {
+      const presence = await docker.exists(ctx);
+      if (presence.state !== "present" || !presence.matches) throw new Error(`exists() answered ${JSON.stringify(presence)}`);
+    };
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);
 const job = jobs[name ?? ""];
 if (!job) throw new Error(`usage: work.mjs ${Object.keys(jobs).join("|")} <args>`);
+const timed = await job(args);
 const cpu = process.cpuUsage();
 const started = performance.now();
-await job(args);
+await timed();
 const used = process.cpuUsage(cpu);
 console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6 }));

@@ -49,3 +49,12 @@ test("hashFile gives the sha256 of files empty, smaller than a read, and across 
   }
   await rm(dir, { recursive: true, force: true });
 });
+
+test.each(["tar.gz", "zip"] as const)("extracting a name a %s archive does not hold is refused, and writes nothing", async (format) => {
+  const dir = await mkdtemp(join(tmpdir(), "ferry-archive-"));
+  await writeFile(join(dir, "hello"), "hi\n");
+  await writeArchive(format, dir, ["hello"], join(dir, `a.${format}`));
+  await expect(extractFile(join(dir, `a.${format}`), format, "other", join(dir, "out", "other"))).rejects.toThrow(/has no other/);
+  await expect(stat(join(dir, "out", "other"))).rejects.toThrow(/ENOENT/);
+  await rm(dir, { recursive: true, force: true });
+});

@@ -6,8 +6,8 @@ import { basename, dirname, join } from "node:path";
 import { buffer } from "node:stream/consumers";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
-import { create as createTar, extract as extractTar, list as listTar } from "tar";
+import { createGunzip, createGzip } from "node:zlib";
+import { create as createTar, list as listTar, Parser as TarParser, type ReadEntry } from "tar";
 import yazl from "yazl";
 import yauzl from "yauzl";
 import { FerryError } from "./errors.ts";
@@ -133,8 +133,7 @@ export async function extractFile(archive: string, format: "tar.gz" | "zip", nam
   const extracted = join(dir, "entry");
   try {
     if (format === "tar.gz") {
-      await extractTar({ file: archive, cwd: dir, strict: true, filter: (p) => p === name });
-      await rename(join(dir, name), extracted).catch(() => undefined);
+      await extractTarEntry(archive, name, extracted);
     } else {
       await extractZipEntry(archive, name, extracted);
     }
@@ -148,6 +147,26 @@ export async function extractFile(archive: string, format: "tar.gz" | "zip", nam
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Streams one regular file out of a tar.gz: gunzip runs in zlib's stream, on libuv's thread pool,
+ * and the entry is piped to disk with backpressure (node-tar's own extract reads 16 MiB at a time
+ * and gunzips on the main thread, and held about 100 MiB for a 128 MiB binary).
+ */
+async function extractTarEntry(archive: string, name: string, out: string): Promise<void> {
+  const writes: Array<Promise<void>> = [];
+  const parser = new TarParser({
+    strict: true,
+    filter: (path, entry) => path === name && (entry as ReadEntry).type === "File",
+    onReadEntry: (entry) => {
+      const written = pipeline(entry, createWriteStream(out, { mode: entry.mode ?? 0o755 }));
+      written.catch(() => undefined); // awaited below, once the archive is read
+      writes.push(written);
+    },
+  });
+  await pipeline(createReadStream(archive, { highWaterMark: readSize }), createGunzip({ chunkSize: readSize }), parser);
+  await Promise.all(writes);
 }
 
 function extractZipEntry(archive: string, name: string, out: string): Promise<void> {
