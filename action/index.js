@@ -3,7 +3,7 @@ import {
   execa,
   formatReport,
   successful
-} from "./chunks/chunk-2DNPFYUG.js";
+} from "./chunks/chunk-ZVECYXXC.js";
 import "./chunks/chunk-PBYZL6WR.js";
 import "./chunks/chunk-BHGG6FRM.js";
 

@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

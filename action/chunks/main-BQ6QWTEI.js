@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError,
   asFerryError
@@ -59,19 +59,19 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-ZHCZWFOA.js"),
-  aur: () => import("./src-L7PKFBAK.js"),
-  chocolatey: () => import("./src-3A637ARB.js"),
-  crates: () => import("./src-AY6LSSLD.js"),
-  docker: () => import("./src-HCHLAPJX.js"),
-  flathub: () => import("./src-7TK7YCCD.js"),
-  homebrew: () => import("./src-D6L7BHNW.js"),
-  nix: () => import("./src-K6O2IPTU.js"),
-  npm: () => import("./src-2TU7SGBG.js"),
-  pypi: () => import("./src-2ZIDXN7P.js"),
-  scoop: () => import("./src-J5HCI7YW.js"),
-  snap: () => import("./src-ATAYPYJI.js"),
-  winget: () => import("./src-CHRH4P5U.js")
+  apt: () => import("./src-5SARFR3A.js"),
+  aur: () => import("./src-OHYX72BC.js"),
+  chocolatey: () => import("./src-KSGT45TY.js"),
+  crates: () => import("./src-PE3F6B4Q.js"),
+  docker: () => import("./src-B5WDRTCK.js"),
+  flathub: () => import("./src-CQ2VSHL3.js"),
+  homebrew: () => import("./src-E545KRWO.js"),
+  nix: () => import("./src-PQGTYKKY.js"),
+  npm: () => import("./src-ALIGTWVH.js"),
+  pypi: () => import("./src-GSFM2JE7.js"),
+  scoop: () => import("./src-PQFYDXJ7.js"),
+  snap: () => import("./src-G3QP3EHL.js"),
+  winget: () => import("./src-JGWADAUT.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

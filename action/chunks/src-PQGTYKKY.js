@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -16,7 +16,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -10,7 +10,7 @@ import {
   parse,
   secretCheck,
   toolCheck
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

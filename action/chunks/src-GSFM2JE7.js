@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

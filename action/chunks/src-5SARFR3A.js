@@ -8,7 +8,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyClearsigned
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -21,7 +21,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

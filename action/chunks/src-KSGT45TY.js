@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-2DNPFYUG.js";
+} from "./chunk-ZVECYXXC.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
