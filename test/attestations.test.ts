@@ -76,6 +76,7 @@ it("a release from CI attests every file's provenance; sigstore's verifier accep
   expect(run.code, run.stdout + run.stderr).toBe(0);
   expect(run.stderr).toContain("with Sigstore (GitHub Actions OIDC)");
   expect(run.stderr).toContain(`gh attestation verify <file> --repo ${repository}`);
+  expect(run.stdout).toContain(`\n  attestation  4 release files  ${github.url}/${repository}/attestations\n`);
   expect(run.stdout + run.stderr).not.toContain(sigstore.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
 
   // Every file checksums.txt lists is attested, by one statement that names it with its sha256.

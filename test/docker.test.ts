@@ -157,7 +157,7 @@ describe("docker", () => {
       ];
       const { prepared, published, verified } = await release(ctx).finally(() => assets.close());
       expect(published.detail).toContain("; signed with Sigstore, 1 SBOM attestation");
-      expect(verified).toEqual({
+      expect(verified).toMatchObject({
         state: "verified",
         detail: expect.stringContaining(`, signed by ${sigstore.identity()} with 1 SBOM attestation`) as string,
       });
@@ -228,6 +228,19 @@ describe("docker", () => {
           predicate: JSON.parse(sbom.toString()) as unknown,
         },
       );
+      // The report names the signature and the SBOM attestation by the references skopeo read.
+      expect(verified?.supplyChain).toEqual([
+        {
+          kind: "signature",
+          subject: `${open.host}/ferry-test/signed@${digest}`,
+          location: `${open.host}/ferry-test/signed@${index.manifests[0]!.digest}`,
+        },
+        {
+          kind: "sbom",
+          subject: `${open.host}/ferry-test/signed@${image}`,
+          location: `${open.host}/ferry-test/signed@${attestations[0]!.digest}`,
+        },
+      ]);
 
       // A re-run keeps the signature it finds.
       const again = await docker.publish(ctx, await docker.prepare(ctx));

@@ -242,6 +242,11 @@ describe("pypi against the PyPI stand-in", () => {
       expect(verified).toEqual({
         state: "verified",
         detail: `oidc-py==1.2.3 lists every file with its sha256 and a publish attestation signed by ${sigstore.identity()}`,
+        supplyChain: prepared.dists.map((dist) => ({
+          kind: "attestation",
+          subject: dist.filename,
+          location: `${attesting.url}/integrity/oidc-py/1.2.3/${dist.filename}/provenance`,
+        })),
       });
 
       // What an installer reads: the simple index names each file's provenance (PEP 740), and the

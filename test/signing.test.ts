@@ -48,6 +48,9 @@ it("a release from CI signs checksums.txt keylessly; sigstore's verifier accepts
   const run = await ferry(["release", "--tag", "v1.0.0"], { cwd: dir, env: { ...githubEnv(), ...sigstore.env } });
   expect(run.code, run.stdout + run.stderr).toBe(0);
   expect(run.stderr).toContain("signing checksums.txt with Sigstore (GitHub Actions OIDC)");
+  expect(run.stdout).toContain(
+    `\n  signature    checksums.txt  ${github.url}/ferry-test/signed/releases/download/v1.0.0/checksums.txt.sigstore.json\n`,
+  );
   expect(run.stdout + run.stderr).not.toContain(sigstore.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
 
   const assets = github.release("ferry-test/signed", "v1.0.0")!.assets.map((a) => a.name);

@@ -10,7 +10,8 @@ import { installCommands } from "./installers.ts";
 import { parseManifest, readManifest, releaseAssets, renderChecksums, writeManifest, type ReleaseManifest } from "./manifest.ts";
 import type { ReleaseText } from "./notes.ts";
 import { checksumsSigners, signChecksums } from "./signatures.ts";
-import { attestationSigner, attestRelease, type AttestationOutcome } from "./attestations.ts";
+import { attestationSigner, attestRelease } from "./attestations.ts";
+import { releaseSupplyChain, type SupplyChainItem } from "./supply-chain.ts";
 import { downloadAsset, findRelease, publishRelease } from "./release.ts";
 import type { Version } from "./version.ts";
 
@@ -44,8 +45,8 @@ export interface ReleaseOutcome {
   url: string;
   /** The commands that run the release's one-line installers, when it has them. */
   install?: string[];
-  /** The release's provenance attestation, when it has one. */
-  attestation?: AttestationOutcome;
+  /** The release's signatures, SBOMs and provenance attestation. */
+  supplyChain?: SupplyChainItem[];
 }
 
 const withInstall = (outcome: ReleaseOutcome, manifest: ReleaseManifest): ReleaseOutcome => {
@@ -107,7 +108,11 @@ export function runHub(input: HubInput): Hub {
     });
     log(`release ${version.tag} is public: ${url}`);
     const attestation = await attestRelease({ ...input, env }, manifest);
-    return withInstall({ status: changed ? "published" : "already-published", url, ...(attestation ? { attestation } : {}) }, manifest);
+    const supplyChain = releaseSupplyChain(manifest, attestation, `${input.serverUrl}/${config.project.repository}/attestations`);
+    return withInstall(
+      { status: changed ? "published" : "already-published", url, ...(supplyChain.length ? { supplyChain } : {}) },
+      manifest,
+    );
   });
   return { built, released };
 }

@@ -33,5 +33,6 @@ export * from "./oidc.ts";
 export * from "./sign.ts";
 export * from "./sigstore-verify.ts";
 export * from "./signatures.ts";
+export * from "./supply-chain.ts";
 export * from "./gpg.ts";
 export * from "./temp.ts";

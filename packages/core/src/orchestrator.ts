@@ -8,6 +8,7 @@ import { asFerryError, FerryError, type ErrorCode } from "./errors.ts";
 import type { ReleaseManifest } from "./manifest.ts";
 import type { Context, Prepared, Project, Registry, Verified } from "./registry.ts";
 import { redact } from "./secrets.ts";
+import type { SupplyChainItem } from "./supply-chain.ts";
 import { targetName } from "./targets.ts";
 import type { Version } from "./version.ts";
 
@@ -32,6 +33,8 @@ export interface TargetResult {
   error?: { code: ErrorCode; message: string };
   /** Files prepare() rendered, relative to the output directory. */
   files: string[];
+  /** The signatures, SBOMs, attestations and provenance verify() read back. */
+  supplyChain?: SupplyChainItem[];
   durationMs: number;
 }
 
@@ -235,6 +238,7 @@ async function steps(
     status: verified.state === "verified" ? "published+verified" : "awaiting-review",
     detail: withNote(verified.detail, leftOut),
     files,
+    ...(verified.supplyChain?.length ? { supplyChain: verified.supplyChain } : {}),
   };
 }
 

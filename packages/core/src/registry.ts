@@ -4,6 +4,7 @@ import type { ArchiveCache } from "./cache.ts";
 import type { Exec } from "./exec.ts";
 import type { Http } from "./http.ts";
 import type { Artifact, ReleaseManifest } from "./manifest.ts";
+import type { SupplyChainItem } from "./supply-chain.ts";
 import type { Target, TargetName } from "./targets.ts";
 import type { Version } from "./version.ts";
 
@@ -56,10 +57,14 @@ export interface Published {
   detail: string;
 }
 
-export type Verified =
+export type Verified = (
   | { state: "verified"; detail: string }
   /** Uploaded and accepted, but waiting for the registry's review or moderation. */
-  | { state: "awaiting-review"; detail: string };
+  | { state: "awaiting-review"; detail: string }
+) & {
+  /** The signatures, SBOMs, attestations and provenance the registry was read back with. */
+  supplyChain?: SupplyChainItem[];
+};
 
 /** Everything an adapter may use. Adapters read secrets only through `secret`. */
 export interface Context<Options> {

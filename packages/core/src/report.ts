@@ -2,8 +2,11 @@ import { z } from "zod";
 import { errorCodes } from "./errors.ts";
 import { statuses, successful, type TargetResult } from "./orchestrator.ts";
 import { redact } from "./secrets.ts";
+import { supplyChainItemSchema, type SupplyChainItem } from "./supply-chain.ts";
 
 /** The report of one run, as `--json` prints it (docs/report.md; docs/report.schema.json is generated from this). */
+const supplyChain = (description: string) => z.array(supplyChainItemSchema).optional().describe(description);
+
 export const reportSchema = z
   .object({
     tag: z.string().describe("The release's git tag."),
@@ -22,6 +25,9 @@ export const reportSchema = z
           .optional()
           .describe("The commands that run the release's one-line installers (install.sh, install.ps1)."),
         error: z.string().optional().describe("Why the hub failed."),
+        supplyChain: supplyChain(
+          "What the published release carries: each signature of checksums.txt, each SBOM (its subject is the archive it describes) and the provenance attestation of its files.",
+        ),
         packages: z
           .array(
             z
@@ -71,6 +77,9 @@ export const reportSchema = z
               .optional()
               .describe("For failed and blocked targets: the error's permanent code and its message."),
             files: z.array(z.string()).describe("Files prepare() rendered, relative to the output directory."),
+            supplyChain: supplyChain(
+              "The signatures, SBOMs, attestations and provenance this run published to the registry and read back from it.",
+            ),
             durationMs: z.number().nonnegative().describe("How long this registry took, in milliseconds."),
           })
           .strict(),
@@ -95,17 +104,21 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 /** The report as plain text: one line per target, the way a terminal or a CI log shows it. */
 export function formatReport(report: Report): string {
-  const rows: string[][] = [
-    ["github-release", report.release.status, "", report.release.error ?? report.release.url ?? ""],
-    ...report.targets.map((t) => [t.registry, t.status, seconds(t.durationMs), t.detail]),
+  const rows: Array<{ cells: string[]; supplyChain?: SupplyChainItem[] | undefined }> = [
+    {
+      cells: ["github-release", report.release.status, "", report.release.error ?? report.release.url ?? ""],
+      supplyChain: report.release.supplyChain,
+    },
+    ...report.targets.map((t) => ({ cells: [t.registry, t.status, seconds(t.durationMs), t.detail], supplyChain: t.supplyChain })),
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) =>
-    r
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r.cells[i]!.length)));
+  const lines = rows.flatMap(({ cells, supplyChain }) => [
+    cells
       .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell))
       .join("  ")
       .trimEnd(),
-  );
+    ...(supplyChain ?? []).map((item) => `  ${item.kind.padEnd(11)}  ${item.subject}  ${item.location}`),
+  ]);
   const failed = report.targets.filter((t) => !successful.has(t.status)).length + (report.release.status === "failed" ? 1 : 0);
   const summary = failed ? `${failed} failed or blocked` : report.dryRun ? "dry run: nothing was published" : "all done";
   const install = (report.release.install ?? []).map((command) => `install: ${command}\n`).join("");

@@ -14,6 +14,7 @@ import {
   type Context,
   type Prepared,
   type Published,
+  type SupplyChainItem,
 } from "@ferry/core";
 import { z } from "zod";
 import { readCredentials, RegistryClient } from "./client.ts";
@@ -169,6 +170,9 @@ export default defineRegistry({
     const root = await trustedRoot((name) => ctx.env(name));
     const { signer } = await readAttached(registry, referrer, { subject: expected, predicateType: signPredicate, root, what: "signature" });
     const by = signer ? `signed by ${signer}` : "signed (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signature here too)";
+    const { host, name: repository } = target(ctx);
+    const at = (digest: string) => `${host}/${repository}@${digest}`;
+    const supplyChain: SupplyChainItem[] = [{ kind: "signature", subject: at(expected), location: at(referrer.digest) }];
     // Each image's SBOM attestation: its predicate is the release's SBOM.
     const sboms = imageSboms(ctx, (await assemble(ctx)).images);
     for (const { image, sbom, predicateType } of sboms) {
@@ -176,6 +180,7 @@ export default defineRegistry({
       const attestation = findReferrer((await referrers(registry, subject)).manifests, predicateType);
       if (!attestation) return undefined;
       const { predicate } = await readAttached(registry, attestation, { subject, predicateType, root, what: "SBOM attestation" });
+      supplyChain.push({ kind: "sbom", subject: at(subject), location: at(attestation.digest) });
       if (JSON.stringify(predicate) !== JSON.stringify(JSON.parse((await readSbom(ctx, sbom)).toString("utf8")))) {
         throw new FerryError("PublishedContentDiffers", {
           registry: ctx.registry,
@@ -185,7 +190,7 @@ export default defineRegistry({
       }
     }
     const attested = sboms.length ? ` with ${sboms.length} SBOM ${sboms.length === 1 ? "attestation" : "attestations"}` : "";
-    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}${attested}` };
+    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}${attested}`, supplyChain };
   },
 
   async doctor(ctx) {

@@ -74,6 +74,10 @@ export function toBundle(attestation: Attestation): SerializedBundle {
 }
 
 /** `GET /integrity/<project>/<version>/<filename>/provenance`: the file's provenance, or undefined (404). */
+/** Where PyPI's Integrity API serves a file's provenance. */
+export const provenanceUrl = (index: string, name: string, version: string, filename: string): URL =>
+  new URL(`integrity/${normalizeName(name)}/${version}/${encodeURIComponent(filename)}/provenance`, withSlash(index));
+
 export async function readProvenance(
   ctx: Context<unknown>,
   index: string,
@@ -81,10 +85,9 @@ export async function readProvenance(
   version: string,
   filename: string,
 ): Promise<Provenance | undefined> {
-  const url = new URL(`integrity/${normalizeName(name)}/${version}/${encodeURIComponent(filename)}/provenance`, withSlash(index));
   return readIndexJson<Provenance>(
     ctx,
-    url,
+    provenanceUrl(index, name, version, filename),
     "application/vnd.pypi.integrity.v1+json",
     "Re-run later; the Integrity API serves PEP 740 provenance.",
   );

@@ -22,7 +22,7 @@ import {
   type Published,
 } from "@ferry/core";
 import { z } from "zod";
-import { attest, checkProvenance, readProvenance, type Attestation } from "./attestation.ts";
+import { attest, checkProvenance, provenanceUrl, readProvenance, type Attestation } from "./attestation.ts";
 import { readRelease, uploadDistribution, uploadToken, type Endpoints, type ReleaseFiles } from "./api.ts";
 import { metadataField, readDistributions, wheelDistribution, type Distribution } from "./dist.ts";
 import { buildWheel, defaultPlatformTags, normalizeName, platformOf, renderMetadata, type Platform, type WheelMetadata } from "./wheel.ts";
@@ -271,6 +271,11 @@ export default defineRegistry({
       detail: root
         ? `${listed} and a publish attestation signed by ${signer}`
         : `${listed} and a publish attestation (PyPI checked its signature; set FERRY_SIGSTORE_TRUSTED_ROOT to check it here too)`,
+      supplyChain: dists.map((dist) => ({
+        kind: "attestation" as const,
+        subject: dist.filename,
+        location: provenanceUrl(index, release.name, release.version, dist.filename).href,
+      })),
     };
   },
 
