@@ -8,7 +8,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyClearsigned
-} from "./chunk-ZVECYXXC.js";
+} from "./chunk-OHYHKV4I.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

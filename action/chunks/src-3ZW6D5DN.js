@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-ZVECYXXC.js";
+} from "./chunk-OHYHKV4I.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -360,11 +360,11 @@ function toBundle(attestation) {
   };
   return bundle;
 }
+var provenanceUrl = (index, name2, version, filename) => new URL(`integrity/${normalizeName(name2)}/${version}/${encodeURIComponent(filename)}/provenance`, withSlash(index));
 async function readProvenance(ctx, index, name2, version, filename) {
-  const url = new URL(`integrity/${normalizeName(name2)}/${version}/${encodeURIComponent(filename)}/provenance`, withSlash(index));
   return readIndexJson(
     ctx,
-    url,
+    provenanceUrl(index, name2, version, filename),
     "application/vnd.pypi.integrity.v1+json",
     "Re-run later; the Integrity API serves PEP 740 provenance."
   );
@@ -581,7 +581,12 @@ var src_default = defineRegistry({
     }
     return {
       state: "verified",
-      detail: root ? `${listed} and a publish attestation signed by ${signer}` : `${listed} and a publish attestation (PyPI checked its signature; set FERRY_SIGSTORE_TRUSTED_ROOT to check it here too)`
+      detail: root ? `${listed} and a publish attestation signed by ${signer}` : `${listed} and a publish attestation (PyPI checked its signature; set FERRY_SIGSTORE_TRUSTED_ROOT to check it here too)`,
+      supplyChain: dists.map((dist) => ({
+        kind: "attestation",
+        subject: dist.filename,
+        location: provenanceUrl(index, release.name, release.version, dist.filename).href
+      }))
     };
   },
   doctor: (ctx) => Promise.resolve(checks(ctx))

@@ -16,7 +16,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-ZVECYXXC.js";
+} from "./chunk-OHYHKV4I.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-ZVECYXXC.js";
+} from "./chunk-OHYHKV4I.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

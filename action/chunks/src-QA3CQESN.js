@@ -10,7 +10,7 @@ import {
   parse,
   secretCheck,
   toolCheck
-} from "./chunk-ZVECYXXC.js";
+} from "./chunk-OHYHKV4I.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-ZVECYXXC.js";
+} from "./chunk-OHYHKV4I.js";
 import {
   FerryError,
   asFerryError
@@ -59,19 +59,19 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-5SARFR3A.js"),
-  aur: () => import("./src-OHYX72BC.js"),
-  chocolatey: () => import("./src-KSGT45TY.js"),
-  crates: () => import("./src-PE3F6B4Q.js"),
-  docker: () => import("./src-B5WDRTCK.js"),
-  flathub: () => import("./src-CQ2VSHL3.js"),
-  homebrew: () => import("./src-E545KRWO.js"),
-  nix: () => import("./src-PQGTYKKY.js"),
-  npm: () => import("./src-ALIGTWVH.js"),
-  pypi: () => import("./src-GSFM2JE7.js"),
-  scoop: () => import("./src-PQFYDXJ7.js"),
-  snap: () => import("./src-G3QP3EHL.js"),
-  winget: () => import("./src-JGWADAUT.js")
+  apt: () => import("./src-TTXAGMC3.js"),
+  aur: () => import("./src-KUC3TVOR.js"),
+  chocolatey: () => import("./src-WHOZWREK.js"),
+  crates: () => import("./src-QA3CQESN.js"),
+  docker: () => import("./src-Q6F2ZTDL.js"),
+  flathub: () => import("./src-F4LM3WJ5.js"),
+  homebrew: () => import("./src-L2ZAGEGZ.js"),
+  nix: () => import("./src-BYAZEAC6.js"),
+  npm: () => import("./src-WIUZJVV4.js"),
+  pypi: () => import("./src-3ZW6D5DN.js"),
+  scoop: () => import("./src-LU5CB3DT.js"),
+  snap: () => import("./src-QDNYL7K5.js"),
+  winget: () => import("./src-BBHBFRDI.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -20,7 +20,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-ZVECYXXC.js";
+} from "./chunk-OHYHKV4I.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

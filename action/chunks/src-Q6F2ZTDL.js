@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-ZVECYXXC.js";
+} from "./chunk-OHYHKV4I.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -811,12 +811,16 @@ var src_default = defineRegistry({
     const root = await trustedRoot((name) => ctx.env(name));
     const { signer } = await readAttached(registry, referrer, { subject: expected, predicateType: signPredicate, root, what: "signature" });
     const by = signer ? `signed by ${signer}` : "signed (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signature here too)";
+    const { host, name: repository } = target(ctx);
+    const at = (digest) => `${host}/${repository}@${digest}`;
+    const supplyChain = [{ kind: "signature", subject: at(expected), location: at(referrer.digest) }];
     const sboms = imageSboms(ctx, (await assemble(ctx)).images);
     for (const { image, sbom, predicateType } of sboms) {
       const subject = image.manifest.descriptor.digest;
       const attestation = findReferrer((await referrers(registry, subject)).manifests, predicateType);
       if (!attestation) return void 0;
       const { predicate } = await readAttached(registry, attestation, { subject, predicateType, root, what: "SBOM attestation" });
+      supplyChain.push({ kind: "sbom", subject: at(subject), location: at(attestation.digest) });
       if (JSON.stringify(predicate) !== JSON.stringify(JSON.parse((await readSbom(ctx, sbom)).toString("utf8")))) {
         throw new FerryError("PublishedContentDiffers", {
           registry: ctx.registry,
@@ -826,7 +830,7 @@ var src_default = defineRegistry({
       }
     }
     const attested = sboms.length ? ` with ${sboms.length} SBOM ${sboms.length === 1 ? "attestation" : "attestations"}` : "";
-    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}${attested}` };
+    return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}${attested}`, supplyChain };
   },
   async doctor(ctx) {
     const credentials = readCredentials(ctx);
