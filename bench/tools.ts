@@ -1,13 +1,15 @@
 /**
  * ferry's work held against the tools that do the same job on the same bytes: hashing against
  * `openssl dgst`, archives against `tar | gzip`, Docker's layer against `gzip -6` and its push
- * against `skopeo copy` into the same registry. ferry's side runs in a process of its own
+ * against `skopeo copy` into the same registry, a release asset's upload against `curl -T` to the
+ * same GitHub stand-in. ferry's side runs in a process of its own
  * (bench/work.ts, bundled for plain node at setup), like the tool it is compared with.
  */
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { startDockerRegistry } from "../packages/sandbox/src/docker.ts";
+import { startGitHub } from "../packages/sandbox/src/github.ts";
 import { bigBinary, bigRelease } from "./big.ts";
 import { command, type Benchmark, type Measurement, type Side } from "./harness.ts";
 
@@ -167,4 +169,82 @@ const docker: Benchmark = {
   },
 };
 
-export const tools: Benchmark[] = [hash, archive, docker];
+/**
+ * A release asset of a large file uploaded to the GitHub stand-in: ferry publishes a release of
+ * it (create the draft, upload, publish); curl uploads the same file to a draft made for it. Each
+ * release is deleted after its round: the stand-in keeps assets in memory.
+ */
+const upload: Benchmark = {
+  name: "upload",
+  async setup(size) {
+    const { dir, file, bundle } = await setupBig(size.mib);
+    const github = await startGitHub();
+    const repository = "bench/big";
+    github.createRepo(repository);
+    const env = { ...process.env, GITHUB_API_URL: github.url, GITHUB_TOKEN: github.token };
+    const auth = { authorization: `token ${github.token}`, "x-github-api-version": "2022-11-28" };
+    // curl reads the token from a file, never from its command line.
+    const headers = join(dir, "curl-headers");
+    await writeFile(headers, `Authorization: token ${github.token}\nContent-Type: application/octet-stream\n`, { mode: 0o600 });
+    const api = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${github.url}${path}`, {
+        method,
+        headers: { ...auth, "content-type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+      return response.status === 204 ? undefined : ((await response.json()) as { id: number; upload_url: string });
+    };
+    const removeRelease = (id: number) => api("DELETE", `/repos/${repository}/releases/${id}`);
+    const ferry = oncePerRound({
+      label: "ferry",
+      async run(round) {
+        const tag = `v1.0.${round}`;
+        const measured = await work(bundle, ["upload", repository, tag, file], env);
+        const release = github.release(repository, tag);
+        if (!release || release.assets[0]?.size !== size.mib * 2 ** 20) throw new Error(`the stand-in holds no complete asset for ${tag}`);
+        await removeRelease(release.id);
+        return measured;
+      },
+    });
+    return {
+      figures: [
+        {
+          title: `upload of a ${size.mib} MiB release asset to the GitHub stand-in / \`curl -T\``,
+          ferry,
+          peer: {
+            label: "curl -T",
+            async run(round) {
+              const tag = `curl-${round}`;
+              const release = await api("POST", `/repos/${repository}/releases`, { tag_name: tag, draft: true });
+              const url = release!.upload_url.replace(/\{.*$/, "?name=big");
+              const measured = await command("curl", [
+                "-sS",
+                "--fail",
+                "-H",
+                `@${headers}`,
+                "-X",
+                "POST",
+                "-T",
+                file,
+                "-o",
+                "/dev/null",
+                url,
+              ]);
+              await removeRelease(release!.id);
+              return measured;
+            },
+          },
+          goal: 1.2,
+        },
+        { title: `upload of a ${size.mib} MiB release asset, peak RSS`, ferry, metric: "rssMiB", goal: 64 },
+      ],
+      async stop() {
+        await github.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const tools: Benchmark[] = [hash, archive, docker, upload];

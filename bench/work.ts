@@ -6,11 +6,14 @@
  *   node work.mjs hash <file>
  *   node work.mjs archive <dir> <name> <out.tar.gz>
  *   node work.mjs docker-prepare|docker-publish|docker-exists <dist> <image>   (FERRY_DOCKER_REGISTRY set)
+ *   node work.mjs upload <repository> <tag> <file>   (GITHUB_API_URL and GITHUB_TOKEN set: a release of one asset)
  */
 import { join } from "node:path";
 import { hashFile, writeArchive } from "../packages/core/src/archive.ts";
 import { createContext } from "../packages/core/src/context.ts";
+import { createGitHub } from "../packages/core/src/github.ts";
 import { readManifest } from "../packages/core/src/manifest.ts";
+import { publishRelease } from "../packages/core/src/release.ts";
 import { parseVersion } from "../packages/core/src/version.ts";
 import docker from "../registries/docker/src/index.ts";
 import { project } from "./big.ts";
@@ -32,6 +35,13 @@ type Job = (args: string[]) => Promise<() => Promise<unknown>>;
 
 const jobs: Record<string, Job> = {
   hash: ([file]) => Promise.resolve(() => hashFile(file!)),
+  upload: async ([repository, tag, file]) => {
+    const github = createGitHub({ token: process.env.GITHUB_TOKEN, api: process.env.GITHUB_API_URL! });
+    const sha256 = await hashFile(file!);
+    const version = parseVersion(tag!);
+    return () =>
+      publishRelease({ github, repository: repository!, version, name: tag!, notes: "", files: [{ path: file!, sha256 }], log: () => {} });
+  },
   archive: ([dir, name, out]) => Promise.resolve(() => writeArchive("tar.gz", dir!, [name!], out!)),
   "docker-prepare": async ([dist, image]) => {
     const ctx = await dockerContext(dist!, image!);
