@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
 import {
   configFiles,
   contentKey,
@@ -209,9 +213,9 @@ async function pack(ctx: Context<NpmOptions>, { manifest, files }: PackageSpec):
         await chmod(join(root, path), mode);
       }
       const entries = ["package.json", ...files.map((f) => f.path)].sort();
-      await cpuBound(() =>
-        createTar({ cwd: root, file: out, prefix: "package", gzip: { level: 9 }, portable: true, mtime: npmEpoch }, entries),
-      );
+      // Compressed by zlib's stream, on libuv's thread pool: node-tar's own gzip runs on the main thread.
+      const tar = createTar({ cwd: root, prefix: "package", portable: true, mtime: npmEpoch }, entries);
+      await cpuBound(() => pipeline(tar, createGzip({ level: 9 }), portableGzipHeader(), createWriteStream(out)));
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -219,6 +223,22 @@ async function pack(ctx: Context<NpmOptions>, { manifest, files }: PackageSpec):
     return checksums(out);
   });
   return { name: manifest.name, version: manifest.version, manifest, tarball: file, shasum: record.shasum, integrity: record.integrity };
+}
+
+/**
+ * Sets the gzip header's OS byte to 255 ("unknown"), as node-tar does for a portable tarball
+ * (npm pack's), so that the tarball's bytes do not depend on the machine that packed it.
+ */
+function portableGzipHeader(): Transform {
+  const osByte = 9;
+  let offset = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (offset <= osByte && offset + chunk.length > osByte) chunk[osByte - offset] = 255;
+      offset += chunk.length;
+      done(null, chunk);
+    },
+  });
 }
 
 async function checksums(file: string): Promise<{ sha256: string; shasum: string; integrity: string }> {
