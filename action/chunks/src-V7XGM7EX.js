@@ -289,8 +289,12 @@ var npmOptions = external_exports.object({
 
 // registries/npm/src/render.ts
 import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { chmod, copyFile, mkdir, readFile as readFile2, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
 var npmOs = { linux: "linux", darwin: "darwin", windows: "win32", freebsd: "freebsd" };
 var npmCpu = {
   "386": "ia32",
@@ -419,9 +423,8 @@ async function pack(ctx, { manifest, files }) {
         await chmod(join(root, path), mode);
       }
       const entries = ["package.json", ...files.map((f) => f.path)].sort();
-      await cpuBound(
-        () => Qn({ cwd: root, file: out, prefix: "package", gzip: { level: 9 }, portable: true, mtime: npmEpoch }, entries)
-      );
+      const tar = Qn({ cwd: root, prefix: "package", portable: true, mtime: npmEpoch }, entries);
+      await cpuBound(() => pipeline(tar, createGzip({ level: 9 }), portableGzipHeader(), createWriteStream(out)));
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -429,6 +432,17 @@ async function pack(ctx, { manifest, files }) {
     return checksums(out);
   });
   return { name: manifest.name, version: manifest.version, manifest, tarball: file, shasum: record.shasum, integrity: record.integrity };
+}
+function portableGzipHeader() {
+  const osByte = 9;
+  let offset = 0;
+  return new Transform({
+    transform(chunk, _encoding, done) {
+      if (offset <= osByte && offset + chunk.length > osByte) chunk[osByte - offset] = 255;
+      offset += chunk.length;
+      done(null, chunk);
+    }
+  });
 }
 async function checksums(file) {
   const bytes = await readFile2(file);
