@@ -15,6 +15,7 @@ const registries: Record<string, Loader> = {
   nix: () => import("@ferry/registry-nix"),
   npm: () => import("@ferry/registry-npm"),
   pypi: () => import("@ferry/registry-pypi"),
+  rpm: () => import("@ferry/registry-rpm"),
   scoop: () => import("@ferry/registry-scoop"),
   snap: () => import("@ferry/registry-snap"),
   winget: () => import("@ferry/registry-winget"),

@@ -139,3 +139,23 @@ export async function verifyClearsigned(signed: string, publicKey: string): Prom
     return undefined;
   }
 }
+
+/** Whether a detached signature (armored, or a binary packet) of the data is good and made by this public key. */
+export async function verifyDetached(data: Uint8Array, signature: string | Uint8Array, publicKey: string): Promise<boolean> {
+  try {
+    const read =
+      typeof signature === "string"
+        ? await openpgp.readSignature({ armoredSignature: signature })
+        : await openpgp.readSignature({ binarySignature: signature });
+    const verificationKeys = await openpgp.readKey({ armoredKey: publicKey });
+    const { signatures } = await openpgp.verify({
+      message: await openpgp.createMessage({ binary: data }),
+      signature: read,
+      verificationKeys,
+    });
+    await signatures[0]?.verified;
+    return signatures.length > 0;
+  } catch {
+    return false;
+  }
+}
