@@ -10,7 +10,7 @@ import {
   parse,
   secretCheck,
   toolCheck
-} from "./chunk-OHYHKV4I.js";
+} from "./chunk-BGSOEGVI.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-OHYHKV4I.js";
+} from "./chunk-BGSOEGVI.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

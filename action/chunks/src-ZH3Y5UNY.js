@@ -16,7 +16,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-OHYHKV4I.js";
+} from "./chunk-BGSOEGVI.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-OHYHKV4I.js";
+} from "./chunk-BGSOEGVI.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-OHYHKV4I.js";
+} from "./chunk-BGSOEGVI.js";
 import {
   FerryError,
   asFerryError
@@ -59,19 +59,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-TTXAGMC3.js"),
-  aur: () => import("./src-KUC3TVOR.js"),
-  chocolatey: () => import("./src-WHOZWREK.js"),
-  crates: () => import("./src-QA3CQESN.js"),
-  docker: () => import("./src-Q6F2ZTDL.js"),
-  flathub: () => import("./src-F4LM3WJ5.js"),
-  homebrew: () => import("./src-L2ZAGEGZ.js"),
-  nix: () => import("./src-BYAZEAC6.js"),
-  npm: () => import("./src-V7XGM7EX.js"),
-  pypi: () => import("./src-3ZW6D5DN.js"),
-  scoop: () => import("./src-LU5CB3DT.js"),
-  snap: () => import("./src-QDNYL7K5.js"),
-  winget: () => import("./src-BBHBFRDI.js")
+  apt: () => import("./src-OE2TYEOP.js"),
+  aur: () => import("./src-ZH3Y5UNY.js"),
+  chocolatey: () => import("./src-4BOZOFBP.js"),
+  crates: () => import("./src-LY5XTKEC.js"),
+  docker: () => import("./src-IT66FIVA.js"),
+  flathub: () => import("./src-4EDHZ6SW.js"),
+  homebrew: () => import("./src-7OX7KGBU.js"),
+  nix: () => import("./src-GELTIT7K.js"),
+  npm: () => import("./src-HVESPPKM.js"),
+  pypi: () => import("./src-SMRIGMAK.js"),
+  rpm: () => import("./src-FUFPKYWI.js"),
+  scoop: () => import("./src-O4JMAUUX.js"),
+  snap: () => import("./src-Z7RJMVEQ.js"),
+  winget: () => import("./src-2VHTIVCH.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-OHYHKV4I.js";
+} from "./chunk-BGSOEGVI.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

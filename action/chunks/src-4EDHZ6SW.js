@@ -21,7 +21,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-OHYHKV4I.js";
+} from "./chunk-BGSOEGVI.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

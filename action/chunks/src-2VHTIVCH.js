@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-OHYHKV4I.js";
+} from "./chunk-BGSOEGVI.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

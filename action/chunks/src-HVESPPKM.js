@@ -20,7 +20,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-OHYHKV4I.js";
+} from "./chunk-BGSOEGVI.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
