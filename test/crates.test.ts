@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createContext, FerryError, resetDir, type Context } from "@ferry/core";
-import { startCrates, type CratesSandbox } from "@ferry/sandbox";
+import { startCrates, startSigstore, type CratesSandbox, type SigstoreSandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import crates from "../registries/crates/src/index.ts";
 import { makeRelease } from "./fixtures.ts";
@@ -77,6 +77,20 @@ async function release(ctx: Context<Options>) {
   const prepared = await crates.prepare(ctx);
   const published = await crates.publish(ctx, prepared);
   return { prepared, published, verified: await crates.verify(ctx, published) };
+}
+
+/** A publish request as cargo sends it (registry-web-api.md): a crate whose .crate is the bytes "abc". */
+function putCrate(to: CratesSandbox, token: string, name: string, vers: string) {
+  const meta = Buffer.from(JSON.stringify({ name, vers, deps: [] }));
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(meta.length);
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE(3);
+  return fetch(`${to.url}/api/v1/crates/new`, {
+    method: "PUT",
+    headers: { authorization: token },
+    body: Buffer.concat([head, meta, size, Buffer.from("abc")]),
+  });
 }
 
 async function thrown(promise: Promise<unknown>): Promise<FerryError> {
@@ -181,18 +195,7 @@ describe("crates against the sparse-registry stand-in", () => {
   });
 
   it("the stand-in refuses an existing version, and tokens it did not issue, with crates.io's error shape", async () => {
-    const meta = Buffer.from(JSON.stringify({ name: "put-crab", vers: "1.2.3", deps: [] }));
-    const body = (token: string) => {
-      const head = Buffer.alloc(4);
-      head.writeUInt32LE(meta.length);
-      const size = Buffer.alloc(4);
-      size.writeUInt32LE(3);
-      return fetch(`${registry.url}/api/v1/crates/new`, {
-        method: "PUT",
-        headers: { authorization: token },
-        body: Buffer.concat([head, meta, size, Buffer.from("abc")]),
-      });
-    };
+    const body = (token: string) => putCrate(registry, token, "put-crab", "1.2.3");
     const denied = await body("nope");
     expect(denied.status).toBe(403);
     expect((await body(registry.token)).status).toBe(200);
@@ -223,4 +226,138 @@ describe("crates against the sparse-registry stand-in", () => {
     const ctx = await crateRelease("down-crab", { env: { FERRY_CRATES_INDEX: "sparse+http://127.0.0.1:9/index/" } });
     expect((await thrown(crates.exists(ctx))).code).toBe("RegistryUnreachable");
   }, 30_000);
+});
+
+describe("crates.io trusted publishing against the stand-in", () => {
+  let sigstore: SigstoreSandbox;
+  let trusted: CratesSandbox;
+  beforeAll(async () => {
+    sigstore = await startSigstore({ repository: "acme/tp-crab" });
+    trusted = await startCrates({ sigstore });
+  });
+  afterAll(async () => {
+    await trusted?.stop();
+    await sigstore?.stop();
+  });
+
+  /** A release of tp-crab whose only credential is the CI's OIDC identity. */
+  const oidcRelease = (version: string) => crateRelease("tp-crab", { version, env: { ...trusted.oidcEnv, CARGO_REGISTRY_TOKEN: "" } });
+  /** Everything a user could see: logs, errors, rendered files. */
+  const shown = async (ctx: Context<Options>) => [
+    ...logs,
+    ...errors,
+    ...(await Promise.all(["package-list.txt"].map((f) => readFile(join(ctx.outDir, f), "utf8").catch(() => "")))),
+  ];
+
+  it("publishes with only an OIDC ID token, revokes the minted token after, also when the publish fails", async () => {
+    // crates.io: trusted publishing cannot create a crate, so its first version goes out with a token.
+    const missing = await oidcRelease("0.1.0");
+    await resetDir(missing.outDir);
+    const refused = await thrown(crates.publish(missing, await crates.prepare(missing)));
+    expect(refused.code).toBe("SecretMissing");
+    expect(refused.message).toContain("tp-crab has never been published, and trusted publishing cannot create a crate");
+    expect(trusted.mintedTokens).toEqual([]);
+    await release(await crateRelease("tp-crab", { version: "0.1.0", env: trusted.env }));
+    trusted.trustPublisher("tp-crab", { repository: "acme/tp-crab", workflow: "release.yml" });
+
+    const ctx = await oidcRelease("1.2.3");
+    const doctor = await crates.doctor!(ctx);
+    expect(doctor).toContainEqual({
+      name: "crates.io credentials",
+      ok: true,
+      detail: "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time",
+    });
+    const { published, verified } = await release(ctx);
+    expect(published.detail).toMatch(/^tp-crab 1\.2\.3 with cksum [0-9a-f]{64}, through trusted publishing$/);
+    expect(verified?.detail).toMatch(/^the index lists tp-crab 1\.2\.3 with cksum/);
+    expect(trusted.publishes.at(-1)).toEqual({ name: "tp-crab", vers: "1.2.3", status: 200 });
+    expect(trusted.mintedTokens).toHaveLength(1);
+    // Revoked: the registry now refuses it.
+    const revoked = await putCrate(trusted, trusted.mintedTokens[0]!, "tp-crab", "1.2.4");
+    expect(revoked.status).toBe(403);
+    expect(await revoked.json()).toEqual({ errors: [{ detail: "Invalid authentication token" }] });
+
+    // A publish that fails (other sources under 1.2.3) still revokes its token.
+    const other = await oidcRelease("1.2.3");
+    await writeFile(join(other.project.dir, "crate", "src", "main.rs"), 'fn main() {\n    println!("changed");\n}\n');
+    await resetDir(other.outDir);
+    const sent = trusted.publishes.length;
+    expect((await thrown(crates.publish(other, await crates.prepare(other)))).code).toBe("PublishedContentDiffers");
+    expect(trusted.publishes.length).toBe(sent);
+    expect(trusted.mintedTokens).toHaveLength(2);
+    expect((await putCrate(trusted, trusted.mintedTokens[1]!, "tp-crab", "1.2.4")).status).toBe(403);
+
+    for (const text of [...(await shown(ctx)), ...(await shown(other))]) {
+      expect(text).not.toMatch(/eyJ[\w-]{8,}\./); // a JWT
+      expect(text).not.toContain("cio_tp_");
+      for (const token of trusted.mintedTokens) expect(text).not.toContain(token);
+    }
+  }, 240_000);
+
+  it("a workflow that is not the crate's trusted publisher gets crates.io's reason and what to do; nothing is published", async () => {
+    sigstore.setWorkflow({ workflow: ".github/workflows/nightly.yml" });
+    try {
+      const ctx = await oidcRelease("1.3.0");
+      await resetDir(ctx.outDir);
+      const prepared = await crates.prepare(ctx);
+      const sent = trusted.publishes.length;
+      const minted = trusted.mintedTokens.length;
+      const error = await thrown(crates.publish(ctx, prepared));
+      expect(error.code).toBe("RegistryRefused");
+      expect(error.exitCode).toBe(1);
+      expect(error.message).toContain("refused to exchange this workflow's OIDC ID token for a publish token (400)");
+      expect(error.message).toContain(
+        "The Trusted Publishing config for repository `acme/tp-crab` does not match the workflow filename `nightly.yml` in the JWT. Expected workflow filenames: `release.yml`",
+      );
+      expect(error.message).toContain("open tp-crab's Settings → Trusted Publishing");
+      expect(trusted.publishes.length).toBe(sent);
+      expect(trusted.mintedTokens.length).toBe(minted);
+      for (const text of await shown(ctx)) expect(text).not.toMatch(/eyJ[\w-]{8,}\./);
+    } finally {
+      sigstore.setWorkflow({ workflow: ".github/workflows/release.yml" });
+    }
+  }, 120_000);
+
+  it("the stand-in's exchange checks the ID token as crates.io does", async () => {
+    const exchange = (body: unknown) =>
+      fetch(`${trusted.url}/api/v1/trusted_publishing/tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const idToken = async (audience: string) => {
+      const url = new URL(sigstore.env.ACTIONS_ID_TOKEN_REQUEST_URL!);
+      url.searchParams.set("audience", audience);
+      const answer = await fetch(url, { headers: { authorization: `Bearer ${sigstore.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` } });
+      return ((await answer.json()) as { value: string }).value;
+    };
+    const detail = async (response: Response) => ((await response.json()) as { errors: Array<{ detail: string }> }).errors[0]!.detail;
+
+    const wrongAudience = await exchange({ jwt: await idToken("crates.io") });
+    expect([wrongAudience.status, await detail(wrongAudience)]).toEqual([400, "Failed to decode JWT"]);
+    const jwt = await idToken(new URL(trusted.url).host);
+    const ok = await exchange({ jwt });
+    expect(ok.status).toBe(200);
+    const { token } = (await ok.json()) as { token: string };
+    expect(token).toMatch(/^cio_tp_[A-Za-z0-9]{32}$/);
+    const again = await exchange({ jwt });
+    expect([again.status, await detail(again)]).toEqual([400, "JWT has already been used"]);
+
+    sigstore.setWorkflow({ repository: "acme/elsewhere" });
+    const unknown = await exchange({ jwt: await idToken(new URL(trusted.url).host) });
+    sigstore.setWorkflow({ repository: "acme/tp-crab" });
+    expect([unknown.status, await detail(unknown)]).toEqual([400, "No Trusted Publishing config found for repository `acme/elsewhere`."]);
+
+    const revoke = (authorization: string) =>
+      fetch(`${trusted.url}/api/v1/trusted_publishing/tokens`, { method: "DELETE", headers: { authorization } });
+    expect((await revoke("Bearer cio_tp_short")).status).toBe(401);
+    expect((await revoke(`Bearer ${token}`)).status).toBe(204);
+    const denied = await putCrate(trusted, token, "tp-crab", "9.9.9");
+    expect([denied.status, await detail(denied)]).toEqual([403, "Invalid authentication token"]);
+    const brandNew = await putCrate(trusted, token, "new-crab", "1.0.0");
+    expect([brandNew.status, await detail(brandNew)]).toEqual([
+      403,
+      "Trusted Publishing tokens do not support creating new crates. Publish the crate manually, first",
+    ]);
+  });
 });

@@ -1,9 +1,15 @@
 // A stateful stand-in for a cargo registry with a sparse index, written from cargo's registry docs
 // (registry-index.md, registry-web-api.md): config.json, index files, the publish API and
 // downloads. Real `cargo publish` uploads to it and real cargo resolves and downloads from it.
-import { createHash, randomBytes } from "node:crypto";
+// With the sandbox's Sigstore issuer it also does crates.io's trusted publishing (RFC 3691, as
+// crates.io's src/controllers/trustpub/tokens implements it): an OIDC ID token exchanged at
+// POST /api/v1/trusted_publishing/tokens for a short-lived token that publishes only the crates
+// whose trusted publisher is that repository and workflow, revoked by DELETE on the same path.
+import { createHash, randomBytes, randomInt } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
+import type { SigstoreSandbox } from "./sigstore.ts";
 
 /** The metadata JSON of a publish request (the fields the index needs). */
 interface PublishMetadata {
@@ -34,6 +40,15 @@ export interface CratesSandbox {
   token: string;
   /** FERRY_CRATES_INDEX and CARGO_REGISTRY_TOKEN pointing ferry at this registry. */
   env: Record<string, string>;
+  /**
+   * Instead of CARGO_REGISTRY_TOKEN: FERRY_CRATES_INDEX and the Sigstore issuer's GitHub Actions
+   * ID token endpoint, whose tokens this registry exchanges (trusted publishing). Empty without one.
+   */
+  oidcEnv: Record<string, string>;
+  /** Makes a GitHub repository's workflow file (e.g. release.yml) a trusted publisher of a crate, as its settings page does on crates.io. */
+  trustPublisher(crate: string, publisher: { repository: string; workflow: string }): void;
+  /** Every token trusted publishing minted, in order (revoked ones included). */
+  mintedTokens: string[];
   /** Every publish request, in order: crate, version and answered status. */
   publishes: Array<{ name: string; vers: string; status: number }>;
   /** A stored .crate. */
@@ -52,6 +67,18 @@ function indexPath(name: string): string {
   return `${n.slice(0, 2)}/${n.slice(2, 4)}/${n}`;
 }
 
+/** The prefix of crates.io's trusted publishing tokens (crates_io_trustpub's AccessToken). */
+const trustedPrefix = "cio_tp_";
+const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/** AccessToken's one-character checksum: the XOR of the raw token's bytes, as an alphanumeric. */
+const checksum = (raw: string) => alphanumeric[[...Buffer.from(raw)].reduce((a, b) => a ^ b, 0) % alphanumeric.length]!;
+/** `cio_tp_` + 31 alphanumerics + their checksum. */
+function mintToken(): string {
+  const raw = Array.from({ length: 31 }, () => alphanumeric[randomInt(alphanumeric.length)]).join("");
+  return `${trustedPrefix}${raw}${checksum(raw)}`;
+}
+const wellFormed = (token: string) => /^cio_tp_[A-Za-z0-9]{32}$/.test(token) && checksum(token.slice(7, 38)) === token[38];
+
 class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -61,17 +88,105 @@ class ApiError extends Error {
   }
 }
 
-export async function startCrates(): Promise<CratesSandbox> {
+/**
+ * Starts the registry. With `sigstore`, trusted publishing exchanges that issuer's ID tokens
+ * (checked against its JWKS; the audience is this registry's host, as crates.io's is its domain).
+ */
+export async function startCrates({ sigstore }: { sigstore?: SigstoreSandbox } = {}): Promise<CratesSandbox> {
   const token = `cio-sandbox-${randomBytes(16).toString("hex")}`;
   /** Lowercased name → index lines (as stored) and .crate files by version. */
   const crates = new Map<string, { lines: string[]; files: Map<string, Buffer> }>();
   const publishes: CratesSandbox["publishes"] = [];
+  /** Trusted publishers: lowercased crate name → repository and workflow file. */
+  const publishers: Array<{ crate: string; repository: string; workflow: string }> = [];
+  /** Live trusted publishing tokens → the crates each may publish and when it expires. */
+  const grants = new Map<string, { crates: Set<string>; expires: number }>();
+  const mintedTokens: string[] = [];
+  const usedJtis = new Set<string>();
+  const jwks = sigstore ? createRemoteJWKSet(new URL(`${sigstore.issuer}/.well-known/jwks`)) : undefined;
   let url = "";
 
-  function publish(req: IncomingMessage, body: Buffer): void {
-    if (req.headers.authorization !== token) {
-      throw new ApiError(403, "authentication failed: the token is missing or invalid");
+  /** As crates.io's publish: a trusted publishing token for an existing crate it names, else the API token. */
+  function authorize(req: IncomingMessage, name: string): void {
+    const given = (req.headers.authorization ?? "").replace(/^bearer /i, "");
+    if (!given.startsWith(trustedPrefix)) {
+      if (given !== token) throw new ApiError(403, "authentication failed: the token is missing or invalid");
+      return;
     }
+    if (!wellFormed(given)) throw new ApiError(401, "Invalid `Authorization` header: Failed to parse token");
+    if (!crates.has(name.toLowerCase())) {
+      throw new ApiError(403, "Trusted Publishing tokens do not support creating new crates. Publish the crate manually, first");
+    }
+    const grant = grants.get(given);
+    if (!grant || grant.expires < Date.now()) throw new ApiError(403, "Invalid authentication token");
+    if (!grant.crates.has(name.toLowerCase())) throw new ApiError(403, `The provided access token is not valid for crate \`${name}\``);
+  }
+
+  /** POST /api/v1/trusted_publishing/tokens: crates.io's checks of a GitHub Actions ID token, in its order and words. */
+  async function exchange(body: Buffer): Promise<{ token: string }> {
+    let jwt: unknown;
+    try {
+      jwt = (JSON.parse(body.toString("utf8")) as { jwt?: unknown }).jwt;
+    } catch {
+      throw new ApiError(400, "Failed to parse the request body as JSON");
+    }
+    if (typeof jwt !== "string") throw new ApiError(422, "Failed to deserialize the JSON body into the target type: missing field `jwt`");
+    let issuer: string | undefined;
+    let kid: string | undefined;
+    try {
+      issuer = decodeJwt(jwt).iss;
+      kid = decodeProtectedHeader(jwt).kid;
+    } catch {
+      throw new ApiError(400, "Failed to decode JWT");
+    }
+    if (!sigstore || !jwks || issuer !== sigstore.issuer) throw new ApiError(400, `Unsupported JWT issuer: ${issuer}`);
+    if (!kid) throw new ApiError(400, "Missing JWT key ID");
+    let claims: Record<string, unknown>;
+    try {
+      claims = (await jwtVerify(jwt, jwks, { issuer: sigstore.issuer, audience: new URL(url).host, requiredClaims: ["jti", "exp"] }))
+        .payload;
+    } catch {
+      throw new ApiError(400, "Failed to decode JWT");
+    }
+    const claim = (name: string) => (typeof claims[name] === "string" ? claims[name] : "");
+    if (usedJtis.has(claim("jti"))) throw new ApiError(400, "JWT has already been used");
+    usedJtis.add(claim("jti"));
+    const event = claim("event_name");
+    if (event === "pull_request_target" || event === "workflow_run") {
+      throw new ApiError(
+        400,
+        `Trusted Publishing does not support the \`${event}\` event trigger due to security concerns. Please use a different trigger such as \`push\`, \`release\`, or \`workflow_dispatch\`.`,
+      );
+    }
+    const repository = claim("repository");
+    if (!repository.includes("/")) throw new ApiError(400, "Unexpected `repository` value");
+    const workflow = /([^/]+\.(yml|yaml))(@.+)/.exec(claim("workflow_ref"))?.[1];
+    if (!workflow) throw new ApiError(400, "Unexpected `workflow_ref` value");
+    const configs = publishers.filter((p) => p.repository.toLowerCase() === repository.toLowerCase());
+    if (configs.length === 0) throw new ApiError(400, `No Trusted Publishing config found for repository \`${repository}\`.`);
+    const matching = configs.filter((p) => p.workflow === workflow);
+    if (matching.length === 0) {
+      throw new ApiError(
+        400,
+        `The Trusted Publishing config for repository \`${repository}\` does not match the workflow filename \`${workflow}\` in the JWT. Expected workflow filenames: ${configs.map((p) => `\`${p.workflow}\``).join(", ")}`,
+      );
+    }
+    const minted = mintToken();
+    grants.set(minted, { crates: new Set(matching.map((p) => p.crate)), expires: Date.now() + 30 * 60_000 });
+    mintedTokens.push(minted);
+    return { token: minted };
+  }
+
+  /** DELETE /api/v1/trusted_publishing/tokens: the token in Authorization stops working (204 whether or not it was live). */
+  function revoke(req: IncomingMessage): void {
+    const header = req.headers.authorization;
+    if (!header) throw new ApiError(403, "this action requires authentication");
+    const given = header.replace(/^bearer /i, "");
+    if (!wellFormed(given)) throw new ApiError(401, "Invalid `Authorization` header: Failed to parse token");
+    grants.delete(given);
+  }
+
+  function publish(req: IncomingMessage, body: Buffer): void {
     if (body.length < 4) throw new ApiError(400, "invalid upload request: missing metadata");
     const jsonLength = body.readUInt32LE(0);
     const crateStart = 4 + jsonLength + 4;
@@ -87,6 +202,7 @@ export async function startCrates(): Promise<CratesSandbox> {
     if (crate.length !== crateLength) throw new ApiError(400, "invalid upload request: truncated tarball");
     if (!validName.test(meta.name ?? "")) throw new ApiError(400, `invalid crate name: \`${meta.name}\``);
     if (!semver.test(meta.vers ?? "")) throw new ApiError(400, `invalid version: \`${meta.vers}\``);
+    authorize(req, meta.name);
 
     const key = meta.name.toLowerCase();
     const existing = crates.get(key);
@@ -141,6 +257,17 @@ export async function startCrates(): Promise<CratesSandbox> {
           return sendJson(res, error.status, { errors: [{ detail: error.message }] });
         }
       }
+      if (path === "/api/v1/trusted_publishing/tokens" && (req.method === "POST" || req.method === "DELETE")) {
+        const body = await readBody(req);
+        try {
+          if (req.method === "POST") return sendJson(res, 200, await exchange(body));
+          revoke(req);
+          return void res.writeHead(204).end();
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          return sendJson(res, error.status, { errors: [{ detail: error.message }] });
+        }
+      }
       if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { errors: [{ detail: "method not allowed" }] });
       if (path === "/index/config.json") {
         return sendJson(res, 200, { dl: `${url}/api/v1/crates`, api: url, "auth-required": false });
@@ -180,6 +307,9 @@ export async function startCrates(): Promise<CratesSandbox> {
     index,
     token,
     env: { FERRY_CRATES_INDEX: index, CARGO_REGISTRY_TOKEN: token },
+    oidcEnv: sigstore ? { FERRY_CRATES_INDEX: index, ...sigstore.env } : {},
+    trustPublisher: (crate, { repository, workflow }) => void publishers.push({ crate: crate.toLowerCase(), repository, workflow }),
+    mintedTokens,
     publishes,
     crate: (name, version) => crates.get(name.toLowerCase())?.files.get(version),
     async stop() {

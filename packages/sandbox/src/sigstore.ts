@@ -85,6 +85,7 @@ export async function startSigstore({
       .setIssuer(url)
       .setAudience(audience)
       .setSubject(`repo:${repository}:ref:${ref}`)
+      .setJti(randomBytes(16).toString("hex"))
       .setIssuedAt()
       .setExpirationTime("10m")
       .sign(signing.privateKey);

@@ -4,7 +4,7 @@ import { cratesVersion, FerryError, hashFile, type Context, type Version } from 
 import { parse } from "smol-toml";
 
 const registry = "crates";
-const cratesIo = "sparse+https://index.crates.io/";
+export const cratesIo = "sparse+https://index.crates.io/";
 
 export interface CrateOptions {
   manifest: string;

@@ -1,7 +1,7 @@
 import { copyFile, rm, stat, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { basename, join, resolve } from "node:path";
-import { checkStep, defineRegistry, FerryError, innerPath, secretCheck, toolCheck, type Context, makeTempDir } from "@ferry/core";
+import { checkStep, defineRegistry, FerryError, innerPath, pass, secretCheck, toolCheck, type Context, makeTempDir } from "@ferry/core";
 import { z } from "zod";
 import {
   cargoRegistry,
@@ -14,6 +14,7 @@ import {
   type CrateOptions,
 } from "./cargo.ts";
 import { readIndex, type IndexEntry } from "./sparse.ts";
+import { publishToken, tokenFix, trustedPublishing } from "./trusted.ts";
 
 const name = "crates";
 
@@ -60,6 +61,28 @@ function differs(crate: Crate, entry: IndexEntry, sha256: string): FerryError {
     why: "A crate version can never be replaced, only yanked.",
     fix: "Release a new version (the tag and Cargo.toml both), or check out the sources that were published.",
   });
+}
+
+/** Runs `cargo publish` with `token`; the build was verified in prepare(). */
+async function publishWith(ctx: Context<CrateOptions>, crate: Crate, sha256: string, token: string) {
+  const { args, env } = cargoRegistry(ctx, token);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // cargo re-packages the same bytes and waits for the index.
+      await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
+      return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
+    } catch (error) {
+      // An earlier attempt may have got through: the same cksum in the index is a success.
+      const entry = await findVersion(ctx, crate);
+      if (entry && entry.cksum !== sha256) throw differs(crate, entry, sha256);
+      if (entry) return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
+      // cargo does not retry an upload itself: a 5xx, a 429 or a dropped connection is tried again (three tries in all).
+      const wait = retryDelay(error, attempt);
+      if (attempt >= 3 || wait === undefined || ctx.signal.aborted) throw error;
+      ctx.log(`cargo publish failed (${firstLine(error)}); retrying (${attempt + 1}/3)`);
+      await sleep(wait, undefined, { signal: ctx.signal });
+    }
+  }
 }
 
 export default defineRegistry({
@@ -115,31 +138,12 @@ export default defineRegistry({
 
   async publish(ctx, prepared) {
     const { crate, sha256 } = prepared;
-    const token = ctx.secret("CARGO_REGISTRY_TOKEN");
-    if (!token) {
-      throw new FerryError("SecretMissing", {
-        registry: name,
-        what: "CARGO_REGISTRY_TOKEN is not set.",
-        fix: "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN.",
-      });
-    }
-    const { args, env } = cargoRegistry(ctx, token);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // prepare() verified the build; cargo re-packages the same bytes and waits for the index.
-        await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
-        return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
-      } catch (error) {
-        // An earlier attempt may have got through: the same cksum in the index is a success.
-        const entry = await findVersion(ctx, crate);
-        if (entry && entry.cksum !== sha256) throw differs(crate, entry, sha256);
-        if (entry) return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
-        // cargo does not retry an upload itself: a 5xx, a 429 or a dropped connection is tried again (three tries in all).
-        const wait = retryDelay(error, attempt);
-        if (attempt >= 3 || wait === undefined || ctx.signal.aborted) throw error;
-        ctx.log(`cargo publish failed (${firstLine(error)}); retrying (${attempt + 1}/3)`);
-        await sleep(wait, undefined, { signal: ctx.signal });
-      }
+    const { token, trusted, release } = await publishToken(ctx, crate);
+    try {
+      const { detail } = await publishWith(ctx, crate, sha256, token);
+      return { detail: trusted ? `${detail}, through trusted publishing` : detail };
+    } finally {
+      await release();
     }
   },
 
@@ -152,11 +156,10 @@ export default defineRegistry({
 
   async doctor(ctx) {
     const cargo = await toolCheck(ctx, "cargo", "Install Rust's toolchain (https://rustup.rs) so that cargo is on PATH.");
-    const token = secretCheck(
-      ctx,
-      ["CARGO_REGISTRY_TOKEN"],
-      "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN.",
-    );
+    // Trusted publishing needs no stored token: an OIDC ID token is exchanged at publish time.
+    const token = trustedPublishing(ctx)
+      ? pass("crates.io credentials", "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time")
+      : secretCheck(ctx, ["CARGO_REGISTRY_TOKEN"], tokenFix);
     if (!cargo.ok) return [cargo, token];
     // crates.io has no read-only call that authenticates a token; the manifest is what can be checked.
     const manifest = await checkStep(`${ctx.options.manifest} readable`, async () => {
