@@ -1,13 +1,18 @@
 import { createRequire as __ferryRequire } from "node:module"; const require = __ferryRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;
 import {
+  addSecret,
   checkStep,
   cratesVersion,
   defineRegistry,
   external_exports,
   hashFile,
+  idToken,
+  idTokenAvailable,
   innerPath,
   makeTempDir,
   parse,
+  pass,
+  readJson,
   secretCheck,
   toolCheck
 } from "./chunk-BGSOEGVI.js";
@@ -159,6 +164,83 @@ async function readIndex(ctx, index, name2) {
   }
 }
 
+// registries/crates/src/trusted.ts
+var registry3 = "crates";
+var tokenFix = "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN, or add this workflow as the crate's trusted publisher on crates.io (Settings \u2192 Trusted Publishing) and give the job `permissions: id-token: write`.";
+var trustedPublishing = (ctx) => !ctx.secret("CARGO_REGISTRY_TOKEN") && idTokenAvailable(ctx);
+async function publishToken(ctx, crate) {
+  const stored = ctx.secret("CARGO_REGISTRY_TOKEN");
+  if (stored) return { token: stored, trusted: false, release: () => Promise.resolve() };
+  if (!idTokenAvailable(ctx)) {
+    throw new FerryError("SecretMissing", {
+      registry: registry3,
+      what: "CARGO_REGISTRY_TOKEN is not set, and no OIDC ID token is available for trusted publishing.",
+      fix: tokenFix
+    });
+  }
+  const index = indexUrl(ctx);
+  if ((await readIndex(ctx, index, crate.name)).length === 0) {
+    throw new FerryError("SecretMissing", {
+      registry: registry3,
+      what: `${crate.name} has never been published, and trusted publishing cannot create a crate.`,
+      fix: "Publish the crate's first version with CARGO_REGISTRY_TOKEN (a token with the publish-new scope), then add this workflow as its trusted publisher."
+    });
+  }
+  const endpoint = new URL("api/v1/trusted_publishing/tokens", `${await apiUrl(ctx, index)}/`);
+  const audience = endpoint.host;
+  const response = await ctx.http(endpoint, {
+    method: "POST",
+    headers: { accept: "application/json", "content-type": "application/json" },
+    // An ID token is exchanged once (crates.io records its jti): each attempt asks for a fresh one.
+    body: async () => JSON.stringify({ jwt: await idToken(ctx, audience, { registry: registry3, http: ctx.http }) })
+  });
+  if (!response.ok) {
+    throw new FerryError("RegistryRefused", {
+      registry: registry3,
+      what: `${endpoint.host} refused to exchange this workflow's OIDC ID token for a publish token (${response.status}).`,
+      why: await errorDetail(response),
+      fix: `On crates.io, open ${crate.name}'s Settings \u2192 Trusted Publishing and add this repository and workflow file (and environment, if the job has one); or set CARGO_REGISTRY_TOKEN.`
+    });
+  }
+  const { token } = await readJson(response, registry3);
+  if (!token) throw new FerryError("RegistryRefused", { registry: registry3, what: `${endpoint.host} exchanged the OIDC ID token for no token.` });
+  addSecret(token);
+  return {
+    token,
+    trusted: true,
+    async release() {
+      const revoked = await ctx.http(endpoint, { method: "DELETE", headers: { authorization: `Bearer ${token}` } }).then(
+        async (r) => r.ok ? void 0 : `${r.status}: ${await errorDetail(r)}`,
+        (error) => error.message
+      );
+      if (revoked) ctx.log(`could not revoke the trusted publishing token (${revoked}); it expires by itself within 30 minutes`);
+    }
+  };
+}
+async function apiUrl(ctx, index) {
+  if (index === cratesIo) return "https://crates.io";
+  const url = new URL("config.json", index.replace(/^sparse\+/, ""));
+  const response = await ctx.http(url);
+  const { api } = response.ok ? await readJson(response, registry3) : {};
+  if (!api) {
+    throw new FerryError("RegistryRefused", {
+      registry: registry3,
+      what: `${url.href} names no API (answered ${response.status}), so there is nowhere to exchange an OIDC ID token.`,
+      fix: "Set CARGO_REGISTRY_TOKEN, or point `index` at a registry that has an API."
+    });
+  }
+  return api.replace(/\/+$/, "");
+}
+async function errorDetail(response) {
+  const text = (await response.text()).trim();
+  try {
+    const { errors } = JSON.parse(text);
+    if (errors?.length) return errors.map((e) => e.detail).join("; ");
+  } catch {
+  }
+  return text.slice(0, 300);
+}
+
 // registries/crates/src/index.ts
 var name = "crates";
 var options = external_exports.object({
@@ -186,6 +268,23 @@ function differs(crate, entry, sha256) {
     why: "A crate version can never be replaced, only yanked.",
     fix: "Release a new version (the tag and Cargo.toml both), or check out the sources that were published."
   });
+}
+async function publishWith(ctx, crate, sha256, token) {
+  const { args, env } = cargoRegistry(ctx, token);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
+      return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
+    } catch (error) {
+      const entry = await findVersion(ctx, crate);
+      if (entry && entry.cksum !== sha256) throw differs(crate, entry, sha256);
+      if (entry) return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
+      const wait = retryDelay(error, attempt);
+      if (attempt >= 3 || wait === void 0 || ctx.signal.aborted) throw error;
+      ctx.log(`cargo publish failed (${firstLine(error)}); retrying (${attempt + 1}/3)`);
+      await sleep(wait, void 0, { signal: ctx.signal });
+    }
+  }
 }
 var src_default = defineRegistry({
   name,
@@ -232,28 +331,12 @@ var src_default = defineRegistry({
   },
   async publish(ctx, prepared) {
     const { crate, sha256 } = prepared;
-    const token = ctx.secret("CARGO_REGISTRY_TOKEN");
-    if (!token) {
-      throw new FerryError("SecretMissing", {
-        registry: name,
-        what: "CARGO_REGISTRY_TOKEN is not set.",
-        fix: "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN."
-      });
-    }
-    const { args, env } = cargoRegistry(ctx, token);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await ctx.exec("cargo", ["publish", "--no-verify", "--manifest-path", crate.manifestPath, ...args], { env });
-        return { detail: `${crate.name} ${crate.version} with cksum ${sha256}` };
-      } catch (error) {
-        const entry = await findVersion(ctx, crate);
-        if (entry && entry.cksum !== sha256) throw differs(crate, entry, sha256);
-        if (entry) return { detail: `${crate.name} ${crate.version} was already in the index with cksum ${sha256}` };
-        const wait = retryDelay(error, attempt);
-        if (attempt >= 3 || wait === void 0 || ctx.signal.aborted) throw error;
-        ctx.log(`cargo publish failed (${firstLine(error)}); retrying (${attempt + 1}/3)`);
-        await sleep(wait, void 0, { signal: ctx.signal });
-      }
+    const { token, trusted, release } = await publishToken(ctx, crate);
+    try {
+      const { detail } = await publishWith(ctx, crate, sha256, token);
+      return { detail: trusted ? `${detail}, through trusted publishing` : detail };
+    } finally {
+      await release();
     }
   },
   async verify(ctx) {
@@ -264,11 +347,7 @@ var src_default = defineRegistry({
   },
   async doctor(ctx) {
     const cargo = await toolCheck(ctx, "cargo", "Install Rust's toolchain (https://rustup.rs) so that cargo is on PATH.");
-    const token = secretCheck(
-      ctx,
-      ["CARGO_REGISTRY_TOKEN"],
-      "Create a token with the publish-update scope (publish-new for a first release) at https://crates.io/settings/tokens and set it as CARGO_REGISTRY_TOKEN."
-    );
+    const token = trustedPublishing(ctx) ? pass("crates.io credentials", "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time") : secretCheck(ctx, ["CARGO_REGISTRY_TOKEN"], tokenFix);
     if (!cargo.ok) return [cargo, token];
     const manifest = await checkStep(`${ctx.options.manifest} readable`, async () => {
       const crate = await readMetadata(ctx);
