@@ -26,13 +26,16 @@ export interface ArchiveCache {
   archive(artifact: ReleaseFile): Promise<string>;
   /** The archive's binary, extracted. */
   binary(artifact: Artifact): Promise<string>;
-  /** The sha256 of the archive's binary (extracting it when it is not yet). */
-  binarySha256(artifact: Artifact): Promise<string>;
   /**
    * The file of this content key: made by `make` (which writes `out` and returns what to record of
    * it, its sha256 at least) unless a checked one is there already, then kept as `name`.
    */
   derived<Record extends DerivedRecord>(key: string, name: string, make: (out: string) => Promise<Record>): Promise<Derived<Record>>;
+  /**
+   * What was recorded of the file of this content key when it was made, without reading the file
+   * (for a step that needs only its digests, such as exists()); undefined when none was made here.
+   */
+  derivedRecord<Record extends DerivedRecord>(key: string): Promise<Record | undefined>;
 }
 
 /** What is recorded of a derived file: its sha256 (checked before every reuse) and whatever its maker adds. */
@@ -129,8 +132,11 @@ export function createArchiveCache(outputDir: string, { signal }: { signal?: Abo
   return {
     archive,
     binary: async (artifact) => (await extracted(artifact)).out,
-    binarySha256: async (artifact) => (await extracted(artifact)).sha256,
     derived,
+    derivedRecord: async <Record extends DerivedRecord>(key: string) => {
+      const found = await readJson(join(outputDir, "cache", "derived", key, "record.json"));
+      return typeof found?.sha256 === "string" ? (found as Record) : undefined;
+    },
   };
 }
 

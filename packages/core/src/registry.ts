@@ -87,14 +87,13 @@ export interface Context<Options> {
   archive(artifact: Pick<Artifact, "name" | "sha256" | "url">): Promise<string>;
   /** A local path of the artifact's binary, extracted from its archive. */
   binary(artifact: Artifact): Promise<string>;
-  /** The sha256 of the artifact's binary. */
-  binarySha256(artifact: Artifact): Promise<string>;
   /**
    * A file made once per content (a package tarball, an image layer), kept in <output>/cache/ for
    * every later step and run: `key` is a `contentKey` of everything it is made of; `make` writes it
    * to `out` and returns what to record of it (its sha256 at least, checked before every reuse).
    */
   derived: ArchiveCache["derived"];
+  derivedRecord: ArchiveCache["derivedRecord"];
   log(message: string): void;
   signal: AbortSignal;
   dryRun: boolean;

@@ -124,8 +124,7 @@ export async function assemble(ctx: Context<DockerOptions>, outDir?: string): Pr
     const platform = platformOf(artifact.arch);
     const pulled: BaseImage | undefined = base && (await pullBase(base.client, ctx.options.base!, base.digest, platform));
     const name = ctx.project.binary;
-    const { file, record: layer } = await layerOf(ctx, artifact, name);
-    if (outDir) await placeFile(file, blobPath(outDir, layer.digest));
+    const layer = await layerOf(ctx, artifact, name, outDir);
     if (pulled && outDir) for (const blob of pulled.layers) await download(base!.client, blob, blobPath(outDir, blob.digest));
     const config = renderConfig({ platform, binary: name, layer, labels, ...(pulled ? { base: pulled.config } : {}) });
     const layers = [...(pulled?.layers ?? []), { mediaType: layer.mediaType, digest: layer.digest, size: layer.size }];
@@ -148,19 +147,37 @@ export async function assemble(ctx: Context<DockerOptions>, outDir?: string): Pr
   return { index, images, files };
 }
 
+const layerKey = (artifact: Artifact, name: string) =>
+  contentKey("oci layer", process.versions.zlib, artifact.sha256, artifact.binary, name);
+
 /**
- * ferry's layer of the artifact's binary, made once (tar, gzip, hashes: a CPU-heavy pass over the
- * whole binary) and kept in the output directory's cache, keyed by the binary's sha256 and name
- * and zlib's version: exists() and a re-run take its digest and size from the record.
+ * ferry's layer of the artifact's binary, made once (extract, tar, gzip, hashes: a CPU-heavy pass
+ * over the whole binary) and kept in the output directory's cache, keyed by the archive's sha256
+ * (which fixes the binary's bytes), the binary's names and zlib's version.
  */
-async function layerOf(ctx: Context<DockerOptions>, artifact: Artifact, name: string): Promise<Derived<Layer & DerivedRecord>> {
-  const key = contentKey("oci layer", process.versions.zlib, await ctx.binarySha256(artifact), name);
-  return ctx.derived(key, "layer.tar.gz", async (out) => {
+function madeLayer(ctx: Context<DockerOptions>, artifact: Artifact, name: string): Promise<Derived<Layer & DerivedRecord>> {
+  return ctx.derived(layerKey(artifact, name), "layer.tar.gz", async (out) => {
     const binary = await ctx.binary(artifact);
     const layer = await cpuBound(() => buildLayer(binary, name, out));
     ctx.log(`built the layer of ${artifact.os}/${artifact.arch} (${layer.digest}, ${layer.size} bytes)`);
     return { sha256: layer.digest.slice("sha256:".length), ...layer };
   });
+}
+
+/**
+ * The layer, linked into the layout in `outDir`. Without `outDir` (exists()), its digests as
+ * recorded when it was made, neither the layer nor the binary read again (each a hash of the whole
+ * file): a layer is made only when it never was here.
+ */
+async function layerOf(ctx: Context<DockerOptions>, artifact: Artifact, name: string, outDir?: string): Promise<Layer> {
+  if (!outDir) {
+    const recorded = await ctx.derivedRecord<Layer & DerivedRecord>(layerKey(artifact, name));
+    if (recorded?.digest && recorded.diffId) return recorded;
+    return (await madeLayer(ctx, artifact, name)).record;
+  }
+  const { file, record } = await madeLayer(ctx, artifact, name);
+  await placeFile(file, blobPath(outDir, record.digest));
+  return record;
 }
 
 /** Streams a base layer to disk (once: a present file of the right size is kept). */
