@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-BGSOEGVI.js";
+} from "./chunk-KJYFDX4C.js";
 import {
   FerryError,
   asFerryError
@@ -59,20 +59,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-OE2TYEOP.js"),
-  aur: () => import("./src-ZH3Y5UNY.js"),
-  chocolatey: () => import("./src-4BOZOFBP.js"),
-  crates: () => import("./src-2ERLUIXH.js"),
-  docker: () => import("./src-IT66FIVA.js"),
-  flathub: () => import("./src-4EDHZ6SW.js"),
-  homebrew: () => import("./src-7OX7KGBU.js"),
-  nix: () => import("./src-GELTIT7K.js"),
-  npm: () => import("./src-HVESPPKM.js"),
-  pypi: () => import("./src-SMRIGMAK.js"),
-  rpm: () => import("./src-FUFPKYWI.js"),
-  scoop: () => import("./src-O4JMAUUX.js"),
-  snap: () => import("./src-Z7RJMVEQ.js"),
-  winget: () => import("./src-2VHTIVCH.js")
+  apt: () => import("./src-WQT533LC.js"),
+  aur: () => import("./src-B6RYSJDQ.js"),
+  chocolatey: () => import("./src-BBLLBH4I.js"),
+  crates: () => import("./src-YOPS5W7B.js"),
+  docker: () => import("./src-LTNNGIUM.js"),
+  flathub: () => import("./src-Y7ENZMBZ.js"),
+  homebrew: () => import("./src-RMUDB6V5.js"),
+  nix: () => import("./src-4RMK4DKM.js"),
+  npm: () => import("./src-QISXFR2D.js"),
+  pypi: () => import("./src-FBCRJSJ7.js"),
+  rpm: () => import("./src-L2RBPQ44.js"),
+  scoop: () => import("./src-HEN5MTST.js"),
+  snap: () => import("./src-JR6I674M.js"),
+  winget: () => import("./src-BGILHXPP.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-BGSOEGVI.js";
+} from "./chunk-KJYFDX4C.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-BGSOEGVI.js";
+} from "./chunk-KJYFDX4C.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

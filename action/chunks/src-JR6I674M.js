@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-BGSOEGVI.js";
+} from "./chunk-KJYFDX4C.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   redact,
   secretCheck,
   targetNames
-} from "./chunk-BGSOEGVI.js";
+} from "./chunk-KJYFDX4C.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

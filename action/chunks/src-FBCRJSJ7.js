@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-BGSOEGVI.js";
+} from "./chunk-KJYFDX4C.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-BGSOEGVI.js";
+} from "./chunk-KJYFDX4C.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -553,8 +553,7 @@ async function assemble(ctx, outDir) {
     const platform = platformOf(artifact.arch);
     const pulled = base && await pullBase(base.client, ctx.options.base, base.digest, platform);
     const name = ctx.project.binary;
-    const { file, record: layer } = await layerOf(ctx, artifact, name);
-    if (outDir) await placeFile(file, blobPath(outDir, layer.digest));
+    const layer = await layerOf(ctx, artifact, name, outDir);
     if (pulled && outDir) for (const blob of pulled.layers) await download(base.client, blob, blobPath(outDir, blob.digest));
     const config = renderConfig({ platform, binary: name, layer, labels, ...pulled ? { base: pulled.config } : {} });
     const layers = [...pulled?.layers ?? [], { mediaType: layer.mediaType, digest: layer.digest, size: layer.size }];
@@ -577,14 +576,24 @@ async function assemble(ctx, outDir) {
   }
   return { index, images, files };
 }
-async function layerOf(ctx, artifact, name) {
-  const key = contentKey("oci layer", process.versions.zlib, await ctx.binarySha256(artifact), name);
-  return ctx.derived(key, "layer.tar.gz", async (out) => {
+var layerKey = (artifact, name) => contentKey("oci layer", process.versions.zlib, artifact.sha256, artifact.binary, name);
+function madeLayer(ctx, artifact, name) {
+  return ctx.derived(layerKey(artifact, name), "layer.tar.gz", async (out) => {
     const binary = await ctx.binary(artifact);
     const layer = await cpuBound(() => buildLayer(binary, name, out));
     ctx.log(`built the layer of ${artifact.os}/${artifact.arch} (${layer.digest}, ${layer.size} bytes)`);
     return { sha256: layer.digest.slice("sha256:".length), ...layer };
   });
+}
+async function layerOf(ctx, artifact, name, outDir) {
+  if (!outDir) {
+    const recorded = await ctx.derivedRecord(layerKey(artifact, name));
+    if (recorded?.digest && recorded.diffId) return recorded;
+    return (await madeLayer(ctx, artifact, name)).record;
+  }
+  const { file, record } = await madeLayer(ctx, artifact, name);
+  await placeFile(file, blobPath(outDir, record.digest));
+  return record;
 }
 async function download(client2, blob, path) {
   const existing = await stat2(path).catch(() => void 0);
