@@ -43,6 +43,8 @@ async function context(
     manifest: fixture.manifest,
     distDir: fixture.distDir,
     env: { NPM_CONFIG_REGISTRY: verdaccio.url, NPM_TOKEN: verdaccio.token, ...env },
+    // Provenance, signed with the OIDC identity some of these tests have, is tested in npm-provenance.test.ts.
+    provenance: false,
     log: (message) => logs.push(message),
   });
 }

@@ -340,6 +340,7 @@ async function release(command: "build" | "release" | "publish" | "plan", plan: 
     distDir,
     env,
     dryRun,
+    provenance: config.sign.attestations !== "off",
     concurrency: plan.concurrency,
     verifyTimeoutMs: plan.verifyTimeoutMs,
     signal: interruption.signal,

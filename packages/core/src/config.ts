@@ -179,7 +179,7 @@ const signSchema = z.strictObject({
   }),
   attestations: z.enum(["auto", "on", "off"]).default("auto").meta({
     description:
-      "Whether the release's files get a GitHub artifact attestation (SLSA provenance, signed keylessly with Sigstore) once it is public. `auto`: when the CI hands out an OIDC token (GitHub Actions with `id-token: write`; storing it needs `attestations: write`); `on`: always, and a run without a token is refused; `off`: never.",
+      "Whether the release's files get a GitHub artifact attestation (SLSA provenance, signed keylessly with Sigstore) once it is public, and npm packages their provenance. `auto`: when the CI hands out an OIDC token (GitHub Actions with `id-token: write`; storing it needs `attestations: write`); `on`: always, and a run without a token is refused; `off`: never.",
   }),
 });
 export type SignOptions = z.infer<typeof signSchema>;

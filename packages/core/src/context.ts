@@ -22,6 +22,8 @@ export interface ContextInput<Options> {
   cache?: ArchiveCache;
   env?: NodeJS.ProcessEnv;
   dryRun?: boolean;
+  /** @default true */
+  provenance?: boolean;
   signal?: AbortSignal;
   log?: (message: string) => void;
 }
@@ -60,6 +62,7 @@ export function createContext<Options>(input: ContextInput<Options>): Context<Op
     log,
     signal,
     dryRun: input.dryRun ?? false,
+    provenance: input.provenance ?? true,
   };
 }
 

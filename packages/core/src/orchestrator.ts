@@ -57,6 +57,8 @@ export interface RunSpokesInput {
   distDir: string;
   env?: NodeJS.ProcessEnv;
   dryRun?: boolean;
+  /** Whether registries sign build provenance (sign.attestations is not off). @default true */
+  provenance?: boolean;
   /**
    * How many registries run at once. Their steps are mostly network-bound; CPU-heavy ones take turns
    * in the shared pool sized to the cores (`cpuBound`), whatever this is. @default every selected registry
@@ -139,6 +141,7 @@ async function runSpoke(input: RunSpokesInput, { adapter, options, common }: Spo
     cache,
     ...(input.env ? { env: input.env } : {}),
     dryRun: input.dryRun ?? false,
+    provenance: input.provenance ?? true,
     signal: controller.signal,
     log: (message) => input.log?.(name, redact(message)),
   });

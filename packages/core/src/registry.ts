@@ -97,6 +97,11 @@ export interface Context<Options> {
   log(message: string): void;
   signal: AbortSignal;
   dryRun: boolean;
+  /**
+   * Whether a registry that takes build provenance (npm) signs it when the run has an OIDC
+   * identity: false when sign.attestations is off.
+   */
+  provenance: boolean;
 }
 
 /** One prerequisite `ferry doctor` checked: what (`name`), the outcome, and for a failure what to do. */

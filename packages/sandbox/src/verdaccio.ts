@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runServer } from "verdaccio";
+import { startProvenanceProxy } from "./npm-provenance.ts";
 
 export interface VerdaccioSandbox {
   /** The registry URL, e.g. `http://127.0.0.1:41234/`. */
@@ -17,8 +18,10 @@ export interface VerdaccioSandbox {
  * Starts a real npm registry (Verdaccio) on 127.0.0.1 with an empty temporary storage and no
  * uplinks: nothing is proxied from npmjs.org, so every package it serves was published to it.
  * Verdaccio accepts only tokens it issued, so a user is registered and its token returned.
+ * It is served through a proxy that keeps provenance as npmjs.org does (npm-provenance.ts),
+ * verified against `trustedRoot` (a Sigstore trusted root's path) when given.
  */
-export async function startVerdaccio(): Promise<VerdaccioSandbox> {
+export async function startVerdaccio({ trustedRoot }: { trustedRoot?: string } = {}): Promise<VerdaccioSandbox> {
   const root = await mkdtemp(join(tmpdir(), "ferry-verdaccio-"));
   const config = {
     // Inside a file of root, so that whatever Verdaccio resolves beside its configuration stays in root.
@@ -40,15 +43,19 @@ export async function startVerdaccio(): Promise<VerdaccioSandbox> {
     server.listen(0, "127.0.0.1", resolve);
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/`;
-
+  let proxy: Server | undefined;
   const stop = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of [proxy, server]) {
+      if (!s) continue;
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
     await rm(root, { recursive: true, force: true });
   };
 
   try {
+    proxy = await startProvenanceProxy(port, trustedRoot ? { trustedRoot } : {});
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
     return { url, token: await addUser(url, "ferry", "ferry-sandbox-password"), stop };
   } catch (error) {
     await stop();

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { FerryError, addSecret, idToken, readJson, redact, type Context } from "@ferry/core";
+import { FerryError, addSecret, idToken, readJson, redact, type Context, type SerializedBundle } from "@ferry/core";
 import type { NpmOptions } from "./options.ts";
+import type { DistAttestations } from "./provenance.ts";
 import type { RenderedPackage } from "./render.ts";
 
 type Ctx = Context<NpmOptions>;
@@ -14,7 +15,8 @@ export function registryUrl(ctx: Ctx): string {
 /** `@scope/name` → `@scope%2fname`, the form npm itself puts in request paths. */
 const escapeName = (name: string): string => encodeURIComponent(name).replace(/^%40/, "@").replace("%2F", "%2f");
 
-export type Remote = { state: "absent" } | { state: "present"; shasum: string; integrity: string | undefined };
+export type Remote =
+  { state: "absent" } | { state: "present"; shasum: string; integrity: string | undefined; attestations: DistAttestations | undefined };
 
 /**
  * Reads one version's document. The per-version URL is live right after a publish, unlike the
@@ -31,7 +33,7 @@ export async function readVersion(ctx: Ctx, name: string, version: string): Prom
     return { state: "absent" };
   }
   if (response.status !== 200) throw await refused(ctx, response, `GET ${url.pathname}`);
-  const body = await readJson<{ dist?: { shasum?: string; integrity?: string } }>(response, ctx.registry);
+  const body = await readJson<{ dist?: { shasum?: string; integrity?: string; attestations?: DistAttestations } }>(response, ctx.registry);
   if (!body.dist?.shasum) {
     throw new FerryError("RegistryRefused", {
       registry: ctx.registry,
@@ -39,7 +41,7 @@ export async function readVersion(ctx: Ctx, name: string, version: string): Prom
       why: "ferry cannot tell whether the published tarball is this release's.",
     });
   }
-  return { state: "present", shasum: body.dist.shasum, integrity: body.dist.integrity };
+  return { state: "present", shasum: body.dist.shasum, integrity: body.dist.integrity, attestations: body.dist.attestations };
 }
 
 /**
@@ -67,7 +69,8 @@ export const sameTarball = (remote: Remote, pkg: RenderedPackage): boolean =>
 
 /**
  * Publishes one package the way `npm publish` does (libnpmpublish's document: the version's
- * manifest with its dist checksums, the dist-tag, and the tarball as a base64 attachment).
+ * manifest with its dist checksums, the dist-tag, and the tarball as a base64 attachment; with
+ * `provenance`, its Sigstore bundle as the JSON attachment `<name>-<version>.sigstore`).
  * Answers "conflict" (with the registry's words) when it refused in a way that may mean the version exists.
  */
 export async function putPackage(
@@ -75,6 +78,7 @@ export async function putPackage(
   pkg: RenderedPackage,
   tag: string,
   token: string,
+  provenance?: SerializedBundle,
 ): Promise<{ state: "published" } | { state: "conflict"; why: string }> {
   const registry = registryUrl(ctx);
   const tarball = await readFile(pkg.tarball);
@@ -102,6 +106,7 @@ export async function putPackage(
         data: tarball.toString("base64"),
         length: tarball.length,
       },
+      ...(provenance ? { [`${pkg.name}-${pkg.version}.sigstore`]: bundleAttachment(provenance) } : {}),
     },
   };
   const url = new URL(escapeName(pkg.name), registry);
@@ -121,6 +126,11 @@ export async function putPackage(
     return { state: "conflict", why: `${response.status}: ${why}` };
   }
   throw await refused(ctx, response, `PUT ${url.pathname}`);
+}
+
+function bundleAttachment(bundle: SerializedBundle) {
+  const data = JSON.stringify(bundle);
+  return { content_type: bundle.mediaType, data, length: data.length };
 }
 
 async function refused(ctx: Ctx, response: Awaited<ReturnType<Ctx["http"]>>, request: string): Promise<FerryError> {

@@ -1,6 +1,7 @@
 import {
   FerryError,
   checkStep,
+  contextSigner,
   defineRegistry,
   idTokenAvailable,
   npmDistTag,
@@ -8,16 +9,22 @@ import {
   pass,
   secretCheck,
   targetNames,
+  trustedRoot,
   type Context,
   type Prepared,
+  type Published,
 } from "@ferry/core";
 import { publishToken, putPackage, readVersion, readVersions, registryUrl, sameTarball, whoami, type Remote } from "./client.ts";
 import { npmOptions, type NpmOptions } from "./options.ts";
+import { checkProvenance, readProvenance, signProvenance } from "./provenance.ts";
 import { checkNames, readDirectory, render, type RenderedPackage } from "./render.ts";
 
 interface NpmPrepared extends Prepared {
   packages: RenderedPackage[];
 }
+
+/** What publish did: `provenance` names the packages that went up with their provenance, which verify() reads back. */
+type NpmPublished = Published & { provenance?: string[] };
 
 type Ctx = Context<NpmOptions>;
 
@@ -72,8 +79,10 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
     return { packages, files };
   },
 
-  async publish(ctx, { packages }) {
+  async publish(ctx, { packages }): Promise<NpmPublished> {
     const found = await remotes(ctx, packages);
+    // As `npm publish --provenance`: only public packages, and only with the CI's OIDC identity.
+    const signer = ctx.provenance && ctx.options.access === "public" ? contextSigner(ctx) : undefined;
     const done: string[] = [];
     const skipped: string[] = [];
     const tags = new Set<string>();
@@ -86,7 +95,8 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
       }
       // "latest" never moves backwards: an older release gets the tag of its own line.
       const tag = npmDistTag(ctx.version, await readVersions(ctx, pkg.name));
-      const result = await putPackage(ctx, pkg, tag, await publishToken(ctx, pkg.name));
+      const provenance = signer ? await signProvenance(ctx, signer, pkg) : undefined;
+      const result = await putPackage(ctx, pkg, tag, await publishToken(ctx, pkg.name), provenance);
       if (result.state === "conflict") {
         // Published meanwhile (or by an earlier attempt whose answer was lost): fine only if it is ours.
         const now = await readVersion(ctx, pkg.name, pkg.version);
@@ -102,17 +112,21 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
         skipped.push(pkg.name);
         continue;
       }
-      ctx.log(`published ${pkg.name}@${pkg.version} (${tag})`);
+      ctx.log(`published ${pkg.name}@${pkg.version} (${tag})${provenance ? ` with provenance signed by ${signer?.identity}` : ""}`);
       done.push(pkg.name);
       tags.add(tag);
     }
     const version = packages[0]?.version ?? "";
     const already = skipped.length ? `; already there: ${skipped.join(", ")}` : "";
     const under = tags.size ? ` under dist-tag ${[...tags].join(", ")}` : "";
-    return { detail: `${version}${under}: ${done.join(", ") || "nothing new"}${already}` };
+    const proven = signer && done.length ? " with provenance" : "";
+    return {
+      detail: `${version}${under}: ${done.join(", ") || "nothing new"}${proven}${already}`,
+      ...(signer ? { provenance: done } : {}),
+    };
   },
 
-  async verify(ctx) {
+  async verify(ctx, published: NpmPublished) {
     const packages = await packagesOf(ctx);
     const found = await remotes(ctx, packages);
     for (const [i, pkg] of packages.entries()) {
@@ -120,7 +134,25 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
       if (remote?.state !== "present") return undefined;
       if (!sameTarball(remote, pkg)) throw differs(ctx, pkg);
     }
-    return { state: "verified", detail: `${packages.map((p) => `${p.name}@${p.version}`).join(", ")} served with matching shasums` };
+    const served = `${packages.map((p) => `${p.name}@${p.version}`).join(", ")} served with matching shasums`;
+    const proven = packages.filter((p) => published.provenance?.includes(p.name));
+    if (!proven.length) return { state: "verified", detail: served };
+    // The provenance this run sent: served back, naming each package and its tarball's sha512.
+    const root = await trustedRoot((name) => ctx.env(name));
+    let signer: string | undefined;
+    for (const pkg of proven) {
+      const remote = found[packages.indexOf(pkg)];
+      const bundle = await readProvenance(ctx, pkg, (remote?.state === "present" && remote.attestations) || {});
+      if (!bundle) return undefined;
+      signer = checkProvenance(ctx, root, bundle, pkg);
+    }
+    const what = `and provenance of ${proven.length === packages.length ? "each" : proven.map((p) => p.name).join(", ")}`;
+    return {
+      state: "verified",
+      detail: signer
+        ? `${served}, ${what} signed by ${signer}`
+        : `${served}, ${what} naming its tarball (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signatures here too)`,
+    };
   },
 
   async doctor(ctx) {
