@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-KJYFDX4C.js";
+} from "./chunk-553VSLFH.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-KJYFDX4C.js";
+} from "./chunk-553VSLFH.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

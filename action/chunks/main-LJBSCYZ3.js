@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-KJYFDX4C.js";
+} from "./chunk-553VSLFH.js";
 import {
   FerryError,
   asFerryError
@@ -59,20 +59,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-WQT533LC.js"),
-  aur: () => import("./src-B6RYSJDQ.js"),
-  chocolatey: () => import("./src-BBLLBH4I.js"),
-  crates: () => import("./src-YOPS5W7B.js"),
-  docker: () => import("./src-LTNNGIUM.js"),
-  flathub: () => import("./src-Y7ENZMBZ.js"),
-  homebrew: () => import("./src-RMUDB6V5.js"),
-  nix: () => import("./src-4RMK4DKM.js"),
-  npm: () => import("./src-QISXFR2D.js"),
-  pypi: () => import("./src-FBCRJSJ7.js"),
-  rpm: () => import("./src-L2RBPQ44.js"),
-  scoop: () => import("./src-HEN5MTST.js"),
-  snap: () => import("./src-JR6I674M.js"),
-  winget: () => import("./src-BGILHXPP.js")
+  apt: () => import("./src-KIKI3TNM.js"),
+  aur: () => import("./src-RBCMOLJI.js"),
+  chocolatey: () => import("./src-FNSAVE4I.js"),
+  crates: () => import("./src-TCOV4ISY.js"),
+  docker: () => import("./src-3JJKEEE4.js"),
+  flathub: () => import("./src-PFRGVH4R.js"),
+  homebrew: () => import("./src-RHQURYTB.js"),
+  nix: () => import("./src-3Z5GRERJ.js"),
+  npm: () => import("./src-AV5YWFF6.js"),
+  pypi: () => import("./src-4XZSNFDT.js"),
+  rpm: () => import("./src-J4OPMQY7.js"),
+  scoop: () => import("./src-33RQRUH7.js"),
+  snap: () => import("./src-6S2CJAB6.js"),
+  winget: () => import("./src-SA5STGT4.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -1118,6 +1118,7 @@ async function release(command, plan) {
     distDir,
     env,
     dryRun,
+    provenance: config.sign.attestations !== "off",
     concurrency: plan.concurrency,
     verifyTimeoutMs: plan.verifyTimeoutMs,
     signal: interruption.signal,

@@ -12,7 +12,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyDetached
-} from "./chunk-KJYFDX4C.js";
+} from "./chunk-553VSLFH.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -21,7 +21,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-KJYFDX4C.js";
+} from "./chunk-553VSLFH.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,6 +5,7 @@ import {
   checkStep,
   configFiles,
   contentKey,
+  contextSigner,
   cpuBound,
   defineRegistry,
   external_exports,
@@ -19,8 +20,11 @@ import {
   readJson,
   redact,
   secretCheck,
-  targetNames
-} from "./chunk-KJYFDX4C.js";
+  signStatement,
+  targetNames,
+  trustedRoot,
+  verifyBundle
+} from "./chunk-553VSLFH.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -145,7 +149,7 @@ async function readVersion(ctx, name, version) {
       why: "ferry cannot tell whether the published tarball is this release's."
     });
   }
-  return { state: "present", shasum: body.dist.shasum, integrity: body.dist.integrity };
+  return { state: "present", shasum: body.dist.shasum, integrity: body.dist.integrity, attestations: body.dist.attestations };
 }
 async function readVersions(ctx, name) {
   const url = new URL(escapeName(name), registryUrl(ctx));
@@ -163,7 +167,7 @@ async function readVersions(ctx, name) {
   return Object.keys(body.versions ?? {});
 }
 var sameTarball = (remote, pkg) => remote.state === "present" && remote.shasum === pkg.shasum && (remote.integrity === void 0 || remote.integrity === pkg.integrity);
-async function putPackage(ctx, pkg, tag, token) {
+async function putPackage(ctx, pkg, tag, token, provenance) {
   const registry = registryUrl(ctx);
   const tarball = await readFile(pkg.tarball);
   const unscoped = pkg.name.replace(/^@[^/]+\//, "");
@@ -189,7 +193,8 @@ async function putPackage(ctx, pkg, tag, token) {
         content_type: "application/octet-stream",
         data: tarball.toString("base64"),
         length: tarball.length
-      }
+      },
+      ...provenance ? { [`${pkg.name}-${pkg.version}.sigstore`]: bundleAttachment(provenance) } : {}
     }
   };
   const url = new URL(escapeName(pkg.name), registry);
@@ -207,6 +212,10 @@ async function putPackage(ctx, pkg, tag, token) {
     return { state: "conflict", why: `${response.status}: ${why}` };
   }
   throw await refused(ctx, response, `PUT ${url.pathname}`);
+}
+function bundleAttachment(bundle) {
+  const data = JSON.stringify(bundle);
+  return { content_type: bundle.mediaType, data, length: data.length };
 }
 async function refused(ctx, response, request) {
   const host = new URL(response.url || registryUrl(ctx)).host;
@@ -286,6 +295,109 @@ var npmOptions = external_exports.object({
     description: "A package directory (relative to the project) to publish as it is, instead of packaging the release's binaries. Its package.json version must be the release's version."
   })
 }).strict();
+
+// registries/npm/src/provenance.ts
+var provenancePredicate = "https://slsa.dev/provenance/v1";
+var packageUrl = (pkg) => `pkg:npm/${pkg.name.replace(/^@/, "%40")}@${pkg.version}`;
+var sha512Hex = (pkg) => Buffer.from(pkg.integrity.replace(/^sha512-/, ""), "base64").toString("hex");
+function signProvenance(ctx, signer, pkg) {
+  const env = (name) => ctx.env(name);
+  const server = env("GITHUB_SERVER_URL") ?? "https://github.com";
+  const repository = env("GITHUB_REPOSITORY") ?? ctx.project.repository;
+  const relativeRef = (env("GITHUB_WORKFLOW_REF") ?? "").replace(`${repository}/`, "");
+  const at = relativeRef.indexOf("@");
+  return signStatement(
+    signer,
+    {
+      _type: "https://in-toto.io/Statement/v1",
+      subject: [{ name: packageUrl(pkg), digest: { sha512: sha512Hex(pkg) } }],
+      predicateType: provenancePredicate,
+      predicate: {
+        buildDefinition: {
+          buildType: "https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1",
+          externalParameters: {
+            workflow: {
+              ref: at < 0 ? void 0 : relativeRef.slice(at + 1),
+              repository: `${server}/${repository}`,
+              path: at < 0 ? void 0 : relativeRef.slice(0, at)
+            }
+          },
+          internalParameters: {
+            github: {
+              event_name: env("GITHUB_EVENT_NAME"),
+              repository_id: env("GITHUB_REPOSITORY_ID"),
+              repository_owner_id: env("GITHUB_REPOSITORY_OWNER_ID")
+            }
+          },
+          resolvedDependencies: [
+            {
+              uri: `git+${server}/${repository}@${env("GITHUB_REF") ?? `refs/tags/${ctx.version.tag}`}`,
+              digest: { gitCommit: env("GITHUB_SHA") }
+            }
+          ]
+        },
+        runDetails: {
+          builder: { id: `https://github.com/actions/runner/${env("RUNNER_ENVIRONMENT") ?? "github-hosted"}` },
+          metadata: {
+            invocationId: env("GITHUB_RUN_ID") ? `${server}/${repository}/actions/runs/${env("GITHUB_RUN_ID")}/attempts/${env("GITHUB_RUN_ATTEMPT") ?? "1"}` : void 0
+          }
+        }
+      }
+    },
+    `the npm provenance of ${pkg.name}@${pkg.version}`
+  );
+}
+async function readProvenance(ctx, pkg, dist) {
+  const refused2 = (why) => new FerryError("PublishedContentDiffers", {
+    registry: ctx.registry,
+    what: `${pkg.name}@${pkg.version} was published with provenance, but the registry does not serve it: ${why}.`,
+    why: "npm keeps the provenance bundle sent with a publish and names it in the version's dist.attestations.",
+    fix: "Check that the registry keeps provenance (registry.npmjs.org does); for one that does not, set sign.attestations: off."
+  });
+  if (!dist.url) throw refused2("the version has no dist.attestations");
+  if (dist.provenance?.predicateType !== provenancePredicate)
+    throw refused2(`dist.attestations names ${dist.provenance?.predicateType ?? "no provenance"}`);
+  const url = new URL(registryUrl(ctx).replace(/\/+$/, "") + new URL(dist.url).pathname);
+  const response = await ctx.http(url, { headers: { accept: "application/json" } });
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return void 0;
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw refused2(`GET ${url.pathname} answered ${response.status}`);
+  }
+  const { attestations } = await readJson(
+    response,
+    ctx.registry
+  );
+  const bundle = attestations?.find((a) => a.predicateType === provenancePredicate)?.bundle;
+  if (!bundle) throw refused2("its attestations hold no SLSA provenance");
+  return bundle;
+}
+function checkProvenance(ctx, root, bundle, pkg) {
+  const what = `${pkg.name}@${pkg.version}'s provenance`;
+  let payload;
+  let signer;
+  if (root) ({ payload, subject: signer } = verifyBundle(root, bundle, { what, registry: ctx.registry }));
+  else if (bundle.dsseEnvelope) payload = Buffer.from(bundle.dsseEnvelope.payload, "base64");
+  let statement = {};
+  try {
+    statement = JSON.parse(payload?.toString("utf8") ?? "{}");
+  } catch {
+  }
+  const [named, ...more] = statement.subject ?? [];
+  const problem = more.length || named?.name !== packageUrl(pkg) || named.digest?.sha512 !== sha512Hex(pkg) ? `it names ${named?.name ?? "nothing"} with sha512 ${named?.digest?.sha512 ?? "(none)"}, not ${packageUrl(pkg)} with ${sha512Hex(pkg)}` : statement.predicateType !== provenancePredicate ? `its predicate is ${statement.predicateType}` : void 0;
+  if (problem) {
+    throw new FerryError("PublishedContentDiffers", {
+      registry: ctx.registry,
+      what: `The registry's provenance of ${pkg.name}@${pkg.version} does not attest this release's tarball: ${problem}.`,
+      why: "npm provenance names the package and the sha512 of the tarball it was made for.",
+      fix: "Check who else publishes this package; a published version cannot be replaced, so release a new version."
+    });
+  }
+  return signer;
+}
 
 // registries/npm/src/render.ts
 import { createHash } from "node:crypto";
@@ -619,6 +731,7 @@ var src_default = defineRegistry({
   },
   async publish(ctx, { packages }) {
     const found = await remotes(ctx, packages);
+    const signer = ctx.provenance && ctx.options.access === "public" ? contextSigner(ctx) : void 0;
     const done = [];
     const skipped = [];
     const tags = /* @__PURE__ */ new Set();
@@ -630,7 +743,8 @@ var src_default = defineRegistry({
         continue;
       }
       const tag = npmDistTag(ctx.version, await readVersions(ctx, pkg.name));
-      const result = await putPackage(ctx, pkg, tag, await publishToken(ctx, pkg.name));
+      const provenance = signer ? await signProvenance(ctx, signer, pkg) : void 0;
+      const result = await putPackage(ctx, pkg, tag, await publishToken(ctx, pkg.name), provenance);
       if (result.state === "conflict") {
         const now = await readVersion(ctx, pkg.name, pkg.version);
         if (now.state === "absent") {
@@ -645,16 +759,20 @@ var src_default = defineRegistry({
         skipped.push(pkg.name);
         continue;
       }
-      ctx.log(`published ${pkg.name}@${pkg.version} (${tag})`);
+      ctx.log(`published ${pkg.name}@${pkg.version} (${tag})${provenance ? ` with provenance signed by ${signer?.identity}` : ""}`);
       done.push(pkg.name);
       tags.add(tag);
     }
     const version = packages[0]?.version ?? "";
     const already = skipped.length ? `; already there: ${skipped.join(", ")}` : "";
     const under = tags.size ? ` under dist-tag ${[...tags].join(", ")}` : "";
-    return { detail: `${version}${under}: ${done.join(", ") || "nothing new"}${already}` };
+    const proven = signer && done.length ? " with provenance" : "";
+    return {
+      detail: `${version}${under}: ${done.join(", ") || "nothing new"}${proven}${already}`,
+      ...signer ? { provenance: done } : {}
+    };
   },
-  async verify(ctx) {
+  async verify(ctx, published) {
     const packages = await packagesOf(ctx);
     const found = await remotes(ctx, packages);
     for (const [i, pkg] of packages.entries()) {
@@ -662,7 +780,22 @@ var src_default = defineRegistry({
       if (remote?.state !== "present") return void 0;
       if (!sameTarball(remote, pkg)) throw differs(ctx, pkg);
     }
-    return { state: "verified", detail: `${packages.map((p) => `${p.name}@${p.version}`).join(", ")} served with matching shasums` };
+    const served = `${packages.map((p) => `${p.name}@${p.version}`).join(", ")} served with matching shasums`;
+    const proven = packages.filter((p) => published.provenance?.includes(p.name));
+    if (!proven.length) return { state: "verified", detail: served };
+    const root = await trustedRoot((name) => ctx.env(name));
+    let signer;
+    for (const pkg of proven) {
+      const remote = found[packages.indexOf(pkg)];
+      const bundle = await readProvenance(ctx, pkg, remote?.state === "present" && remote.attestations || {});
+      if (!bundle) return void 0;
+      signer = checkProvenance(ctx, root, bundle, pkg);
+    }
+    const what = `and provenance of ${proven.length === packages.length ? "each" : proven.map((p) => p.name).join(", ")}`;
+    return {
+      state: "verified",
+      detail: signer ? `${served}, ${what} signed by ${signer}` : `${served}, ${what} naming its tarball (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signatures here too)`
+    };
   },
   async doctor(ctx) {
     const host = new URL(registryUrl(ctx)).host;
