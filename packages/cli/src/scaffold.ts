@@ -109,6 +109,13 @@ export const registryTemplates: RegistryTemplate[] = [
     secrets: ["APT_REPOSITORY_TOKEN", "FERRY_GPG_KEY"],
     options: (p) => ({ repository: p.repository }),
   },
+  {
+    name: "rpm",
+    hint: (p) =>
+      `RPM: a signed repository of the signed .rpm packages (packages.formats: [rpm]) on ${p.repository}'s gh-pages branch, with a .repo file for dnf. Secrets: RPM_REPOSITORY_TOKEN, FERRY_GPG_KEY.`,
+    secrets: ["RPM_REPOSITORY_TOKEN", "FERRY_GPG_KEY"],
+    options: (p) => ({ repository: p.repository }),
+  },
 ];
 
 /**
@@ -263,11 +270,14 @@ export function renderWorkflow(p: Project, enabled: string[], { split }: Layout)
     `      id-token: write # the OIDC identity that signs checksums.txt and the attestation${trusted.length ? `; ${trusted.join(" and ")} trusted publishing` : ""}`,
     "      attestations: write # store the release's provenance attestation",
   ];
+  // One secret serves several registries (FERRY_GPG_KEY signs the APT and the RPM repository): each is listed once.
+  const onSecrets = [...new Set(on.flatMap((r) => r.secrets))];
+  const offSecrets = [...new Set(off.flatMap((r) => r.secrets))].filter((s) => !onSecrets.includes(s));
   const secrets = [
     ...(on.length ? ["        env:"] : ["        # env:"]),
-    ...on.flatMap((r) => r.secrets.map((s) => `          ${s}: \${{ secrets.${s} }}`)),
+    ...onSecrets.map((s) => `          ${s}: \${{ secrets.${s} }}`),
     "          # The registries that are commented out in ferry.yaml:",
-    ...off.flatMap((r) => r.secrets.map((s) => `          # ${s}: \${{ secrets.${s} }}`)),
+    ...offSecrets.map((s) => `          # ${s}: \${{ secrets.${s} }}`),
   ];
   const header = [
     `# Releases ${p.name} with ferry when a version tag (v1.2.3) is pushed: builds every target,`,
