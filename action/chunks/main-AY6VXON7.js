@@ -442,6 +442,12 @@ var registryTemplates = [
     hint: (p) => `APT: a signed repository of the .deb packages (packages.formats: [deb]) on ${p.repository}'s gh-pages branch. Secrets: APT_REPOSITORY_TOKEN, FERRY_GPG_KEY.`,
     secrets: ["APT_REPOSITORY_TOKEN", "FERRY_GPG_KEY"],
     options: (p) => ({ repository: p.repository })
+  },
+  {
+    name: "rpm",
+    hint: (p) => `RPM: a signed repository of the signed .rpm packages (packages.formats: [rpm]) on ${p.repository}'s gh-pages branch, with a .repo file for dnf. Secrets: RPM_REPOSITORY_TOKEN, FERRY_GPG_KEY.`,
+    secrets: ["RPM_REPOSITORY_TOKEN", "FERRY_GPG_KEY"],
+    options: (p) => ({ repository: p.repository })
   }
 ];
 function defaultRegistries(p) {
@@ -577,11 +583,13 @@ function renderWorkflow(p, enabled, { split }) {
     `      id-token: write # the OIDC identity that signs checksums.txt and the attestation${trusted.length ? `; ${trusted.join(" and ")} trusted publishing` : ""}`,
     "      attestations: write # store the release's provenance attestation"
   ];
+  const onSecrets = [...new Set(on.flatMap((r) => r.secrets))];
+  const offSecrets = [...new Set(off.flatMap((r) => r.secrets))].filter((s) => !onSecrets.includes(s));
   const secrets = [
     ...on.length ? ["        env:"] : ["        # env:"],
-    ...on.flatMap((r) => r.secrets.map((s) => `          ${s}: \${{ secrets.${s} }}`)),
+    ...onSecrets.map((s) => `          ${s}: \${{ secrets.${s} }}`),
     "          # The registries that are commented out in ferry.yaml:",
-    ...off.flatMap((r) => r.secrets.map((s) => `          # ${s}: \${{ secrets.${s} }}`))
+    ...offSecrets.map((s) => `          # ${s}: \${{ secrets.${s} }}`)
   ];
   const header = [
     `# Releases ${p.name} with ferry when a version tag (v1.2.3) is pushed: builds every target,`,
