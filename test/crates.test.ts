@@ -241,7 +241,8 @@ describe("crates.io trusted publishing against the stand-in", () => {
   });
 
   /** A release of tp-crab whose only credential is the CI's OIDC identity. */
-  const oidcRelease = (version: string) => crateRelease("tp-crab", { version, env: { ...trusted.oidcEnv, CARGO_REGISTRY_TOKEN: "" } });
+  const oidcRelease = (version: string) =>
+    crateRelease("tp-crab", { version, env: { ...trusted.oidcEnv, CARGO_REGISTRY_TOKEN: "", PATH: process.env.PATH ?? "" } });
   /** Everything a user could see: logs, errors, rendered files. */
   const shown = async (ctx: Context<Options>) => [
     ...logs,
@@ -252,6 +253,12 @@ describe("crates.io trusted publishing against the stand-in", () => {
   it("publishes with only an OIDC ID token, revokes the minted token after, also when the publish fails", async () => {
     // crates.io: trusted publishing cannot create a crate, so its first version goes out with a token.
     const missing = await oidcRelease("0.1.0");
+    expect((await crates.doctor!(missing)).at(-1)).toEqual({
+      name: "tp-crab published before",
+      ok: false,
+      detail: "tp-crab has never been published, and trusted publishing cannot create a crate.",
+      fix: "Publish the crate's first version with CARGO_REGISTRY_TOKEN (a token with the publish-new scope), then add this workflow as its trusted publisher.",
+    });
     await resetDir(missing.outDir);
     const refused = await thrown(crates.publish(missing, await crates.prepare(missing)));
     expect(refused.code).toBe("SecretMissing");
@@ -266,6 +273,11 @@ describe("crates.io trusted publishing against the stand-in", () => {
       name: "crates.io credentials",
       ok: true,
       detail: "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time",
+    });
+    expect(doctor.at(-1)).toEqual({
+      name: "tp-crab published before",
+      ok: true,
+      detail: "the index lists 1 version; trusted publishing publishes new ones",
     });
     const { published, verified } = await release(ctx);
     expect(published.detail).toMatch(/^tp-crab 1\.2\.3 with cksum [0-9a-f]{64}, through trusted publishing$/);

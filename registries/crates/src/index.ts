@@ -14,7 +14,7 @@ import {
   type CrateOptions,
 } from "./cargo.ts";
 import { readIndex, type IndexEntry } from "./sparse.ts";
-import { publishToken, tokenFix, trustedPublishing } from "./trusted.ts";
+import { publishedBefore, publishToken, tokenFix, trustedPublishing } from "./trusted.ts";
 
 const name = "crates";
 
@@ -162,10 +162,17 @@ export default defineRegistry({
       : secretCheck(ctx, ["CARGO_REGISTRY_TOKEN"], tokenFix);
     if (!cargo.ok) return [cargo, token];
     // crates.io has no read-only call that authenticates a token; the manifest is what can be checked.
+    let crate: Crate | undefined;
     const manifest = await checkStep(`${ctx.options.manifest} readable`, async () => {
-      const crate = await readMetadata(ctx);
+      crate = await readMetadata(ctx);
       return `${crate.name} ${crate.version}; the release tag must be this version`;
     });
-    return [cargo, token, manifest];
+    if (!crate || !trustedPublishing(ctx)) return [cargo, token, manifest];
+    const published = crate;
+    const first = await checkStep(`${published.name} published before`, async () => {
+      const versions = await publishedBefore(ctx, published);
+      return `the index lists ${versions} version${versions === 1 ? "" : "s"}; trusted publishing publishes new ones`;
+    });
+    return [cargo, token, manifest, first];
   },
 });

@@ -38,13 +38,7 @@ export async function publishToken(ctx: Context<CrateOptions>, crate: Crate): Pr
     });
   }
   const index = indexUrl(ctx);
-  if ((await readIndex(ctx, index, crate.name)).length === 0) {
-    throw new FerryError("SecretMissing", {
-      registry,
-      what: `${crate.name} has never been published, and trusted publishing cannot create a crate.`,
-      fix: "Publish the crate's first version with CARGO_REGISTRY_TOKEN (a token with the publish-new scope), then add this workflow as its trusted publisher.",
-    });
-  }
+  await publishedBefore(ctx, crate);
   const endpoint = new URL("api/v1/trusted_publishing/tokens", `${await apiUrl(ctx, index)}/`);
   // The audience is the registry's domain (crates-io-auth-action: the API URL without its scheme).
   const audience = endpoint.host;
@@ -76,6 +70,19 @@ export async function publishToken(ctx: Context<CrateOptions>, crate: Crate): Pr
       if (revoked) ctx.log(`could not revoke the trusted publishing token (${revoked}); it expires by itself within 30 minutes`);
     },
   };
+}
+
+/** How many versions of the crate the index lists; none is an error, since trusted publishing cannot create a crate. */
+export async function publishedBefore(ctx: Context<CrateOptions>, crate: Crate): Promise<number> {
+  const versions = (await readIndex(ctx, indexUrl(ctx), crate.name)).length;
+  if (versions === 0) {
+    throw new FerryError("SecretMissing", {
+      registry,
+      what: `${crate.name} has never been published, and trusted publishing cannot create a crate.`,
+      fix: "Publish the crate's first version with CARGO_REGISTRY_TOKEN (a token with the publish-new scope), then add this workflow as its trusted publisher.",
+    });
+  }
+  return versions;
 }
 
 /** The registry's API root: crates.io's, or the `api` of the index's config.json. */
