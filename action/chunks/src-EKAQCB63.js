@@ -179,13 +179,7 @@ async function publishToken(ctx, crate) {
     });
   }
   const index = indexUrl(ctx);
-  if ((await readIndex(ctx, index, crate.name)).length === 0) {
-    throw new FerryError("SecretMissing", {
-      registry: registry3,
-      what: `${crate.name} has never been published, and trusted publishing cannot create a crate.`,
-      fix: "Publish the crate's first version with CARGO_REGISTRY_TOKEN (a token with the publish-new scope), then add this workflow as its trusted publisher."
-    });
-  }
+  await publishedBefore(ctx, crate);
   const endpoint = new URL("api/v1/trusted_publishing/tokens", `${await apiUrl(ctx, index)}/`);
   const audience = endpoint.host;
   const response = await ctx.http(endpoint, {
@@ -216,6 +210,17 @@ async function publishToken(ctx, crate) {
       if (revoked) ctx.log(`could not revoke the trusted publishing token (${revoked}); it expires by itself within 30 minutes`);
     }
   };
+}
+async function publishedBefore(ctx, crate) {
+  const versions = (await readIndex(ctx, indexUrl(ctx), crate.name)).length;
+  if (versions === 0) {
+    throw new FerryError("SecretMissing", {
+      registry: registry3,
+      what: `${crate.name} has never been published, and trusted publishing cannot create a crate.`,
+      fix: "Publish the crate's first version with CARGO_REGISTRY_TOKEN (a token with the publish-new scope), then add this workflow as its trusted publisher."
+    });
+  }
+  return versions;
 }
 async function apiUrl(ctx, index) {
   if (index === cratesIo) return "https://crates.io";
@@ -349,11 +354,18 @@ var src_default = defineRegistry({
     const cargo = await toolCheck(ctx, "cargo", "Install Rust's toolchain (https://rustup.rs) so that cargo is on PATH.");
     const token = trustedPublishing(ctx) ? pass("crates.io credentials", "no token; trusted publishing (an OIDC ID token) is available, exchanged at publish time") : secretCheck(ctx, ["CARGO_REGISTRY_TOKEN"], tokenFix);
     if (!cargo.ok) return [cargo, token];
+    let crate;
     const manifest = await checkStep(`${ctx.options.manifest} readable`, async () => {
-      const crate = await readMetadata(ctx);
+      crate = await readMetadata(ctx);
       return `${crate.name} ${crate.version}; the release tag must be this version`;
     });
-    return [cargo, token, manifest];
+    if (!crate || !trustedPublishing(ctx)) return [cargo, token, manifest];
+    const published = crate;
+    const first = await checkStep(`${published.name} published before`, async () => {
+      const versions = await publishedBefore(ctx, published);
+      return `the index lists ${versions} version${versions === 1 ? "" : "s"}; trusted publishing publishes new ones`;
+    });
+    return [cargo, token, manifest, first];
   }
 });
 export {
