@@ -34,9 +34,8 @@ export async function bigBinary(mib: number): Promise<{ dir: string; file: strin
   return { dir, file };
 }
 
-/** Release `version` of the binary in `dir`: its tar.gz and manifest.json in `dir`/dist, which is returned. */
-export async function bigRelease(dir: string, version = "1.0.0"): Promise<string> {
-  const dist = join(dir, "dist");
+/** Release `version` of the binary in `dir`: its tar.gz and manifest.json in `dist` (default `dir`/dist), which is returned. */
+export async function bigRelease(dir: string, version = "1.0.0", dist = join(dir, "dist")): Promise<string> {
   await mkdir(dist, { recursive: true });
   const name = `big_${version}_linux_amd64.tar.gz`;
   const archived = await writeArchive("tar.gz", dir, [project.binary], join(dist, name));

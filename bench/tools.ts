@@ -2,7 +2,7 @@
  * ferry's work held against the tools that do the same job on the same bytes: hashing against
  * `openssl dgst`, archives against `tar | gzip`, Docker's layer against `gzip -6` and its push
  * against `skopeo copy` into the same registry, a release asset's upload against `curl -T` to the
- * same GitHub stand-in. ferry's side runs in a process of its own
+ * same GitHub stand-in, an npm publish against `npm publish` of the same tarballs to the same Verdaccio. ferry's side runs in a process of its own
  * (bench/work.ts, bundled for plain node at setup), like the tool it is compared with.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -10,15 +10,23 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { startDockerRegistry } from "../packages/sandbox/src/docker.ts";
 import { startGitHub } from "../packages/sandbox/src/github.ts";
-import { bigBinary, bigRelease } from "./big.ts";
+import { startVerdaccio } from "../packages/sandbox/src/verdaccio.ts";
+import { createContext } from "../packages/core/src/context.ts";
+import { readManifest } from "../packages/core/src/manifest.ts";
+import { parseVersion } from "../packages/core/src/version.ts";
+import npm from "../registries/npm/src/index.ts";
+import { bigBinary, bigRelease, project } from "./big.ts";
 import { command, type Benchmark, type Measurement, type Side } from "./harness.ts";
 
-/** bench/work.ts bundled into `dir` for plain node, as scripts/build.ts bundles ferry. */
+/** bench/work.ts bundled into `dir` for plain node as scripts/build.ts bundles ferry: each adapter a chunk of its own. */
 async function bundleWork(dir: string): Promise<string> {
-  const outfile = join(dir, "work.mjs");
+  const outdir = join(dir, "work");
   await build({
-    entryPoints: [join(import.meta.dirname, "work.ts")],
-    outfile,
+    entryPoints: { work: join(import.meta.dirname, "work.ts") },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     platform: "node",
     format: "esm",
@@ -29,7 +37,7 @@ async function bundleWork(dir: string): Promise<string> {
     external: ["xmlbuilder2", "libxmljs2"],
     logLevel: "warning",
   });
-  return outfile;
+  return join(outdir, "work.mjs");
 }
 
 /** One job of bench/work.ts: the seconds it timed itself and the peak RSS of its whole process. */
@@ -247,4 +255,72 @@ const upload: Benchmark = {
   },
 };
 
-export const tools: Benchmark[] = [hash, archive, docker, upload];
+/**
+ * npm: ferry's publish of a small release (the main package and its linux-x64 package: exists,
+ * prepare, publish, verify) in a process of its own, start-up included, against `npm publish` of
+ * the same two tarballs, as ferry packs them, to the same Verdaccio. Each round is a new version,
+ * its release made untimed; npm's tarballs are of another package name, so that both publish.
+ */
+const npmPublish: Benchmark = {
+  name: "npm",
+  async setup() {
+    const { dir, bundle } = await setupBig(4);
+    const verdaccio = await startVerdaccio();
+    const env = { ...process.env, NPM_CONFIG_REGISTRY: verdaccio.url, NPM_TOKEN: verdaccio.token };
+    const userconfig = join(dir, "npmrc");
+    await writeFile(userconfig, `//${new URL(verdaccio.url).host}/:_authToken=${verdaccio.token}\n`, { mode: 0o600 });
+    const release = (who: string, round: number) => bigRelease(dir, `1.0.${round}`, join(dir, `${who}-${round}`));
+    return {
+      figures: [
+        {
+          title: "npm publish of a package and its linux-x64 package (process wall) / `npm publish` of the same tarballs",
+          ferry: {
+            label: "ferry",
+            async run(round) {
+              const dist = await release("ferry", round);
+              return command(process.execPath, [bundle, "npm", dist, "@bench/ferry"], { env });
+            },
+          },
+          peer: {
+            label: "npm publish",
+            async run(round) {
+              const dist = await release("npm", round);
+              const manifest = await readManifest(join(dist, "manifest.json"));
+              const options = npm.options.parse({ package: "@bench/npm" });
+              const ctx = createContext({
+                registry: "npm",
+                options,
+                project,
+                version: parseVersion(manifest.tag),
+                manifest,
+                distDir: dist,
+                env,
+              });
+              const { packages } = await npm.prepare(ctx);
+              const total = { seconds: 0, cpuSeconds: 0 };
+              for (const { tarball } of packages) {
+                const published = await command(
+                  "npm",
+                  ["publish", tarball, "--registry", verdaccio.url, "--userconfig", userconfig, "--access", "public"],
+                  {
+                    cwd: dir,
+                  },
+                );
+                total.seconds += published.seconds;
+                total.cpuSeconds += published.cpuSeconds;
+              }
+              return total;
+            },
+          },
+          goal: 0.5,
+        },
+      ],
+      async stop() {
+        await verdaccio.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const tools: Benchmark[] = [hash, archive, docker, upload, npmPublish];

@@ -7,6 +7,7 @@
  *   node work.mjs archive <dir> <name> <out.tar.gz>
  *   node work.mjs docker-prepare|docker-publish|docker-exists <dist> <image>   (FERRY_DOCKER_REGISTRY set)
  *   node work.mjs upload <repository> <tag> <file>   (GITHUB_API_URL and GITHUB_TOKEN set: a release of one asset)
+ *   node work.mjs npm <dist> <package>   (NPM_CONFIG_REGISTRY and NPM_TOKEN set: exists, prepare, publish, verify)
  */
 import { join } from "node:path";
 import { hashFile, writeArchive } from "../packages/core/src/archive.ts";
@@ -15,19 +16,23 @@ import { createGitHub } from "../packages/core/src/github.ts";
 import { readManifest } from "../packages/core/src/manifest.ts";
 import { publishRelease } from "../packages/core/src/release.ts";
 import { parseVersion } from "../packages/core/src/version.ts";
-import docker from "../registries/docker/src/index.ts";
 import { project } from "./big.ts";
 
-async function dockerContext(distDir: string, image: string) {
-  const manifest = await readManifest(join(distDir, "manifest.json"));
-  return createContext({
-    registry: "docker",
-    options: docker.options.parse({ image }),
-    project,
-    version: parseVersion(manifest.tag),
-    manifest,
-    distDir,
-  });
+/** A registry's context for the release in `dist` (its manifest.json), as a run makes it. */
+async function context<Options>(registry: string, options: Options, dist: string) {
+  const manifest = await readManifest(join(dist, "manifest.json"));
+  return createContext({ registry, options, project, version: parseVersion(manifest.tag), manifest, distDir: dist });
+}
+
+// Each adapter is loaded when a job uses it, as ferry loads only the registries a run selects.
+const adapters = {
+  docker: async () => (await import("../registries/docker/src/index.ts")).default,
+  npm: async () => (await import("../registries/npm/src/index.ts")).default,
+};
+
+async function dockerContext(dist: string, image: string) {
+  const docker = await adapters.docker();
+  return { docker, ctx: await context("docker", docker.options.parse({ image }), dist) };
 }
 
 /** Work done before the timed part (a publish needs what prepare made: made already, it is read from the cache). */
@@ -44,16 +49,25 @@ const jobs: Record<string, Job> = {
   },
   archive: ([dir, name, out]) => Promise.resolve(() => writeArchive("tar.gz", dir!, [name!], out!)),
   "docker-prepare": async ([dist, image]) => {
-    const ctx = await dockerContext(dist!, image!);
+    const { docker, ctx } = await dockerContext(dist!, image!);
     return () => docker.prepare(ctx);
   },
   "docker-publish": async ([dist, image]) => {
-    const ctx = await dockerContext(dist!, image!);
+    const { docker, ctx } = await dockerContext(dist!, image!);
     const prepared = await docker.prepare(ctx);
     return () => docker.publish(ctx, prepared);
   },
+  npm: async ([dist, name]) => {
+    const npm = await adapters.npm();
+    const ctx = await context("npm", npm.options.parse({ package: name }), dist!);
+    return async () => {
+      if ((await npm.exists(ctx)).state !== "absent") throw new Error(`${name} is on the registry already`);
+      const published = await npm.publish(ctx, await npm.prepare(ctx));
+      if (!(await npm.verify(ctx, published))) throw new Error(`${name} is not served after its publish`);
+    };
+  },
   "docker-exists": async ([dist, image]) => {
-    const ctx = await dockerContext(dist!, image!);
+    const { docker, ctx } = await dockerContext(dist!, image!);
     return async () => {
       const presence = await docker.exists(ctx);
       if (presence.state !== "present" || !presence.matches) throw new Error(`exists() answered ${JSON.stringify(presence)}`);
