@@ -91,7 +91,7 @@ async function context(build: string, tag = build): Promise<Context<unknown>> {
     version: parseVersion(tag),
     manifest: await readManifest(join(dir, ".ferry", "manifest.json")),
     distDir: join(dir, ".ferry"),
-    env: { FERRY_GPG_KEY: key.secretKey },
+    env: { FERRY_GPG_KEY: key.secretKey, PATH: process.env.PATH ?? "" },
   });
 }
 
@@ -203,6 +203,13 @@ it("dnf installs the newest version from the repository with gpgcheck and repo_g
   const older = await dnf(["downgrade", "hello-1.0.0"]);
   expect(older.exitCode, older.all).toBe(0);
   expect((await execa(join(root, "root/usr/bin/hello"))).stdout).toBe("hello 1.0.0");
+});
+
+it("ferry doctor's checks pass: the key signs, the URL is known, the branch is reachable", async () => {
+  const checks = await adapter.doctor!(await context("v1.0.0"));
+  expect(checks.filter((c) => !c.ok)).toEqual([]);
+  expect(checks.map((c) => c.detail).join("\n")).toContain(`signs as Ferry Test <test@example.com> (${key.fingerprint})`);
+  expect(checks.map((c) => c.detail).join("\n")).toContain(`the .repo file names ${url}`);
 });
 
 it("refuses .rpm packages that are not signed by the key, and publishes nothing", async () => {

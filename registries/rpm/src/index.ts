@@ -40,7 +40,7 @@ const options = z
       .optional()
       .meta({
         description:
-          "The URL users reach the repository's root at, written into the .repo file. Default: GitHub Pages' URL of `repository`, https://<owner>.github.io/<name>/<directory>.",
+          "The URL users reach the repository's root at, written into the .repo file. Default: the FERRY_RPM_URL environment variable, else GitHub Pages' URL of `repository`, https://<owner>.github.io/<name>/<directory>.",
       }),
     token: envName()
       .default("RPM_REPOSITORY_TOKEN")
@@ -94,9 +94,10 @@ async function requireSigner(ctx: Context<Options>): Promise<GpgSigner> {
   return signer;
 }
 
-/** Where users reach the repository: `url`, else GitHub Pages' URL of the repository's directory. */
+/** Where users reach the repository: `url` (or FERRY_RPM_URL), else GitHub Pages' URL of the repository's directory. */
 function baseUrl(ctx: Context<Options>): string {
-  const { url, repository, directory } = ctx.options;
+  const { repository, directory } = ctx.options;
+  const url = ctx.options.url ?? ctx.env("FERRY_RPM_URL");
   if (url) return url.replace(/\/+$/, "");
   if (!repository) {
     throw new FerryError("ConfigInvalid", {
