@@ -302,7 +302,7 @@ var options = external_exports.object({
   branch: external_exports.string().min(1).default("gh-pages").meta({ description: "The branch that holds the repository (served by GitHub Pages)." }),
   directory: external_exports.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, "expected a relative path such as rpm").default("rpm").meta({ description: "The directory of the branch that is the repository's root (its URL on GitHub Pages ends with it)." }),
   url: external_exports.url({ protocol: /^https?$/ }).optional().meta({
-    description: "The URL users reach the repository's root at, written into the .repo file. Default: GitHub Pages' URL of `repository`, https://<owner>.github.io/<name>/<directory>."
+    description: "The URL users reach the repository's root at, written into the .repo file. Default: the FERRY_RPM_URL environment variable, else GitHub Pages' URL of `repository`, https://<owner>.github.io/<name>/<directory>."
   }),
   token: envName().default("RPM_REPOSITORY_TOKEN").meta({ description: "Name of the secret with a token that may push to the repository (https only)." })
 }).strict();
@@ -337,7 +337,8 @@ async function requireSigner(ctx) {
   return signer;
 }
 function baseUrl(ctx) {
-  const { url, repository, directory } = ctx.options;
+  const { repository, directory } = ctx.options;
+  const url = ctx.options.url ?? ctx.env("FERRY_RPM_URL");
   if (url) return url.replace(/\/+$/, "");
   if (!repository) {
     throw new FerryError("ConfigInvalid", {
