@@ -189,10 +189,15 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles & Git
   /** The branch and its head commit (undefined for a branch that does not exist yet). */
   const remoteBranch = async (): Promise<{ branch: string; head: string | undefined }> => {
     try {
-      if (!resolved) {
-        const symref = target.branch ? "" : await git(["ls-remote", "--symref", url, "HEAD"]);
-        resolved = target.branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(symref)?.[1] ?? "main";
+      if (!resolved && !target.branch) {
+        // One process answers both: the default branch HEAD points to, and (unless the repository is empty) its tip.
+        const symref = await git(["ls-remote", "--symref", url, "HEAD"]);
+        const branch = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(symref)?.[1];
+        resolved = branch ?? "main";
+        const head = /^([0-9a-f]{40,64})\tHEAD$/m.exec(symref)?.[1];
+        if (branch && head) return { branch, head };
       }
+      resolved ??= target.branch ?? "main";
       const line = await git(["ls-remote", url, `refs/heads/${resolved}`]);
       return { branch: resolved, head: line.split("\t")[0]?.trim() || undefined };
     } catch (error) {
