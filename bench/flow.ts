@@ -40,13 +40,17 @@ async function setCrateVersion(project: string, tag: string): Promise<void> {
   await writeFile(crate, (await readFile(crate, "utf8")).replace(/^version = ".*"$/m, `version = "${tag.slice(1)}"`));
 }
 
-/** Each registry's status in a `--json` report; fails unless every one is among `allowed`. */
+/**
+ * Each registry's status in a `--json` report; fails unless every one is among `allowed`. Prints
+ * how long each registry took, which says where a slow run spent its time.
+ */
 function expectStatuses(stdout: string, allowed: string[], what: string): void {
-  const report = JSON.parse(stdout) as { targets: Array<{ registry: string; status: string; detail: string }> };
+  const report = JSON.parse(stdout) as { targets: Array<{ registry: string; status: string; detail: string; durationMs: number }> };
   const wrong = report.targets.filter((t) => !allowed.includes(t.status));
   if (wrong.length || !report.targets.length) {
     throw new Error(`${what}: ${wrong.map((t) => `${t.registry} ${t.status}: ${t.detail}`).join("; ") || "no registry ran"}`);
   }
+  console.log(`  ${what}: ${report.targets.map((t) => `${t.registry} ${(t.durationMs / 1000).toFixed(1)} s`).join(", ")}`);
 }
 
 const startup: Benchmark = {
