@@ -16,7 +16,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-553VSLFH.js";
+} from "./chunk-OMSKPSA3.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-553VSLFH.js";
+} from "./chunk-OMSKPSA3.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

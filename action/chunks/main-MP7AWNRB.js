@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-553VSLFH.js";
+} from "./chunk-OMSKPSA3.js";
 import {
   FerryError,
   asFerryError
@@ -59,20 +59,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-KIKI3TNM.js"),
-  aur: () => import("./src-RBCMOLJI.js"),
-  chocolatey: () => import("./src-FNSAVE4I.js"),
-  crates: () => import("./src-EKAQCB63.js"),
-  docker: () => import("./src-3JJKEEE4.js"),
-  flathub: () => import("./src-PFRGVH4R.js"),
-  homebrew: () => import("./src-RHQURYTB.js"),
-  nix: () => import("./src-3Z5GRERJ.js"),
-  npm: () => import("./src-AV5YWFF6.js"),
-  pypi: () => import("./src-4XZSNFDT.js"),
-  rpm: () => import("./src-AVFVMVEZ.js"),
-  scoop: () => import("./src-33RQRUH7.js"),
-  snap: () => import("./src-6S2CJAB6.js"),
-  winget: () => import("./src-SA5STGT4.js")
+  apt: () => import("./src-C4GGUT3Q.js"),
+  aur: () => import("./src-6ERIREKI.js"),
+  chocolatey: () => import("./src-TVQZCOM3.js"),
+  crates: () => import("./src-ZXHGDEXT.js"),
+  docker: () => import("./src-3WTT3KTP.js"),
+  flathub: () => import("./src-JCFIAGTB.js"),
+  homebrew: () => import("./src-CO42XYZT.js"),
+  nix: () => import("./src-XCIQFNWM.js"),
+  npm: () => import("./src-NN5MC3NF.js"),
+  pypi: () => import("./src-5CIPK6R6.js"),
+  rpm: () => import("./src-2TPRC4PD.js"),
+  scoop: () => import("./src-VKJJEDHC.js"),
+  snap: () => import("./src-L4CB36DN.js"),
+  winget: () => import("./src-Y3DMV26E.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

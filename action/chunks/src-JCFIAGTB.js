@@ -21,7 +21,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-553VSLFH.js";
+} from "./chunk-OMSKPSA3.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-553VSLFH.js";
+} from "./chunk-OMSKPSA3.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-553VSLFH.js";
+} from "./chunk-OMSKPSA3.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

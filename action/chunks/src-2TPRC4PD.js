@@ -12,7 +12,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyDetached
-} from "./chunk-553VSLFH.js";
+} from "./chunk-OMSKPSA3.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -8,7 +8,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyClearsigned
-} from "./chunk-553VSLFH.js";
+} from "./chunk-OMSKPSA3.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-553VSLFH.js";
+} from "./chunk-OMSKPSA3.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
