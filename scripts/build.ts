@@ -1,6 +1,6 @@
 /**
  * Builds what ships, with esbuild:
- *   <out>/ferry    the npm package with the `ferry` command (CLI, core and the twelve adapters)
+ *   <out>/ferry    the npm package with the `ferry` command (CLI, core and the fourteen adapters)
  *   <out>/sandbox  the npm package with the local stand-ins (`ferry sandbox`, `--sandbox`)
  *   action/        the GitHub Action's committed bundle (`--action-out` elsewhere, for its test)
  * Usage: tsx scripts/build.ts [--out build] [--action-out action]
