@@ -99,6 +99,11 @@ describe("npm provenance against Verdaccio and the sandbox Sigstore", { timeout:
     expect(verified).toEqual({
       state: "verified",
       detail: `@hello/proven-linux-x64@2.0.0, @hello/proven@2.0.0 served with matching shasums, and provenance of each signed by ${identity}`,
+      supplyChain: prepared.packages.map((pkg) => ({
+        kind: "provenance",
+        subject: `${pkg.name}@2.0.0`,
+        location: `${verdaccio.url}-/npm/v1/attestations/${pkg.name.replace("/", "%2f")}@2.0.0`,
+      })),
     });
 
     // Read back as npm does (pacote): dist.attestations names the attestations API, whose SLSA

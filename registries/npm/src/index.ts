@@ -13,6 +13,7 @@ import {
   type Context,
   type Prepared,
   type Published,
+  type SupplyChainItem,
 } from "@ferry/core";
 import { publishToken, putPackage, readVersion, readVersions, registryUrl, sameTarball, whoami, type Remote } from "./client.ts";
 import { npmOptions, type NpmOptions } from "./options.ts";
@@ -140,11 +141,14 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
     // The provenance this run sent: served back, naming each package and its tarball's sha512.
     const root = await trustedRoot((name) => ctx.env(name));
     let signer: string | undefined;
+    const supplyChain: SupplyChainItem[] = [];
     for (const pkg of proven) {
       const remote = found[packages.indexOf(pkg)];
-      const bundle = await readProvenance(ctx, pkg, (remote?.state === "present" && remote.attestations) || {});
+      const dist = (remote?.state === "present" && remote.attestations) || {};
+      const bundle = await readProvenance(ctx, pkg, dist);
       if (!bundle) return undefined;
       signer = checkProvenance(ctx, root, bundle, pkg);
+      supplyChain.push({ kind: "provenance", subject: `${pkg.name}@${pkg.version}`, location: dist.url! });
     }
     const what = `and provenance of ${proven.length === packages.length ? "each" : proven.map((p) => p.name).join(", ")}`;
     return {
@@ -152,6 +156,7 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
       detail: signer
         ? `${served}, ${what} signed by ${signer}`
         : `${served}, ${what} naming its tarball (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signatures here too)`,
+      supplyChain,
     };
   },
 
