@@ -785,16 +785,20 @@ var src_default = defineRegistry({
     if (!proven.length) return { state: "verified", detail: served };
     const root = await trustedRoot((name) => ctx.env(name));
     let signer;
+    const supplyChain = [];
     for (const pkg of proven) {
       const remote = found[packages.indexOf(pkg)];
-      const bundle = await readProvenance(ctx, pkg, remote?.state === "present" && remote.attestations || {});
+      const dist = remote?.state === "present" && remote.attestations || {};
+      const bundle = await readProvenance(ctx, pkg, dist);
       if (!bundle) return void 0;
       signer = checkProvenance(ctx, root, bundle, pkg);
+      supplyChain.push({ kind: "provenance", subject: `${pkg.name}@${pkg.version}`, location: dist.url });
     }
     const what = `and provenance of ${proven.length === packages.length ? "each" : proven.map((p) => p.name).join(", ")}`;
     return {
       state: "verified",
-      detail: signer ? `${served}, ${what} signed by ${signer}` : `${served}, ${what} naming its tarball (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signatures here too)`
+      detail: signer ? `${served}, ${what} signed by ${signer}` : `${served}, ${what} naming its tarball (set FERRY_SIGSTORE_TRUSTED_ROOT to check the signatures here too)`,
+      supplyChain
     };
   },
   async doctor(ctx) {
