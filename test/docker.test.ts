@@ -228,6 +228,15 @@ describe("docker", () => {
           predicate: JSON.parse(sbom.toString()) as unknown,
         },
       );
+      // `ferry plan` names them before: the index's signature and the amd64 image's SBOM.
+      expect(docker.supplyChain!(ctx, prepared)).toEqual([
+        { kind: "signature", subject: `${open.host}/ferry-test/signed:1.2.3`, location: `${open.host}/ferry-test/signed` },
+        {
+          kind: "sbom",
+          subject: `${open.host}/ferry-test/signed:1.2.3 (linux/amd64): ${archive.name}.cdx.json`,
+          location: `${open.host}/ferry-test/signed`,
+        },
+      ]);
       // The report names the signature and the SBOM attestation by the references skopeo read.
       expect(verified?.supplyChain).toEqual([
         {

@@ -239,6 +239,16 @@ describe("pypi against the PyPI stand-in", () => {
       const ctx = await context({ name: "oidc-py", targets }, attesting.oidcEnv);
       const { prepared, published, verified } = await release(ctx);
       expect(published.detail).toBe("oidc-py 1.2.3: uploaded 2 files with PEP 740 attestations");
+      // What `ferry plan` says it would make: here each file's attestation; with PYPI_TOKEN none, and why.
+      expect(pypi.supplyChain!(ctx, prepared)).toEqual(verified!.supplyChain);
+      const withToken = await context({ name: "oidc-py", targets }, { ...attesting.oidcEnv, PYPI_TOKEN: "pypi-unused" });
+      expect(pypi.supplyChain!(withToken, prepared)).toEqual(
+        prepared.dists.map((dist) => ({
+          kind: "attestation",
+          subject: dist.filename,
+          skipped: "the upload uses PYPI_TOKEN, and PyPI takes attestations only from trusted publishers",
+        })),
+      );
       expect(verified).toEqual({
         state: "verified",
         detail: `oidc-py==1.2.3 lists every file with its sha256 and a publish attestation signed by ${sigstore.identity()}`,

@@ -133,3 +133,41 @@ it("with a minisign key, checksums.txt.minisig is made; minisign -V accepts it a
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain("sign.checksums is minisign, but FERRY_MINISIGN_KEY is not set.");
 });
+
+it("ferry plan lists the signatures and attestation a release would make here, and why not without an OIDC token", async () => {
+  const dir = await project("planned");
+  const asset = (name: string) => `${github.url}/ferry-test/planned/releases/download/v1.0.0/${name}`;
+  const withOidc = await ferry(["plan", "--tag", "v1.0.0"], { cwd: dir, env: { ...githubEnv(), ...sigstore.env } });
+  expect(withOidc.code, withOidc.stdout + withOidc.stderr).toBe(0);
+  expect(withOidc.stdout).toContain(
+    [
+      `  signature    checksums.txt  ${asset("checksums.txt.sigstore.json")}`,
+      "  sbom         each archive  not made: ferry.yaml has no sbom section",
+      `  attestation  4 release files  ${github.url}/ferry-test/planned/attestations`,
+    ].join("\n"),
+  );
+  expect(withOidc.stdout + withOidc.stderr).not.toContain(sigstore.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+
+  const without = await ferry(["plan", "--tag", "v1.0.0", "--json"], { cwd: dir, env: githubEnv() });
+  expect(without.code, without.stderr).toBe(0);
+  expect((JSON.parse(without.stdout) as { release: { supplyChain: unknown } }).release.supplyChain).toEqual([
+    {
+      kind: "signature",
+      subject: "checksums.txt",
+      skipped: "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write`) and no FERRY_MINISIGN_KEY",
+    },
+    { kind: "sbom", subject: "each archive", skipped: "ferry.yaml has no sbom section" },
+    {
+      kind: "attestation",
+      subject: "4 release files",
+      skipped: "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write` and `attestations: write`)",
+    },
+  ]);
+  const refused = await ferry(["plan", "--tag", "v1.0.0"], {
+    cwd: await project("refused", "sign:\n  checksums: keyless\n"),
+    env: githubEnv(),
+  });
+  expect(refused.stdout).toContain(
+    "  signature    checksums.txt  not made: ferry release would refuse to run: sign.checksums is keyless, but this run has no OIDC token to sign with.",
+  );
+});

@@ -11,7 +11,7 @@ import { parseManifest, readManifest, releaseAssets, renderChecksums, writeManif
 import type { ReleaseText } from "./notes.ts";
 import { checksumsSigners, signChecksums } from "./signatures.ts";
 import { attestationSigner, attestRelease } from "./attestations.ts";
-import { releaseSupplyChain, type SupplyChainItem } from "./supply-chain.ts";
+import { plannedReleaseSupplyChain, releaseSupplyChain, type SupplyChainItem } from "./supply-chain.ts";
 import { downloadAsset, findRelease, publishRelease } from "./release.ts";
 import type { Version } from "./version.ts";
 
@@ -45,7 +45,7 @@ export interface ReleaseOutcome {
   url: string;
   /** The commands that run the release's one-line installers, when it has them. */
   install?: string[];
-  /** The release's signatures, SBOMs and provenance attestation. */
+  /** The release's signatures, SBOMs and provenance attestation; for a dry run, those publishing would make. */
   supplyChain?: SupplyChainItem[];
 }
 
@@ -85,7 +85,10 @@ export function runHub(input: HubInput): Hub {
       });
   const built = input.dryRun ? made : made.then((manifest) => signChecksums({ ...input, env }, manifest));
   const released = built.then(async (manifest) => {
-    if (input.dryRun) return withInstall({ status: "built", url: manifest.url }, manifest);
+    if (input.dryRun) {
+      const supplyChain = plannedReleaseSupplyChain(config, env, manifest, input.serverUrl);
+      return withInstall({ status: "built", url: manifest.url, supplyChain }, manifest);
+    }
     if (!input.text) throw new Error("runHub: a release needs its title and notes");
     const files = [
       ...releaseAssets(manifest).map((a) => ({ path: join(distDir, a.name), sha256: a.sha256 })),

@@ -33,7 +33,7 @@ export interface TargetResult {
   error?: { code: ErrorCode; message: string };
   /** Files prepare() rendered, relative to the output directory. */
   files: string[];
-  /** The signatures, SBOMs, attestations and provenance verify() read back. */
+  /** The signatures, SBOMs, attestations and provenance verify() read back; for a plan, those publish() would make. */
   supplyChain?: SupplyChainItem[];
   durationMs: number;
 }
@@ -230,7 +230,8 @@ async function steps(
   const leftOut = leftOutTargets(adapter, ctx.manifest);
   if (input.dryRun) {
     const detail = unknownState ? `would publish; registry state unknown: ${unknownState}` : "would publish";
-    return { status: "planned", detail: withNote(detail, leftOut), files };
+    const supplyChain = adapter.supplyChain?.(ctx, prepared) ?? [];
+    return { status: "planned", detail: withNote(detail, leftOut), files, ...(supplyChain.length ? { supplyChain } : {}) };
   }
 
   phase("publish");

@@ -142,6 +142,11 @@ export interface Registry<Options = unknown, P extends Prepared = Prepared> {
   /** Reads the registry until the version is visible; called repeatedly until it returns a value. */
   verify(ctx: Context<Options>, published: Published): Promise<Verified | undefined>;
   /**
+   * `ferry plan`: the signatures, SBOMs, attestations and provenance publish() would make in this
+   * environment, and for each it would not, why (`skipped`). No network.
+   */
+  supplyChain?(ctx: Context<Options>, prepared: P): SupplyChainItem[];
+  /**
    * `ferry doctor`: checks this registry's prerequisites before a release (secrets set and accepted,
    * target repositories reachable, tools on PATH) without writing anything anywhere. Answers one
    * Check per prerequisite; throwing counts as one failed check. The context's manifest has no

@@ -26,7 +26,7 @@ export const reportSchema = z
           .describe("The commands that run the release's one-line installers (install.sh, install.ps1)."),
         error: z.string().optional().describe("Why the hub failed."),
         supplyChain: supplyChain(
-          "What the published release carries: each signature of checksums.txt, each SBOM (its subject is the archive it describes) and the provenance attestation of its files.",
+          "What the published release carries: each signature of checksums.txt, each SBOM (its subject is the archive it describes) and the provenance attestation of its files. In a plan: what publishing would make, and why not (`skipped`).",
         ),
         packages: z
           .array(
@@ -78,7 +78,7 @@ export const reportSchema = z
               .describe("For failed and blocked targets: the error's permanent code and its message."),
             files: z.array(z.string()).describe("Files prepare() rendered, relative to the output directory."),
             supplyChain: supplyChain(
-              "The signatures, SBOMs, attestations and provenance this run published to the registry and read back from it.",
+              "The signatures, SBOMs, attestations and provenance this run published to the registry and read back from it. In a plan: what publishing would make, and why not (`skipped`).",
             ),
             durationMs: z.number().nonnegative().describe("How long this registry took, in milliseconds."),
           })
@@ -117,7 +117,9 @@ export function formatReport(report: Report): string {
       .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell))
       .join("  ")
       .trimEnd(),
-    ...(supplyChain ?? []).map((item) => `  ${item.kind.padEnd(11)}  ${item.subject}  ${item.location}`),
+    ...(supplyChain ?? []).map((item) =>
+      `  ${item.kind.padEnd(11)}  ${item.subject}  ${item.skipped ? `not made: ${item.skipped}` : (item.location ?? "")}`.trimEnd(),
+    ),
   ]);
   const failed = report.targets.filter((t) => !successful.has(t.status)).length + (report.release.status === "failed" ? 1 : 0);
   const summary = failed ? `${failed} failed or blocked` : report.dryRun ? "dry run: nothing was published" : "all done";

@@ -193,6 +193,25 @@ export default defineRegistry({
     return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}${attested}`, supplyChain };
   },
 
+  supplyChain(ctx, prepared: DockerPrepared): SupplyChainItem[] {
+    const skipped = !ctx.options.sign
+      ? "registries.docker.sign is false"
+      : !contextSigner(ctx)
+        ? "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write`)"
+        : undefined;
+    const { host, name: repository } = target(ctx);
+    const at = skipped ? { skipped } : { location: `${host}/${repository}` };
+    const image = `${host}/${repository}:${tagsOf(ctx).version}`;
+    return [
+      { kind: "signature", subject: image, ...at },
+      ...imageSboms(ctx, prepared.images).map(({ image: { platform }, sbom }) => ({
+        kind: "sbom" as const,
+        subject: `${image} (${platform.os}/${platform.architecture}): ${sbom.name}`,
+        ...at,
+      })),
+    ];
+  },
+
   async doctor(ctx) {
     const credentials = readCredentials(ctx);
     const { host } = target(ctx);

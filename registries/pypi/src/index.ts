@@ -20,6 +20,7 @@ import {
   type Context,
   type Prepared,
   type Published,
+  type SupplyChainItem,
 } from "@ferry/core";
 import { z } from "zod";
 import { attest, checkProvenance, provenanceUrl, readProvenance, type Attestation } from "./attestation.ts";
@@ -277,6 +278,22 @@ export default defineRegistry({
         location: provenanceUrl(index, release.name, release.version, dist.filename).href,
       })),
     };
+  },
+
+  supplyChain(ctx, prepared: PreparedUpload): SupplyChainItem[] {
+    const skipped = !ctx.options.attestations
+      ? "registries.pypi.attestations is false"
+      : ctx.secret("PYPI_TOKEN")
+        ? "the upload uses PYPI_TOKEN, and PyPI takes attestations only from trusted publishers"
+        : !idTokenAvailable(ctx)
+          ? "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write` and register it as the project's trusted publisher on PyPI)"
+          : undefined;
+    const { index } = endpoints(ctx);
+    return prepared.dists.map((dist) => ({
+      kind: "attestation",
+      subject: dist.filename,
+      ...(skipped ? { skipped } : { location: provenanceUrl(index, prepared.name, prepared.version, dist.filename).href }),
+    }));
   },
 
   doctor: (ctx) => Promise.resolve(checks(ctx)),
