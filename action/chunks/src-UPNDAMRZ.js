@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-OMSKPSA3.js";
+} from "./chunk-3MQTCW5G.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -840,6 +840,20 @@ var src_default = defineRegistry({
     }
     const attested = sboms.length ? ` with ${sboms.length} SBOM ${sboms.length === 1 ? "attestation" : "attestations"}` : "";
     return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}${attested}`, supplyChain };
+  },
+  supplyChain(ctx, prepared) {
+    const skipped = !ctx.options.sign ? "registries.docker.sign is false" : !contextSigner(ctx) ? "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write`)" : void 0;
+    const { host, name: repository } = target(ctx);
+    const at = skipped ? { skipped } : { location: `${host}/${repository}` };
+    const image = `${host}/${repository}:${tagsOf(ctx).version}`;
+    return [
+      { kind: "signature", subject: image, ...at },
+      ...imageSboms(ctx, prepared.images).map(({ image: { platform }, sbom }) => ({
+        kind: "sbom",
+        subject: `${image} (${platform.os}/${platform.architecture}): ${sbom.name}`,
+        ...at
+      }))
+    ];
   },
   async doctor(ctx) {
     const credentials = readCredentials(ctx);

@@ -21,7 +21,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-OMSKPSA3.js";
+} from "./chunk-3MQTCW5G.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-OMSKPSA3.js";
+} from "./chunk-3MQTCW5G.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -12,7 +12,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyDetached
-} from "./chunk-OMSKPSA3.js";
+} from "./chunk-3MQTCW5G.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

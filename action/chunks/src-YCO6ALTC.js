@@ -24,7 +24,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-OMSKPSA3.js";
+} from "./chunk-3MQTCW5G.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-OMSKPSA3.js";
+} from "./chunk-3MQTCW5G.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-OMSKPSA3.js";
+} from "./chunk-3MQTCW5G.js";
 import {
   FerryError,
   asFerryError
@@ -59,20 +59,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-C4GGUT3Q.js"),
-  aur: () => import("./src-6ERIREKI.js"),
-  chocolatey: () => import("./src-TVQZCOM3.js"),
-  crates: () => import("./src-ZXHGDEXT.js"),
-  docker: () => import("./src-3WTT3KTP.js"),
-  flathub: () => import("./src-JCFIAGTB.js"),
-  homebrew: () => import("./src-CO42XYZT.js"),
-  nix: () => import("./src-XCIQFNWM.js"),
-  npm: () => import("./src-KP5IUQHJ.js"),
-  pypi: () => import("./src-5CIPK6R6.js"),
-  rpm: () => import("./src-2TPRC4PD.js"),
-  scoop: () => import("./src-VKJJEDHC.js"),
-  snap: () => import("./src-L4CB36DN.js"),
-  winget: () => import("./src-Y3DMV26E.js")
+  apt: () => import("./src-3KOQPBBF.js"),
+  aur: () => import("./src-3ZSRJXB3.js"),
+  chocolatey: () => import("./src-5VS7ZLBA.js"),
+  crates: () => import("./src-7AOOKUPX.js"),
+  docker: () => import("./src-UPNDAMRZ.js"),
+  flathub: () => import("./src-S2LI3K3C.js"),
+  homebrew: () => import("./src-L3VHWC45.js"),
+  nix: () => import("./src-DJJQ2D3K.js"),
+  npm: () => import("./src-YCO6ALTC.js"),
+  pypi: () => import("./src-LGRJVDMX.js"),
+  rpm: () => import("./src-OLHVKV5C.js"),
+  scoop: () => import("./src-A5776RGP.js"),
+  snap: () => import("./src-GEQQAKF4.js"),
+  winget: () => import("./src-D7RLPNB7.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

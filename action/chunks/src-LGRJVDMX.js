@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-OMSKPSA3.js";
+} from "./chunk-3MQTCW5G.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -588,6 +588,15 @@ var src_default = defineRegistry({
         location: provenanceUrl(index, release.name, release.version, dist.filename).href
       }))
     };
+  },
+  supplyChain(ctx, prepared) {
+    const skipped = !ctx.options.attestations ? "registries.pypi.attestations is false" : ctx.secret("PYPI_TOKEN") ? "the upload uses PYPI_TOKEN, and PyPI takes attestations only from trusted publishers" : !idTokenAvailable(ctx) ? "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write` and register it as the project's trusted publisher on PyPI)" : void 0;
+    const { index } = endpoints(ctx);
+    return prepared.dists.map((dist) => ({
+      kind: "attestation",
+      subject: dist.filename,
+      ...skipped ? { skipped } : { location: provenanceUrl(index, prepared.name, prepared.version, dist.filename).href }
+    }));
   },
   doctor: (ctx) => Promise.resolve(checks(ctx))
 });

@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-OMSKPSA3.js";
+} from "./chunk-3MQTCW5G.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
