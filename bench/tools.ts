@@ -10,11 +10,13 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { startDockerRegistry } from "../packages/sandbox/src/docker.ts";
 import { startGitHub } from "../packages/sandbox/src/github.ts";
+import { startPyPI } from "../packages/sandbox/src/pypi.ts";
 import { startVerdaccio } from "../packages/sandbox/src/verdaccio.ts";
-import { createContext } from "../packages/core/src/context.ts";
+import { createContext, resetDir } from "../packages/core/src/context.ts";
 import { readManifest } from "../packages/core/src/manifest.ts";
 import { parseVersion } from "../packages/core/src/version.ts";
 import npm from "../registries/npm/src/index.ts";
+import pypi from "../registries/pypi/src/index.ts";
 import { bigBinary, bigRelease, project } from "./big.ts";
 import { command, type Benchmark, type Measurement, type Side } from "./harness.ts";
 
@@ -278,7 +280,7 @@ const npmPublish: Benchmark = {
             label: "ferry",
             async run(round) {
               const dist = await release("ferry", round);
-              return command(process.execPath, [bundle, "npm", dist, "@bench/ferry"], { env });
+              return command(process.execPath, [bundle, "release", "npm", dist, JSON.stringify({ package: "@bench/ferry" })], { env });
             },
           },
           peer: {
@@ -296,6 +298,7 @@ const npmPublish: Benchmark = {
                 distDir: dist,
                 env,
               });
+              await resetDir(ctx.outDir);
               const { packages } = await npm.prepare(ctx);
               const total = { seconds: 0, cpuSeconds: 0 };
               for (const { tarball } of packages) {
@@ -323,4 +326,66 @@ const npmPublish: Benchmark = {
   },
 };
 
-export const tools: Benchmark[] = [hash, archive, docker, upload, npmPublish];
+/**
+ * PyPI: ferry's upload of a small release's wheel (exists, prepare, publish, verify) in a process
+ * of its own, start-up included, against `twine upload` of the same wheel, as ferry makes it, to
+ * the same index stand-in; as for npm, a new version each round and another project name for twine.
+ */
+const pypiUpload: Benchmark = {
+  name: "pypi",
+  async setup() {
+    const { dir, bundle } = await setupBig(4);
+    const index = await startPyPI();
+    const env = { ...process.env, ...index.env };
+    const release = (who: string, round: number) => bigRelease(dir, `1.0.${round}`, join(dir, `${who}-${round}`));
+    return {
+      figures: [
+        {
+          title: "PyPI upload of a linux x86_64 wheel (process wall) / `twine upload` of the same wheel",
+          ferry: {
+            label: "ferry",
+            async run(round) {
+              const dist = await release("ferry", round);
+              return command(process.execPath, [bundle, "release", "pypi", dist, JSON.stringify({ name: "bench-ferry" })], { env });
+            },
+          },
+          peer: {
+            label: "twine upload",
+            async run(round) {
+              const dist = await release("twine", round);
+              const manifest = await readManifest(join(dist, "manifest.json"));
+              const options = pypi.options.parse({ name: "bench-twine" });
+              const ctx = createContext({
+                registry: "pypi",
+                options,
+                project,
+                version: parseVersion(manifest.tag),
+                manifest,
+                distDir: dist,
+                env,
+              });
+              await resetDir(ctx.outDir);
+              const { dists } = await pypi.prepare(ctx);
+              const files = dists.map((d) => join(ctx.outDir, d.filename));
+              // The token goes in twine's environment, never on its command line.
+              return command(
+                "twine",
+                ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url", index.uploadUrl, ...files],
+                {
+                  env: { ...process.env, TWINE_USERNAME: "__token__", TWINE_PASSWORD: index.token },
+                },
+              );
+            },
+          },
+          goal: 1,
+        },
+      ],
+      async stop() {
+        await index.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const tools: Benchmark[] = [hash, archive, docker, upload, npmPublish, pypiUpload];

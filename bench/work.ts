@@ -7,13 +7,15 @@
  *   node work.mjs archive <dir> <name> <out.tar.gz>
  *   node work.mjs docker-prepare|docker-publish|docker-exists <dist> <image>   (FERRY_DOCKER_REGISTRY set)
  *   node work.mjs upload <repository> <tag> <file>   (GITHUB_API_URL and GITHUB_TOKEN set: a release of one asset)
- *   node work.mjs npm <dist> <package>   (NPM_CONFIG_REGISTRY and NPM_TOKEN set: exists, prepare, publish, verify)
+ *   node work.mjs release npm|pypi <dist> <options as JSON>   (the registry's variables set: exists, prepare, publish, verify)
  */
 import { join } from "node:path";
+import { loadRegistry } from "../packages/cli/src/registries.ts";
 import { hashFile, writeArchive } from "../packages/core/src/archive.ts";
-import { createContext } from "../packages/core/src/context.ts";
+import { createContext, resetDir } from "../packages/core/src/context.ts";
 import { createGitHub } from "../packages/core/src/github.ts";
 import { readManifest } from "../packages/core/src/manifest.ts";
+import type { Prepared, Registry } from "../packages/core/src/registry.ts";
 import { publishRelease } from "../packages/core/src/release.ts";
 import { parseVersion } from "../packages/core/src/version.ts";
 import { project } from "./big.ts";
@@ -24,14 +26,15 @@ async function context<Options>(registry: string, options: Options, dist: string
   return createContext({ registry, options, project, version: parseVersion(manifest.tag), manifest, distDir: dist });
 }
 
-// Each adapter is loaded when a job uses it, as ferry loads only the registries a run selects.
-const adapters = {
-  docker: async () => (await import("../registries/docker/src/index.ts")).default,
-  npm: async () => (await import("../registries/npm/src/index.ts")).default,
-};
+/** An adapter, loaded when a job uses it, as ferry loads only the registries a run selects. */
+async function adapter(name: string): Promise<Registry<unknown, Prepared>> {
+  const loaded = await loadRegistry(name);
+  if (!loaded) throw new Error(`no registry ${name}`);
+  return loaded;
+}
 
 async function dockerContext(dist: string, image: string) {
-  const docker = await adapters.docker();
+  const docker = await adapter("docker");
   return { docker, ctx: await context("docker", docker.options.parse({ image }), dist) };
 }
 
@@ -57,13 +60,14 @@ const jobs: Record<string, Job> = {
     const prepared = await docker.prepare(ctx);
     return () => docker.publish(ctx, prepared);
   },
-  npm: async ([dist, name]) => {
-    const npm = await adapters.npm();
-    const ctx = await context("npm", npm.options.parse({ package: name }), dist!);
+  release: async ([registry, dist, options]) => {
+    const spoke = await adapter(registry!);
+    const ctx = await context(registry!, spoke.options.parse(JSON.parse(options!)), dist!);
     return async () => {
-      if ((await npm.exists(ctx)).state !== "absent") throw new Error(`${name} is on the registry already`);
-      const published = await npm.publish(ctx, await npm.prepare(ctx));
-      if (!(await npm.verify(ctx, published))) throw new Error(`${name} is not served after its publish`);
+      if ((await spoke.exists(ctx)).state !== "absent") throw new Error(`${registry} has this release already`);
+      await resetDir(ctx.outDir);
+      const published = await spoke.publish(ctx, await spoke.prepare(ctx));
+      if (!(await spoke.verify(ctx, published))) throw new Error(`${registry} does not serve the release after its publish`);
     };
   },
   "docker-exists": async ([dist, image]) => {
