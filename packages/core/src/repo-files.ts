@@ -259,8 +259,17 @@ function gitRepoFiles(ctx: Context<unknown>, target: GitTarget): RepoFiles & Git
     async read(path) {
       checkPath(ctx, path);
       return withFetched(async (dir, _branch, exists) => {
-        if (!exists || (await git(["ls-tree", "--name-only", "FETCH_HEAD", "--", path], dir)).trim() === "") return undefined;
-        return git(["show", `FETCH_HEAD:${path}`], dir);
+        if (!exists) return undefined;
+        // One process answers both whether the tip has the file and what it holds: `<sha> blob <size>`, the
+        // content and a newline, or `<name> missing`.
+        const { stdout } = await ctx.exec("git", ["cat-file", "--batch"], {
+          env,
+          cwd: dir,
+          input: `FETCH_HEAD:${path}\n`,
+          stripFinalNewline: false,
+        });
+        const header = stdout.slice(0, stdout.indexOf("\n"));
+        return /^[0-9a-f]+ blob \d+$/.test(header) ? stdout.slice(header.length + 1, -1) : undefined;
       });
     },
     async write({ files, message }) {
