@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-3MQTCW5G.js";
+} from "./chunk-NN7FMTAD.js";
 import {
   FerryError,
   asFerryError
@@ -59,20 +59,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-3KOQPBBF.js"),
-  aur: () => import("./src-3ZSRJXB3.js"),
-  chocolatey: () => import("./src-5VS7ZLBA.js"),
-  crates: () => import("./src-7AOOKUPX.js"),
-  docker: () => import("./src-UPNDAMRZ.js"),
-  flathub: () => import("./src-S2LI3K3C.js"),
-  homebrew: () => import("./src-L3VHWC45.js"),
-  nix: () => import("./src-DJJQ2D3K.js"),
-  npm: () => import("./src-YCO6ALTC.js"),
-  pypi: () => import("./src-LGRJVDMX.js"),
-  rpm: () => import("./src-OLHVKV5C.js"),
-  scoop: () => import("./src-A5776RGP.js"),
-  snap: () => import("./src-GEQQAKF4.js"),
-  winget: () => import("./src-D7RLPNB7.js")
+  apt: () => import("./src-BTK53Q77.js"),
+  aur: () => import("./src-YIJAUSPO.js"),
+  chocolatey: () => import("./src-KALIOLUC.js"),
+  crates: () => import("./src-KHEU6Z6T.js"),
+  docker: () => import("./src-P5HHKRGZ.js"),
+  flathub: () => import("./src-2NM64RUG.js"),
+  homebrew: () => import("./src-SZCJKRVJ.js"),
+  nix: () => import("./src-GAMFWLBC.js"),
+  npm: () => import("./src-ZOP47W7G.js"),
+  pypi: () => import("./src-IDJ5CR2U.js"),
+  rpm: () => import("./src-VWWXJYDF.js"),
+  scoop: () => import("./src-ZLE7OCWY.js"),
+  snap: () => import("./src-NADT5Y56.js"),
+  winget: () => import("./src-IIS74FBL.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

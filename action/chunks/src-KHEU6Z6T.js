@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-3MQTCW5G.js";
+} from "./chunk-NN7FMTAD.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-3MQTCW5G.js";
+} from "./chunk-NN7FMTAD.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -12,7 +12,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyDetached
-} from "./chunk-3MQTCW5G.js";
+} from "./chunk-NN7FMTAD.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

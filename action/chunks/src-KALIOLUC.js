@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-3MQTCW5G.js";
+} from "./chunk-NN7FMTAD.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
