@@ -210,11 +210,24 @@ export function packageSpec(input: {
 /**
  * The first sentence of a description as the summary, the rest as the long description; Debian
  * wants a long description that does not repeat the summary, so a one-sentence one adds the homepage.
+ * The long description is wrapped to lines lintian and rpmlint accept (80 and 79 columns).
  */
 function describe(text: string, homepage: string): { summary: string; description: string } {
   const [, first = text, rest = ""] = /^(.*?)\.(?:\s+|$)([\s\S]*)$/.exec(text.trim()) ?? [];
   const summary = first.trim();
-  return { summary, description: rest.trim() || `${summary}, from ${homepage}.` };
+  const description = rest.trim() || `${summary}, from ${homepage}.`;
+  return { summary, description: description.split("\n").map(wrap).join("\n") };
+}
+
+/** A line broken between words into lines of at most 78 characters (a longer word keeps its own line). */
+function wrap(line: string): string {
+  const lines: string[] = [];
+  for (const word of line.split(/ +/)) {
+    const last = lines.length ? lines[lines.length - 1]! : undefined;
+    if (last !== undefined && last.length + 1 + word.length <= 78) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join("\n");
 }
 
 /** Debian's machine-readable copyright file, with the licence text when the project gives one. */
