@@ -9,13 +9,12 @@
  * N must be 0.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Sandbox } from "@ferry/sandbox";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { stringify } from "yaml";
 import { ferry, type FerryRun } from "./cli.ts";
 import { copyExample, exampleYaml, jsonReport, setCrateVersion, startExampleSandbox } from "./example-release.ts";
 import { startFaultProxy, type EchoFault, type FaultProxy } from "./fault-proxy.ts";
@@ -53,8 +52,6 @@ beforeAll(async () => {
   sandbox = await startExampleSandbox(yaml);
   project = await copyExample("ferry-canary-", tag);
   dirs.push(project);
-  // .apk packages too, so that APK_PRIVATE_KEY signs something.
-  await writeFile(join(project, "ferry.yaml"), stringify({ ...yaml, packages: { formats: ["apk"] } }));
 
   const keys = await mkdtemp(join(tmpdir(), "ferry-canary-keys-"));
   dirs.push(keys);

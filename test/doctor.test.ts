@@ -7,7 +7,7 @@ import { ferry, scriptProject, type FerryRun } from "./cli.ts";
 
 const example = resolve(import.meta.dirname, "../examples/hello");
 const config = resolve(example, "ferry.yaml");
-const registries = ["npm", "pypi", "crates", "docker", "homebrew", "scoop", "winget", "aur", "nix", "flathub", "snap", "chocolatey"];
+const registries = ["npm", "pypi", "crates", "docker", "homebrew", "scoop", "winget", "aur", "nix", "flathub", "snap", "chocolatey", "apt"];
 
 let sandbox: Sandbox;
 
@@ -49,7 +49,7 @@ describe("ferry doctor against the sandbox", () => {
     const printed = lines(run);
     expect(printed.filter((line) => line.startsWith("fail"))).toEqual([]);
     const seen = new Set(printed.map((line) => line.split(/\s+/)[1]));
-    expect([...seen].sort()).toEqual(["github", ...registries].sort());
+    expect([...seen].sort()).toEqual(["github", "packages", ...registries].sort());
     expect(run.stdout).toMatch(/all \d+ checks passed/);
     expectNoSecrets(run, sandbox.env);
   }, 120_000);
@@ -87,7 +87,7 @@ describe("ferry doctor against the sandbox", () => {
       failed: number;
       exitCode: number;
     };
-    expect(new Set(report.checks.map((c) => c.registry))).toEqual(new Set(["github", "chocolatey"]));
+    expect(new Set(report.checks.map((c) => c.registry))).toEqual(new Set(["github", "packages", "chocolatey"]));
     expect(report.checks.find((c) => c.name === "CHOCOLATEY_API_KEY set")?.ok).toBe(true);
     expect(report).toMatchObject({ failed: 0, exitCode: 0 });
   }, 60_000);
@@ -95,7 +95,17 @@ describe("ferry doctor against the sandbox", () => {
   it("starts its own stand-ins with --sandbox", async () => {
     const run = await doctor(["--sandbox", "--only", "npm,docker"], {});
     expect(run.code).toBe(0);
-    expect(lines(run).map((line) => line.split(/\s+/)[1])).toEqual(["github", "github", "github", "github", "npm", "npm", "docker"]);
+    expect(lines(run).map((line) => line.split(/\s+/)[1])).toEqual([
+      "github",
+      "github",
+      "github",
+      "github",
+      "packages",
+      "packages",
+      "npm",
+      "npm",
+      "docker",
+    ]);
   }, 120_000);
 
   it("exits 2 for a registry that is not configured", async () => {

@@ -5,6 +5,8 @@ import { startDockerRegistry } from "./docker.ts";
 import { startFlathub } from "./flathub.ts";
 import { startGitRepos } from "./git.ts";
 import { startGitHub, type GitHubStandIn } from "./github.ts";
+import { startGpgKey } from "./gpg.ts";
+import { startGitPages } from "./pages.ts";
 import { startPyPI } from "./pypi.ts";
 import { startSigstore } from "./sigstore.ts";
 import { startSnapStore } from "./snap.ts";
@@ -27,6 +29,9 @@ export interface SandboxSetup {
 
 const text = (value: unknown, fallback: string) => (typeof value === "string" ? value : fallback);
 
+/** The registries that sign with FERRY_GPG_KEY: a sandbox with any of them makes a throwaway key. */
+const signed = ["apt"];
+
 /** How to start the stand-in for each registry, given the GitHub stand-in they may share. */
 const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
   async npm() {
@@ -42,6 +47,7 @@ const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
   docker: () => startDockerRegistry(),
   snap: ({ project, options }) => startSnapStore({ names: [text(options.snap?.name, project)] }),
   chocolatey: () => startChocolatey(),
+  apt: ({ options }) => startGitPages("apt", { branch: text(options.apt?.branch, "gh-pages") }),
   winget({ github, options }) {
     github.createRepo(text(options.winget?.repository, "microsoft/winget-pkgs"), { defaultBranch: "master" });
     return Promise.resolve({ env: { WINGET_TOKEN: github.token }, stop: () => Promise.resolve() });
@@ -86,6 +92,7 @@ export async function startSandbox({
     const sigstore = startSigstore({ serverUrl: github.url, repository });
     const running = await Promise.all([
       sigstore,
+      ...(registries.some((name) => signed.includes(name)) ? [startGpgKey()] : []),
       ...registries.filter((name) => services[name]).map((name) => services[name]!({ github, repository, project, options })),
     ]);
     started.push(...running);
