@@ -1,7 +1,8 @@
 /**
  * A full rehearsal release of examples/hello: starts the sandbox (`ferry sandbox`), releases to
  * every registry, then releases again to show that a re-run publishes nothing. Exits non-zero if
- * either run fails or the second one publishes anything.
+ * either run fails or the second one publishes anything; ends with the line that adds the APT
+ * repository it published.
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
@@ -54,3 +55,7 @@ if (first.code !== 0 || second.code !== 0 || republished) {
   process.exit(1);
 }
 console.log("\nrehearsal passed: everything published and verified; the re-run published nothing");
+// examples/hello keeps the apt registry's defaults: directory apt/ of the branch, suite stable, component main.
+const apt = `${env.FERRY_SANDBOX_APT_PAGES}/apt`;
+console.log(`\nthe APT repository as a user adds it, with its key (${apt}/key.asc) saved to /etc/apt/keyrings/hello.asc:`);
+console.log(`deb [signed-by=/etc/apt/keyrings/hello.asc] ${apt} stable main`);
