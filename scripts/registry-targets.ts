@@ -6,6 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Need } from "../packages/core/src/registry.ts";
 import { targetNames, type TargetName } from "../packages/core/src/targets.ts";
 import { loadRegistry, registryNames } from "../packages/cli/src/registries.ts";
 
@@ -14,8 +15,11 @@ const start = "<!-- targets: written by `pnpm docs:targets` from the adapter's l
 const end = "<!-- /targets -->";
 
 /** The section between the markers: the targets grouped by OS, in ferry's order. */
-function section(targets: readonly TargetName[] | undefined): string {
-  if (!targets) return "This registry takes no binaries, so a release goes to it whatever its build targets.";
+function section(targets: readonly TargetName[] | undefined, needs: readonly Need[]): string {
+  if (!targets && !needs.includes("binaries"))
+    return "This registry takes no binaries, so a release goes to it whatever its build targets.";
+  if (!targets)
+    return "This registry lists no targets of its own: it takes files the release made from its builds (a package repository, the packages of its linux targets), so a release goes to it whatever its build targets.";
   const byOs = new Map<string, string[]>();
   for (const t of targetNames.filter((t) => targets.includes(t))) {
     const [os, arch] = t.split("/") as [string, string];
@@ -38,7 +42,7 @@ export async function registryPages(): Promise<Array<{ path: string; committed: 
       const to = committed.indexOf(end);
       if (from < 0 || to < from) throw new Error(`${path} has no ${start} … ${end} markers`);
       const adapter = (await loadRegistry(name))!;
-      const expected = `${committed.slice(0, from)}${start}\n\n${section(adapter.targets)}\n\n${committed.slice(to)}`;
+      const expected = `${committed.slice(0, from)}${start}\n\n${section(adapter.targets, adapter.needs)}\n\n${committed.slice(to)}`;
       return { path, committed, expected };
     }),
   );
