@@ -12,7 +12,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyDetached
-} from "./chunk-NN7FMTAD.js";
+} from "./chunk-VUU7IMFB.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-NN7FMTAD.js";
+} from "./chunk-VUU7IMFB.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

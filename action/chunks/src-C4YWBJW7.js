@@ -16,7 +16,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-NN7FMTAD.js";
+} from "./chunk-VUU7IMFB.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

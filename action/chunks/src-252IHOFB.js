@@ -21,7 +21,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-NN7FMTAD.js";
+} from "./chunk-VUU7IMFB.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

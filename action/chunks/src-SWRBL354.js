@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-NN7FMTAD.js";
+} from "./chunk-VUU7IMFB.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -42,7 +42,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-NN7FMTAD.js";
+} from "./chunk-VUU7IMFB.js";
 import {
   FerryError,
   asFerryError
@@ -59,20 +59,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-BTK53Q77.js"),
-  aur: () => import("./src-YIJAUSPO.js"),
-  chocolatey: () => import("./src-KALIOLUC.js"),
-  crates: () => import("./src-KHEU6Z6T.js"),
-  docker: () => import("./src-P5HHKRGZ.js"),
-  flathub: () => import("./src-2NM64RUG.js"),
-  homebrew: () => import("./src-SZCJKRVJ.js"),
-  nix: () => import("./src-GAMFWLBC.js"),
-  npm: () => import("./src-ZOP47W7G.js"),
-  pypi: () => import("./src-IDJ5CR2U.js"),
-  rpm: () => import("./src-VWWXJYDF.js"),
-  scoop: () => import("./src-ZLE7OCWY.js"),
-  snap: () => import("./src-NADT5Y56.js"),
-  winget: () => import("./src-IIS74FBL.js")
+  apt: () => import("./src-K6AUC5JD.js"),
+  aur: () => import("./src-C4YWBJW7.js"),
+  chocolatey: () => import("./src-KPGNLRCA.js"),
+  crates: () => import("./src-SMFUWBX4.js"),
+  docker: () => import("./src-TVDCWRE7.js"),
+  flathub: () => import("./src-252IHOFB.js"),
+  homebrew: () => import("./src-CGWQLAQS.js"),
+  nix: () => import("./src-CONACT2L.js"),
+  npm: () => import("./src-HBDRQSMH.js"),
+  pypi: () => import("./src-RA6CLUED.js"),
+  rpm: () => import("./src-UIWOPHDK.js"),
+  scoop: () => import("./src-35ZN533P.js"),
+  snap: () => import("./src-SWRBL354.js"),
+  winget: () => import("./src-VYOYD7EF.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

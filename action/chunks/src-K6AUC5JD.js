@@ -8,7 +8,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyClearsigned
-} from "./chunk-NN7FMTAD.js";
+} from "./chunk-VUU7IMFB.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-NN7FMTAD.js";
+} from "./chunk-VUU7IMFB.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -13,7 +13,7 @@ import {
   makeTempDir,
   require_yazl,
   secretCheck
-} from "./chunk-NN7FMTAD.js";
+} from "./chunk-VUU7IMFB.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
