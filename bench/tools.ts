@@ -6,16 +6,18 @@
  * (bench/work.ts, bundled for plain node at setup), like the tool it is compared with.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { startDockerRegistry } from "../packages/sandbox/src/docker.ts";
 import { startGitHub } from "../packages/sandbox/src/github.ts";
+import { createBareRepo } from "../packages/sandbox/src/git.ts";
 import { startPyPI } from "../packages/sandbox/src/pypi.ts";
 import { startVerdaccio } from "../packages/sandbox/src/verdaccio.ts";
 import { createContext, resetDir } from "../packages/core/src/context.ts";
 import { readManifest } from "../packages/core/src/manifest.ts";
 import { parseVersion } from "../packages/core/src/version.ts";
 import npm from "../registries/npm/src/index.ts";
+import homebrew from "../registries/homebrew/src/index.ts";
 import pypi from "../registries/pypi/src/index.ts";
 import { bigBinary, bigRelease, project } from "./big.ts";
 import { command, type Benchmark, type Measurement, type Side } from "./harness.ts";
@@ -330,6 +332,7 @@ const npmPublish: Benchmark = {
  * PyPI: ferry's upload of a small release's wheel (exists, prepare, publish, verify) in a process
  * of its own, start-up included, against `twine upload` of the same wheel, as ferry makes it, to
  * the same index stand-in; as for npm, a new version each round and another project name for twine.
+ * It informs: the issue sets no goal.
  */
 const pypiUpload: Benchmark = {
   name: "pypi",
@@ -377,7 +380,6 @@ const pypiUpload: Benchmark = {
               );
             },
           },
-          goal: 1,
         },
       ],
       async stop() {
@@ -388,4 +390,75 @@ const pypiUpload: Benchmark = {
   },
 };
 
-export const tools: Benchmark[] = [hash, archive, docker, upload, npmPublish, pypiUpload];
+/**
+ * A git-based registry: ferry's Homebrew publish of a small release into a bare tap repository
+ * (exists, prepare, publish: clone, commit, push; verify), in a process of its own, start-up
+ * included, against `git push` of a commit of the same formula from a clone to another bare
+ * repository, the commit made untimed. A new version each round. It informs: the issue sets no goal.
+ */
+const gitPush: Benchmark = {
+  name: "git",
+  async setup() {
+    const { dir, bundle } = await setupBig(4);
+    const [ferryTap, peerTap, clone] = ["ferry-tap.git", "peer-tap.git", "clone"].map((name) => join(dir, name)) as [
+      string,
+      string,
+      string,
+    ];
+    await createBareRepo(ferryTap, "homebrew-tap");
+    await createBareRepo(peerTap, "homebrew-tap");
+    await command("git", ["clone", "-q", peerTap, clone]);
+    const author = {
+      ...process.env,
+      GIT_AUTHOR_NAME: "bench",
+      GIT_AUTHOR_EMAIL: "bench@example.com",
+      GIT_COMMITTER_NAME: "bench",
+      GIT_COMMITTER_EMAIL: "bench@example.com",
+    };
+    const release = (who: string, round: number) => bigRelease(dir, `1.0.${round}`, join(dir, `${who}-${round}`));
+    return {
+      figures: [
+        {
+          title: "Homebrew publish into a bare tap (process wall) / `git push` of a commit of the same formula",
+          ferry: {
+            label: "ferry",
+            async run(round) {
+              const dist = await release("ferry", round);
+              return command(process.execPath, [bundle, "release", "homebrew", dist, JSON.stringify({ git: `file://${ferryTap}` })]);
+            },
+          },
+          peer: {
+            label: "git push",
+            async run(round) {
+              const dist = await release("peer", round);
+              const manifest = await readManifest(join(dist, "manifest.json"));
+              const options = homebrew.options.parse({ git: `file://${peerTap}` });
+              const ctx = createContext({
+                registry: "homebrew",
+                options,
+                project,
+                version: parseVersion(manifest.tag),
+                manifest,
+                distDir: dist,
+              });
+              await resetDir(ctx.outDir);
+              const { commit } = await homebrew.prepare(ctx);
+              for (const [path, text] of Object.entries(commit)) {
+                await mkdir(dirname(join(clone, path)), { recursive: true });
+                await writeFile(join(clone, path), text);
+              }
+              await command("git", ["-C", clone, "add", "-A"]);
+              await command("git", ["-C", clone, "-c", "commit.gpgsign=false", "commit", "-q", "-m", `big ${manifest.version}`], {
+                env: author,
+              });
+              return command("git", ["-C", clone, "push", "-q", "origin", "main"]);
+            },
+          },
+        },
+      ],
+      stop: () => rm(dir, { recursive: true, force: true }),
+    };
+  },
+};
+
+export const tools: Benchmark[] = [hash, archive, docker, upload, npmPublish, pypiUpload, gitPush];

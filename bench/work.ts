@@ -7,7 +7,7 @@
  *   node work.mjs archive <dir> <name> <out.tar.gz>
  *   node work.mjs docker-prepare|docker-publish|docker-exists <dist> <image>   (FERRY_DOCKER_REGISTRY set)
  *   node work.mjs upload <repository> <tag> <file>   (GITHUB_API_URL and GITHUB_TOKEN set: a release of one asset)
- *   node work.mjs release npm|pypi <dist> <options as JSON>   (the registry's variables set: exists, prepare, publish, verify)
+ *   node work.mjs release npm|pypi|homebrew <dist> <options as JSON>   (the registry's variables set: exists, prepare, publish, verify)
  */
 import { join } from "node:path";
 import { loadRegistry } from "../packages/cli/src/registries.ts";
