@@ -49,7 +49,7 @@ describe("ferry doctor against the sandbox", () => {
     const printed = lines(run);
     expect(printed.filter((line) => line.startsWith("fail"))).toEqual([]);
     const seen = new Set(printed.map((line) => line.split(/\s+/)[1]));
-    expect([...seen].sort()).toEqual(["github", "packages", ...registries].sort());
+    expect([...seen].sort()).toEqual(["github", "signing", "packages", ...registries].sort());
     expect(run.stdout).toMatch(/all \d+ checks passed/);
     expectNoSecrets(run, sandbox.env);
   }, 120_000);
@@ -87,7 +87,7 @@ describe("ferry doctor against the sandbox", () => {
       failed: number;
       exitCode: number;
     };
-    expect(new Set(report.checks.map((c) => c.registry))).toEqual(new Set(["github", "packages", "chocolatey"]));
+    expect(new Set(report.checks.map((c) => c.registry))).toEqual(new Set(["github", "signing", "packages", "chocolatey"]));
     expect(report.checks.find((c) => c.name === "CHOCOLATEY_API_KEY set")?.ok).toBe(true);
     expect(report).toMatchObject({ failed: 0, exitCode: 0 });
   }, 60_000);
@@ -96,14 +96,13 @@ describe("ferry doctor against the sandbox", () => {
     const run = await doctor(["--sandbox", "--only", "npm,docker"], {});
     expect(run.code).toBe(0);
     expect(lines(run).map((line) => line.split(/\s+/)[1])).toEqual([
-      "github",
-      "github",
-      "github",
-      "github",
+      ...Array<string>(4).fill("github"),
+      ...Array<string>(3).fill("signing"),
       "packages",
       "packages",
       "npm",
       "npm",
+      "docker",
       "docker",
     ]);
   }, 120_000);

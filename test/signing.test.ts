@@ -171,3 +171,35 @@ it("ferry plan lists the signatures and attestation a release would make here, a
     "  signature    checksums.txt  not made: ferry release would refuse to run: sign.checksums is keyless, but this run has no OIDC token to sign with.",
   );
 });
+
+it("ferry doctor says what this environment signs, and fails what the config requires but the workflow or keys cannot give", async () => {
+  const dir = await project("doctored", "sign:\n  checksums: keyless\n");
+  await mkdir(join(dir, ".github", "workflows"), { recursive: true });
+  const workflow = (permissions: string) =>
+    `on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    permissions: {${permissions}}\n    steps:\n      - run: npx ferry release\n`;
+  await writeFile(join(dir, ".github", "workflows", "release.yml"), workflow("contents: write, id-token: write"));
+  const checks = (run: { stdout: string }) => run.stdout.split("\n").filter((line) => /^(ok|fail) +signing /.test(line));
+
+  const inCi = await ferry(["doctor"], { cwd: dir, env: { ...githubEnv(), ...sigstore.env, FERRY_MINISIGN_KEY: "not a key" } });
+  expect(inCi.code).toBe(1);
+  expect(checks(inCi)).toEqual([
+    "ok    signing  OIDC identity for keyless signing: ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are set: the job has `id-token: write`",
+    expect.stringMatching(
+      /^fail +signing +permissions of \.github\/workflows\/release\.yml job release: no `attestations: write`: GitHub refuses the provenance attestation — fix: Add `attestations: write`/,
+    ) as string,
+    expect.stringMatching(/^fail +signing +FERRY_MINISIGN_KEY parses: /) as string,
+    "ok    signing  checksums.txt signed: with Sigstore (GitHub Actions OIDC)",
+    "ok    signing  provenance attestation: signed with Sigstore (GitHub Actions OIDC); storing it needs `attestations: write`",
+  ]);
+  expect(inCi.stdout + inCi.stderr).not.toContain(sigstore.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+
+  await writeFile(join(dir, ".github", "workflows", "release.yml"), workflow("contents: write, id-token: write, attestations: write"));
+  const local = await ferry(["doctor"], { cwd: dir, env: githubEnv() });
+  expect(local.code).toBe(1);
+  expect(checks(local)).toEqual([
+    expect.stringMatching(/^ok +signing +OIDC identity for keyless signing: none here/) as string,
+    "ok    signing  permissions of .github/workflows/release.yml job release: id-token: write, attestations: write",
+    expect.stringMatching(/^fail +signing +checksums\.txt signed: sign\.checksums is keyless, but this run has no OIDC token/) as string,
+    expect.stringMatching(/^ok +signing +provenance attestation: not made: no OIDC token/) as string,
+  ]);
+});

@@ -7,6 +7,7 @@ import {
   parseVersion,
   redact,
   rememberEnvironmentSecrets,
+  supplyChainDoctor,
   type Check,
   type Config,
 } from "@ferry/core";
@@ -38,6 +39,7 @@ export async function doctor({ config, selected, env, json, write }: DoctorInput
   const version = parseVersion("v0.0.0");
   const groups = await Promise.all([
     guarded("github", () => githubDoctor(env, config.project.repository)),
+    guarded("signing", () => supplyChainDoctor(config, env)),
     ...(config.packages ? [guarded("packages", () => packagesDoctor(config, env))] : []),
     ...selected.map((entry) =>
       guarded(entry.name, async (signal) => {

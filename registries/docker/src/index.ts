@@ -194,11 +194,7 @@ export default defineRegistry({
   },
 
   supplyChain(ctx, prepared: DockerPrepared): SupplyChainItem[] {
-    const skipped = !ctx.options.sign
-      ? "registries.docker.sign is false"
-      : !contextSigner(ctx)
-        ? "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write`)"
-        : undefined;
+    const skipped = signSkipped(ctx);
     const { host, name: repository } = target(ctx);
     const at = skipped ? { skipped } : { location: `${host}/${repository}` };
     const image = `${host}/${repository}:${tagsOf(ctx).version}`;
@@ -219,12 +215,17 @@ export default defineRegistry({
       await client(ctx).ping();
       return "GET /v2/ answered 200";
     });
-    if (!credentials) return [accepted];
+    const skipped = signSkipped(ctx);
+    const signature = pass(
+      "image signature",
+      skipped ? `none: ${skipped}` : "signed keylessly with Sigstore, each image's SBOM attached as an attestation",
+    );
+    if (!credentials) return [accepted, signature];
     const set = pass(
       "registry credentials set",
       "username" in credentials ? "DOCKER_USERNAME and DOCKER_PASSWORD are set" : "DOCKER_TOKEN is set",
     );
-    return [set, accepted];
+    return [set, accepted, signature];
   },
 });
 
@@ -255,6 +256,13 @@ async function sign(ctx: Ctx, registry: RegistryClient, prepared: DockerPrepared
     ctx.log(`attached ${sbom.name} to ${manifest.digest} as an attestation`);
   }
   return `${note}${attested ? `, ${attested} SBOM ${attested === 1 ? "attestation" : "attestations"}` : ""}`;
+}
+
+/** Why this run would not sign the image; undefined when it would. */
+function signSkipped(ctx: Ctx): string | undefined {
+  if (!ctx.options.sign) return "registries.docker.sign is false";
+  if (!contextSigner(ctx)) return "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write`)";
+  return undefined;
 }
 
 /** The release's SBOM for each image: the one of the linux archive of the image's architecture. */

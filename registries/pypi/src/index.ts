@@ -281,13 +281,7 @@ export default defineRegistry({
   },
 
   supplyChain(ctx, prepared: PreparedUpload): SupplyChainItem[] {
-    const skipped = !ctx.options.attestations
-      ? "registries.pypi.attestations is false"
-      : ctx.secret("PYPI_TOKEN")
-        ? "the upload uses PYPI_TOKEN, and PyPI takes attestations only from trusted publishers"
-        : !idTokenAvailable(ctx)
-          ? "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write` and register it as the project's trusted publisher on PyPI)"
-          : undefined;
+    const skipped = attestationsSkipped(ctx);
     const { index } = endpoints(ctx);
     return prepared.dists.map((dist) => ({
       kind: "attestation",
@@ -311,6 +305,22 @@ function differs(dist: Distribution, release: Pick<Upload, "name" | "version">):
 }
 
 /** `ferry doctor`: the credentials are there and have a PyPI token's shape. */
+/** Why this run's uploads would carry no PEP 740 attestation; undefined when each file gets one. */
+function attestationsSkipped(ctx: Ctx): string | undefined {
+  if (!ctx.options.attestations) return "registries.pypi.attestations is false";
+  if (ctx.secret("PYPI_TOKEN")) return "the upload uses PYPI_TOKEN, and PyPI takes attestations only from trusted publishers";
+  if (!idTokenAvailable(ctx)) {
+    return "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write` and register it as the project's trusted publisher on PyPI)";
+  }
+  return undefined;
+}
+
+/** `ferry doctor`: whether the uploads carry PEP 740 attestations here, and why not. */
+function attestationCheck(ctx: Ctx): Check {
+  const skipped = attestationsSkipped(ctx);
+  return pass("PEP 740 attestations", skipped ? `none: ${skipped}` : "each file gets one, signed with trusted publishing's OIDC identity");
+}
+
 function checks(ctx: Ctx): Check[] {
   const fix =
     "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`.";
@@ -320,6 +330,7 @@ function checks(ctx: Ctx): Check[] {
       idTokenAvailable(ctx)
         ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available")
         : secretCheck(ctx, ["PYPI_TOKEN"], fix),
+      attestationCheck(ctx),
     ];
   }
   // PyPI offers no read-only call that authenticates a token: only an upload would tell.
@@ -329,5 +340,6 @@ function checks(ctx: Ctx): Check[] {
     token.startsWith("pypi-")
       ? pass(shape, "it has the pypi- prefix; PyPI has no read-only check, so the first upload is what proves it")
       : fail(shape, "it does not start with pypi-, as every PyPI API token does", fix),
+    attestationCheck(ctx),
   ];
 }
