@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

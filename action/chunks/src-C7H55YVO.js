@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -590,7 +590,7 @@ var src_default = defineRegistry({
     };
   },
   supplyChain(ctx, prepared) {
-    const skipped = !ctx.options.attestations ? "registries.pypi.attestations is false" : ctx.secret("PYPI_TOKEN") ? "the upload uses PYPI_TOKEN, and PyPI takes attestations only from trusted publishers" : !idTokenAvailable(ctx) ? "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write` and register it as the project's trusted publisher on PyPI)" : void 0;
+    const skipped = attestationsSkipped(ctx);
     const { index } = endpoints(ctx);
     return prepared.dists.map((dist) => ({
       kind: "attestation",
@@ -609,18 +609,32 @@ function differs(dist, release) {
     fix: `Release a new version; ${release.name} ${release.version} stays as it is.`
   });
 }
+function attestationsSkipped(ctx) {
+  if (!ctx.options.attestations) return "registries.pypi.attestations is false";
+  if (ctx.secret("PYPI_TOKEN")) return "the upload uses PYPI_TOKEN, and PyPI takes attestations only from trusted publishers";
+  if (!idTokenAvailable(ctx)) {
+    return "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write` and register it as the project's trusted publisher on PyPI)";
+  }
+  return void 0;
+}
+function attestationCheck(ctx) {
+  const skipped = attestationsSkipped(ctx);
+  return pass("PEP 740 attestations", skipped ? `none: ${skipped}` : "each file gets one, signed with trusted publishing's OIDC identity");
+}
 function checks(ctx) {
   const fix = "Set PYPI_TOKEN to an API token from https://pypi.org/manage/account/token/, or configure a trusted publisher on PyPI and grant the job `id-token: write`.";
   const token = ctx.secret("PYPI_TOKEN");
   if (!token) {
     return [
-      idTokenAvailable(ctx) ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available") : secretCheck(ctx, ["PYPI_TOKEN"], fix)
+      idTokenAvailable(ctx) ? pass("PyPI credentials", "no PYPI_TOKEN; trusted publishing (a GitHub Actions id-token) is available") : secretCheck(ctx, ["PYPI_TOKEN"], fix),
+      attestationCheck(ctx)
     ];
   }
   const shape = "PYPI_TOKEN looks like a PyPI API token";
   return [
     pass("PYPI_TOKEN set", "PYPI_TOKEN is set"),
-    token.startsWith("pypi-") ? pass(shape, "it has the pypi- prefix; PyPI has no read-only check, so the first upload is what proves it") : fail(shape, "it does not start with pypi-, as every PyPI API token does", fix)
+    token.startsWith("pypi-") ? pass(shape, "it has the pypi- prefix; PyPI has no read-only check, so the first upload is what proves it") : fail(shape, "it does not start with pypi-, as every PyPI API token does", fix),
+    attestationCheck(ctx)
   ];
 }
 export {

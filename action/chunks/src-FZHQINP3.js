@@ -24,7 +24,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

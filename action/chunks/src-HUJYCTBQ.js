@@ -8,7 +8,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyClearsigned
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -842,7 +842,7 @@ var src_default = defineRegistry({
     return { state: "verified", detail: `${where(ctx, tag)} is ${remote.digest}, ${by}${attested}`, supplyChain };
   },
   supplyChain(ctx, prepared) {
-    const skipped = !ctx.options.sign ? "registries.docker.sign is false" : !contextSigner(ctx) ? "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write`)" : void 0;
+    const skipped = signSkipped(ctx);
     const { host, name: repository } = target(ctx);
     const at = skipped ? { skipped } : { location: `${host}/${repository}` };
     const image = `${host}/${repository}:${tagsOf(ctx).version}`;
@@ -862,12 +862,17 @@ var src_default = defineRegistry({
       await client(ctx).ping();
       return "GET /v2/ answered 200";
     });
-    if (!credentials) return [accepted];
+    const skipped = signSkipped(ctx);
+    const signature = pass(
+      "image signature",
+      skipped ? `none: ${skipped}` : "signed keylessly with Sigstore, each image's SBOM attached as an attestation"
+    );
+    if (!credentials) return [accepted, signature];
     const set = pass(
       "registry credentials set",
       "username" in credentials ? "DOCKER_USERNAME and DOCKER_PASSWORD are set" : "DOCKER_TOKEN is set"
     );
-    return [set, accepted];
+    return [set, accepted, signature];
   }
 });
 async function sign(ctx, registry, prepared) {
@@ -891,6 +896,11 @@ async function sign(ctx, registry, prepared) {
     ctx.log(`attached ${sbom.name} to ${manifest.digest} as an attestation`);
   }
   return `${note}${attested ? `, ${attested} SBOM ${attested === 1 ? "attestation" : "attestations"}` : ""}`;
+}
+function signSkipped(ctx) {
+  if (!ctx.options.sign) return "registries.docker.sign is false";
+  if (!contextSigner(ctx)) return "no OIDC token (in GitHub Actions, give the job `permissions: id-token: write`)";
+  return void 0;
 }
 function imageSboms(ctx, images) {
   return images.flatMap((image) => {

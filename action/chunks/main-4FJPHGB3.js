@@ -39,10 +39,11 @@ import {
   runHub,
   runSpokes,
   secret,
+  supplyChainDoctor,
   targetName,
   validateRun,
   webBase
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError,
   asFerryError
@@ -59,20 +60,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-K6AUC5JD.js"),
-  aur: () => import("./src-C4YWBJW7.js"),
-  chocolatey: () => import("./src-KPGNLRCA.js"),
-  crates: () => import("./src-SMFUWBX4.js"),
-  docker: () => import("./src-TVDCWRE7.js"),
-  flathub: () => import("./src-252IHOFB.js"),
-  homebrew: () => import("./src-CGWQLAQS.js"),
-  nix: () => import("./src-CONACT2L.js"),
-  npm: () => import("./src-HBDRQSMH.js"),
-  pypi: () => import("./src-RA6CLUED.js"),
-  rpm: () => import("./src-UIWOPHDK.js"),
-  scoop: () => import("./src-35ZN533P.js"),
-  snap: () => import("./src-SWRBL354.js"),
-  winget: () => import("./src-VYOYD7EF.js")
+  apt: () => import("./src-HUJYCTBQ.js"),
+  aur: () => import("./src-T4UGGO4Z.js"),
+  chocolatey: () => import("./src-37TOXZPT.js"),
+  crates: () => import("./src-4CYVMVG2.js"),
+  docker: () => import("./src-3GB7IKIJ.js"),
+  flathub: () => import("./src-KSGLLXMI.js"),
+  homebrew: () => import("./src-WLOHS6WS.js"),
+  nix: () => import("./src-C7H55YVO.js"),
+  npm: () => import("./src-FZHQINP3.js"),
+  pypi: () => import("./src-EDRSIHCW.js"),
+  rpm: () => import("./src-GE5M34UT.js"),
+  scoop: () => import("./src-5BPHBYOI.js"),
+  snap: () => import("./src-AMEQB5QE.js"),
+  winget: () => import("./src-5WMDUP3O.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
@@ -87,6 +88,7 @@ async function doctor({ config, selected, env, json, write }) {
   const version2 = parseVersion("v0.0.0");
   const groups = await Promise.all([
     guarded("github", () => githubDoctor(env, config.project.repository)),
+    guarded("signing", () => supplyChainDoctor(config, env)),
     ...config.packages ? [guarded("packages", () => packagesDoctor(config, env))] : [],
     ...selected.map(
       (entry) => guarded(entry.name, async (signal) => {

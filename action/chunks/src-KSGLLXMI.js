@@ -21,7 +21,7 @@ import {
   repositoryName,
   secretCheck,
   splitRepo
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -12,7 +12,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyDetached
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

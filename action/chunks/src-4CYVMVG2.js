@@ -15,7 +15,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

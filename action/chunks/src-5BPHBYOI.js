@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-VUU7IMFB.js";
+} from "./chunk-KJICTLZR.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
