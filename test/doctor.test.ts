@@ -7,7 +7,22 @@ import { ferry, scriptProject, type FerryRun } from "./cli.ts";
 
 const example = resolve(import.meta.dirname, "../examples/hello");
 const config = resolve(example, "ferry.yaml");
-const registries = ["npm", "pypi", "crates", "docker", "homebrew", "scoop", "winget", "aur", "nix", "flathub", "snap", "chocolatey", "apt"];
+const registries = [
+  "npm",
+  "pypi",
+  "crates",
+  "docker",
+  "homebrew",
+  "scoop",
+  "winget",
+  "aur",
+  "nix",
+  "flathub",
+  "snap",
+  "chocolatey",
+  "apt",
+  "rpm",
+];
 
 let sandbox: Sandbox;
 

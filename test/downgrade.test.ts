@@ -1,5 +1,5 @@
 /**
- * An older version after a newer one: examples/hello is released as v1.0.2 to all thirteen
+ * An older version after a newer one: examples/hello is released as v1.0.2 to all fourteen
  * registries of one sandbox, then as v0.9.0 from a second checkout. The older release publishes
  * to every registry that keeps every version, and is skipped (exit 0) by those that hold one
  * version; every "latest" stays on 1.0.2: npm's dist-tag, GitHub's latest release, Docker's tag.
@@ -14,7 +14,22 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ferry, type FerryRun } from "./cli.ts";
 
-const registries = ["npm", "pypi", "crates", "docker", "snap", "chocolatey", "winget", "flathub", "homebrew", "scoop", "nix", "aur", "apt"];
+const registries = [
+  "npm",
+  "pypi",
+  "crates",
+  "docker",
+  "snap",
+  "chocolatey",
+  "winget",
+  "flathub",
+  "homebrew",
+  "scoop",
+  "nix",
+  "aur",
+  "apt",
+  "rpm",
+];
 /** The registries that hold one version at a time (a Snap channel holds one revision per architecture). */
 const single = ["homebrew", "scoop", "nix", "aur", "flathub", "snap"];
 const example = resolve(import.meta.dirname, "../examples/hello");

@@ -1,5 +1,5 @@
 /**
- * A sandbox release of examples/hello to all thirteen registries, for the tests that run whole
+ * A sandbox release of examples/hello to all fourteen registries, for the tests that run whole
  * releases (fault matrix, kill-and-converge, canary): its ferry.yaml, a sandbox with every
  * registry's stand-in, a copy of the project for a tag, and the `--json` report of a run.
  */
@@ -24,6 +24,7 @@ export const registries = [
   "nix",
   "aur",
   "apt",
+  "rpm",
 ];
 const example = resolve(import.meta.dirname, "../examples/hello");
 
@@ -36,7 +37,7 @@ export type ExampleYaml = {
 
 export const exampleYaml = async () => parse(await readFile(join(example, "ferry.yaml"), "utf8")) as ExampleYaml;
 
-/** A sandbox with a stand-in for each of the thirteen registries, set up for examples/hello. */
+/** A sandbox with a stand-in for each of the fourteen registries, set up for examples/hello. */
 export async function startExampleSandbox(yaml: ExampleYaml): Promise<Sandbox> {
   return startSandbox({ repository: yaml.project.repository, project: yaml.project.name, registries, options: yaml.registries });
 }

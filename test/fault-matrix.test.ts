@@ -1,13 +1,13 @@
 /**
  * The fault matrix: a fault proxy in front of every stand-in of a sandbox release of examples/hello
- * (thirteen registries and the GitHub Release), one fault per target and run. Transient faults end
+ * (fourteen registries and the GitHub Release), one fault per target and run. Transient faults end
  * published; persistent ones fail that target alone with its reason; a clean re-run converges.
  *
  * By default one diagonal round: every registry, every fault at least once (twice), the GitHub Release
  * a lost answer. FERRY_FAULT_MATRIX=full runs every fault against every target, the GitHub Release too.
  *
  * HTTP stand-ins get HTTP faults on their writes (GitHub: on the writes to the target's own
- * repository); a hang stops reads too. The git hosts (git daemon for Homebrew, Scoop, Nix and APT, sshd for the AUR) get their
+ * repository); a hang stops reads too. The git hosts (git daemon for Homebrew, Scoop, Nix, APT and RPM, sshd for the AUR) get their
  * TCP equivalent: a 5xx or 429 once is a connection reset once, a 5xx always is a reset of every
  * connection. The AUR's git runs over ssh, whose encrypted stream shows no push to lose the answer of:
  * its lost answer is the RPC's answer.
@@ -92,7 +92,7 @@ beforeAll(async () => {
   channels.set("docker", { kind: "http", proxy: await http(["FERRY_DOCKER_REGISTRY"]) });
   channels.set("snap", { kind: "http", proxy: await http(["FERRY_SNAP_STORAGE_URL", "FERRY_SNAP_DASHBOARD_URL", "FERRY_SNAP_API_URL"]) });
   channels.set("chocolatey", { kind: "http", proxy: await http(["FERRY_CHOCOLATEY_SOURCE"]) });
-  for (const name of ["homebrew", "scoop", "nix", "apt"])
+  for (const name of ["homebrew", "scoop", "nix", "apt", "rpm"])
     channels.set(name, { kind: "tcp", proxy: await tcp([`FERRY_${name.toUpperCase()}_GIT`]) });
   channels.set("aur", { kind: "tcp", proxy: await tcp(["FERRY_AUR_GIT", "FERRY_AUR_KNOWN_HOSTS"]), rpc: await http(["FERRY_AUR_RPC"]) });
 }, 180_000);

@@ -1,5 +1,5 @@
 /**
- * Kill and converge: a sandbox release of examples/hello to all thirteen registries is killed
+ * Kill and converge: a sandbox release of examples/hello to all fourteen registries is killed
  * (SIGKILL to its process group) at a random point, then run again to completion. Every registry
  * must then hold this release's content, read back by `ferry publish` (each adapter's exists()
  * compares the registry's digests with the release's), the GitHub Release must match its

@@ -30,7 +30,7 @@ export interface SandboxSetup {
 const text = (value: unknown, fallback: string) => (typeof value === "string" ? value : fallback);
 
 /** The registries that sign with FERRY_GPG_KEY: a sandbox with any of them makes a throwaway key. */
-const signed = ["apt"];
+const signed = ["apt", "rpm"];
 
 /** How to start the stand-in for each registry, given the GitHub stand-in they may share. */
 const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
@@ -48,6 +48,11 @@ const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
   snap: ({ project, options }) => startSnapStore({ names: [text(options.snap?.name, project)] }),
   chocolatey: () => startChocolatey(),
   apt: ({ options }) => startGitPages("apt", { branch: text(options.apt?.branch, "gh-pages") }),
+  async rpm({ options }) {
+    const pages = await startGitPages("rpm", { branch: text(options.rpm?.branch, "gh-pages") });
+    // The .repo file names the site's URL, not GitHub Pages'.
+    return { ...pages, env: { ...pages.env, FERRY_RPM_URL: `${pages.url}/${text(options.rpm?.directory, "rpm")}` } };
+  },
   winget({ github, options }) {
     github.createRepo(text(options.winget?.repository, "microsoft/winget-pkgs"), { defaultBranch: "master" });
     return Promise.resolve({ env: { WINGET_TOKEN: github.token }, stop: () => Promise.resolve() });
