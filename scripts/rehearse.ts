@@ -1,8 +1,8 @@
 /**
  * A full rehearsal release of examples/hello: starts the sandbox (`ferry sandbox`), releases to
  * every registry, then releases again to show that a re-run publishes nothing. Exits non-zero if
- * either run fails or the second one publishes anything; ends with the line that adds the APT
- * repository it published.
+ * either run fails or the second one publishes anything; ends with the lines that add the APT and
+ * RPM repositories it published.
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
@@ -59,3 +59,5 @@ console.log("\nrehearsal passed: everything published and verified; the re-run p
 const apt = `${env.FERRY_SANDBOX_APT_PAGES}/apt`;
 console.log(`\nthe APT repository as a user adds it, with its key (${apt}/key.asc) saved to /etc/apt/keyrings/hello.asc:`);
 console.log(`deb [signed-by=/etc/apt/keyrings/hello.asc] ${apt} stable main`);
+console.log(`\nthe RPM repository as a user adds it (gpgcheck and repo_gpgcheck against its RPM-GPG-KEY-hello):`);
+console.log(`curl -fsSL -o /etc/yum.repos.d/hello.repo ${env.FERRY_RPM_URL}/hello.repo && dnf install hello`);

@@ -1,10 +1,11 @@
 /**
- * The Linux rehearsal: one sandbox release of examples/hello to its GitHub Release and its APT
- * repository. The release's .deb, .rpm and .apk packages are checked by lintian and rpmlint; real
+ * The Linux rehearsal: one sandbox release of examples/hello to its GitHub Release and its APT and
+ * RPM repositories. The release's .deb, .rpm and .apk packages are checked by lintian and rpmlint; real
  * apt-get, in a throwaway root (its own configuration with `-o Dir=…`, dpkg with `--root`), updates
  * from the sandbox's GitHub Pages stand-in, verifying InRelease with the sandbox's key alone, and
- * installs hello; install.sh, run by dash, installs the same binary from the GitHub Release; a second
- * release publishes nothing to the APT repository.
+ * installs hello; real dnf, with gpgcheck and repo_gpgcheck, installs it into another from the
+ * .repo file the RPM repository publishes; install.sh, run by dash, installs the same binary from
+ * the GitHub Release; a second release publishes nothing to either repository.
  */
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -34,15 +35,16 @@ const sha256 = async (path: string) =>
     .update(await readFile(path))
     .digest("hex");
 const release = async () =>
-  jsonReport(await ferry(["release", "--tag", tag, "--only", "apt", "--json"], { cwd: project, env: sandbox.env }));
-const branchHead = async () => (await execa("git", ["ls-remote", sandbox.env.FERRY_APT_GIT!, "refs/heads/gh-pages"])).stdout.split("\t")[0];
+  jsonReport(await ferry(["release", "--tag", tag, "--only", "apt,rpm", "--json"], { cwd: project, env: sandbox.env }));
+const branchHead = async (git = sandbox.env.FERRY_APT_GIT!) =>
+  (await execa("git", ["ls-remote", git, "refs/heads/gh-pages"])).stdout.split("\t")[0];
 
 beforeAll(async () => {
   const yaml = await exampleYaml();
   sandbox = await startSandbox({
     repository: yaml.project.repository,
     project: yaml.project.name,
-    registries: ["apt"],
+    registries: ["apt", "rpm"],
     options: yaml.registries,
   });
   project = await copyExample("ferry-linux-rehearsal-", tag);
@@ -55,10 +57,10 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-it("publishes the GitHub Release with .deb, .rpm and .apk packages and both installers, and the signed APT repository", () => {
+it("publishes the GitHub Release with .deb, .rpm and .apk packages and both installers, and the signed APT and RPM repositories", () => {
   expect(first.exitCode, JSON.stringify(first)).toBe(0);
   expect(first.release.status).toBe("published");
-  expect(first.targets.map((t) => `${t.registry} ${t.status}`)).toEqual(["apt published+verified"]);
+  expect(first.targets.map((t) => `${t.registry} ${t.status}`).sort()).toEqual(["apt published+verified", "rpm published+verified"]);
   const assets = sandbox.github.release("ferry-examples/hello", tag)!.assets.map((a) => a.name);
   expect(assets).toEqual(
     expect.arrayContaining([
@@ -150,6 +152,32 @@ it("apt-get installs hello from the APT repository into a throwaway root, InRele
   expect(await readFile(join(root, "var/lib/dpkg/status"), "utf8")).toMatch(/^Package: hello\nStatus: install ok installed\n/);
 }, 120_000);
 
+it("dnf installs hello from the RPM repository's .repo file into a throwaway root, with gpgcheck and repo_gpgcheck", async () => {
+  const root = await temp("ferry-dnf-root-");
+  const url = sandbox.env.FERRY_RPM_URL!;
+  await mkdir(join(root, "repos"));
+  await writeFile(join(root, "repos/hello.repo"), await (await fetch(`${url}/hello.repo`)).text());
+  const install = await execa(
+    "dnf",
+    [
+      ...[
+        "--installroot",
+        join(root, "root"),
+        "--setopt",
+        `reposdir=${join(root, "repos")}`,
+        "--setopt",
+        `cachedir=${join(root, "cache")}`,
+      ],
+      ...["--releasever", "1", "--assumeyes", "install", "hello"],
+    ],
+    { reject: false, all: true },
+  );
+  expect(install.exitCode, install.all).toBe(0);
+  expect(install.all).toContain(`From       : ${url}/RPM-GPG-KEY-hello`);
+  expect(install.all).toMatch(/Installing +: hello-1\.0\.0-1\.x86_64/);
+  expect((await execa(join(root, "root/usr/bin/hello"), ["--version"])).stdout).toBe("hello 1.0.0");
+}, 120_000);
+
 it("install.sh, run by dash, installs the same binary from the GitHub Release, its checksum checked", async () => {
   expect(aptBinary, "apt-get installed hello").toBeDefined();
   const prefix = await temp("ferry-install-sh-");
@@ -166,10 +194,10 @@ it("install.sh, run by dash, installs the same binary from the GitHub Release, i
   expect(await sha256(join(prefix, "bin/hello"))).toBe(await sha256(aptBinary));
 }, 60_000);
 
-it("a second release publishes nothing to the APT repository", async () => {
-  const before = await branchHead();
+it("a second release publishes nothing to the APT and RPM repositories", async () => {
+  const before = [await branchHead(), await branchHead(sandbox.env.FERRY_RPM_GIT)];
   const again = await release();
   expect(again.exitCode, JSON.stringify(again)).toBe(0);
-  expect(again.targets.map((t) => `${t.registry} ${t.status}`)).toEqual(["apt already-published"]);
-  expect(await branchHead()).toBe(before);
+  expect(again.targets.map((t) => `${t.registry} ${t.status}`).sort()).toEqual(["apt already-published", "rpm already-published"]);
+  expect([await branchHead(), await branchHead(sandbox.env.FERRY_RPM_GIT)]).toEqual(before);
 }, 300_000);
