@@ -6,7 +6,7 @@ let plain: TestGpgKey;
 let protectedKey: TestGpgKey;
 beforeAll(async () => {
   plain = await makeGpgKey();
-  protectedKey = await makeGpgKey("correct horse");
+  protectedKey = await makeGpgKey("correct horse", "2099-12-31");
 });
 afterAll(async () => {
   await Promise.all([plain?.remove(), protectedKey?.remove()]);
@@ -18,6 +18,7 @@ it("clearsigns and detach-signs with FERRY_GPG_KEY; gpgv accepts the signatures 
   const signer = (await gpgSigner({ FERRY_GPG_KEY: plain.secretKey }))!;
   expect(signer.fingerprint).toBe(plain.fingerprint);
   expect(signer.userId).toBe("Ferry Test <test@example.com>");
+  expect(signer.description).toBe(`key ${plain.fingerprint.slice(-16)} (Ferry Test <test@example.com>), never expires`);
   expect(signer.publicKey).toContain("-----BEGIN PGP PUBLIC KEY BLOCK-----");
   expect(redact(plain.secretKey)).toBe("***");
 
@@ -37,6 +38,9 @@ it("clearsigns and detach-signs with FERRY_GPG_KEY; gpgv accepts the signatures 
 it("decrypts a key protected by FERRY_GPG_PASSPHRASE, and takes the export in base64", async () => {
   const signer = (await gpgSigner({ FERRY_GPG_KEY: protectedKey.secretKey, FERRY_GPG_PASSPHRASE: "correct horse" }))!;
   expect(await gpgv(protectedKey.keyring, await signer.clearsign(release))).toMatchObject({ ok: true });
+  expect(signer.description).toMatch(
+    new RegExp(`^key ${protectedKey.fingerprint.slice(-16)} \\(Ferry Test <test@example.com>\\), expires 2099-12-\\d\\d$`),
+  );
   expect(redact("passphrase correct horse")).toBe("passphrase ***");
 
   const body = plain.secretKey

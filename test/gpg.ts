@@ -16,12 +16,12 @@ export interface TestGpgKey {
   remove(): Promise<void>;
 }
 
-/** Makes an Ed25519 signing key in a fresh GNUPGHOME, protected by the passphrase if one is given. */
-export async function makeGpgKey(passphrase = ""): Promise<TestGpgKey> {
+/** Makes an Ed25519 signing key in a fresh GNUPGHOME, protected by the passphrase if one is given, expiring then (a date) or never. */
+export async function makeGpgKey(passphrase = "", expires = "never"): Promise<TestGpgKey> {
   const home = await mkdtemp(join(tmpdir(), "ferry-gpg-"));
   const gpg = (args: string[]) =>
     execa("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, ...args], { env: { GNUPGHOME: home } });
-  await gpg(["--quick-gen-key", "Ferry Test <test@example.com>", "ed25519", "sign", "never"]);
+  await gpg(["--quick-gen-key", "Ferry Test <test@example.com>", "ed25519", "sign", expires]);
   const fingerprint = /^fpr:+([0-9A-F]+):/m.exec((await gpg(["--with-colons", "--list-keys"])).stdout)![1]!;
   const secretKey = (await gpg(["--armor", "--export-secret-keys", fingerprint])).stdout;
   const publicKey = (await gpg(["--armor", "--export", fingerprint])).stdout;

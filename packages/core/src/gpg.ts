@@ -19,6 +19,8 @@ export interface GpgSigner {
   fingerprint: string;
   /** The key's first user id ("Name <email>"). */
   userId: string;
+  /** What doctor says of the key: `key <long key id> (<user id>), expires <date>` (or `never expires`). */
+  description: string;
   /** The public key, armored: what users add to their keyring (`signed-by`, `gpgkey`). */
   publicKey: string;
   /** A clearsigned text (InRelease); its last line break is the one before the signature, as gpg --clearsign writes it. */
@@ -87,9 +89,13 @@ export async function readGpgKey(text: string, passphrase: string | undefined): 
   const selfSigned = [...key.users.flatMap((u) => u.selfCertifications), ...key.subkeys.flatMap((s) => s.bindingSignatures)]
     .map((s) => s.created?.getTime() ?? 0)
     .sort((a, b) => a - b);
+  const fingerprint = key.getFingerprint().toUpperCase();
+  const userId = key.getUserIDs()[0] ?? "";
+  const expires = await key.getExpirationTime();
   return {
-    fingerprint: key.getFingerprint().toUpperCase(),
-    userId: key.getUserIDs()[0] ?? "",
+    fingerprint,
+    userId,
+    description: `key ${fingerprint.slice(-16)} (${userId}), ${expires instanceof Date ? `expires ${expires.toISOString().slice(0, 10)}` : "never expires"}`,
     publicKey: key.toPublic().armor(),
     // OpenPGP.js writes the cleartext with CRLF; a verifier hashes lines the same either way, and apt reads LF.
     clearsign: async (text) =>

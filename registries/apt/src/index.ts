@@ -249,7 +249,7 @@ export default defineRegistry<Options, AptPrepared>({
     const key = await checkStep("GPG signing key (FERRY_GPG_KEY)", async () => {
       const signer = await requireSigner(ctx);
       await signer.clearsign("ferry doctor\n");
-      return `signs as ${signer.userId} (${signer.fingerprint})`;
+      return `signs as ${signer.description}`;
     });
     return [key, ...(await checkout(ctx).doctor())];
   },

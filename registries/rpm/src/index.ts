@@ -276,7 +276,7 @@ export default defineRegistry<Options, RpmPrepared>({
     const key = await checkStep("GPG signing key (FERRY_GPG_KEY)", async () => {
       const signer = await requireSigner(ctx);
       await signer.detachSign(Buffer.from("ferry doctor\n"));
-      return `signs as ${signer.userId} (${signer.fingerprint})`;
+      return `signs as ${signer.description}`;
     });
     const url = await checkStep("repository URL", () => Promise.resolve(`the .repo file names ${baseUrl(ctx)}`));
     return [key, url, ...(await checkout(ctx).doctor())];

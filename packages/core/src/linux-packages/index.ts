@@ -134,9 +134,7 @@ export async function packagesDoctor(config: Config, env: NodeJS.ProcessEnv): Pr
       checks.push(
         pass(
           "rpm signing key",
-          signer
-            ? `FERRY_GPG_KEY signs the .rpm as ${signer.userId} (${signer.fingerprint})`
-            : "FERRY_GPG_KEY is not set: the .rpm packages are unsigned",
+          signer ? `FERRY_GPG_KEY signs the .rpm as ${signer.description}` : "FERRY_GPG_KEY is not set: the .rpm packages are unsigned",
         ),
       );
     } catch (error) {
