@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-KJICTLZR.js";
+} from "./chunk-MT5B3UCY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -12,7 +12,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyDetached
-} from "./chunk-KJICTLZR.js";
+} from "./chunk-MT5B3UCY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -496,7 +496,7 @@ var src_default = defineRegistry({
     const key = await checkStep("GPG signing key (FERRY_GPG_KEY)", async () => {
       const signer = await requireSigner(ctx);
       await signer.detachSign(Buffer.from("ferry doctor\n"));
-      return `signs as ${signer.userId} (${signer.fingerprint})`;
+      return `signs as ${signer.description}`;
     });
     const url = await checkStep("repository URL", () => Promise.resolve(`the .repo file names ${baseUrl(ctx)}`));
     return [key, url, ...await checkout(ctx).doctor()];

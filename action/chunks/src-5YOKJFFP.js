@@ -16,7 +16,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-KJICTLZR.js";
+} from "./chunk-MT5B3UCY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

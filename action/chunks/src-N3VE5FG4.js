@@ -8,7 +8,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyClearsigned
-} from "./chunk-KJICTLZR.js";
+} from "./chunk-MT5B3UCY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -301,7 +301,7 @@ var src_default = defineRegistry({
     const key = await checkStep("GPG signing key (FERRY_GPG_KEY)", async () => {
       const signer = await requireSigner(ctx);
       await signer.clearsign("ferry doctor\n");
-      return `signs as ${signer.userId} (${signer.fingerprint})`;
+      return `signs as ${signer.description}`;
     });
     return [key, ...await checkout(ctx).doctor()];
   }

@@ -43,7 +43,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-KJICTLZR.js";
+} from "./chunk-MT5B3UCY.js";
 import {
   FerryError,
   asFerryError
@@ -60,20 +60,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-HUJYCTBQ.js"),
-  aur: () => import("./src-T4UGGO4Z.js"),
-  chocolatey: () => import("./src-37TOXZPT.js"),
-  crates: () => import("./src-4CYVMVG2.js"),
-  docker: () => import("./src-3GB7IKIJ.js"),
-  flathub: () => import("./src-KSGLLXMI.js"),
-  homebrew: () => import("./src-WLOHS6WS.js"),
-  nix: () => import("./src-C7H55YVO.js"),
-  npm: () => import("./src-FZHQINP3.js"),
-  pypi: () => import("./src-EDRSIHCW.js"),
-  rpm: () => import("./src-GE5M34UT.js"),
-  scoop: () => import("./src-5BPHBYOI.js"),
-  snap: () => import("./src-AMEQB5QE.js"),
-  winget: () => import("./src-5WMDUP3O.js")
+  apt: () => import("./src-N3VE5FG4.js"),
+  aur: () => import("./src-5YOKJFFP.js"),
+  chocolatey: () => import("./src-6XC5XVPN.js"),
+  crates: () => import("./src-PAFT4E55.js"),
+  docker: () => import("./src-VAY23UKP.js"),
+  flathub: () => import("./src-MKJFWWRX.js"),
+  homebrew: () => import("./src-QPRVO6Z3.js"),
+  nix: () => import("./src-B6E37WN2.js"),
+  npm: () => import("./src-5U74QYDX.js"),
+  pypi: () => import("./src-OKKNEG6O.js"),
+  rpm: () => import("./src-TX7HNS2N.js"),
+  scoop: () => import("./src-5JBQFS2C.js"),
+  snap: () => import("./src-VL2MFYRG.js"),
+  winget: () => import("./src-U5Z36AZM.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {
