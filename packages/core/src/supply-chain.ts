@@ -105,7 +105,7 @@ export function plannedReleaseSupplyChain(
 /** A job of a GitHub Actions workflow, as far as its permissions and steps go. */
 interface WorkflowJob {
   permissions?: unknown;
-  steps?: Array<{ uses?: unknown; run?: unknown }>;
+  steps?: Array<{ uses?: string; run?: string }>;
 }
 
 /** Whether a permissions block grants `name: write` (`write-all` grants every one). */
@@ -129,7 +129,7 @@ async function releasePermissions(env: NodeJS.ProcessEnv, projectDir: string) {
     if (!text.includes("ferry")) continue;
     const workflow = (parseYaml(text) ?? {}) as { permissions?: unknown; jobs?: Record<string, WorkflowJob> };
     for (const [job, body] of Object.entries(workflow.jobs ?? {})) {
-      if (!(body.steps ?? []).some((step) => `${String(step.uses ?? "")} ${String(step.run ?? "")}`.includes("ferry"))) continue;
+      if (!(body.steps ?? []).some((step) => `${step.uses ?? ""} ${step.run ?? ""}`.includes("ferry"))) continue;
       const permissions = body.permissions ?? workflow.permissions;
       return { where: `${relative(projectDir, file) || file} job ${job}`, permissions };
     }
