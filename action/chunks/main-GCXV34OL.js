@@ -43,7 +43,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-MT5B3UCY.js";
+} from "./chunk-FO73RU3P.js";
 import {
   FerryError,
   asFerryError
@@ -60,20 +60,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-N3VE5FG4.js"),
-  aur: () => import("./src-5YOKJFFP.js"),
-  chocolatey: () => import("./src-6XC5XVPN.js"),
-  crates: () => import("./src-PAFT4E55.js"),
-  docker: () => import("./src-VAY23UKP.js"),
-  flathub: () => import("./src-MKJFWWRX.js"),
-  homebrew: () => import("./src-QPRVO6Z3.js"),
-  nix: () => import("./src-B6E37WN2.js"),
-  npm: () => import("./src-5U74QYDX.js"),
-  pypi: () => import("./src-OKKNEG6O.js"),
-  rpm: () => import("./src-TX7HNS2N.js"),
-  scoop: () => import("./src-5JBQFS2C.js"),
-  snap: () => import("./src-VL2MFYRG.js"),
-  winget: () => import("./src-U5Z36AZM.js")
+  apt: () => import("./src-76AZEMQX.js"),
+  aur: () => import("./src-7BL47AHI.js"),
+  chocolatey: () => import("./src-EXNIXD2A.js"),
+  crates: () => import("./src-VWVC335F.js"),
+  docker: () => import("./src-MAHWGOGM.js"),
+  flathub: () => import("./src-RLLNMFAD.js"),
+  homebrew: () => import("./src-T4XSYKO7.js"),
+  nix: () => import("./src-PXUJHTHC.js"),
+  npm: () => import("./src-3YXRP3QB.js"),
+  pypi: () => import("./src-F7BQ3PUP.js"),
+  rpm: () => import("./src-FKP3ROII.js"),
+  scoop: () => import("./src-DDI2W44N.js"),
+  snap: () => import("./src-JXWPSGC5.js"),
+  winget: () => import("./src-P7XRG3Z4.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

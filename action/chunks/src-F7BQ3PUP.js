@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-MT5B3UCY.js";
+} from "./chunk-FO73RU3P.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-MT5B3UCY.js";
+} from "./chunk-FO73RU3P.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

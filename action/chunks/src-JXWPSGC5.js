@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-MT5B3UCY.js";
+} from "./chunk-FO73RU3P.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

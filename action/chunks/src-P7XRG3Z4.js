@@ -14,7 +14,7 @@ import {
   require_dist,
   secretCheck,
   splitRepo
-} from "./chunk-MT5B3UCY.js";
+} from "./chunk-FO73RU3P.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -12,7 +12,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyDetached
-} from "./chunk-MT5B3UCY.js";
+} from "./chunk-FO73RU3P.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -8,7 +8,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyClearsigned
-} from "./chunk-MT5B3UCY.js";
+} from "./chunk-FO73RU3P.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
