@@ -8,7 +8,7 @@ import { startGitHub, type GitHubStandIn } from "./github.ts";
 import { startGpgKey } from "./gpg.ts";
 import { startGitPages } from "./pages.ts";
 import { startPyPI } from "./pypi.ts";
-import { startSigstore } from "./sigstore.ts";
+import { startSigstore, type SigstoreSandbox } from "./sigstore.ts";
 import { startSnapStore } from "./snap.ts";
 import { startVerdaccio } from "./verdaccio.ts";
 
@@ -25,6 +25,8 @@ export interface SandboxSetup {
   project: string;
   /** Each registry's validated options from ferry.yaml. */
   options: Record<string, Record<string, unknown>>;
+  /** The signing stand-ins (OIDC issuer, Fulcio, Rekor) every sandbox has. */
+  sigstore: SigstoreSandbox;
 }
 
 const text = (value: unknown, fallback: string) => (typeof value === "string" ? value : fallback);
@@ -34,8 +36,9 @@ const signed = ["apt", "rpm"];
 
 /** How to start the stand-in for each registry, given the GitHub stand-in they may share. */
 const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
-  async npm() {
-    const verdaccio = await startVerdaccio();
+  async npm({ sigstore }) {
+    // Provenance is checked against the sandbox's Sigstore, as npmjs.org checks it against Sigstore's.
+    const verdaccio = await startVerdaccio({ trustedRoot: sigstore.trustedRoot });
     return { env: { NPM_CONFIG_REGISTRY: verdaccio.url, NPM_TOKEN: verdaccio.token }, stop: verdaccio.stop };
   },
   aur: () => startAur(),
@@ -94,11 +97,11 @@ export async function startSandbox({
   };
   try {
     // Every sandbox can sign: an OIDC issuer as GitHub Actions has, Fulcio and Rekor.
-    const sigstore = startSigstore({ serverUrl: github.url, repository });
+    const sigstore = await startSigstore({ serverUrl: github.url, repository });
+    started.push(sigstore);
     const running = await Promise.all([
-      sigstore,
       ...(registries.some((name) => signed.includes(name)) ? [startGpgKey()] : []),
-      ...registries.filter((name) => services[name]).map((name) => services[name]!({ github, repository, project, options })),
+      ...registries.filter((name) => services[name]).map((name) => services[name]!({ github, repository, project, options, sigstore })),
     ]);
     started.push(...running);
   } catch (error) {
