@@ -45,7 +45,14 @@ const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
   homebrew: () => startGitRepos(["homebrew"]),
   scoop: () => startGitRepos(["scoop"]),
   nix: () => startGitRepos(["nix"]),
-  pypi: () => startPyPI(),
+  // Trusted publishing with the sandbox's OIDC identity, as from GitHub Actions: no PYPI_TOKEN, so
+  // the uploads carry PEP 740 attestations. (PyPI's pending publishers let it create the project.)
+  async pypi({ sigstore }) {
+    const pypi = await startPyPI({ sigstore });
+    return { env: pypi.oidcEnv, stop: pypi.stop };
+  },
+  // crates.io's trusted publishing cannot create a crate, and the sandbox's crate is new: its first
+  // publish needs CARGO_REGISTRY_TOKEN, as on crates.io.
   crates: () => startCrates(),
   docker: () => startDockerRegistry(),
   snap: ({ project, options }) => startSnapStore({ names: [text(options.snap?.name, project)] }),
