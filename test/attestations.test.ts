@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { bundleFromJSON, type SerializedBundle } from "@sigstore/bundle";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
+import { uncompress } from "snappyjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGitHub, startSigstore, type GitHubStandIn, type SigstoreSandbox } from "@ferry/sandbox";
 import { ferry, scriptProject } from "./cli.ts";
@@ -46,7 +47,14 @@ async function attestationsOf(repository: string, sha256: string): Promise<Seria
     headers: { authorization: `Bearer ${github.token}` },
   });
   expect(response.status).toBe(200);
-  return ((await response.json()) as { attestations: Array<{ bundle: SerializedBundle }> }).attestations.map((a) => a.bundle);
+  const { attestations } = (await response.json()) as { attestations: Array<{ bundle_url: string }> };
+  return Promise.all(attestations.map((a) => bundleAt(a.bundle_url)));
+}
+
+/** The bundle a `bundle_url` serves snappy-compressed, read as `gh attestation` reads it. */
+async function bundleAt(url: string): Promise<SerializedBundle> {
+  const served = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  return JSON.parse(Buffer.from(uncompress(served)).toString("utf8")) as SerializedBundle;
 }
 
 /** sigstore's own verifier, trusting only the stand-ins' root, for the identity of the release workflow. */

@@ -17,6 +17,7 @@ import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
 import type { Sandbox } from "@ferry/sandbox";
 import { execa } from "execa";
+import { uncompress } from "snappyjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ferry, type FerryRun } from "./cli.ts";
 import { copyExample, exampleYaml, jsonReport, startExampleSandbox } from "./example-release.ts";
@@ -165,9 +166,11 @@ it("GitHub's attestations API serves a provenance attestation of every release f
       headers: { accept: "application/vnd.github+json", authorization: `Bearer ${sandbox.env.GITHUB_TOKEN}` },
     });
     expect(response.status).toBe(200);
-    const { attestations } = (await response.json()) as { attestations: Array<{ bundle: SerializedBundle }> };
+    const { attestations } = (await response.json()) as { attestations: Array<{ bundle_url: string }> };
     expect(attestations, name).toHaveLength(1);
-    const statement = (await verify(attestations[0]!.bundle))!;
+    // GitHub names the bundle by a URL that serves it snappy-compressed; gh reads it without a token.
+    const served = new Uint8Array(await (await get(attestations[0]!.bundle_url)).arrayBuffer());
+    const statement = (await verify(JSON.parse(Buffer.from(uncompress(served)).toString("utf8")) as SerializedBundle))!;
     expect(statement.predicateType).toBe("https://slsa.dev/provenance/v1");
     expect(statement.subject).toContainEqual({ name, digest: { sha256: digest } });
     expect(statement.subject).toHaveLength(listed.length);

@@ -9,6 +9,7 @@ import type { Octokit } from "@octokit/rest";
 import { bundleFromJSON } from "@sigstore/bundle";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
+import { uncompress } from "snappyjs";
 import type { Config } from "./config.ts";
 import { FerryError } from "./errors.ts";
 import { releaseAssets, signsChecksums, type ReleaseManifest } from "./manifest.ts";
@@ -107,6 +108,26 @@ function provenanceStatement(
 
 interface StoredAttestation {
   bundle?: SerializedBundle | null;
+  bundle_url?: string;
+}
+
+/**
+ * An attestation's bundle: inline, or (as GitHub answers now) `bundle: null` and a pre-signed
+ * `bundle_url` serving it snappy-compressed, fetched without credentials, as `gh attestation` does.
+ */
+async function bundleOf(attestation: StoredAttestation): Promise<SerializedBundle | undefined> {
+  if (attestation.bundle) return attestation.bundle;
+  if (!attestation.bundle_url) return undefined;
+  const response = await fetch(attestation.bundle_url);
+  if (!response.ok) {
+    throw new FerryError("RegistryRefused", {
+      registry: "github",
+      what: `GitHub's attestation bundle could not be read: ${new URL(attestation.bundle_url).host} answered ${response.status}.`,
+      fix: "Re-run `ferry release`: it reads the attestation back again.",
+    });
+  }
+  const json = uncompress(new Uint8Array(await response.arrayBuffer()), 16 * 1024 * 1024);
+  return JSON.parse(Buffer.from(json).toString("utf8")) as SerializedBundle;
 }
 
 /**
@@ -170,7 +191,8 @@ export async function attestRelease(input: AttestInput, manifest: ReleaseManifes
 
   // Read back: the attestation GitHub lists for the first file must be the one just signed, and valid.
   const signature = bundle.dsseEnvelope?.signatures[0]?.sig;
-  const stored = (await list(missing[0]!.sha256)).find((a) => a.bundle?.dsseEnvelope?.signatures[0]?.sig === signature)?.bundle;
+  const bundles = await Promise.all((await list(missing[0]!.sha256)).map(bundleOf));
+  const stored = bundles.find((b) => b?.dsseEnvelope?.signatures[0]?.sig === signature);
   if (!stored) {
     throw new FerryError("RegistryRefused", {
       registry: "github",

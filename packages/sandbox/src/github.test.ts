@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { createGitHub } from "@ferry/core";
 import { Octokit } from "@octokit/rest";
+import { uncompress } from "snappyjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHub } from "./github.ts";
 import type { GitHubStandIn } from "./github.ts";
@@ -250,7 +251,12 @@ describe("GitHub stand-in", () => {
     expect(created.status).toBe(201);
     expect(created.data.id).toEqual(expect.any(Number));
     const listed = await octokit.rest.repos.listAttestations({ owner, repo, subject_digest: `sha256:${digest}` });
-    expect(listed.data.attestations).toEqual([expect.objectContaining({ bundle })]);
+    // As GitHub answers now: no inline bundle, a bundle_url that serves it snappy-compressed, without a token.
+    const [attestation] = listed.data.attestations!;
+    expect(attestation!.bundle).toBeUndefined();
+    const served = await fetch(attestation!.bundle_url!);
+    expect(served.headers.get("content-type")).toBe("application/x-snappy");
+    expect(JSON.parse(Buffer.from(uncompress(new Uint8Array(await served.arrayBuffer()))).toString())).toEqual(bundle);
     const otherType = await octokit.rest.repos.listAttestations({
       owner,
       repo,

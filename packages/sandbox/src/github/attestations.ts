@@ -1,8 +1,12 @@
 // Artifact attestations (https://docs.github.com/rest/repos/attestations): a Sigstore bundle holding an
 // in-toto statement as a DSSE envelope is stored under each of its subjects' digests, and listed by digest.
+// As GitHub answers now, a listed attestation names its bundle by `bundle_url`, served
+// snappy-compressed to anyone who has the URL (GitHub's is a pre-signed blob storage URL).
 // As on GitHub, the bundle must be a DSSE bundle of an in-toto statement whose subjects carry digests; the
 // signature itself is checked by whoever verifies the attestation (gh attestation verify), not here.
-import { jsonBody, repoOf, route, validationFailed } from "./router.ts";
+import { randomBytes } from "node:crypto";
+import { compress } from "snappyjs";
+import { jsonBody, notFound, repoOf, route, validationFailed } from "./router.ts";
 import type { Route } from "./router.ts";
 
 const invalid = (message: string) => validationFailed([{ resource: "Attestation", field: "bundle", code: "invalid", message }]);
@@ -44,7 +48,8 @@ export const attestationRoutes: Route[] = [
     const { bundle } = jsonBody(req);
     const { predicateType, digests } = statementOf(bundle);
     const id = env.state.nextId();
-    repo.attestations.push({ id, bundle: bundle as Record<string, unknown>, predicateType, digests });
+    const blob = `${id}-${randomBytes(12).toString("hex")}.json.sn`;
+    repo.attestations.push({ id, blob, bundle: bundle as Record<string, unknown>, predicateType, digests });
     return { status: 201, body: { id } };
   }),
   route("GET", "/repos/{o}/{r}/attestations/{digest}", (req, env) => {
@@ -56,6 +61,18 @@ export const attestationRoutes: Route[] = [
       .filter((a) => a.digests.includes(digest) && (!predicateType || a.predicateType === predicateType))
       .slice(0, perPage);
     // GitHub answers an empty list, not a 404, for a digest nothing attests.
-    return { status: 200, body: { attestations: found.map((a) => ({ bundle: a.bundle, repository_id: repo.id })) } };
+    const bundleUrl = (blob: string) => `${env.base}/_attestations/${repo.fullName}/${blob}`;
+    return { status: 200, body: { attestations: found.map((a) => ({ bundle_url: bundleUrl(a.blob), repository_id: repo.id })) } };
   }),
+  route(
+    "GET",
+    "/_attestations/{o}/{r}/{blob}",
+    (req, env) => {
+      const found = repoOf(env, req).attestations.find((a) => a.blob === req.params[2]);
+      if (!found) throw notFound();
+      const bytes = Buffer.from(compress(Buffer.from(JSON.stringify(found.bundle))));
+      return { status: 200, bytes, headers: { "content-type": "application/x-snappy" } };
+    },
+    true,
+  ),
 ];

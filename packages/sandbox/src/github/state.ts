@@ -51,6 +51,8 @@ export interface Pull {
 /** An artifact attestation: a Sigstore bundle whose in-toto statement names its subjects' digests. */
 interface Attestation {
   id: number;
+  /** The name its bundle_url serves the bundle under. */
+  blob: string;
   bundle: Record<string, unknown>;
   predicateType: string;
   /** `sha256:<hex>` of each subject. */
