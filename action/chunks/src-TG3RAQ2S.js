@@ -20,7 +20,7 @@ import {
   signStatement,
   trustedRoot,
   verifyBundle
-} from "./chunk-FO73RU3P.js";
+} from "./chunk-2CT23JRY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -5,7 +5,7 @@ import {
   external_exports,
   findArtifact,
   repoFilesOptions
-} from "./chunk-FO73RU3P.js";
+} from "./chunk-2CT23JRY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -15,7 +15,7 @@ import {
   snapChannel,
   snapVersion,
   toolCheck
-} from "./chunk-FO73RU3P.js";
+} from "./chunk-2CT23JRY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -43,7 +43,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-FO73RU3P.js";
+} from "./chunk-2CT23JRY.js";
 import {
   FerryError,
   asFerryError
@@ -60,20 +60,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-76AZEMQX.js"),
-  aur: () => import("./src-7BL47AHI.js"),
-  chocolatey: () => import("./src-EXNIXD2A.js"),
-  crates: () => import("./src-VWVC335F.js"),
-  docker: () => import("./src-MAHWGOGM.js"),
-  flathub: () => import("./src-RLLNMFAD.js"),
-  homebrew: () => import("./src-T4XSYKO7.js"),
-  nix: () => import("./src-PXUJHTHC.js"),
-  npm: () => import("./src-3YXRP3QB.js"),
-  pypi: () => import("./src-F7BQ3PUP.js"),
-  rpm: () => import("./src-FKP3ROII.js"),
-  scoop: () => import("./src-DDI2W44N.js"),
-  snap: () => import("./src-JXWPSGC5.js"),
-  winget: () => import("./src-P7XRG3Z4.js")
+  apt: () => import("./src-25ZSOFHO.js"),
+  aur: () => import("./src-VTO66BGK.js"),
+  chocolatey: () => import("./src-WCOTU7NJ.js"),
+  crates: () => import("./src-LS3ACBJQ.js"),
+  docker: () => import("./src-TG3RAQ2S.js"),
+  flathub: () => import("./src-ZPBXJRQM.js"),
+  homebrew: () => import("./src-CNIBUJQS.js"),
+  nix: () => import("./src-HBEBDF3M.js"),
+  npm: () => import("./src-GSCZG3N6.js"),
+  pypi: () => import("./src-GTX762DW.js"),
+  rpm: () => import("./src-M34TKOVW.js"),
+  scoop: () => import("./src-YYJ63SSB.js"),
+  snap: () => import("./src-XQKUU4UB.js"),
+  winget: () => import("./src-TMJJSHOM.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

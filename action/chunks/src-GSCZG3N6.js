@@ -24,7 +24,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-FO73RU3P.js";
+} from "./chunk-2CT23JRY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

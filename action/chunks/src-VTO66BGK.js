@@ -16,7 +16,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-FO73RU3P.js";
+} from "./chunk-2CT23JRY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

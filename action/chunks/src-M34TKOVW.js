@@ -12,7 +12,7 @@ import {
   openGitCheckout,
   repoFilesOptions,
   verifyDetached
-} from "./chunk-FO73RU3P.js";
+} from "./chunk-2CT23JRY.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
