@@ -231,6 +231,7 @@ describe("pypi against the PyPI stand-in", () => {
   it("publishes with trusted publishing when no token is set, each file with a PEP 740 attestation that PyPI's APIs serve back", async () => {
     const sigstore = await startSigstore({ repository: "ferry-test/oidc-py" });
     const attesting = await startPyPI({ sigstore });
+    attesting.trustPublisher("oidc-py", { repository: "ferry-test/oidc-py", workflow: "release.yml" });
     try {
       const targets: FixtureOptions["targets"] = [
         ["linux", "amd64"],
@@ -307,6 +308,15 @@ describe("pypi against the PyPI stand-in", () => {
       const untrusted = await thrown(uploadDistribution(other, where, attesting.token, later[0]!, [await attest(signer, later[0]!)]));
       expect(untrusted.message).toContain("Attestations are only supported when using Trusted Publishing");
       for (const text of [...logs, ...errors]) expect(text).not.toContain(token);
+
+      // The publisher's token uploads only its own project; a workflow that is no project's publisher gets no token.
+      const foreign = await context({ name: "other-py", targets }, attesting.oidcEnv);
+      await resetDir(foreign.outDir);
+      const notTrusted = await thrown(uploadDistribution(foreign, where, token, (await pypi.prepare(foreign)).dists[0]!, []));
+      expect(notTrusted.message).toContain("not valid for project 'other-py'");
+      sigstore.setWorkflow({ workflow: ".github/workflows/nightly.yml" });
+      const unregistered = await thrown(uploadToken(ctx, attesting.url));
+      expect(unregistered.message).toContain("no corresponding publisher");
     } finally {
       await attesting.stop();
       await sigstore.stop();

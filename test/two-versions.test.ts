@@ -85,7 +85,7 @@ beforeAll(async () => {
     repository: "ferry-test/twover",
     project: "twover",
     registries,
-    options: { snap: {} },
+    options: { snap: {}, pypi: { name: "ferry-twover" } },
   });
   for (const version of ["1.0.0", "1.0.1"]) {
     await commitAndTag(version);

@@ -77,6 +77,11 @@ export interface PyPISandbox {
    * (trusted publishing): the sandbox's Sigstore issuer when started with one, which also signs.
    */
   oidcEnv: Record<string, string>;
+  /**
+   * Makes a GitHub repository's workflow file (e.g. release.yml) a trusted publisher of a project, as
+   * its publishing settings do on PyPI (a pending publisher when the project does not exist yet).
+   */
+  trustPublisher(project: string, publisher: { repository: string; workflow: string }): void;
   /** Every upload attempt, in order: file name and answered status. */
   uploads: Array<{ filename: string; status: number }>;
   /** A stored file, as a client would download it. */
@@ -108,6 +113,8 @@ export async function startPyPI({ sigstore }: { sigstore?: SigstoreSandbox } = {
   const token = `pypi-sandbox-${randomBytes(16).toString("hex")}`;
   /** Tokens minted by trusted publishing, and the publisher each stands for. */
   const minted = new Map<string, Publisher>();
+  /** Trusted publishers: a GitHub repository's workflow file, and the (normalized) project it may publish. */
+  const publishers: Array<{ project: string; repository: string; workflow: string }> = [];
   const jwks = sigstore ? createRemoteJWKSet(new URL(`${sigstore.issuer}/.well-known/jwks`)) : undefined;
   const idRequestToken = `id-request-${randomBytes(12).toString("hex")}`;
   const issuedJwts = new Set<string>();
@@ -175,6 +182,10 @@ export async function startPyPI({ sigstore }: { sigstore?: SigstoreSandbox } = {
         "Invalid or non-existent authentication information. See " + url + "/help/#invalid-auth for more information.",
       );
     }
+    const may = (project: string) =>
+      publishers.some(
+        (p) => p.project === normalize(project) && p.repository === publisher?.repository && p.workflow === publisher.workflow,
+      );
     const form = await readForm(req).catch(() => {
       throw new BadRequest(400, "Invalid form data.");
     });
@@ -189,6 +200,7 @@ export async function startPyPI({ sigstore }: { sigstore?: SigstoreSandbox } = {
     if (!name || !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name))
       throw new BadRequest(400, `'${name ?? ""}' is an invalid value for Name.`);
     if (!version || !pep440.test(version)) throw new BadRequest(400, `'${version ?? ""}' is an invalid value for Version.`);
+    if (publisher && !may(name)) throw new BadRequest(403, `The trusted publisher's token is not valid for project '${name}'.`);
     const filetype = field("filetype");
     if (filetype !== "bdist_wheel" && filetype !== "sdist") throw new BadRequest(400, "Invalid value for filetype.");
     const content = form.get("content");
@@ -435,6 +447,12 @@ export async function startPyPI({ sigstore }: { sigstore?: SigstoreSandbox } = {
           const workflow = claim("job_workflow_ref")
             .replace(/^[^/]+\/[^/]+\/\.github\/workflows\//, "")
             .replace(/@.*$/, "");
+          if (!publishers.some((p) => p.repository === claim("repository") && p.workflow === workflow)) {
+            return sendJson(res, 422, {
+              message: "Token request failed",
+              errors: [{ code: "invalid-publisher", description: "valid token, but no corresponding publisher" }],
+            });
+          }
           minted.set(issued, {
             kind: "GitHub",
             repository: claim("repository"),
@@ -538,6 +556,7 @@ export async function startPyPI({ sigstore }: { sigstore?: SigstoreSandbox } = {
           ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/_actions/id-token?api-version=2.0`,
           ACTIONS_ID_TOKEN_REQUEST_TOKEN: idRequestToken,
         },
+    trustPublisher: (project, { repository, workflow }) => void publishers.push({ project: normalize(project), repository, workflow }),
     uploads,
     file: (filename) => files.get(filename),
     async stop() {

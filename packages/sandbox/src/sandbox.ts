@@ -46,9 +46,11 @@ const services: Record<string, (setup: SandboxSetup) => Promise<Service>> = {
   scoop: () => startGitRepos(["scoop"]),
   nix: () => startGitRepos(["nix"]),
   // Trusted publishing with the sandbox's OIDC identity, as from GitHub Actions: no PYPI_TOKEN, so
-  // the uploads carry PEP 740 attestations. (PyPI's pending publishers let it create the project.)
-  async pypi({ sigstore }) {
+  // the uploads carry PEP 740 attestations. The repository's release.yml is the project's trusted
+  // publisher (a pending one on PyPI creates the project).
+  async pypi({ sigstore, repository, project, options }) {
     const pypi = await startPyPI({ sigstore });
+    pypi.trustPublisher(text(options.pypi?.name, project), { repository, workflow: "release.yml" });
     return { env: pypi.oidcEnv, stop: pypi.stop };
   },
   // crates.io's trusted publishing cannot create a crate, and the sandbox's crate is new: its first
