@@ -34,13 +34,18 @@ afterAll(async () => {
 
 async function context(
   release: FixtureOptions,
-  { env = {}, provenance, registry }: { env?: NodeJS.ProcessEnv; provenance?: boolean; registry?: string } = {},
+  {
+    env = {},
+    provenance,
+    registry,
+    section = {},
+  }: { env?: NodeJS.ProcessEnv; provenance?: boolean; registry?: string; section?: Partial<NpmOptions> } = {},
 ): Promise<Context<NpmOptions>> {
   const fixture = await makeRelease({ targets: [["linux", "amd64"]], ...release });
   dirs.push(fixture.project.dir);
   return createContext({
     registry: "npm",
-    options: npm.options.parse({ package: "@hello/proven", ...(registry ? { registry } : {}) }),
+    options: npm.options.parse({ package: "@hello/proven", ...(registry ? { registry } : {}), ...section }),
     project: fixture.project,
     version: fixture.version,
     manifest: fixture.manifest,
@@ -188,12 +193,17 @@ describe("npm provenance against Verdaccio and the sandbox Sigstore", { timeout:
     expect(await readVersion(ctx, "@hello/proven", "2.1.0")).toEqual({ state: "absent" });
   });
 
-  it("publishes without provenance when sign.attestations is off, or without an OIDC identity", async () => {
+  it("publishes without provenance when sign.attestations is off, the npm section says provenance: false, or without an OIDC identity", async () => {
     const off = await context({ version: "2.2.0" }, { provenance: false });
     expect((await release(off)).published.detail).not.toContain("provenance");
+    const sectionOff = await context({ version: "2.2.1" }, { section: { provenance: false } });
+    expect((await release(sectionOff)).verified?.detail).toBe(
+      "@hello/proven-linux-x64@2.2.1, @hello/proven@2.2.1 served with matching shasums",
+    );
     const token = await context({ version: "2.3.0" }, { env: { ACTIONS_ID_TOKEN_REQUEST_URL: "", ACTIONS_ID_TOKEN_REQUEST_TOKEN: "" } });
     const { verified } = await release(token);
     expect(verified?.detail).toBe("@hello/proven-linux-x64@2.3.0, @hello/proven@2.3.0 served with matching shasums");
-    for (const version of ["2.2.0", "2.3.0"]) expect((await versionDoc("@hello/proven", version)).dist.attestations).toBeUndefined();
+    for (const version of ["2.2.0", "2.2.1", "2.3.0"])
+      expect((await versionDoc("@hello/proven", version)).dist.attestations).toBeUndefined();
   });
 });

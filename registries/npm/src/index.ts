@@ -83,7 +83,7 @@ export default defineRegistry<NpmOptions, NpmPrepared>({
   async publish(ctx, { packages }): Promise<NpmPublished> {
     const found = await remotes(ctx, packages);
     // As `npm publish --provenance`: only public packages, and only with the CI's OIDC identity.
-    const signer = ctx.provenance && ctx.options.access === "public" ? contextSigner(ctx) : undefined;
+    const signer = ctx.provenance && ctx.options.provenance && ctx.options.access === "public" ? contextSigner(ctx) : undefined;
     const done: string[] = [];
     const skipped: string[] = [];
     const tags = new Set<string>();

@@ -28,6 +28,10 @@ export const npmOptions = z
       .enum(["public", "restricted"])
       .default("public")
       .meta({ description: "Who may install the package; `restricted` needs a paid scope on npmjs.org." }),
+    provenance: z.boolean().default(true).meta({
+      description:
+        "Send each package's provenance with publishes from CI with an OIDC identity, as `npm publish --provenance` does, and check it is served back. Set false for a registry that does not keep provenance (registry.npmjs.org does); `sign.attestations: off` turns it off too.",
+    }),
     directory: z.string().min(1).optional().meta({
       description:
         "A package directory (relative to the project) to publish as it is, instead of packaging the release's binaries. Its package.json version must be the release's version.",

@@ -101,7 +101,7 @@ export async function readProvenance(
       registry: ctx.registry,
       what: `${pkg.name}@${pkg.version} was published with provenance, but the registry does not serve it: ${why}.`,
       why: "npm keeps the provenance bundle sent with a publish and names it in the version's dist.attestations.",
-      fix: "Check that the registry keeps provenance (registry.npmjs.org does); for one that does not, set sign.attestations: off.",
+      fix: "Check that the registry keeps provenance (registry.npmjs.org does); for one that does not, set `provenance: false` in the npm section of ferry.yaml.",
     });
   if (!dist.url) throw refused("the version has no dist.attestations");
   if (dist.provenance?.predicateType !== provenancePredicate)
