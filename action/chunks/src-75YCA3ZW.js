@@ -291,6 +291,9 @@ var npmOptions = external_exports.object({
   }),
   registry: httpUrl().optional().meta({ description: "The registry to publish to. Default: $NPM_CONFIG_REGISTRY, else https://registry.npmjs.org." }),
   access: external_exports.enum(["public", "restricted"]).default("public").meta({ description: "Who may install the package; `restricted` needs a paid scope on npmjs.org." }),
+  provenance: external_exports.boolean().default(true).meta({
+    description: "Send each package's provenance with publishes from CI with an OIDC identity, as `npm publish --provenance` does, and check it is served back. Set false for a registry that does not keep provenance (registry.npmjs.org does); `sign.attestations: off` turns it off too."
+  }),
   directory: external_exports.string().min(1).optional().meta({
     description: "A package directory (relative to the project) to publish as it is, instead of packaging the release's binaries. Its package.json version must be the release's version."
   })
@@ -352,7 +355,7 @@ async function readProvenance(ctx, pkg, dist) {
     registry: ctx.registry,
     what: `${pkg.name}@${pkg.version} was published with provenance, but the registry does not serve it: ${why}.`,
     why: "npm keeps the provenance bundle sent with a publish and names it in the version's dist.attestations.",
-    fix: "Check that the registry keeps provenance (registry.npmjs.org does); for one that does not, set sign.attestations: off."
+    fix: "Check that the registry keeps provenance (registry.npmjs.org does); for one that does not, set `provenance: false` in the npm section of ferry.yaml."
   });
   if (!dist.url) throw refused2("the version has no dist.attestations");
   if (dist.provenance?.predicateType !== provenancePredicate)
@@ -731,7 +734,7 @@ var src_default = defineRegistry({
   },
   async publish(ctx, { packages }) {
     const found = await remotes(ctx, packages);
-    const signer = ctx.provenance && ctx.options.access === "public" ? contextSigner(ctx) : void 0;
+    const signer = ctx.provenance && ctx.options.provenance && ctx.options.access === "public" ? contextSigner(ctx) : void 0;
     const done = [];
     const skipped = [];
     const tags = /* @__PURE__ */ new Set();
