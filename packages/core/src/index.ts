@@ -35,4 +35,5 @@ export * from "./sigstore-verify.ts";
 export * from "./signatures.ts";
 export * from "./supply-chain.ts";
 export * from "./gpg.ts";
+export * from "./package-repository.ts";
 export * from "./temp.ts";

@@ -3,11 +3,12 @@ import { dirname, join, relative } from "node:path";
 import {
   checkStep,
   defineRegistry,
-  envName,
   FerryError,
-  gpgSigner,
-  openGitCheckout,
-  repoFilesOptions,
+  packageRepositoryCheckout,
+  packageRepositoryOptions,
+  readIfPresent,
+  releasePackages,
+  requireGpgSigner,
   verifyClearsigned,
   type AssetFile,
   type Context,
@@ -19,20 +20,7 @@ import { field, parsePackages, poolEntry, releaseSums, renderIndexes, sha256, ty
 
 const options = z
   .object({
-    repository: z
-      .string()
-      .regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name")
-      .optional()
-      .meta({
-        description: "The GitHub repository whose branch holds the APT repository (pushed over https with the token). Or set `git`.",
-      }),
-    ...repoFilesOptions,
-    branch: z.string().min(1).default("gh-pages").meta({ description: "The branch that holds the repository (served by GitHub Pages)." }),
-    directory: z
-      .string()
-      .regex(/^[\w.-]+(\/[\w.-]+)*$/, "expected a relative path such as apt")
-      .default("apt")
-      .meta({ description: "The directory of the branch that is the repository's root (its URL on GitHub Pages ends with it)." }),
+    ...packageRepositoryOptions("apt", "APT"),
     suite: z
       .string()
       .regex(/^[\w.-]+$/)
@@ -43,9 +31,6 @@ const options = z
       .regex(/^[\w.-]+$/)
       .default("main")
       .meta({ description: "The component: pool/<component>/ and dists/<suite>/<component>/." }),
-    token: envName()
-      .default("APT_REPOSITORY_TOKEN")
-      .meta({ description: "Name of the secret with a token that may push to the repository (https only)." }),
   })
   .strict();
 
@@ -57,27 +42,7 @@ interface AptPrepared extends Prepared {
   signer: GpgSigner;
 }
 
-const checkout = (ctx: Context<Options>) =>
-  openGitCheckout(ctx, {
-    repository: ctx.options.repository,
-    git: ctx.options.git ?? ctx.env("FERRY_APT_GIT"),
-    branch: ctx.options.branch,
-    token: ctx.options.token,
-    author: ctx.options.author,
-  });
-
-/** The release's .deb files; a release without any cannot be published here. */
-function debFiles(ctx: Context<Options>): AssetFile[] {
-  const debs = (ctx.manifest.files ?? []).filter((f) => f.kind === "deb");
-  if (debs.length === 0) {
-    throw new FerryError("ConfigInvalid", {
-      registry: ctx.registry,
-      what: "The release has no .deb packages to put in the APT repository.",
-      fix: "Add a `packages` section with `formats: [deb]` to ferry.yaml (and linux targets to build).",
-    });
-  }
-  return debs;
-}
+const debFiles = (ctx: Context<Options>) => releasePackages(ctx, "deb", "APT");
 
 /** Debian's pool layout: pool/<component>/<first letter, lib* by four>/<package>/<file>. */
 function poolPath(ctx: Context<Options>, file: AssetFile): string {
@@ -86,19 +51,7 @@ function poolPath(ctx: Context<Options>, file: AssetFile): string {
   return `pool/${ctx.options.component}/${prefix}/${name}/${file.name}`;
 }
 
-async function requireSigner(ctx: Context<Options>): Promise<GpgSigner> {
-  const signer = await gpgSigner({ FERRY_GPG_KEY: ctx.secret("FERRY_GPG_KEY"), FERRY_GPG_PASSPHRASE: ctx.secret("FERRY_GPG_PASSPHRASE") });
-  if (!signer) {
-    throw new FerryError("SecretMissing", {
-      registry: ctx.registry,
-      what: "FERRY_GPG_KEY is not set, and an APT repository must be signed.",
-      fix: "Make a signing key (`gpg --quick-gen-key 'Name <email>' ed25519 sign never`) and store `gpg --armor --export-secret-keys <id>` as the FERRY_GPG_KEY secret.",
-    });
-  }
-  return signer;
-}
-
-const readIf = (path: string) => readFile(path).catch(() => undefined);
+const requireSigner = (ctx: Context<Options>) => requireGpgSigner(ctx, "an APT repository");
 
 /** Every .deb under the pool, as paths from the repository root. */
 async function poolFiles(root: string): Promise<string[]> {
@@ -116,12 +69,12 @@ export default defineRegistry<Options, AptPrepared>({
 
   async exists(ctx) {
     const debs = debFiles(ctx);
-    return checkout(ctx).inspect(async (dir) => {
+    return packageRepositoryCheckout(ctx).inspect(async (dir) => {
       const root = join(dir, ctx.options.directory);
       let found = 0;
       for (const file of debs) {
         const path = poolPath(ctx, file);
-        const there = await readIf(join(root, path));
+        const there = await readIfPresent(join(root, path));
         if (!there) continue;
         const entry = poolEntry(path, there, new Map());
         if (entry.sha256 !== file.sha256) {
@@ -131,7 +84,7 @@ export default defineRegistry<Options, AptPrepared>({
             detail: `${path} is in the pool with other content than this release's ${file.name}.`,
           };
         }
-        const packages = await readIf(
+        const packages = await readIfPresent(
           join(root, `dists/${ctx.options.suite}/${ctx.options.component}/binary-${entry.architecture}/Packages`),
         );
         if (field(parsePackages(packages?.toString() ?? "").get(path) ?? "", "SHA256") === file.sha256) found++;
@@ -159,13 +112,13 @@ export default defineRegistry<Options, AptPrepared>({
   },
 
   async publish(ctx, prepared) {
-    const repo = checkout(ctx);
+    const repo = packageRepositoryCheckout(ctx);
     const { suite, component, directory } = ctx.options;
     const { commit } = await repo.update(async (dir) => {
       const root = join(dir, directory);
       for (const [path, local] of prepared.debs) {
         const data = await readFile(local);
-        const there = await readIf(join(root, path));
+        const there = await readIfPresent(join(root, path));
         if (there && !there.equals(data)) {
           throw new FerryError("PublishedContentDiffers", {
             registry: ctx.registry,
@@ -194,10 +147,10 @@ export default defineRegistry<Options, AptPrepared>({
         date: new Date(),
       });
       // Unchanged indexes keep the old Release and its signatures: a re-run writes nothing.
-      const old = (await readIf(join(dists, "Release")))?.toString();
+      const old = (await readIfPresent(join(dists, "Release")))?.toString();
       const same =
         old !== undefined &&
-        (await readIf(join(dists, "InRelease"))) !== undefined &&
+        (await readIfPresent(join(dists, "InRelease"))) !== undefined &&
         [...files.keys()].every((path) => releaseSums(old).get(path) === releaseSums(release).get(path)) &&
         releaseSums(old).size === files.size;
       if (!same) {
@@ -221,19 +174,19 @@ export default defineRegistry<Options, AptPrepared>({
   async verify(ctx) {
     const signer = await requireSigner(ctx);
     const { suite, component, directory } = ctx.options;
-    return checkout(ctx).inspect(async (dir) => {
+    return packageRepositoryCheckout(ctx).inspect(async (dir) => {
       const root = join(dir, directory);
-      const inRelease = (await readIf(join(root, "dists", suite, "InRelease")))?.toString();
+      const inRelease = (await readIfPresent(join(root, "dists", suite, "InRelease")))?.toString();
       const release = inRelease && (await verifyClearsigned(inRelease, signer.publicKey));
       if (!release) return undefined;
       const sums = releaseSums(release);
       for (const file of debFiles(ctx)) {
         const path = poolPath(ctx, file);
-        const deb = await readIf(join(root, path));
+        const deb = await readIfPresent(join(root, path));
         if (!deb) return undefined;
         const entry = poolEntry(path, deb, new Map());
         const index = `${component}/binary-${entry.architecture}/Packages`;
-        const packages = await readIf(join(root, "dists", suite, index));
+        const packages = await readIfPresent(join(root, "dists", suite, index));
         // The pool file is this release's, the signed Release vouches for the index, and the index lists the file.
         if (!packages || entry.sha256 !== file.sha256 || sums.get(index) !== sha256(packages)) return undefined;
         if (field(parsePackages(packages.toString()).get(path) ?? "", "SHA256") !== file.sha256) return undefined;
@@ -251,6 +204,6 @@ export default defineRegistry<Options, AptPrepared>({
       await signer.clearsign("ferry doctor\n");
       return `signs as ${signer.description}`;
     });
-    return [key, ...(await checkout(ctx).doctor())];
+    return [key, ...(await packageRepositoryCheckout(ctx).doctor())];
   },
 });

@@ -4,11 +4,12 @@ import { gunzipSync } from "node:zlib";
 import {
   checkStep,
   defineRegistry,
-  envName,
   FerryError,
-  gpgSigner,
-  openGitCheckout,
-  repoFilesOptions,
+  packageRepositoryCheckout,
+  packageRepositoryOptions,
+  readIfPresent,
+  releasePackages,
+  requireGpgSigner,
   verifyDetached,
   type AssetFile,
   type Context,
@@ -21,20 +22,7 @@ import { parsePrimary, parseRepomd, renderRepodata, repoPackage, sha256, type Re
 
 const options = z
   .object({
-    repository: z
-      .string()
-      .regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name")
-      .optional()
-      .meta({
-        description: "The GitHub repository whose branch holds the RPM repository (pushed over https with the token). Or set `git`.",
-      }),
-    ...repoFilesOptions,
-    branch: z.string().min(1).default("gh-pages").meta({ description: "The branch that holds the repository (served by GitHub Pages)." }),
-    directory: z
-      .string()
-      .regex(/^[\w.-]+(\/[\w.-]+)*$/, "expected a relative path such as rpm")
-      .default("rpm")
-      .meta({ description: "The directory of the branch that is the repository's root (its URL on GitHub Pages ends with it)." }),
+    ...packageRepositoryOptions("rpm", "RPM"),
     url: z
       .url({ protocol: /^https?$/ })
       .optional()
@@ -42,9 +30,6 @@ const options = z
         description:
           "The URL users reach the repository's root at, written into the .repo file. Default: the FERRY_RPM_URL environment variable, else GitHub Pages' URL of `repository`, https://<owner>.github.io/<name>/<directory>.",
       }),
-    token: envName()
-      .default("RPM_REPOSITORY_TOKEN")
-      .meta({ description: "Name of the secret with a token that may push to the repository (https only)." }),
   })
   .strict();
 
@@ -58,41 +43,11 @@ interface RpmPrepared extends Prepared {
   signer: GpgSigner;
 }
 
-const checkout = (ctx: Context<Options>) =>
-  openGitCheckout(ctx, {
-    repository: ctx.options.repository,
-    git: ctx.options.git ?? ctx.env("FERRY_RPM_GIT"),
-    branch: ctx.options.branch,
-    token: ctx.options.token,
-    author: ctx.options.author,
-  });
-
-/** The release's .rpm files; a release without any cannot be published here. */
-function rpmFiles(ctx: Context<Options>): AssetFile[] {
-  const rpms = (ctx.manifest.files ?? []).filter((f) => f.kind === "rpm");
-  if (rpms.length === 0) {
-    throw new FerryError("ConfigInvalid", {
-      registry: ctx.registry,
-      what: "The release has no .rpm packages to put in the RPM repository.",
-      fix: "Add a `packages` section with `formats: [rpm]` to ferry.yaml (and linux targets to build).",
-    });
-  }
-  return rpms;
-}
+const rpmFiles = (ctx: Context<Options>) => releasePackages(ctx, "rpm", "RPM");
 
 const packagePath = (file: AssetFile) => `Packages/${file.name}`;
 
-async function requireSigner(ctx: Context<Options>): Promise<GpgSigner> {
-  const signer = await gpgSigner({ FERRY_GPG_KEY: ctx.secret("FERRY_GPG_KEY"), FERRY_GPG_PASSPHRASE: ctx.secret("FERRY_GPG_PASSPHRASE") });
-  if (!signer) {
-    throw new FerryError("SecretMissing", {
-      registry: ctx.registry,
-      what: "FERRY_GPG_KEY is not set, and an RPM repository and its packages must be signed.",
-      fix: "Make a signing key (`gpg --quick-gen-key 'Name <email>' ed25519 sign never`) and store `gpg --armor --export-secret-keys <id>` as the FERRY_GPG_KEY secret; the .rpm packages are signed with it when they are built.",
-    });
-  }
-  return signer;
-}
+const requireSigner = (ctx: Context<Options>) => requireGpgSigner(ctx, "an RPM repository and its packages");
 
 /** Where users reach the repository: `url` (or FERRY_RPM_URL), else GitHub Pages' URL of the repository's directory. */
 function baseUrl(ctx: Context<Options>): string {
@@ -128,13 +83,11 @@ function repoFile(ctx: Context<Options>): string {
   ].join("\n");
 }
 
-const readIf = (path: string) => readFile(path).catch(() => undefined);
-
 /** The packages primary.xml lists (location → sha256), when repomd.xml names a primary that is there. */
 async function listed(root: string): Promise<Map<string, string>> {
-  const repomd = await readIf(join(root, "repodata/repomd.xml"));
+  const repomd = await readIfPresent(join(root, "repodata/repomd.xml"));
   const primary = repomd && parseRepomd(repomd.toString()).get("primary");
-  const gz = primary && (await readIf(join(root, primary.href)));
+  const gz = primary && (await readIfPresent(join(root, primary.href)));
   return gz ? parsePrimary(gz) : new Map();
 }
 
@@ -152,12 +105,12 @@ export default defineRegistry<Options, RpmPrepared>({
 
   async exists(ctx) {
     const rpms = rpmFiles(ctx);
-    return checkout(ctx).inspect(async (dir) => {
+    return packageRepositoryCheckout(ctx).inspect(async (dir) => {
       const root = join(dir, ctx.options.directory);
       const index = await listed(root);
       let found = 0;
       for (const file of rpms) {
-        const there = await readIf(join(root, packagePath(file)));
+        const there = await readIfPresent(join(root, packagePath(file)));
         if (!there) continue;
         if (sha256(there) !== file.sha256) {
           return {
@@ -206,12 +159,12 @@ export default defineRegistry<Options, RpmPrepared>({
   },
 
   async publish(ctx, prepared) {
-    const repo = checkout(ctx);
+    const repo = packageRepositoryCheckout(ctx);
     const { commit } = await repo.update(async (dir) => {
       const root = join(dir, ctx.options.directory);
       for (const [path, local] of prepared.rpms) {
         const data = await readFile(local);
-        const there = await readIf(join(root, path));
+        const there = await readIfPresent(join(root, path));
         if (there && !there.equals(data)) {
           throw new FerryError("PublishedContentDiffers", {
             registry: ctx.registry,
@@ -230,7 +183,8 @@ export default defineRegistry<Options, RpmPrepared>({
       const repomd = repodata.get("repodata/repomd.xml")!;
       // The same packages give the same repodata: a re-run keeps repomd.xml's signature and writes nothing.
       const same =
-        (await readIf(join(root, "repodata/repomd.xml")))?.equals(repomd) && (await readIf(join(root, "repodata/repomd.xml.asc")));
+        (await readIfPresent(join(root, "repodata/repomd.xml")))?.equals(repomd) &&
+        (await readIfPresent(join(root, "repodata/repomd.xml.asc")));
       if (!same) {
         await rm(join(root, "repodata"), { recursive: true, force: true });
         await mkdir(join(root, "repodata"), { recursive: true });
@@ -248,21 +202,21 @@ export default defineRegistry<Options, RpmPrepared>({
 
   async verify(ctx) {
     const signer = await requireSigner(ctx);
-    return checkout(ctx).inspect(async (dir) => {
+    return packageRepositoryCheckout(ctx).inspect(async (dir) => {
       const root = join(dir, ctx.options.directory);
-      const repomd = await readIf(join(root, "repodata/repomd.xml"));
-      const signature = (await readIf(join(root, "repodata/repomd.xml.asc")))?.toString();
+      const repomd = await readIfPresent(join(root, "repodata/repomd.xml"));
+      const signature = (await readIfPresent(join(root, "repodata/repomd.xml.asc")))?.toString();
       if (!repomd || !signature || !(await verifyDetached(repomd, signature, signer.publicKey))) return undefined;
       // repomd.xml is signed; each metadata file it names must have its checksums.
       const data = parseRepomd(repomd.toString());
       for (const type of ["primary", "filelists", "other"]) {
         const entry = data.get(type);
-        const file = entry && (await readIf(join(root, entry.href)));
+        const file = entry && (await readIfPresent(join(root, entry.href)));
         if (!file || sha256(file) !== entry.sha256 || sha256(gunzipSync(file)) !== entry.openSha256) return undefined;
       }
       const index = await listed(root);
       for (const file of rpmFiles(ctx)) {
-        const rpm = await readIf(join(root, packagePath(file)));
+        const rpm = await readIfPresent(join(root, packagePath(file)));
         if (!rpm || sha256(rpm) !== file.sha256 || index.get(packagePath(file)) !== file.sha256) return undefined;
       }
       return {
@@ -279,6 +233,6 @@ export default defineRegistry<Options, RpmPrepared>({
       return `signs as ${signer.description}`;
     });
     const url = await checkStep("repository URL", () => Promise.resolve(`the .repo file names ${baseUrl(ctx)}`));
-    return [key, url, ...(await checkout(ctx).doctor())];
+    return [key, url, ...(await packageRepositoryCheckout(ctx).doctor())];
   },
 });
