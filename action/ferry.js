@@ -23,7 +23,7 @@ try {
   answered = ferry.exitCode;
 }
 if (answered === void 0) {
-  const { runCommand, stopOnSignals } = await import("./chunks/main-CRQ72E4Q.js");
+  const { runCommand, stopOnSignals } = await import("./chunks/main-YZSNXMAG.js");
   stopOnSignals();
   process.exit(await runCommand(process.argv.slice(2)));
 } else process.exitCode = answered;

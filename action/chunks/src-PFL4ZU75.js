@@ -6,13 +6,14 @@ import {
 import {
   checkStep,
   defineRegistry,
-  envName,
   external_exports,
-  gpgSigner,
-  openGitCheckout,
-  repoFilesOptions,
+  packageRepositoryCheckout,
+  packageRepositoryOptions,
+  readIfPresent,
+  releasePackages,
+  requireGpgSigner,
   verifyDetached
-} from "./chunk-2CT23JRY.js";
+} from "./chunk-2ACCOJG5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -295,47 +296,14 @@ function parsePrimary(gz) {
 
 // registries/rpm/src/index.ts
 var options = external_exports.object({
-  repository: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name").optional().meta({
-    description: "The GitHub repository whose branch holds the RPM repository (pushed over https with the token). Or set `git`."
-  }),
-  ...repoFilesOptions,
-  branch: external_exports.string().min(1).default("gh-pages").meta({ description: "The branch that holds the repository (served by GitHub Pages)." }),
-  directory: external_exports.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, "expected a relative path such as rpm").default("rpm").meta({ description: "The directory of the branch that is the repository's root (its URL on GitHub Pages ends with it)." }),
+  ...packageRepositoryOptions("rpm", "RPM"),
   url: external_exports.url({ protocol: /^https?$/ }).optional().meta({
     description: "The URL users reach the repository's root at, written into the .repo file. Default: the FERRY_RPM_URL environment variable, else GitHub Pages' URL of `repository`, https://<owner>.github.io/<name>/<directory>."
-  }),
-  token: envName().default("RPM_REPOSITORY_TOKEN").meta({ description: "Name of the secret with a token that may push to the repository (https only)." })
+  })
 }).strict();
-var checkout = (ctx) => openGitCheckout(ctx, {
-  repository: ctx.options.repository,
-  git: ctx.options.git ?? ctx.env("FERRY_RPM_GIT"),
-  branch: ctx.options.branch,
-  token: ctx.options.token,
-  author: ctx.options.author
-});
-function rpmFiles(ctx) {
-  const rpms = (ctx.manifest.files ?? []).filter((f) => f.kind === "rpm");
-  if (rpms.length === 0) {
-    throw new FerryError("ConfigInvalid", {
-      registry: ctx.registry,
-      what: "The release has no .rpm packages to put in the RPM repository.",
-      fix: "Add a `packages` section with `formats: [rpm]` to ferry.yaml (and linux targets to build)."
-    });
-  }
-  return rpms;
-}
+var rpmFiles = (ctx) => releasePackages(ctx, "rpm", "RPM");
 var packagePath = (file) => `Packages/${file.name}`;
-async function requireSigner(ctx) {
-  const signer = await gpgSigner({ FERRY_GPG_KEY: ctx.secret("FERRY_GPG_KEY"), FERRY_GPG_PASSPHRASE: ctx.secret("FERRY_GPG_PASSPHRASE") });
-  if (!signer) {
-    throw new FerryError("SecretMissing", {
-      registry: ctx.registry,
-      what: "FERRY_GPG_KEY is not set, and an RPM repository and its packages must be signed.",
-      fix: "Make a signing key (`gpg --quick-gen-key 'Name <email>' ed25519 sign never`) and store `gpg --armor --export-secret-keys <id>` as the FERRY_GPG_KEY secret; the .rpm packages are signed with it when they are built."
-    });
-  }
-  return signer;
-}
+var requireSigner = (ctx) => requireGpgSigner(ctx, "an RPM repository and its packages");
 function baseUrl(ctx) {
   const { repository, directory } = ctx.options;
   const url = ctx.options.url ?? ctx.env("FERRY_RPM_URL");
@@ -365,11 +333,10 @@ function repoFile(ctx) {
     ""
   ].join("\n");
 }
-var readIf = (path) => readFile(path).catch(() => void 0);
 async function listed(root) {
-  const repomd = await readIf(join(root, "repodata/repomd.xml"));
+  const repomd = await readIfPresent(join(root, "repodata/repomd.xml"));
   const primary = repomd && parseRepomd(repomd.toString()).get("primary");
-  const gz = primary && await readIf(join(root, primary.href));
+  const gz = primary && await readIfPresent(join(root, primary.href));
   return gz ? parsePrimary(gz) : /* @__PURE__ */ new Map();
 }
 async function signedBy(rpm, name, signer) {
@@ -383,12 +350,12 @@ var src_default = defineRegistry({
   options,
   async exists(ctx) {
     const rpms = rpmFiles(ctx);
-    return checkout(ctx).inspect(async (dir) => {
+    return packageRepositoryCheckout(ctx).inspect(async (dir) => {
       const root = join(dir, ctx.options.directory);
       const index = await listed(root);
       let found = 0;
       for (const file of rpms) {
-        const there = await readIf(join(root, packagePath(file)));
+        const there = await readIfPresent(join(root, packagePath(file)));
         if (!there) continue;
         if (sha256(there) !== file.sha256) {
           return {
@@ -433,12 +400,12 @@ var src_default = defineRegistry({
     return { files: files2, rpms, extras, signer };
   },
   async publish(ctx, prepared) {
-    const repo = checkout(ctx);
+    const repo = packageRepositoryCheckout(ctx);
     const { commit } = await repo.update(async (dir) => {
       const root = join(dir, ctx.options.directory);
       for (const [path, local] of prepared.rpms) {
         const data = await readFile(local);
-        const there = await readIf(join(root, path));
+        const there = await readIfPresent(join(root, path));
         if (there && !there.equals(data)) {
           throw new FerryError("PublishedContentDiffers", {
             registry: ctx.registry,
@@ -455,7 +422,7 @@ var src_default = defineRegistry({
       }
       const repodata = renderRepodata(packages);
       const repomd = repodata.get("repodata/repomd.xml");
-      const same = (await readIf(join(root, "repodata/repomd.xml")))?.equals(repomd) && await readIf(join(root, "repodata/repomd.xml.asc"));
+      const same = (await readIfPresent(join(root, "repodata/repomd.xml")))?.equals(repomd) && await readIfPresent(join(root, "repodata/repomd.xml.asc"));
       if (!same) {
         await rm(join(root, "repodata"), { recursive: true, force: true });
         await mkdir(join(root, "repodata"), { recursive: true });
@@ -470,20 +437,20 @@ var src_default = defineRegistry({
   },
   async verify(ctx) {
     const signer = await requireSigner(ctx);
-    return checkout(ctx).inspect(async (dir) => {
+    return packageRepositoryCheckout(ctx).inspect(async (dir) => {
       const root = join(dir, ctx.options.directory);
-      const repomd = await readIf(join(root, "repodata/repomd.xml"));
-      const signature = (await readIf(join(root, "repodata/repomd.xml.asc")))?.toString();
+      const repomd = await readIfPresent(join(root, "repodata/repomd.xml"));
+      const signature = (await readIfPresent(join(root, "repodata/repomd.xml.asc")))?.toString();
       if (!repomd || !signature || !await verifyDetached(repomd, signature, signer.publicKey)) return void 0;
       const data = parseRepomd(repomd.toString());
       for (const type of ["primary", "filelists", "other"]) {
         const entry = data.get(type);
-        const file = entry && await readIf(join(root, entry.href));
+        const file = entry && await readIfPresent(join(root, entry.href));
         if (!file || sha256(file) !== entry.sha256 || sha256(gunzipSync2(file)) !== entry.openSha256) return void 0;
       }
       const index = await listed(root);
       for (const file of rpmFiles(ctx)) {
-        const rpm = await readIf(join(root, packagePath(file)));
+        const rpm = await readIfPresent(join(root, packagePath(file)));
         if (!rpm || sha256(rpm) !== file.sha256 || index.get(packagePath(file)) !== file.sha256) return void 0;
       }
       return {
@@ -499,7 +466,7 @@ var src_default = defineRegistry({
       return `signs as ${signer.description}`;
     });
     const url = await checkStep("repository URL", () => Promise.resolve(`the .repo file names ${baseUrl(ctx)}`));
-    return [key, url, ...await checkout(ctx).doctor()];
+    return [key, url, ...await packageRepositoryCheckout(ctx).doctor()];
   }
 });
 export {

@@ -22,7 +22,7 @@ import {
   targetNames,
   trustedRoot,
   verifyBundle
-} from "./chunk-2CT23JRY.js";
+} from "./chunk-2ACCOJG5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -43,7 +43,7 @@ import {
   targetName,
   validateRun,
   webBase
-} from "./chunk-2CT23JRY.js";
+} from "./chunk-2ACCOJG5.js";
 import {
   FerryError,
   asFerryError
@@ -60,20 +60,20 @@ import { join as join4, resolve } from "node:path";
 
 // packages/cli/src/registries.ts
 var registries = {
-  apt: () => import("./src-25ZSOFHO.js"),
-  aur: () => import("./src-VTO66BGK.js"),
-  chocolatey: () => import("./src-WCOTU7NJ.js"),
-  crates: () => import("./src-LS3ACBJQ.js"),
-  docker: () => import("./src-TG3RAQ2S.js"),
-  flathub: () => import("./src-ZPBXJRQM.js"),
-  homebrew: () => import("./src-CNIBUJQS.js"),
-  nix: () => import("./src-HBEBDF3M.js"),
-  npm: () => import("./src-75YCA3ZW.js"),
-  pypi: () => import("./src-GTX762DW.js"),
-  rpm: () => import("./src-M34TKOVW.js"),
-  scoop: () => import("./src-YYJ63SSB.js"),
-  snap: () => import("./src-XQKUU4UB.js"),
-  winget: () => import("./src-TMJJSHOM.js")
+  apt: () => import("./src-XXK54ZAJ.js"),
+  aur: () => import("./src-CSRNIPPM.js"),
+  chocolatey: () => import("./src-IDXHKR3C.js"),
+  crates: () => import("./src-NZJ5EO5A.js"),
+  docker: () => import("./src-EUDMC3BN.js"),
+  flathub: () => import("./src-5FG25LQL.js"),
+  homebrew: () => import("./src-SJCZ72LL.js"),
+  nix: () => import("./src-ZP62WVIA.js"),
+  npm: () => import("./src-P77UICKI.js"),
+  pypi: () => import("./src-YPUQG5DG.js"),
+  rpm: () => import("./src-PFL4ZU75.js"),
+  scoop: () => import("./src-QPG67YDV.js"),
+  snap: () => import("./src-HHUZRWB6.js"),
+  winget: () => import("./src-OC6AANDS.js")
 };
 var registryNames = Object.keys(registries);
 async function loadRegistry(name) {

@@ -16,7 +16,7 @@ import {
   readJson,
   secretCheck,
   toolCheck
-} from "./chunk-2CT23JRY.js";
+} from "./chunk-2ACCOJG5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

@@ -7,7 +7,7 @@ import {
   innerPath,
   nixVersion,
   repoFilesOptions
-} from "./chunk-2CT23JRY.js";
+} from "./chunk-2ACCOJG5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";

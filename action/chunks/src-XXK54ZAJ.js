@@ -2,13 +2,14 @@ import { createRequire as __ferryRequire } from "node:module"; const require = _
 import {
   checkStep,
   defineRegistry,
-  envName,
   external_exports,
-  gpgSigner,
-  openGitCheckout,
-  repoFilesOptions,
+  packageRepositoryCheckout,
+  packageRepositoryOptions,
+  readIfPresent,
+  releasePackages,
+  requireGpgSigner,
   verifyClearsigned
-} from "./chunk-2CT23JRY.js";
+} from "./chunk-2ACCOJG5.js";
 import {
   FerryError
 } from "./chunk-PBYZL6WR.js";
@@ -127,51 +128,17 @@ function tarFile(tar, path) {
 
 // registries/apt/src/index.ts
 var options = external_exports.object({
-  repository: external_exports.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/name").optional().meta({
-    description: "The GitHub repository whose branch holds the APT repository (pushed over https with the token). Or set `git`."
-  }),
-  ...repoFilesOptions,
-  branch: external_exports.string().min(1).default("gh-pages").meta({ description: "The branch that holds the repository (served by GitHub Pages)." }),
-  directory: external_exports.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, "expected a relative path such as apt").default("apt").meta({ description: "The directory of the branch that is the repository's root (its URL on GitHub Pages ends with it)." }),
+  ...packageRepositoryOptions("apt", "APT"),
   suite: external_exports.string().regex(/^[\w.-]+$/).default("stable").meta({ description: "The suite (and codename): dists/<suite>/." }),
-  component: external_exports.string().regex(/^[\w.-]+$/).default("main").meta({ description: "The component: pool/<component>/ and dists/<suite>/<component>/." }),
-  token: envName().default("APT_REPOSITORY_TOKEN").meta({ description: "Name of the secret with a token that may push to the repository (https only)." })
+  component: external_exports.string().regex(/^[\w.-]+$/).default("main").meta({ description: "The component: pool/<component>/ and dists/<suite>/<component>/." })
 }).strict();
-var checkout = (ctx) => openGitCheckout(ctx, {
-  repository: ctx.options.repository,
-  git: ctx.options.git ?? ctx.env("FERRY_APT_GIT"),
-  branch: ctx.options.branch,
-  token: ctx.options.token,
-  author: ctx.options.author
-});
-function debFiles(ctx) {
-  const debs = (ctx.manifest.files ?? []).filter((f) => f.kind === "deb");
-  if (debs.length === 0) {
-    throw new FerryError("ConfigInvalid", {
-      registry: ctx.registry,
-      what: "The release has no .deb packages to put in the APT repository.",
-      fix: "Add a `packages` section with `formats: [deb]` to ferry.yaml (and linux targets to build)."
-    });
-  }
-  return debs;
-}
+var debFiles = (ctx) => releasePackages(ctx, "deb", "APT");
 function poolPath(ctx, file) {
   const name = file.name.split("_")[0];
   const prefix = name.startsWith("lib") ? name.slice(0, 4) : name.slice(0, 1);
   return `pool/${ctx.options.component}/${prefix}/${name}/${file.name}`;
 }
-async function requireSigner(ctx) {
-  const signer = await gpgSigner({ FERRY_GPG_KEY: ctx.secret("FERRY_GPG_KEY"), FERRY_GPG_PASSPHRASE: ctx.secret("FERRY_GPG_PASSPHRASE") });
-  if (!signer) {
-    throw new FerryError("SecretMissing", {
-      registry: ctx.registry,
-      what: "FERRY_GPG_KEY is not set, and an APT repository must be signed.",
-      fix: "Make a signing key (`gpg --quick-gen-key 'Name <email>' ed25519 sign never`) and store `gpg --armor --export-secret-keys <id>` as the FERRY_GPG_KEY secret."
-    });
-  }
-  return signer;
-}
-var readIf = (path) => readFile(path).catch(() => void 0);
+var requireSigner = (ctx) => requireGpgSigner(ctx, "an APT repository");
 async function poolFiles(root) {
   const entries = await readdir(join(root, "pool"), { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile() && e.name.endsWith(".deb")).map((e) => relative(root, join(e.parentPath, e.name))).sort();
@@ -182,12 +149,12 @@ var src_default = defineRegistry({
   options,
   async exists(ctx) {
     const debs = debFiles(ctx);
-    return checkout(ctx).inspect(async (dir) => {
+    return packageRepositoryCheckout(ctx).inspect(async (dir) => {
       const root = join(dir, ctx.options.directory);
       let found = 0;
       for (const file of debs) {
         const path = poolPath(ctx, file);
-        const there = await readIf(join(root, path));
+        const there = await readIfPresent(join(root, path));
         if (!there) continue;
         const entry = poolEntry(path, there, /* @__PURE__ */ new Map());
         if (entry.sha256 !== file.sha256) {
@@ -197,7 +164,7 @@ var src_default = defineRegistry({
             detail: `${path} is in the pool with other content than this release's ${file.name}.`
           };
         }
-        const packages = await readIf(
+        const packages = await readIfPresent(
           join(root, `dists/${ctx.options.suite}/${ctx.options.component}/binary-${entry.architecture}/Packages`)
         );
         if (field(parsePackages(packages?.toString() ?? "").get(path) ?? "", "SHA256") === file.sha256) found++;
@@ -221,13 +188,13 @@ var src_default = defineRegistry({
     return { files, debs, signer };
   },
   async publish(ctx, prepared) {
-    const repo = checkout(ctx);
+    const repo = packageRepositoryCheckout(ctx);
     const { suite, component, directory } = ctx.options;
     const { commit } = await repo.update(async (dir) => {
       const root = join(dir, directory);
       for (const [path, local] of prepared.debs) {
         const data = await readFile(local);
-        const there = await readIf(join(root, path));
+        const there = await readIfPresent(join(root, path));
         if (there && !there.equals(data)) {
           throw new FerryError("PublishedContentDiffers", {
             registry: ctx.registry,
@@ -255,8 +222,8 @@ var src_default = defineRegistry({
         description: ctx.project.description,
         date: /* @__PURE__ */ new Date()
       });
-      const old = (await readIf(join(dists, "Release")))?.toString();
-      const same = old !== void 0 && await readIf(join(dists, "InRelease")) !== void 0 && [...files.keys()].every((path) => releaseSums(old).get(path) === releaseSums(release).get(path)) && releaseSums(old).size === files.size;
+      const old = (await readIfPresent(join(dists, "Release")))?.toString();
+      const same = old !== void 0 && await readIfPresent(join(dists, "InRelease")) !== void 0 && [...files.keys()].every((path) => releaseSums(old).get(path) === releaseSums(release).get(path)) && releaseSums(old).size === files.size;
       if (!same) {
         for (const [path, data] of files) {
           await mkdir(dirname(join(dists, path)), { recursive: true });
@@ -275,19 +242,19 @@ var src_default = defineRegistry({
   async verify(ctx) {
     const signer = await requireSigner(ctx);
     const { suite, component, directory } = ctx.options;
-    return checkout(ctx).inspect(async (dir) => {
+    return packageRepositoryCheckout(ctx).inspect(async (dir) => {
       const root = join(dir, directory);
-      const inRelease = (await readIf(join(root, "dists", suite, "InRelease")))?.toString();
+      const inRelease = (await readIfPresent(join(root, "dists", suite, "InRelease")))?.toString();
       const release = inRelease && await verifyClearsigned(inRelease, signer.publicKey);
       if (!release) return void 0;
       const sums = releaseSums(release);
       for (const file of debFiles(ctx)) {
         const path = poolPath(ctx, file);
-        const deb = await readIf(join(root, path));
+        const deb = await readIfPresent(join(root, path));
         if (!deb) return void 0;
         const entry = poolEntry(path, deb, /* @__PURE__ */ new Map());
         const index = `${component}/binary-${entry.architecture}/Packages`;
-        const packages = await readIf(join(root, "dists", suite, index));
+        const packages = await readIfPresent(join(root, "dists", suite, index));
         if (!packages || entry.sha256 !== file.sha256 || sums.get(index) !== sha256(packages)) return void 0;
         if (field(parsePackages(packages.toString()).get(path) ?? "", "SHA256") !== file.sha256) return void 0;
       }
@@ -303,7 +270,7 @@ var src_default = defineRegistry({
       await signer.clearsign("ferry doctor\n");
       return `signs as ${signer.description}`;
     });
-    return [key, ...await checkout(ctx).doctor()];
+    return [key, ...await packageRepositoryCheckout(ctx).doctor()];
   }
 });
 export {
