@@ -5,65 +5,31 @@
  * version; every "latest" stays on 1.0.2: npm's dist-tag, GitHub's latest release, Docker's tag.
  * A read back of v1.0.2 finds every registry still holding it.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { rm } from "node:fs/promises";
 import { createGitHub } from "@ferry/core";
-import { startSandbox, type Sandbox } from "@ferry/sandbox";
+import type { Sandbox } from "@ferry/sandbox";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { parse } from "yaml";
-import { ferry, type FerryRun } from "./cli.ts";
+import { ferry } from "./cli.ts";
+import { copyExample, exampleYaml, jsonReport, registries, startExampleSandbox, type ExampleYaml, type Report } from "./example-release.ts";
 
-const registries = [
-  "npm",
-  "pypi",
-  "crates",
-  "docker",
-  "snap",
-  "chocolatey",
-  "winget",
-  "flathub",
-  "homebrew",
-  "scoop",
-  "nix",
-  "aur",
-  "apt",
-  "rpm",
-];
 /** The registries that hold one version at a time (a Snap channel holds one revision per architecture). */
 const single = ["homebrew", "scoop", "nix", "aur", "flathub", "snap"];
-const example = resolve(import.meta.dirname, "../examples/hello");
-
-interface Report {
-  exitCode: number;
-  release: { status: string };
-  targets: Array<{ registry: string; status: string; detail: string }>;
-}
 
 let sandbox: Sandbox;
-let config: { project: { repository: string }; registries: { flathub: { appId: string }; npm: { package: string } } };
+let config: ExampleYaml;
 const cleanup: string[] = [];
 const runs: Record<string, Report> = {};
 
-function report(run: FerryRun): Report {
-  const start = run.stdout.indexOf("{");
-  if (start < 0) throw new Error(`no JSON report:\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(run.stdout.slice(start, run.stdout.lastIndexOf("}") + 1)) as Report;
-}
-
-/** A checkout of examples/hello whose crate has the version. */
-async function checkout(version: string): Promise<string> {
-  const project = await mkdtemp(join(tmpdir(), "ferry-downgrade-"));
+/** A checkout of examples/hello ready to release `tag`. */
+async function checkout(tag: string): Promise<string> {
+  const project = await copyExample("ferry-downgrade-", tag);
   cleanup.push(project);
-  await cp(example, project, { recursive: true });
-  const crate = join(project, "crate", "Cargo.toml");
-  await writeFile(crate, (await readFile(crate, "utf8")).replace(/^version = ".*"$/m, `version = "${version}"`));
   return project;
 }
 
 /** Flathub builds what its maintainers merge: merge the open pull request's files into the app's master branch. */
 async function mergeFlathubPull(): Promise<void> {
-  const repository = `flathub/${config.registries.flathub.appId}`;
+  const repository = `flathub/${String(config.registries.flathub!.appId)}`;
   const pull = sandbox.github.pulls(repository).find((p) => p.state === "open");
   if (!pull) throw new Error(`no open pull request in ${repository}`);
   const github = createGitHub({ token: sandbox.github.token, api: sandbox.github.url });
@@ -81,17 +47,12 @@ async function mergeFlathubPull(): Promise<void> {
 }
 
 beforeAll(async () => {
-  config = parse(await readFile(join(example, "ferry.yaml"), "utf8")) as typeof config;
-  sandbox = await startSandbox({
-    repository: config.project.repository,
-    project: "hello",
-    registries,
-    options: config.registries,
-  });
-  runs.newer = report(await ferry(["release", "--tag", "v1.0.2", "--json"], { cwd: await checkout("1.0.2"), env: sandbox.env }));
+  config = await exampleYaml();
+  sandbox = await startExampleSandbox(config);
+  runs.newer = jsonReport(await ferry(["release", "--tag", "v1.0.2", "--json"], { cwd: await checkout("v1.0.2"), env: sandbox.env }));
   await mergeFlathubPull();
-  runs.older = report(await ferry(["release", "--tag", "v0.9.0", "--json"], { cwd: await checkout("0.9.0"), env: sandbox.env }));
-  runs.readBack = report(await ferry(["publish", "--tag", "v1.0.2", "--json"], { cwd: await checkout("1.0.2"), env: sandbox.env }));
+  runs.older = jsonReport(await ferry(["release", "--tag", "v0.9.0", "--json"], { cwd: await checkout("v0.9.0"), env: sandbox.env }));
+  runs.readBack = jsonReport(await ferry(["publish", "--tag", "v1.0.2", "--json"], { cwd: await checkout("v1.0.2"), env: sandbox.env }));
 }, 900_000);
 
 afterAll(async () => {
@@ -130,7 +91,7 @@ it("latest stays on 1.0.2: GitHub's latest release, npm's dist-tag, Docker's tag
   expect(sandbox.github.release(repository, "v1.0.2")?.latest).toBe(true);
   expect(sandbox.github.release(repository, "v0.9.0")).toMatchObject({ draft: false, latest: false });
 
-  const name = config.registries.npm.package.replace("/", "%2f");
+  const name = String(config.registries.npm!.package).replace("/", "%2f");
   const response = await fetch(new URL(name, sandbox.env.NPM_CONFIG_REGISTRY));
   const packument = (await response.json()) as { "dist-tags": Record<string, string> };
   expect(packument["dist-tags"]).toEqual({ latest: "1.0.2", "latest-0": "0.9.0" });
