@@ -14,6 +14,7 @@ import { createBareRepo } from "../packages/sandbox/src/git.ts";
 import { startPyPI } from "../packages/sandbox/src/pypi.ts";
 import { startVerdaccio } from "../packages/sandbox/src/verdaccio.ts";
 import { createContext, resetDir } from "../packages/core/src/context.ts";
+import type { Context, Prepared, Registry } from "../packages/core/src/registry.ts";
 import { readManifest } from "../packages/core/src/manifest.ts";
 import { parseVersion } from "../packages/core/src/version.ts";
 import npm from "../registries/npm/src/index.ts";
@@ -67,6 +68,27 @@ function oncePerRound(side: Side): Side {
 async function setupBig(mib: number): Promise<{ dir: string; file: string; bundle: string }> {
   const big = await bigBinary(mib);
   return { ...big, bundle: await bundleWork(big.dir) };
+}
+
+/** An adapter's prepare of the release in `dist`, as ferry makes it, in a fresh output directory: the peer's input. */
+async function prepareFor<O, P extends Prepared>(
+  adapter: Registry<O, P>,
+  section: Record<string, unknown>,
+  dist: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ ctx: Context<O>; version: string; prepared: P }> {
+  const manifest = await readManifest(join(dist, "manifest.json"));
+  const ctx = createContext({
+    registry: adapter.name,
+    options: adapter.options.parse(section),
+    project,
+    version: parseVersion(manifest.tag),
+    manifest,
+    distDir: dist,
+    ...(env ? { env } : {}),
+  });
+  await resetDir(ctx.outDir);
+  return { ctx, version: manifest.version, prepared: await adapter.prepare(ctx) };
 }
 
 const hash: Benchmark = {
@@ -294,19 +316,8 @@ const npmPublish: Benchmark = {
             label: "npm publish",
             async run(round) {
               const dist = await release("npm", round);
-              const manifest = await readManifest(join(dist, "manifest.json"));
-              const options = npm.options.parse({ package: "@bench/npm" });
-              const ctx = createContext({
-                registry: "npm",
-                options,
-                project,
-                version: parseVersion(manifest.tag),
-                manifest,
-                distDir: dist,
-                env,
-              });
-              await resetDir(ctx.outDir);
-              const { packages } = await npm.prepare(ctx);
+              const { prepared } = await prepareFor(npm, { package: "@bench/npm" }, dist, env);
+              const { packages } = prepared;
               const total = { seconds: 0, cpuSeconds: 0 };
               for (const { tarball } of packages) {
                 const published = await command(
@@ -361,19 +372,8 @@ const pypiUpload: Benchmark = {
             label: "twine upload",
             async run(round) {
               const dist = await release("twine", round);
-              const manifest = await readManifest(join(dist, "manifest.json"));
-              const options = pypi.options.parse({ name: "bench-twine" });
-              const ctx = createContext({
-                registry: "pypi",
-                options,
-                project,
-                version: parseVersion(manifest.tag),
-                manifest,
-                distDir: dist,
-                env,
-              });
-              await resetDir(ctx.outDir);
-              const { dists } = await pypi.prepare(ctx);
+              const { ctx, prepared } = await prepareFor(pypi, { name: "bench-twine" }, dist, env);
+              const { dists } = prepared;
               const files = dists.map((d) => join(ctx.outDir, d.filename));
               // The token goes in twine's environment, never on its command line.
               return command(
@@ -436,24 +436,14 @@ const gitPush: Benchmark = {
             label: "git push",
             async run(round) {
               const dist = await release("peer", round);
-              const manifest = await readManifest(join(dist, "manifest.json"));
-              const options = homebrew.options.parse({ git: `file://${peerTap}` });
-              const ctx = createContext({
-                registry: "homebrew",
-                options,
-                project,
-                version: parseVersion(manifest.tag),
-                manifest,
-                distDir: dist,
-              });
-              await resetDir(ctx.outDir);
-              const { commit } = await homebrew.prepare(ctx);
+              const { version, prepared } = await prepareFor(homebrew, { git: `file://${peerTap}` }, dist);
+              const { commit } = prepared;
               for (const [path, text] of Object.entries(commit)) {
                 await mkdir(dirname(join(clone, path)), { recursive: true });
                 await writeFile(join(clone, path), text);
               }
               await command("git", ["-C", clone, "add", "-A"]);
-              await command("git", ["-C", clone, "-c", "commit.gpgsign=false", "commit", "-q", "-m", `big ${manifest.version}`], {
+              await command("git", ["-C", clone, "-c", "commit.gpgsign=false", "commit", "-q", "-m", `big ${version}`], {
                 env: author,
               });
               return command("git", ["-C", clone, "push", "-q", "origin", "main"]);
